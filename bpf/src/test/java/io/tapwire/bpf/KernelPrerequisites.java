@@ -1,0 +1,60 @@
+package io.tapwire.bpf;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What a *KernelIT needs from the machine. A missing piece fails the test with the fix: a kernel
+ * test that skips silently would report green on a machine that never ran it.
+ */
+final class KernelPrerequisites {
+
+    private static final Path BPF_FS = Path.of("/sys/fs/bpf");
+
+    private KernelPrerequisites() {
+    }
+
+    static void requireRoot() {
+        try {
+            boolean root = Files.readAllLines(Path.of("/proc/self/status")).stream()
+                    .filter(line -> line.startsWith("Uid:"))
+                    .anyMatch(line -> line.split("\\s+")[2].equals("0")); // effective uid
+            if (!root) {
+                throw new AssertionError("kernel tests load BPF programs and must run as root (sudo ./mvnw verify)");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read /proc/self/status", e);
+        }
+    }
+
+    /** bpftool's path; root's PATH usually has /usr/sbin, Maven's may not. */
+    static String bpftool() {
+        for (String dir : List.of("/usr/sbin", "/usr/bin", "/sbin", "/usr/local/sbin", "/usr/local/bin")) {
+            Path candidate = Path.of(dir, "bpftool");
+            if (Files.isExecutable(candidate)) {
+                return candidate.toString();
+            }
+        }
+        throw new AssertionError("bpftool not found: apt-get install -y bpftool");
+    }
+
+    /** Mounts bpffs at /sys/fs/bpf unless it is already there: pinning needs it. */
+    static Path bpfFs() throws IOException, InterruptedException {
+        boolean mounted = Files.readAllLines(Path.of("/proc/mounts")).stream()
+                .map(line -> line.split(" "))
+                .anyMatch(fields -> fields[1].equals(BPF_FS.toString()) && fields[2].equals("bpf"));
+        if (!mounted) {
+            Process mount = new ProcessBuilder("mount", "-t", "bpf", "bpf", BPF_FS.toString())
+                    .redirectErrorStream(true).start();
+            String output = new String(mount.getInputStream().readAllBytes());
+            if (!mount.waitFor(10, TimeUnit.SECONDS) || mount.exitValue() != 0) {
+                throw new AssertionError("cannot mount bpffs (mount -t bpf bpf /sys/fs/bpf): " + output);
+            }
+        }
+        return BPF_FS;
+    }
+}

@@ -1,0 +1,82 @@
+package io.tapwire.schemas;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.apache.avro.Schema;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.avro.specific.SpecificRecord;
+
+/**
+ * Plain Avro binary encoding of one generated record class (no registry framing): the building block of the
+ * wire-format serdes. Decoding can resolve data written with another (older or newer) schema of the same
+ * record into this class. Not thread-safe: one instance per thread.
+ */
+public final class AvroCodec<T extends SpecificRecord> {
+
+    static {
+        AvroTrust.install();
+    }
+
+    private final Class<T> type;
+    private final Schema readerSchema;
+    private final SpecificDatumWriter<T> writer;
+    private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(256);
+    private BinaryEncoder encoder;
+    private BinaryDecoder decoder;
+    /** Readers by writer schema: building the resolution of two schemas is far costlier than a decode. */
+    private final Map<Schema, SpecificDatumReader<T>> readers = new HashMap<>();
+
+    private AvroCodec(Class<T> type) {
+        this.type = type;
+        this.readerSchema = SpecificData.get().getSchema(type);
+        this.writer = new SpecificDatumWriter<>(readerSchema);
+    }
+
+    public static <T extends SpecificRecord> AvroCodec<T> of(Class<T> type) {
+        return new AvroCodec<>(type);
+    }
+
+    public Schema schema() {
+        return readerSchema;
+    }
+
+    public byte[] encode(T record) {
+        buffer.reset();
+        encoder = EncoderFactory.get().binaryEncoder(buffer, encoder);
+        try {
+            writer.write(record, encoder);
+            encoder.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot encode " + type.getSimpleName(), e);
+        }
+        return buffer.toByteArray();
+    }
+
+    /** Decodes bytes written with this class's own schema. */
+    public T decode(byte[] bytes) {
+        return decode(bytes, 0, bytes.length, readerSchema);
+    }
+
+    /** Decodes bytes written with {@code writerSchema}, resolved into this class (schema evolution). */
+    public T decode(byte[] bytes, int offset, int length, Schema writerSchema) {
+        decoder = DecoderFactory.get().binaryDecoder(bytes, offset, length, decoder);
+        SpecificDatumReader<T> reader = readers.computeIfAbsent(writerSchema,
+                w -> new SpecificDatumReader<>(w, readerSchema));
+        try {
+            return reader.read(null, decoder);
+        } catch (IOException | RuntimeException e) {
+            throw new AvroDecodeException("cannot decode " + type.getSimpleName() + " (" + length + " bytes): "
+                    + e.getMessage(), e);
+        }
+    }
+}
