@@ -1,0 +1,114 @@
+package io.tapwire.local;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+
+import io.tapwire.schemas.topics.TopicSettings;
+
+/**
+ * Settings of the local stack, from command-line options (which win) and an optional properties file. Every
+ * setting is validated before anything starts; the README's configuration table lists them.
+ *
+ * @param dataDir        where the broker keeps its data; persistent across runs
+ * @param kafkaPort      the broker's client port
+ * @param controllerPort the broker's KRaft controller port
+ * @param topics         partition counts and retention of the Tapwire topics
+ */
+public record LocalStackConfig(Path dataDir, int kafkaPort, int controllerPort, TopicSettings topics) {
+
+    public static final Path DEFAULT_DATA_DIR = Path.of("data");
+    public static final int DEFAULT_KAFKA_PORT = 9092;
+    public static final int DEFAULT_CONTROLLER_PORT = 9093;
+    /** One node: a few partitions are plenty, and fewer partitions start faster. */
+    public static final String DEFAULT_LOCAL_PARTITIONS = "3";
+
+    static final String USAGE = """
+            usage: tapwire local stack [options]
+              --data-dir DIR          data folder, kept across runs (default: data)
+              --kafka-port N          Kafka client port (default: 9092)
+              --controller-port N     Kafka controller port (default: 9093)
+              --config FILE           properties file with any tapwire.* setting
+              --set NAME=VALUE        one tapwire.* setting, e.g. --set tapwire.topics.partitions=6
+              --help                  this text
+            """;
+
+    /** Parses options; throws {@link IllegalArgumentException} with a message for the user on any mistake. */
+    public static LocalStackConfig parse(String... args) {
+        Properties props = new Properties();
+        props.setProperty("tapwire.topics.partitions", DEFAULT_LOCAL_PARTITIONS);
+        props.setProperty("tapwire.local.data-dir", DEFAULT_DATA_DIR.toString());
+        props.setProperty("tapwire.local.kafka-port", String.valueOf(DEFAULT_KAFKA_PORT));
+        props.setProperty("tapwire.local.controller-port", String.valueOf(DEFAULT_CONTROLLER_PORT));
+        List<String[]> overrides = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            String option = args[i];
+            if (option.equals("--help")) {
+                throw new UsageRequested();
+            }
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException("option " + option + " needs a value\n" + USAGE);
+            }
+            String value = args[++i];
+            switch (option) {
+                case "--data-dir" -> overrides.add(new String[] {"tapwire.local.data-dir", value});
+                case "--kafka-port" -> overrides.add(new String[] {"tapwire.local.kafka-port", value});
+                case "--controller-port" -> overrides.add(new String[] {"tapwire.local.controller-port", value});
+                case "--config" -> load(Path.of(value), props);
+                case "--set" -> {
+                    int eq = value.indexOf('=');
+                    if (eq < 1 || !value.startsWith("tapwire.")) {
+                        throw new IllegalArgumentException("--set expects tapwire.NAME=VALUE, got '" + value + "'");
+                    }
+                    overrides.add(new String[] {value.substring(0, eq), value.substring(eq + 1)});
+                }
+                default -> throw new IllegalArgumentException("unknown option " + option + "\n" + USAGE);
+            }
+        }
+        overrides.forEach(o -> props.setProperty(o[0], o[1]));
+        return fromProperties(props);
+    }
+
+    static LocalStackConfig fromProperties(Properties props) {
+        Path dataDir = Path.of(props.getProperty("tapwire.local.data-dir"));
+        int kafkaPort = port(props, "tapwire.local.kafka-port");
+        int controllerPort = port(props, "tapwire.local.controller-port");
+        if (kafkaPort == controllerPort) {
+            throw new IllegalArgumentException("tapwire.local.kafka-port and tapwire.local.controller-port must differ, both are "
+                    + kafkaPort);
+        }
+        return new LocalStackConfig(dataDir, kafkaPort, controllerPort, TopicSettings.fromProperties(props));
+    }
+
+    private static int port(Properties props, String name) {
+        String value = props.getProperty(name);
+        try {
+            int port = Integer.parseInt(value.trim());
+            if (port >= 0 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(name + " must be a port number 1-65535 (0 picks a free one), was '" + value + "'");
+    }
+
+    private static void load(Path file, Properties props) {
+        try (Reader reader = Files.newBufferedReader(file)) {
+            props.load(reader);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read the config file " + file + ": " + e.getMessage());
+        }
+    }
+
+    /** --help was given. */
+    static final class UsageRequested extends RuntimeException {
+        UsageRequested() {
+            super(null, null, false, false);
+        }
+    }
+}

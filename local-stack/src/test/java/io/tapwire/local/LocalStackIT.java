@@ -1,0 +1,109 @@
+package io.tapwire.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import io.tapwire.kafka.broker.FreePorts;
+import io.tapwire.schemas.topics.TapwireTopic;
+import org.apache.kafka.clients.admin.Admin;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LocalStackIT {
+
+    @Test
+    void startsTheBrokerWithEveryTopicAndRestartsOnItsDataWithoutRecreatingThem(@TempDir Path data) throws Exception {
+        int kafkaPort = FreePorts.pick();
+        int controllerPort = FreePorts.pick(kafkaPort);
+        String[] args = {"--data-dir", data.toString(), "--kafka-port", String.valueOf(kafkaPort),
+                "--controller-port", String.valueOf(controllerPort)};
+
+        Run first = Run.start(args);
+        assertThat(first.awaitOutput("Tapwire local stack ready")).contains("Kafka at 127.0.0.1:" + kafkaPort)
+                .contains(TapwireTopic.values().length + " topics (" + TapwireTopic.values().length + " created)");
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", "127.0.0.1:" + kafkaPort))) {
+            Set<String> names = admin.listTopics().names().get();
+            for (TapwireTopic topic : TapwireTopic.values()) {
+                assertThat(names).contains(topic.topicName());
+            }
+            assertThat(admin.describeTopics(Set.of("tapwire.raw.l7.v1")).allTopicNames().get()
+                    .get("tapwire.raw.l7.v1").partitions()).hasSize(3);
+        }
+        assertThat(first.stop()).isZero();
+        assertThat(first.output()).contains("Tapwire local stack stopped.");
+
+        Run second = Run.start(args);
+        assertThat(second.awaitOutput("Tapwire local stack ready")).contains("(0 created)");
+        assertThat(second.stop()).isZero();
+    }
+
+    @Test
+    void aTakenPortEndsWithOneClearMessage(@TempDir Path data) throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Run run = Run.start("--data-dir", data.toString(), "--kafka-port", String.valueOf(taken.getLocalPort()),
+                    "--controller-port", String.valueOf(FreePorts.pick(taken.getLocalPort())));
+            assertThat(run.exitCode.get(120, TimeUnit.SECONDS)).isEqualTo(LocalStackMain.EXIT_START_FAILED);
+            assertThat(run.errors()).startsWith("tapwire: ").contains(String.valueOf(taken.getLocalPort()))
+                    .contains("in use").doesNotContain("\tat ");
+        }
+    }
+
+    @Test
+    void badOptionsAreRejectedBeforeAnythingStarts() throws Exception {
+        Run badPort = Run.start("--kafka-port", "ninety");
+        assertThat(badPort.exitCode.get(10, TimeUnit.SECONDS)).isEqualTo(LocalStackMain.EXIT_USAGE);
+        assertThat(badPort.errors()).contains("tapwire.local.kafka-port").contains("'ninety'");
+
+        Run badTopic = Run.start("--set", "tapwire.topics.tapwire.raw.l7.v1.partitions=5");
+        assertThat(badTopic.exitCode.get(10, TimeUnit.SECONDS)).isEqualTo(LocalStackMain.EXIT_USAGE);
+        assertThat(badTopic.errors()).contains("same partition count");
+    }
+
+    /** One run of the launcher in a thread, with its output captured and Ctrl-C simulated. */
+    private record Run(ByteArrayOutputStream out, ByteArrayOutputStream err, CountDownLatch stopSignal,
+                       CompletableFuture<Integer> exitCode) {
+
+        static Run start(String... args) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            CountDownLatch stop = new CountDownLatch(1);
+            CompletableFuture<Integer> code = CompletableFuture.supplyAsync(() -> LocalStackMain.run(args,
+                    new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), stop));
+            return new Run(out, err, stop, code);
+        }
+
+        String output() {
+            return out.toString(StandardCharsets.UTF_8);
+        }
+
+        String errors() {
+            return err.toString(StandardCharsets.UTF_8);
+        }
+
+        String awaitOutput(String text) throws InterruptedException {
+            long deadline = System.currentTimeMillis() + 120_000;
+            while (!output().contains(text)) {
+                assertThat(exitCode).as("launcher ended early: " + errors()).isNotDone();
+                assertThat(System.currentTimeMillis()).as("waiting for '" + text + "'").isLessThan(deadline);
+                Thread.sleep(100);
+            }
+            return output();
+        }
+
+        int stop() throws Exception {
+            stopSignal.countDown();
+            return exitCode.get(60, TimeUnit.SECONDS);
+        }
+    }
+}
