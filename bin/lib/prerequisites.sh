@@ -1,0 +1,42 @@
+# Sourced by bin/run-local and bin/run-tests: checks and installs what Tapwire needs on a fresh Debian 12
+# machine. Idempotent: when everything is there it installs nothing and prints nothing.
+
+# Debian packages the build and the tests need: a JDK 17, clang/llvm and libbpf headers to compile the eBPF
+# programs, bpftool for the kernel tests, curl for the Maven wrapper's download.
+TAPWIRE_APT_PACKAGES=(openjdk-17-jdk-headless clang llvm libbpf-dev libbpf1 bpftool curl ca-certificates)
+
+require_root() {
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "tapwire: run this as root (for example: sudo $0): $1" >&2
+    exit 1
+  fi
+}
+
+install_prerequisites() {
+  local missing=()
+  local pkg
+  for pkg in "${TAPWIRE_APT_PACKAGES[@]}" "$@"; do
+    if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+      missing+=("$pkg")
+    fi
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "tapwire: installing ${missing[*]} (apt) ..."
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+  use_java17
+}
+
+# The build needs Java 17; other JDKs may be installed beside it (Temurin 25 on these machines).
+use_java17() {
+  local jdk=/usr/lib/jvm/java-17-openjdk-amd64
+  if [ -x "$jdk/bin/javac" ]; then
+    export JAVA_HOME="$jdk"
+    export PATH="$JAVA_HOME/bin:$PATH"
+  elif ! javac -version 2>&1 | grep -q ' 17\.'; then
+    echo "tapwire: Java 17 (javac) not found; install openjdk-17-jdk-headless" >&2
+    exit 1
+  fi
+}
