@@ -72,11 +72,16 @@ public final class AvroCodec<T extends SpecificRecord> {
         decoder = DecoderFactory.get().binaryDecoder(bytes, offset, length, decoder);
         SpecificDatumReader<T> reader = readers.computeIfAbsent(writerSchema,
                 w -> new SpecificDatumReader<>(w, readerSchema));
+        T record;
         try {
-            return reader.read(null, decoder);
+            record = reader.read(null, decoder);
+            if (!decoder.isEnd()) {
+                throw new IOException("bytes left over after the record: the data is corrupt or of another schema");
+            }
         } catch (IOException | RuntimeException e) {
             throw new AvroDecodeException("cannot decode " + type.getSimpleName() + " (" + length + " bytes): "
                     + e.getMessage(), e);
         }
+        return record;
     }
 }

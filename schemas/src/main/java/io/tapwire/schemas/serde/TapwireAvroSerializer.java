@@ -1,0 +1,69 @@
+package io.tapwire.schemas.serde;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.tapwire.schemas.AvroCodec;
+import io.tapwire.schemas.registry.RegistryClient;
+import org.apache.avro.Schema;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * Serializes a generated record class in the Confluent wire format, subject {@code <topic>-value}
+ * (TopicNameStrategy). With {@code auto.register.schemas=true} (the default) the schema is registered on first
+ * use; otherwise it must already be registered under the subject. Thread-safe: Kafka Streams shares one
+ * instance between its stream threads.
+ */
+public final class TapwireAvroSerializer<T extends SpecificRecord> implements Serializer<T> {
+
+    private final Class<T> type;
+    private final Schema schema;
+    private final ThreadLocal<AvroCodec<T>> codecs;
+    private final Map<String, Integer> idsByTopic = new ConcurrentHashMap<>();
+    private RegistryClient registry;
+    private boolean autoRegister = true;
+
+    public TapwireAvroSerializer(Class<T> type) {
+        this.type = type;
+        this.schema = SpecificData.get().getSchema(type);
+        this.codecs = ThreadLocal.withInitial(() -> AvroCodec.of(type));
+    }
+
+    /** Ready to use without {@link #configure}: for code that builds its registry client itself. */
+    public TapwireAvroSerializer(Class<T> type, RegistryClient registry, boolean autoRegister) {
+        this(type);
+        this.registry = registry;
+        this.autoRegister = autoRegister;
+    }
+
+    @Override
+    public void configure(Map<String, ?> configs, boolean isKey) {
+        SerdeSettings.requireValue(isKey, type);
+        registry = SerdeSettings.client(configs);
+        autoRegister = SerdeSettings.autoRegister(configs);
+    }
+
+    @Override
+    public byte[] serialize(String topic, T record) {
+        if (record == null) {
+            return null;
+        }
+        return WireFormat.frame(schemaId(topic), codecs.get().encode(record));
+    }
+
+    private int schemaId(String topic) {
+        Integer id = idsByTopic.get(topic);
+        if (id == null) {
+            if (registry == null) {
+                throw new IllegalStateException("serializer of " + type.getSimpleName() + " is not configured: "
+                        + "set schema.registry.url");
+            }
+            String subject = topic + "-value";
+            id = autoRegister ? registry.register(subject, schema) : registry.lookup(subject, schema).id();
+            idsByTopic.put(topic, id);
+        }
+        return id;
+    }
+}
