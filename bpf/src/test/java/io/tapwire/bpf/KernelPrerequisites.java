@@ -11,14 +11,28 @@ import java.util.concurrent.TimeUnit;
  * What a *KernelIT needs from the machine. A missing piece fails the test with the fix: a kernel
  * test that skips silently would report green on a machine that never ran it.
  */
-final class KernelPrerequisites {
+public final class KernelPrerequisites {
 
     private static final Path BPF_FS = Path.of("/sys/fs/bpf");
 
     private KernelPrerequisites() {
     }
 
-    static void requireRoot() {
+    /** Root, BTF and bpftool: what every test that loads a program needs. */
+    public static void requireAll() {
+        requireRoot();
+        requireBtf();
+        bpftool();
+    }
+
+    public static void requireBtf() {
+        if (!Files.isReadable(Path.of("/sys/kernel/btf/vmlinux"))) {
+            throw new AssertionError("/sys/kernel/btf/vmlinux is missing: the CO-RE objects need a kernel built with"
+                    + " CONFIG_DEBUG_INFO_BTF=y (any distribution kernel since about 5.4 has it)");
+        }
+    }
+
+    public static void requireRoot() {
         try {
             boolean root = Files.readAllLines(Path.of("/proc/self/status")).stream()
                     .filter(line -> line.startsWith("Uid:"))
@@ -32,7 +46,7 @@ final class KernelPrerequisites {
     }
 
     /** bpftool's path; root's PATH usually has /usr/sbin, Maven's may not. */
-    static String bpftool() {
+    public static String bpftool() {
         for (String dir : List.of("/usr/sbin", "/usr/bin", "/sbin", "/usr/local/sbin", "/usr/local/bin")) {
             Path candidate = Path.of(dir, "bpftool");
             if (Files.isExecutable(candidate)) {
@@ -43,7 +57,7 @@ final class KernelPrerequisites {
     }
 
     /** Mounts bpffs at /sys/fs/bpf unless it is already there: pinning needs it. */
-    static Path bpfFs() throws IOException, InterruptedException {
+    public static Path bpfFs() throws IOException, InterruptedException {
         boolean mounted = Files.readAllLines(Path.of("/proc/mounts")).stream()
                 .map(line -> line.split(" "))
                 .anyMatch(fields -> fields[1].equals(BPF_FS.toString()) && fields[2].equals("bpf"));

@@ -1,5 +1,7 @@
 package io.tapwire.collector.bpf;
 
+import io.tapwire.bpf.KernelPrerequisites;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;

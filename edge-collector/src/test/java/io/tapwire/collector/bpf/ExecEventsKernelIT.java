@@ -1,5 +1,7 @@
 package io.tapwire.collector.bpf;
 
+import io.tapwire.bpf.KernelPrerequisites;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
