@@ -1,0 +1,179 @@
+package io.tapwire.streams.registry;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.tapwire.schemas.derived.ProcessInfo;
+import io.tapwire.schemas.keys.ProcessKey;
+import io.tapwire.schemas.raw.ProcessEvent;
+import io.tapwire.schemas.raw.RawHeader;
+import io.tapwire.streams.identity.IdentityRules;
+import io.tapwire.streams.identity.ProcessFacts;
+import io.tapwire.streams.identity.ServiceIdentity;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * The processes of the nodes whose pids this task owns, in two stores: processes by {@link ProcessKey}, and
+ * the current process of each (node, boot, pid), which tells pid reuse apart. Every change returns the records
+ * to emit: a process with its service, or a tombstone (null) once an exited process's grace period has passed
+ * in event time, or when its pid was reused before its exit was seen.
+ */
+final class ProcessTable {
+
+    private final KeyValueStore<String, ProcessInfo> processes;
+    private final KeyValueStore<String, String> currentByPid;
+    private final long graceNs;
+
+    ProcessTable(KeyValueStore<String, ProcessInfo> processes, KeyValueStore<String, String> currentByPid,
+                 Duration exitGrace) {
+        this.processes = processes;
+        this.currentByPid = currentByPid;
+        this.graceNs = exitGrace.toNanos();
+    }
+
+    /** A raw lifecycle event. */
+    List<KeyValue<String, ProcessInfo>> apply(ProcessEvent event) {
+        RawHeader h = event.getHeader();
+        int pid = event.getTask().getPid();
+        String key = new ProcessKey(h.getCluster(), h.getNode(), h.getBootId(), pid, event.getStartTimeTicks()).format();
+        List<KeyValue<String, ProcessInfo>> out = new ArrayList<>();
+        ProcessInfo known = replaceCurrent(h.getCluster(), h.getNode(), h.getBootId(), pid, key, out);
+        ProcessInfo.Builder info = known == null ? newProcess(event) : ProcessInfo.newBuilder(known);
+        mergeFacts(info, event);
+        switch (event.getType()) {
+            case START -> info.setStartedAtEpochNs(h.getEpochTimeNs());
+            case EXIT -> info.setExitedAtEpochNs(h.getEpochTimeNs())
+                    .setExitCode(event.getExitCode()).setExitSignal(event.getExitSignal());
+            default -> { }
+        }
+        info.setUpdatedAtEpochNs(Math.max(info.getUpdatedAtEpochNs(), h.getEpochTimeNs()));
+        out.add(store(key, info));
+        return out;
+    }
+
+    /** A process seen in an inventory snapshot: an idempotent upsert of facts, never an event. */
+    List<KeyValue<String, ProcessInfo>> observe(ProcessInfo seen) {
+        String key = new ProcessKey(seen.getCluster(), seen.getNode(), seen.getBootId(), seen.getPid(),
+                seen.getStartTimeTicks()).format();
+        ProcessInfo known = processes.get(key);
+        List<KeyValue<String, ProcessInfo>> out = new ArrayList<>();
+        if (known != null && known.getExitedAtEpochNs() != null) {
+            return out;
+        }
+        if (known == null) {
+            replaceCurrent(seen.getCluster(), seen.getNode(), seen.getBootId(), seen.getPid(), key, out);
+        }
+        ProcessInfo.Builder info = known == null ? ProcessInfo.newBuilder(seen) : ProcessInfo.newBuilder(known);
+        if (known != null) {
+            fillMissing(info, seen);
+        }
+        ProcessInfo updated = identify(info).build();
+        if (!updated.equals(known)) {
+            processes.put(key, updated);
+            out.add(KeyValue.pair(key, updated));
+        }
+        return out;
+    }
+
+    /** Tombstones for processes whose exit is older than the grace period at this stream time. */
+    List<KeyValue<String, ProcessInfo>> expire(long streamTimeMs) {
+        long cutoffNs = streamTimeMs * 1_000_000L - graceNs;
+        List<String> expired = new ArrayList<>();
+        try (KeyValueIterator<String, ProcessInfo> all = processes.all()) {
+            all.forEachRemaining(entry -> {
+                Long exited = entry.value.getExitedAtEpochNs();
+                if (exited != null && exited <= cutoffNs) {
+                    expired.add(entry.key);
+                }
+            });
+        }
+        List<KeyValue<String, ProcessInfo>> out = new ArrayList<>();
+        for (String key : expired) {
+            remove(key, out);
+        }
+        return out;
+    }
+
+    /** Makes {@code key} the current process of its pid; a different current one was a reused pid: removed. */
+    private ProcessInfo replaceCurrent(String cluster, String node, String boot, int pid, String key,
+                                       List<KeyValue<String, ProcessInfo>> out) {
+        String pidKey = cluster + '/' + node + '/' + boot + '/' + pid;
+        String current = currentByPid.get(pidKey);
+        if (current != null && !current.equals(key)) {
+            remove(current, out);
+        }
+        currentByPid.put(pidKey, key);
+        return processes.get(key);
+    }
+
+    private void remove(String key, List<KeyValue<String, ProcessInfo>> out) {
+        ProcessInfo gone = processes.get(key);
+        processes.delete(key);
+        out.add(KeyValue.pair(key, null));
+        if (gone != null) {
+            String pidKey = gone.getCluster() + '/' + gone.getNode() + '/' + gone.getBootId() + '/' + gone.getPid();
+            if (key.equals(currentByPid.get(pidKey))) {
+                currentByPid.delete(pidKey);
+            }
+        }
+    }
+
+    private KeyValue<String, ProcessInfo> store(String key, ProcessInfo.Builder info) {
+        ProcessInfo value = identify(info).build();
+        processes.put(key, value);
+        return KeyValue.pair(key, value);
+    }
+
+    private static ProcessInfo.Builder newProcess(ProcessEvent event) {
+        RawHeader h = event.getHeader();
+        return ProcessInfo.newBuilder()
+                .setCluster(h.getCluster()).setNode(h.getNode()).setBootId(h.getBootId())
+                .setPid(event.getTask().getPid()).setStartTimeTicks(event.getStartTimeTicks())
+                .setCgroupId(event.getTask().getCgroupId()).setNetnsInode(event.getTask().getNetnsInode());
+    }
+
+    /** Newer facts win; a fact the event lacks (a short-lived process gone from /proc) keeps the known one. */
+    private static void mergeFacts(ProcessInfo.Builder info, ProcessEvent event) {
+        info.setPpid(event.getPpid());
+        info.setComm(event.getTask().getComm());
+        info.setCgroupId(event.getTask().getCgroupId());
+        info.setNetnsInode(event.getTask().getNetnsInode());
+        if (event.getExecFilename() != null) {
+            info.setExecFilename(event.getExecFilename());
+        }
+        if (event.getExe() != null) {
+            info.setExe(event.getExe());
+        }
+        if (event.getCmdline() != null) {
+            info.setCmdline(event.getCmdline());
+        }
+        if (event.getCgroupPath() != null) {
+            info.setCgroupPath(event.getCgroupPath());
+        }
+    }
+
+    private static void fillMissing(ProcessInfo.Builder info, ProcessInfo seen) {
+        if (info.getExe() == null) {
+            info.setExe(seen.getExe());
+        }
+        if (info.getCmdline().isEmpty()) {
+            info.setCmdline(seen.getCmdline());
+        }
+        if (info.getCgroupPath() == null) {
+            info.setCgroupPath(seen.getCgroupPath());
+        }
+        if (info.getComm().isEmpty()) {
+            info.setComm(seen.getComm());
+        }
+    }
+
+    private static ProcessInfo.Builder identify(ProcessInfo.Builder info) {
+        ServiceIdentity identity = IdentityRules.identify(
+                new ProcessFacts(info.getCgroupPath(), info.getExe(), info.getExecFilename(), info.getComm()));
+        return info.setService(identity.service()).setServiceKind(identity.kind())
+                .setContainerId(identity.containerId()).setPodUid(identity.podUid());
+    }
+}

@@ -1,0 +1,191 @@
+package io.tapwire.streams.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import io.tapwire.schemas.derived.ProcessInfo;
+import io.tapwire.schemas.derived.ServiceKind;
+import io.tapwire.schemas.keys.ProcessKey;
+import io.tapwire.schemas.raw.NodeInventory;
+import io.tapwire.schemas.raw.ProcessEvent;
+import io.tapwire.schemas.raw.ProcessEventType;
+import io.tapwire.schemas.raw.ProcessSnapshot;
+import io.tapwire.schemas.raw.RawHeader;
+import io.tapwire.schemas.raw.TaskContext;
+import io.tapwire.schemas.registry.RegistryClient;
+import io.tapwire.schemas.registry.RegistryClientConfig;
+import io.tapwire.schemas.registry.StubRegistry;
+import io.tapwire.streams.TopologySerdes;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class ProcessRegistryTest {
+
+    private static final Instant T0 = Instant.parse("2026-11-27T10:00:00Z");
+    private static final Duration GRACE = Duration.ofSeconds(30);
+
+    private StubRegistry registry;
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, ProcessEvent> events;
+    private TestInputTopic<String, NodeInventory> inventory;
+    private TestOutputTopic<String, ProcessInfo> processes;
+    private long seq;
+
+    @BeforeEach
+    void start() throws Exception {
+        registry = new StubRegistry();
+        TopologySerdes serdes = new TopologySerdes(new RegistryClient(RegistryClientConfig.of(registry.url())));
+        StreamsBuilder builder = new StreamsBuilder();
+        ProcessRegistry.build(builder,
+                        builder.stream("raw.process", Consumed.with(Serdes.String(), serdes.of(ProcessEvent.class))),
+                        builder.stream("raw.inventory", Consumed.with(Serdes.String(), serdes.of(NodeInventory.class))),
+                        serdes, GRACE)
+                .to("processes", Produced.with(Serdes.String(), serdes.of(ProcessInfo.class)));
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "process-registry-test");
+        driver = new TopologyTestDriver(builder.build(), props);
+        events = driver.createInputTopic("raw.process", Serdes.String().serializer(), serdes.of(ProcessEvent.class).serializer());
+        inventory = driver.createInputTopic("raw.inventory", Serdes.String().serializer(), serdes.of(NodeInventory.class).serializer());
+        processes = driver.createOutputTopic("processes", Serdes.String().deserializer(), serdes.of(ProcessInfo.class).deserializer());
+    }
+
+    @AfterEach
+    void stop() {
+        driver.close();
+        registry.close();
+    }
+
+    @Test
+    void anExecNamesTheServiceFromItsCgroupAndTheLatestValueWins() {
+        send(event(ProcessEventType.START, 200, 5000, "bash").setCgroupPath("0::/system.slice/nginx.service"), 0);
+        send(event(ProcessEventType.EXEC, 200, 5000, "nginx").setExecFilename("/usr/sbin/nginx")
+                .setExe("/usr/sbin/nginx").setCgroupPath("0::/system.slice/nginx.service"), 10);
+
+        Map<String, ProcessInfo> latest = processes.readKeyValuesToMap();
+        ProcessInfo nginx = latest.get(key(200, 5000));
+        assertThat(nginx.getService()).isEqualTo("/system.slice/nginx.service");
+        assertThat(nginx.getServiceKind()).isEqualTo(ServiceKind.SYSTEMD);
+        assertThat(nginx.getComm()).isEqualTo("nginx");
+        assertThat(nginx.getExe()).isEqualTo("/usr/sbin/nginx");
+        assertThat(nginx.getStartedAtEpochNs()).isEqualTo(nanos(0));
+    }
+
+    @Test
+    void aShortLivedProcessKnownOnlyByItsExecFilenameAndCommIsNamed() {
+        send(event(ProcessEventType.EXEC, 300, 6000, "psql").setExecFilename("/usr/bin/psql")
+                .setProcError("process exited before /proc was read"), 0);
+
+        assertThat(processes.readKeyValuesToMap().get(key(300, 6000)).getService()).isEqualTo("/host/psql");
+    }
+
+    @Test
+    void aReusedPidIsANewProcessAndTheOldOneIsTombstoned() {
+        send(event(ProcessEventType.EXEC, 400, 7000, "worker").setExe("/opt/a/worker"), 0);
+        send(event(ProcessEventType.EXEC, 400, 9000, "other").setExe("/opt/b/other"), 10);
+
+        List<TestRecord<String, ProcessInfo>> out = processes.readRecordsToList();
+        assertThat(out).extracting(TestRecord::key).containsExactly(key(400, 7000), key(400, 7000), key(400, 9000));
+        assertThat(out.get(1).value()).as("tombstone of the old process").isNull();
+        assertThat(out.get(2).value().getService()).isEqualTo("/host/other");
+    }
+
+    @Test
+    void anExitedProcessIsTombstonedOnceStreamTimePassesItsGracePeriod() {
+        send(event(ProcessEventType.EXEC, 500, 8000, "job").setExe("/usr/bin/job"), 0);
+        send(event(ProcessEventType.EXIT, 500, 8000, "job").setExitCode(3), 1_000);
+        send(heartbeat(), 20_000);
+        assertThat(processes.readRecordsToList()).extracting(r -> r.value() == null ? "tombstone" : "exit=" + r.value().getExitCode())
+                .containsExactly("exit=null", "exit=3");
+
+        send(heartbeat(), 31_500);
+        List<TestRecord<String, ProcessInfo>> after = processes.readRecordsToList();
+        assertThat(after).hasSize(1);
+        assertThat(after.get(0).key()).isEqualTo(key(500, 8000));
+        assertThat(after.get(0).value()).isNull();
+    }
+
+    @Test
+    void aSnapshotFillsGapsAndTheSameSnapshotTwiceChangesNothing() {
+        send(event(ProcessEventType.EXEC, 600, 100, "postgres").setExecFilename("/usr/lib/postgresql/15/bin/postgres"), 0);
+        processes.readRecordsToList();
+
+        NodeInventory snapshot = snapshot(
+                process(600, 100, "postgres", "/usr/lib/postgresql/15/bin/postgres", "0::/system.slice/postgresql@15-main.service"),
+                process(700, 50, "redis-server", "/usr/bin/redis-server", "0::/"));
+        inventory.pipeInput("prod/node-1", snapshot, T0.plusSeconds(1));
+        Map<String, ProcessInfo> first = processes.readKeyValuesToMap();
+        assertThat(first.get(key(600, 100)).getService()).isEqualTo("/system.slice/postgresql@15-main.service");
+        assertThat(first.get(key(700, 50)).getService()).isEqualTo("/host/redis-server");
+
+        inventory.pipeInput("prod/node-1", snapshot, T0.plusSeconds(2));
+        assertThat(processes.readRecordsToList()).as("re-applied snapshot").isEmpty();
+    }
+
+    @Test
+    void heartbeatsCreateNoProcess() {
+        send(heartbeat(), 0);
+        assertThat(processes.isEmpty()).isTrue();
+    }
+
+    private void send(ProcessEvent.Builder event, long offsetMs) {
+        event.getHeaderBuilder().setEpochTimeNs(nanos(offsetMs));
+        events.pipeInput("prod/node-1/" + event.getTaskBuilder().getPid(), event.build(), T0.plusMillis(offsetMs));
+    }
+
+    private ProcessEvent.Builder event(ProcessEventType type, int pid, long start, String comm) {
+        return ProcessEvent.newBuilder()
+                .setHeaderBuilder(header())
+                .setTaskBuilder(TaskContext.newBuilder().setPid(pid).setTid(pid).setComm(comm).setCgroupId(1).setNetnsInode(4026531840L))
+                .setType(type).setPpid(1).setStartTimeTicks(start);
+    }
+
+    private ProcessEvent.Builder heartbeat() {
+        RawHeader.Builder header = header().setHeartbeat(true);
+        return ProcessEvent.newBuilder().setHeaderBuilder(header)
+                .setTaskBuilder(TaskContext.newBuilder().setPid(0).setTid(0).setComm("").setCgroupId(0).setNetnsInode(0))
+                .setType(ProcessEventType.UNKNOWN).setPpid(0).setStartTimeTicks(0);
+    }
+
+    private RawHeader.Builder header() {
+        return RawHeader.newBuilder().setCluster("prod").setNode("node-1").setBootId("boot-1").setSeq(++seq)
+                .setKernelTimeNs(seq).setEpochTimeNs(0);
+    }
+
+    private NodeInventory snapshot(ProcessSnapshot... processes) {
+        return NodeInventory.newBuilder()
+                .setHeader(header().setEpochTimeNs(nanos(1000)).build())
+                .setTask(TaskContext.newBuilder().setPid(1).setTid(1).setComm("collector").setCgroupId(1).setNetnsInode(1).build())
+                .setHostname("node-1").setKernelRelease("6.18").setCollectorVersion("test").setClockOffsetNs(0)
+                .setSnapshotId(1).setPart(0).setParts(1)
+                .setProcesses(List.of(processes))
+                .build();
+    }
+
+    private static ProcessSnapshot process(int pid, long start, String comm, String exe, String cgroup) {
+        return ProcessSnapshot.newBuilder().setPid(pid).setPpid(1).setStartTimeTicks(start).setComm(comm).setExe(exe)
+                .setCgroupId(1).setCgroupPath(cgroup).setNetnsInode(4026531840L).build();
+    }
+
+    private static String key(int pid, long start) {
+        return new ProcessKey("prod", "node-1", "boot-1", pid, start).format();
+    }
+
+    private static long nanos(long offsetMs) {
+        return (T0.toEpochMilli() + offsetMs) * 1_000_000L;
+    }
+}
