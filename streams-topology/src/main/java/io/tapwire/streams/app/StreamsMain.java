@@ -1,0 +1,62 @@
+package io.tapwire.streams.app;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code java io.tapwire.streams.app.StreamsMain [--config FILE]}: runs the topology until SIGTERM/Ctrl-C.
+ * Settings come from the file, overridden by {@code -Dtapwire.*} system properties (see {@link StreamsSettings}).
+ * A bad setting ends with one message and exit code 2.
+ */
+public final class StreamsMain {
+
+    private StreamsMain() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        StreamsSettings settings;
+        try {
+            settings = StreamsSettings.fromProperties(properties(args));
+        } catch (IllegalArgumentException e) {
+            System.err.println("tapwire-topology: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        TopologyRunner runner = new TopologyRunner(settings);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            runner.close();
+            stopped.countDown();
+        }, "tapwire-topology-shutdown"));
+        try {
+            runner.start(Duration.ofSeconds(120));
+        } catch (IllegalStateException e) {
+            System.err.println("tapwire-topology: " + e.getMessage());
+            System.exit(1);
+        }
+        System.out.println("Tapwire topology running (application id " + settings.applicationId() + ", Kafka at "
+                + settings.bootstrapServers() + ")");
+        stopped.await();
+    }
+
+    static Properties properties(String[] args) {
+        Properties props = new Properties();
+        if (args.length == 2 && args[0].equals("--config")) {
+            try (Reader reader = Files.newBufferedReader(Path.of(args[1]))) {
+                props.load(reader);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read the config file " + args[1] + ": " + e.getMessage());
+            }
+        } else if (args.length != 0) {
+            throw new IllegalArgumentException("usage: StreamsMain [--config FILE]");
+        }
+        System.getProperties().stringPropertyNames().stream().filter(n -> n.startsWith("tapwire."))
+                .forEach(n -> props.setProperty(n, System.getProperty(n)));
+        return props;
+    }
+}

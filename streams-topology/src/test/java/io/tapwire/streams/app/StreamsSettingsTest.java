@@ -1,0 +1,57 @@
+package io.tapwire.streams.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Properties;
+
+import io.tapwire.schemas.topics.TapwireTopic;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+
+class StreamsSettingsTest {
+
+    @Test
+    void defaultsRunExactlyOnceAgainstTheLocalStack() {
+        StreamsSettings settings = StreamsSettings.fromProperties(new Properties());
+        assertThat(settings.bootstrapServers()).isEqualTo("127.0.0.1:9092");
+        assertThat(settings.streamsProperties().get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG))
+                .isEqualTo(StreamsConfig.EXACTLY_ONCE_V2);
+        assertThat(settings.topic(TapwireTopic.PROCESSES)).isEqualTo("tapwire.processes.v1");
+        assertThat(settings.processExitGrace()).isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void aReplayBesideTheLiveTopologyUsesItsOwnApplicationIdAndTopics() {
+        Properties props = new Properties();
+        props.setProperty("tapwire.streams.application-id", "tapwire-replay-1");
+        props.setProperty("tapwire.streams.topic.tapwire.processes.v1", "replay.processes.v1");
+        props.setProperty("tapwire.streams.dedup-retention", "5m");
+        props.setProperty("tapwire.streams.process-exit-grace", "PT1M");
+
+        StreamsSettings settings = StreamsSettings.fromProperties(props);
+
+        assertThat(settings.streamsProperties().get(StreamsConfig.APPLICATION_ID_CONFIG)).isEqualTo("tapwire-replay-1");
+        assertThat(settings.topic(TapwireTopic.PROCESSES)).isEqualTo("replay.processes.v1");
+        assertThat(settings.topic(TapwireTopic.RAW_PROCESS)).isEqualTo("tapwire.raw.process.v1");
+        assertThat(settings.dedupRetention()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(settings.processExitGrace()).isEqualTo(Duration.ofMinutes(1));
+    }
+
+    @Test
+    void badSettingsAreRejectedByName() {
+        assertThatThrownBy(() -> StreamsSettings.fromProperties(props("tapwire.streams.threads", "0")))
+                .hasMessageContaining("tapwire.streams.threads");
+        assertThatThrownBy(() -> StreamsSettings.fromProperties(props("tapwire.streams.dedup-retention", "ten minutes")))
+                .hasMessageContaining("tapwire.streams.dedup-retention").hasMessageContaining("'ten minutes'");
+        assertThatThrownBy(() -> StreamsSettings.fromProperties(props("tapwire.streams.topic.tapwire.nope.v1", "x")))
+                .hasMessageContaining("unknown topic");
+    }
+
+    private static Properties props(String name, String value) {
+        Properties props = new Properties();
+        props.setProperty(name, value);
+        return props;
+    }
+}
