@@ -2,6 +2,7 @@ package io.tapwire.streams.app;
 
 import io.tapwire.schemas.derived.DeadLetter;
 import io.tapwire.schemas.derived.ProcessInfo;
+import io.tapwire.schemas.derived.ServiceEvent;
 import io.tapwire.schemas.raw.NodeInventory;
 import io.tapwire.schemas.raw.ProcessEvent;
 import io.tapwire.schemas.raw.RawHeader;
@@ -36,8 +37,10 @@ public final class TapwireTopology {
         KStream<String, NodeInventory> inventory =
                 raw(builder, settings, serdes, TapwireTopic.RAW_INVENTORY, NodeInventory.class, NodeInventory::getHeader);
 
-        ProcessRegistry.build(builder, processEvents, inventory, serdes, settings.processExitGrace())
-                .to(settings.topic(TapwireTopic.PROCESSES), Produced.with(Serdes.String(), serdes.of(ProcessInfo.class)));
+        ProcessRegistry.Outputs registry = ProcessRegistry.build(builder, processEvents, inventory, serdes,
+                settings.processExitGrace());
+        registry.processes().to(settings.topic(TapwireTopic.PROCESSES), Produced.with(Serdes.String(), serdes.of(ProcessInfo.class)));
+        registry.events().to(settings.topic(TapwireTopic.EVENTS), Produced.with(Serdes.String(), serdes.of(ServiceEvent.class)));
         return builder.build();
     }
 

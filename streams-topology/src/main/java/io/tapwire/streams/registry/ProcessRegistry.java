@@ -5,7 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.tapwire.schemas.derived.ProcessInfo;
+import io.tapwire.schemas.derived.ServiceEvent;
 import io.tapwire.schemas.keys.NodePidKey;
+import io.tapwire.schemas.keys.ServiceKey;
 import io.tapwire.schemas.raw.NodeInventory;
 import io.tapwire.schemas.raw.ProcessEvent;
 import io.tapwire.schemas.raw.ProcessSnapshot;
@@ -39,7 +41,11 @@ public final class ProcessRegistry {
     private ProcessRegistry() {
     }
 
-    public static KStream<String, ProcessInfo> build(StreamsBuilder builder, KStream<String, ProcessEvent> events,
+    /** The registry's two outputs: process changes by process key, and notable events by service key. */
+    public record Outputs(KStream<String, ProcessInfo> processes, KStream<String, ServiceEvent> events) {
+    }
+
+    public static Outputs build(StreamsBuilder builder, KStream<String, ProcessEvent> events,
                                                      KStream<String, NodeInventory> inventory, TopologySerdes serdes,
                                                      Duration exitGrace) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PROCESSES_STORE),
@@ -52,10 +58,13 @@ public final class ProcessRegistry {
                 .flatMap((key, snapshot) -> snapshotProcesses(snapshot))
                 .repartition(Repartitioned.with(Serdes.String(), serdes.of(ProcessInfo.class)).withName("process-snapshots"));
 
-        KStream<String, ProcessInfo> fromEvents = events.process(() -> new EventProcessor(exitGrace), PROCESSES_STORE, PIDS_STORE);
-        KStream<String, ProcessInfo> fromSnapshots = snapshots.process(() -> new SnapshotProcessor(exitGrace),
+        KStream<String, Object> fromEvents = events.process(() -> new EventProcessor(exitGrace), PROCESSES_STORE, PIDS_STORE);
+        KStream<String, Object> fromSnapshots = snapshots.process(() -> new SnapshotProcessor(exitGrace),
                 PROCESSES_STORE, PIDS_STORE);
-        return fromEvents.merge(fromSnapshots);
+        KStream<String, Object> all = fromEvents.merge(fromSnapshots);
+        return new Outputs(
+                all.filter((key, value) -> !(value instanceof ServiceEvent)).mapValues(value -> (ProcessInfo) value),
+                all.filter((key, value) -> value instanceof ServiceEvent).mapValues(value -> (ServiceEvent) value));
     }
 
     private static List<KeyValue<String, ProcessInfo>> snapshotProcesses(NodeInventory snapshot) {
@@ -75,9 +84,10 @@ public final class ProcessRegistry {
     }
 
     /** Shared by both processors: the table over the task's stores and the forwarding of its emissions. */
-    private abstract static class TableProcessor<V> implements Processor<String, V, String, ProcessInfo> {
+    /** Forwards {@link ProcessInfo} changes (null: tombstone) and {@link ServiceEvent}s on one stream, split above. */
+    private abstract static class TableProcessor<V> implements Processor<String, V, String, Object> {
         private final Duration exitGrace;
-        ProcessorContext<String, ProcessInfo> context;
+        ProcessorContext<String, Object> context;
         ProcessTable table;
 
         TableProcessor(Duration exitGrace) {
@@ -85,7 +95,7 @@ public final class ProcessRegistry {
         }
 
         @Override
-        public void init(ProcessorContext<String, ProcessInfo> context) {
+        public void init(ProcessorContext<String, Object> context) {
             this.context = context;
             this.table = new ProcessTable(context.getStateStore(PROCESSES_STORE), context.getStateStore(PIDS_STORE), exitGrace);
         }
@@ -101,7 +111,7 @@ public final class ProcessRegistry {
         }
 
         @Override
-        public void init(ProcessorContext<String, ProcessInfo> context) {
+        public void init(ProcessorContext<String, Object> context) {
             super.init(context);
             // Stream time, never the wall clock: a replay tombstones the same processes at the same points.
             context.schedule(EXPIRY_INTERVAL, PunctuationType.STREAM_TIME, time -> emit(table.expire(time), time));
@@ -112,7 +122,11 @@ public final class ProcessRegistry {
             if (record.value() == null || record.value().getHeader().getHeartbeat()) {
                 return;
             }
-            emit(table.apply(record.value()), record.timestamp());
+            List<KeyValue<String, ProcessInfo>> changes = table.apply(record.value());
+            emit(changes, record.timestamp());
+            ProcessInfo after = changes.get(changes.size() - 1).value;
+            ServiceEvents.of(record.value(), after).ifPresent(event -> context.forward(
+                    new Record<>(new ServiceKey(event.getService()).format(), event, record.timestamp())));
         }
     }
 

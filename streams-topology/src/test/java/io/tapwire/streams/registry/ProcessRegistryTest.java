@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Properties;
 
 import io.tapwire.schemas.derived.ProcessInfo;
+import io.tapwire.schemas.derived.ServiceEvent;
 import io.tapwire.schemas.derived.ServiceKind;
 import io.tapwire.schemas.keys.ProcessKey;
 import io.tapwire.schemas.raw.NodeInventory;
@@ -44,6 +45,7 @@ class ProcessRegistryTest {
     private TestInputTopic<String, ProcessEvent> events;
     private TestInputTopic<String, NodeInventory> inventory;
     private TestOutputTopic<String, ProcessInfo> processes;
+    private TestOutputTopic<String, ServiceEvent> serviceEvents;
     private long seq;
 
     @BeforeEach
@@ -51,17 +53,19 @@ class ProcessRegistryTest {
         registry = new StubRegistry();
         TopologySerdes serdes = new TopologySerdes(new RegistryClient(RegistryClientConfig.of(registry.url())));
         StreamsBuilder builder = new StreamsBuilder();
-        ProcessRegistry.build(builder,
-                        builder.stream("raw.process", Consumed.with(Serdes.String(), serdes.of(ProcessEvent.class))),
-                        builder.stream("raw.inventory", Consumed.with(Serdes.String(), serdes.of(NodeInventory.class))),
-                        serdes, GRACE)
-                .to("processes", Produced.with(Serdes.String(), serdes.of(ProcessInfo.class)));
+        ProcessRegistry.Outputs outputs = ProcessRegistry.build(builder,
+                builder.stream("raw.process", Consumed.with(Serdes.String(), serdes.of(ProcessEvent.class))),
+                builder.stream("raw.inventory", Consumed.with(Serdes.String(), serdes.of(NodeInventory.class))),
+                serdes, GRACE);
+        outputs.processes().to("processes", Produced.with(Serdes.String(), serdes.of(ProcessInfo.class)));
+        outputs.events().to("events", Produced.with(Serdes.String(), serdes.of(ServiceEvent.class)));
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "process-registry-test");
         driver = new TopologyTestDriver(builder.build(), props);
         events = driver.createInputTopic("raw.process", Serdes.String().serializer(), serdes.of(ProcessEvent.class).serializer());
         inventory = driver.createInputTopic("raw.inventory", Serdes.String().serializer(), serdes.of(NodeInventory.class).serializer());
         processes = driver.createOutputTopic("processes", Serdes.String().deserializer(), serdes.of(ProcessInfo.class).deserializer());
+        serviceEvents = driver.createOutputTopic("events", Serdes.String().deserializer(), serdes.of(ServiceEvent.class).deserializer());
     }
 
     @AfterEach
@@ -134,6 +138,32 @@ class ProcessRegistryTest {
 
         inventory.pipeInput("prod/node-1", snapshot, T0.plusSeconds(2));
         assertThat(processes.readRecordsToList()).as("re-applied snapshot").isEmpty();
+    }
+
+    @Test
+    void oomKillsCrashesAndFailedExitsAreEventsOfTheirServiceButACleanExitIsNot() {
+        String cgroup = "0::/system.slice/api.service";
+        send(event(ProcessEventType.EXEC, 800, 10, "api").setExe("/usr/bin/api").setCgroupPath(cgroup), 0);
+        send(event(ProcessEventType.OOM_KILL, 800, 10, "api").setOomRssBytes(200L << 20), 100);
+        send(event(ProcessEventType.EXIT, 800, 10, "api").setExitSignal(9), 101);
+        send(event(ProcessEventType.EXEC, 801, 20, "api").setExe("/usr/bin/api").setCgroupPath(cgroup), 200);
+        send(event(ProcessEventType.EXIT, 801, 20, "api").setExitSignal(11).setCoreDumped(true), 300);
+        send(event(ProcessEventType.EXEC, 802, 30, "api").setExe("/usr/bin/api").setCgroupPath(cgroup), 400);
+        send(event(ProcessEventType.EXIT, 802, 30, "api").setExitCode(0), 500);
+        send(event(ProcessEventType.EXEC, 803, 40, "job").setExe("/usr/bin/job"), 600);
+        send(event(ProcessEventType.EXIT, 803, 40, "job").setExitCode(3), 700);
+
+        List<TestRecord<String, ServiceEvent>> out = serviceEvents.readRecordsToList();
+        assertThat(out).extracting(r -> r.key() + " " + r.value().getType() + " pid " + r.value().getPid())
+                .containsExactly(
+                        "%2Fsystem.slice%2Fapi.service OOM_KILL pid 800",
+                        "%2Fsystem.slice%2Fapi.service EXIT_ERROR pid 800",
+                        "%2Fsystem.slice%2Fapi.service CRASH pid 801",
+                        "%2Fhost%2Fjob EXIT_ERROR pid 803");
+        assertThat(out.get(0).value().getDetail()).contains("200 MiB");
+        assertThat(out.get(2).value().getDetail()).isEqualTo("killed by signal 11 (core dumped)");
+        assertThat(out.get(3).value().getExitCode()).isEqualTo(3);
+        assertThat(out.get(3).timestamp()).isEqualTo(T0.plusMillis(700).toEpochMilli());
     }
 
     @Test
