@@ -1,6 +1,7 @@
 package io.tapwire.schemas.compat;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +13,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import io.tapwire.schemas.topics.TapwireTopic;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaParseException;
 
@@ -41,6 +43,33 @@ public final class ReleasedSchemas {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read released schemas in " + dir, e);
+        }
+        return bySubject;
+    }
+
+    /**
+     * The released versions packaged with the classes (resources {@code io/tapwire/schemas/released/<subject>/<n>.avsc}),
+     * for every topic's subject, probing versions 1, 2, ... until one is missing.
+     */
+    public static Map<String, List<Schema>> fromClasspath() {
+        Map<String, List<Schema>> bySubject = new TreeMap<>();
+        ClassLoader loader = ReleasedSchemas.class.getClassLoader();
+        for (TapwireTopic topic : TapwireTopic.values()) {
+            List<Schema> versions = new ArrayList<>();
+            for (int n = 1; ; n++) {
+                String resource = "io/tapwire/schemas/released/" + topic.valueSubject() + "/" + n + ".avsc";
+                try (InputStream in = loader.getResourceAsStream(resource)) {
+                    if (in == null) {
+                        break;
+                    }
+                    versions.add(new Schema.Parser().parse(in));
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot read " + resource, e);
+                }
+            }
+            if (!versions.isEmpty()) {
+                bySubject.put(topic.valueSubject(), versions);
+            }
         }
         return bySubject;
     }
