@@ -17,13 +17,15 @@ import io.tapwire.schemas.topics.TopicSettings;
  * @param dataDir        where the broker keeps its data; persistent across runs
  * @param kafkaPort      the broker's client port
  * @param controllerPort the broker's KRaft controller port
+ * @param registryPort   the schema registry's HTTP port
  * @param topics         partition counts and retention of the Tapwire topics
  */
-public record LocalStackConfig(Path dataDir, int kafkaPort, int controllerPort, TopicSettings topics) {
+public record LocalStackConfig(Path dataDir, int kafkaPort, int controllerPort, int registryPort, TopicSettings topics) {
 
     public static final Path DEFAULT_DATA_DIR = Path.of("data");
     public static final int DEFAULT_KAFKA_PORT = 9092;
     public static final int DEFAULT_CONTROLLER_PORT = 9093;
+    public static final int DEFAULT_REGISTRY_PORT = 8081;
     /** One node: a few partitions are plenty, and fewer partitions start faster. */
     public static final String DEFAULT_LOCAL_PARTITIONS = "3";
 
@@ -32,6 +34,7 @@ public record LocalStackConfig(Path dataDir, int kafkaPort, int controllerPort, 
               --data-dir DIR          data folder, kept across runs (default: data)
               --kafka-port N          Kafka client port (default: 9092)
               --controller-port N     Kafka controller port (default: 9093)
+              --registry-port N       schema registry port (default: 8081)
               --config FILE           properties file with any tapwire.* setting
               --set NAME=VALUE        one tapwire.* setting, e.g. --set tapwire.topics.partitions=6
               --help                  this text
@@ -44,6 +47,7 @@ public record LocalStackConfig(Path dataDir, int kafkaPort, int controllerPort, 
         props.setProperty("tapwire.local.data-dir", DEFAULT_DATA_DIR.toString());
         props.setProperty("tapwire.local.kafka-port", String.valueOf(DEFAULT_KAFKA_PORT));
         props.setProperty("tapwire.local.controller-port", String.valueOf(DEFAULT_CONTROLLER_PORT));
+        props.setProperty("tapwire.local.registry-port", String.valueOf(DEFAULT_REGISTRY_PORT));
         List<String[]> overrides = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String option = args[i];
@@ -58,6 +62,7 @@ public record LocalStackConfig(Path dataDir, int kafkaPort, int controllerPort, 
                 case "--data-dir" -> overrides.add(new String[] {"tapwire.local.data-dir", value});
                 case "--kafka-port" -> overrides.add(new String[] {"tapwire.local.kafka-port", value});
                 case "--controller-port" -> overrides.add(new String[] {"tapwire.local.controller-port", value});
+                case "--registry-port" -> overrides.add(new String[] {"tapwire.local.registry-port", value});
                 case "--config" -> load(Path.of(value), props);
                 case "--set" -> {
                     int eq = value.indexOf('=');
@@ -77,11 +82,13 @@ public record LocalStackConfig(Path dataDir, int kafkaPort, int controllerPort, 
         Path dataDir = Path.of(props.getProperty("tapwire.local.data-dir"));
         int kafkaPort = port(props, "tapwire.local.kafka-port");
         int controllerPort = port(props, "tapwire.local.controller-port");
-        if (kafkaPort == controllerPort) {
-            throw new IllegalArgumentException("tapwire.local.kafka-port and tapwire.local.controller-port must differ, both are "
-                    + kafkaPort);
+        int registryPort = port(props, "tapwire.local.registry-port");
+        if (kafkaPort != 0 && (kafkaPort == controllerPort || kafkaPort == registryPort)
+                || controllerPort != 0 && controllerPort == registryPort) {
+            throw new IllegalArgumentException("tapwire.local.kafka-port, controller-port and registry-port must differ, got "
+                    + kafkaPort + ", " + controllerPort + " and " + registryPort);
         }
-        return new LocalStackConfig(dataDir, kafkaPort, controllerPort, TopicSettings.fromProperties(props));
+        return new LocalStackConfig(dataDir, kafkaPort, controllerPort, registryPort, TopicSettings.fromProperties(props));
     }
 
     private static int port(Properties props, String name) {

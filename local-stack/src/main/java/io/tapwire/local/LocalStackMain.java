@@ -4,6 +4,8 @@ import java.io.PrintStream;
 import java.util.concurrent.CountDownLatch;
 
 import io.tapwire.kafka.broker.BrokerStartException;
+import io.tapwire.kafka.registry.RegistryStartException;
+import io.tapwire.schemas.registry.RegistryException;
 import io.tapwire.schemas.topics.TopicBootstrapException;
 
 /**
@@ -44,7 +46,7 @@ public final class LocalStackMain {
         LocalStack stack;
         try {
             stack = new LocalStack(config).start();
-        } catch (BrokerStartException | TopicBootstrapException e) {
+        } catch (BrokerStartException | TopicBootstrapException | RegistryStartException | RegistryException e) {
             err.println("tapwire: " + e.getMessage());
             return EXIT_START_FAILED;
         }
@@ -60,9 +62,10 @@ public final class LocalStackMain {
         }, "tapwire-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
 
-        out.printf("Tapwire local stack ready in %.1f s: Kafka at %s, %d topics (%d created)%n",
+        out.printf("Tapwire local stack ready in %.1f s: Kafka at %s, %d topics (%d created), schema registry at %s"
+                        + " (%d released schemas)%n",
                 (System.nanoTime() - started) / 1e9, stack.bootstrapServers(), stack.topics().total(),
-                stack.topics().created().size());
+                stack.topics().created().size(), stack.registryUrl(), stack.releasedSchemas());
         out.println("Press Ctrl-C to stop.");
         try {
             stop.await();

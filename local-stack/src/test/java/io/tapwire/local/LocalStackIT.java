@@ -15,6 +15,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import io.tapwire.kafka.broker.FreePorts;
+import io.tapwire.schemas.registry.CompatibilityLevel;
+import io.tapwire.schemas.registry.RegistryClient;
+import io.tapwire.schemas.registry.RegistryClientConfig;
 import io.tapwire.schemas.topics.TapwireTopic;
 import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.Test;
@@ -26,12 +29,21 @@ class LocalStackIT {
     void startsTheBrokerWithEveryTopicAndRestartsOnItsDataWithoutRecreatingThem(@TempDir Path data) throws Exception {
         int kafkaPort = FreePorts.pick();
         int controllerPort = FreePorts.pick(kafkaPort);
+        int registryPort = FreePorts.pick(kafkaPort, controllerPort);
         String[] args = {"--data-dir", data.toString(), "--kafka-port", String.valueOf(kafkaPort),
-                "--controller-port", String.valueOf(controllerPort)};
+                "--controller-port", String.valueOf(controllerPort), "--registry-port", String.valueOf(registryPort)};
 
         Run first = Run.start(args);
         assertThat(first.awaitOutput("Tapwire local stack ready")).contains("Kafka at 127.0.0.1:" + kafkaPort)
-                .contains(TapwireTopic.values().length + " topics (" + TapwireTopic.values().length + " created)");
+                .contains(TapwireTopic.values().length + " topics (" + TapwireTopic.values().length + " created)")
+                .contains("schema registry at http://127.0.0.1:" + registryPort);
+        RegistryClient registry = new RegistryClient(RegistryClientConfig.of("http://127.0.0.1:" + registryPort));
+        for (TapwireTopic topic : TapwireTopic.values()) {
+            assertThat(registry.subjectCompatibility(topic.valueSubject())).as(topic.valueSubject())
+                    .isEqualTo(topic.kind() == TapwireTopic.Kind.RAW ? CompatibilityLevel.BACKWARD_TRANSITIVE
+                            : CompatibilityLevel.FULL_TRANSITIVE);
+        }
+        int id = registry.register(TapwireTopic.RAW_L7.valueSubject(), TapwireTopic.RAW_L7.valueSchema());
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", "127.0.0.1:" + kafkaPort))) {
             Set<String> names = admin.listTopics().names().get();
             for (TapwireTopic topic : TapwireTopic.values()) {
@@ -45,6 +57,8 @@ class LocalStackIT {
 
         Run second = Run.start(args);
         assertThat(second.awaitOutput("Tapwire local stack ready")).contains("(0 created)");
+        assertThat(new RegistryClient(RegistryClientConfig.of("http://127.0.0.1:" + registryPort))
+                .schemaById(id)).as("schemas survive a restart").isEqualTo(TapwireTopic.RAW_L7.valueSchema());
         assertThat(second.stop()).isZero();
     }
 
@@ -56,6 +70,19 @@ class LocalStackIT {
             assertThat(run.exitCode.get(120, TimeUnit.SECONDS)).isEqualTo(LocalStackMain.EXIT_START_FAILED);
             assertThat(run.errors()).startsWith("tapwire: ").contains(String.valueOf(taken.getLocalPort()))
                     .contains("in use").doesNotContain("\tat ");
+        }
+    }
+
+    @Test
+    void aTakenRegistryPortEndsWithOneClearMessage(@TempDir Path data) throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int kafkaPort = FreePorts.pick(taken.getLocalPort());
+            Run run = Run.start("--data-dir", data.toString(), "--kafka-port", String.valueOf(kafkaPort),
+                    "--controller-port", String.valueOf(FreePorts.pick(kafkaPort, taken.getLocalPort())),
+                    "--registry-port", String.valueOf(taken.getLocalPort()));
+            assertThat(run.exitCode.get(120, TimeUnit.SECONDS)).isEqualTo(LocalStackMain.EXIT_START_FAILED);
+            assertThat(run.errors()).startsWith("tapwire: ").contains(String.valueOf(taken.getLocalPort()))
+                    .doesNotContain("\tat ");
         }
     }
 
