@@ -53,6 +53,19 @@ public final class TapwireAvroSerializer<T extends SpecificRecord> implements Se
         return WireFormat.frame(schemaId(topic), codecs.get().encode(record));
     }
 
+    /**
+     * Registers (or looks up) the schema for {@code topic} now, so later records need no registry call; returns
+     * its id. Throws the registry's error when it cannot be reached.
+     */
+    public int prepare(String topic) {
+        return schemaId(topic);
+    }
+
+    /** Whether the schema id for {@code topic} is known, so serializing makes no HTTP call. */
+    public boolean prepared(String topic) {
+        return idsByTopic.containsKey(topic);
+    }
+
     private int schemaId(String topic) {
         Integer id = idsByTopic.get(topic);
         if (id == null) {
