@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 
+import io.tapwire.schemas.settings.TypedProperties;
 import io.tapwire.schemas.topics.TopicSettings;
 
 /**
@@ -79,29 +80,17 @@ public record LocalStackConfig(Path dataDir, int kafkaPort, int controllerPort, 
     }
 
     static LocalStackConfig fromProperties(Properties props) {
-        Path dataDir = Path.of(props.getProperty("tapwire.local.data-dir"));
-        int kafkaPort = port(props, "tapwire.local.kafka-port");
-        int controllerPort = port(props, "tapwire.local.controller-port");
-        int registryPort = port(props, "tapwire.local.registry-port");
+        TypedProperties p = new TypedProperties(props);
+        Path dataDir = Path.of(p.string("tapwire.local.data-dir", DEFAULT_DATA_DIR.toString()));
+        int kafkaPort = p.port("tapwire.local.kafka-port", DEFAULT_KAFKA_PORT);
+        int controllerPort = p.port("tapwire.local.controller-port", DEFAULT_CONTROLLER_PORT);
+        int registryPort = p.port("tapwire.local.registry-port", DEFAULT_REGISTRY_PORT);
         if (kafkaPort != 0 && (kafkaPort == controllerPort || kafkaPort == registryPort)
                 || controllerPort != 0 && controllerPort == registryPort) {
             throw new IllegalArgumentException("tapwire.local.kafka-port, controller-port and registry-port must differ, got "
                     + kafkaPort + ", " + controllerPort + " and " + registryPort);
         }
         return new LocalStackConfig(dataDir, kafkaPort, controllerPort, registryPort, TopicSettings.fromProperties(props));
-    }
-
-    private static int port(Properties props, String name) {
-        String value = props.getProperty(name);
-        try {
-            int port = Integer.parseInt(value.trim());
-            if (port >= 0 && port <= 65535) {
-                return port;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException(name + " must be a port number 1-65535 (0 picks a free one), was '" + value + "'");
     }
 
     private static void load(Path file, Properties props) {

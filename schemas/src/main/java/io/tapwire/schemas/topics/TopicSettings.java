@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 
+import io.tapwire.schemas.settings.TypedProperties;
+
 /**
  * Partition counts and retention of the Tapwire topics, read from properties and validated before anything is
  * created. Settings (all optional):
@@ -47,6 +49,7 @@ public final class TopicSettings {
 
     /** Reads the {@code tapwire.topics.*} properties; unknown topic names and bad numbers are rejected. */
     public static TopicSettings fromProperties(Properties props) {
+        TypedProperties typed = new TypedProperties(props);
         Map<String, String> perTopic = new TreeMap<>();
         for (String name : props.stringPropertyNames()) {
             if (!name.startsWith(PREFIX) || name.equals(PREFIX + "partitions") || name.startsWith(PREFIX + "raw.")) {
@@ -59,15 +62,13 @@ public final class TopicSettings {
                 throw new IllegalArgumentException("unknown setting " + name + ": expected " + PREFIX
                         + "<topic>.(partitions|retention.ms|retention.bytes) with a topic of " + topicNames());
             }
-            parseLong(name, props.getProperty(name));
+            typed.number(name, 0);
             perTopic.put(rest, props.getProperty(name).trim());
         }
-        int partitions = (int) positive(PREFIX + "partitions",
-                parseLong(PREFIX + "partitions", props.getProperty(PREFIX + "partitions", String.valueOf(DEFAULT_PARTITIONS))));
-        long retentionMs = positive(PREFIX + "raw.retention.ms", parseLong(PREFIX + "raw.retention.ms",
-                props.getProperty(PREFIX + "raw.retention.ms", String.valueOf(DEFAULT_RAW_RETENTION.toMillis()))));
-        long retentionBytes = parseLong(PREFIX + "raw.retention.bytes",
-                props.getProperty(PREFIX + "raw.retention.bytes", String.valueOf(DEFAULT_RAW_RETENTION_BYTES)));
+        int partitions = typed.positive(PREFIX + "partitions", DEFAULT_PARTITIONS);
+        long retentionMs = positive(PREFIX + "raw.retention.ms",
+                typed.number(PREFIX + "raw.retention.ms", DEFAULT_RAW_RETENTION.toMillis()));
+        long retentionBytes = typed.number(PREFIX + "raw.retention.bytes", DEFAULT_RAW_RETENTION_BYTES);
         TopicSettings settings = new TopicSettings(partitions, retentionMs, retentionBytes, perTopic);
         settings.plan();
         return settings;
@@ -117,14 +118,6 @@ public final class TopicSettings {
             }
         }
         return null;
-    }
-
-    private static long parseLong(String name, String value) {
-        try {
-            return Long.parseLong(value.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be a whole number, was '" + value + "'");
-        }
     }
 
     private static long positive(String name, long value) {

@@ -2,11 +2,11 @@ package io.tapwire.streams.app;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 
+import io.tapwire.schemas.settings.TypedProperties;
 import io.tapwire.schemas.topics.TapwireTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -48,15 +48,16 @@ public record StreamsSettings(String bootstrapServers, String registryUrl, Strin
                 topics.put(topic, props.getProperty(name).trim());
             }
         }
+        TypedProperties p = new TypedProperties(props);
         return new StreamsSettings(
-                props.getProperty("tapwire.kafka.bootstrap-servers", "127.0.0.1:9092"),
-                props.getProperty("tapwire.registry.url", "http://127.0.0.1:8081"),
-                props.getProperty(PREFIX + "application-id", "tapwire-topology"),
-                Path.of(props.getProperty(PREFIX + "state-dir", "data/streams")),
-                positive(props, PREFIX + "threads", 1),
-                integer(props, PREFIX + "replication-factor", -1),
-                duration(props, PREFIX + "dedup-retention", Duration.ofMinutes(10)),
-                duration(props, PREFIX + "process-exit-grace", Duration.ofSeconds(30)),
+                p.string("tapwire.kafka.bootstrap-servers", "127.0.0.1:9092"),
+                p.string("tapwire.registry.url", "http://127.0.0.1:8081"),
+                p.string(PREFIX + "application-id", "tapwire-topology"),
+                Path.of(p.string(PREFIX + "state-dir", "data/streams")),
+                p.positive(PREFIX + "threads", 1),
+                (int) p.number(PREFIX + "replication-factor", -1),
+                p.duration(PREFIX + "dedup-retention", Duration.ofMinutes(10)),
+                p.duration(PREFIX + "process-exit-grace", Duration.ofSeconds(30)),
                 topics);
     }
 
@@ -78,52 +79,5 @@ public record StreamsSettings(String bootstrapServers, String registryUrl, Strin
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
         return p;
-    }
-
-    private static int integer(Properties props, String name, int defaultValue) {
-        String value = props.getProperty(name);
-        if (value == null) {
-            return defaultValue;
-        }
-        try {
-            return Integer.parseInt(value.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be a whole number, was '" + value + "'");
-        }
-    }
-
-    private static int positive(Properties props, String name, int defaultValue) {
-        int value = integer(props, name, defaultValue);
-        if (value < 1) {
-            throw new IllegalArgumentException(name + " must be at least 1, was " + value);
-        }
-        return value;
-    }
-
-    static Duration duration(Properties props, String name, Duration defaultValue) {
-        String value = props.getProperty(name);
-        if (value == null) {
-            return defaultValue;
-        }
-        String v = value.trim().toLowerCase(java.util.Locale.ROOT);
-        try {
-            if (v.startsWith("p")) {
-                return Duration.parse(v.toUpperCase(java.util.Locale.ROOT));
-            }
-            if (v.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
-            }
-            long amount = Long.parseLong(v.substring(0, v.length() - 1));
-            switch (v.charAt(v.length() - 1)) {
-                case 's': return Duration.ofSeconds(amount);
-                case 'm': return Duration.ofMinutes(amount);
-                case 'h': return Duration.ofHours(amount);
-                case 'd': return Duration.ofDays(amount);
-                default: break;
-            }
-        } catch (NumberFormatException | DateTimeParseException | StringIndexOutOfBoundsException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException(name + " must be a duration such as 30s, 10m or PT10M, was '" + value + "'");
     }
 }
