@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -37,21 +38,61 @@ class BpfObjectLayoutTest {
         assertThat(licence(elf, name)).as("%s: licence, which gates the GPL-only helpers", name).isIn(GPL_COMPATIBLE);
     }
 
+    /** Every SEC() the collector attaches, with its program's name, per object. */
+    private static final Map<String, Map<String, String>> PROGRAMS = Map.of(
+            "tapwire_process", Map.of(
+                    "tp_btf/task_newtask", "tapwire_newtask",
+                    "tracepoint/sched/sched_process_exec", "tapwire_exec",
+                    "tracepoint/sched/sched_process_exit", "tapwire_exit",
+                    "tracepoint/sched/sched_process_free", "tapwire_free",
+                    "tracepoint/oom/mark_victim", "tapwire_oom"),
+            "tapwire_tcp", Map.of(
+                    "tracepoint/syscalls/sys_enter_connect", "tapwire_connect_enter",
+                    "tracepoint/syscalls/sys_exit_connect", "tapwire_connect_exit",
+                    "tracepoint/syscalls/sys_exit_accept", "tapwire_accept_exit",
+                    "tracepoint/syscalls/sys_exit_accept4", "tapwire_accept4_exit",
+                    "tracepoint/sock/inet_sock_set_state", "tapwire_state",
+                    "tracepoint/tcp/tcp_retransmit_skb", "tapwire_retransmit",
+                    "tp_btf/tcp_probe", "tapwire_tcp_probe"),
+            "tapwire_file", Map.of(
+                    "tracepoint/syscalls/sys_enter_openat", "tapwire_openat_enter",
+                    "tracepoint/syscalls/sys_exit_openat", "tapwire_openat_exit"));
+
+    /** Maps the collector looks up by name in each object. */
+    private static final Map<String, List<String>> MAPS = Map.of(
+            "tapwire_process", List.of("tapwire_process_events"),
+            "tapwire_tcp", List.of("tapwire_tcp_events", "tapwire_sockets", "tapwire_tcp_settings"),
+            "tapwire_file", List.of("tapwire_file_events"));
+
+    /** Defined identically in every object (tapwire_common.bpf.h), so the collector can share one instance. */
+    private static final List<String> SHARED_MAPS =
+            List.of("tapwire_excluded_pids", "tapwire_excluded_ports", "tapwire_ringbuf_drops");
+
     @Test
-    void processObjectHasTheExecProgramAndTheMapsTheCollectorUses() {
-        ElfFile elf = ElfFile.parse(PackagedBpfObjects.bytes("tapwire_process"));
+    void theBuildPackagesOneObjectPerConcern() {
+        assertThat(PackagedBpfObjects.names()).containsExactlyInAnyOrderElementsOf(PROGRAMS.keySet());
+    }
 
-        ElfFile.Section program = elf.section("tracepoint/sched/sched_process_exec").orElseThrow(
-                () -> new AssertionError("no tracepoint/sched/sched_process_exec section in tapwire_process.bpf.o: "
-                        + elf.sections().stream().map(ElfFile.Section::name).toList()));
-        assertThat(program.size()).as("program bytes (8-byte BPF instructions)").isPositive();
-        assertThat(program.size() % 8).isZero();
-
+    @ParameterizedTest
+    @MethodSource("objectNames")
+    void everyObjectHasTheProgramsAndMapsTheCollectorUses(String name) {
+        ElfFile elf = ElfFile.parse(PackagedBpfObjects.bytes(name));
         int mapsIndex = elf.section(".maps").orElseThrow().index();
-        assertThat(elf.symbols())
-                .contains(new ElfFile.Symbol("tapwire_exec", program.index()))
-                .contains(new ElfFile.Symbol("tapwire_exec_events", mapsIndex))
-                .contains(new ElfFile.Symbol("tapwire_ringbuf_drops", mapsIndex));
+
+        for (Map.Entry<String, String> expected : PROGRAMS.get(name).entrySet()) {
+            ElfFile.Section program = elf.section(expected.getKey()).orElseThrow(
+                    () -> new AssertionError("no " + expected.getKey() + " section in " + name + ".bpf.o: "
+                            + elf.sections().stream().map(ElfFile.Section::name).toList()));
+            assertThat(program.size()).as("program bytes (8-byte BPF instructions)").isPositive();
+            assertThat(program.size() % 8).isZero();
+            assertThat(elf.symbols()).contains(new ElfFile.Symbol(expected.getValue(), program.index()));
+        }
+        for (String map : MAPS.get(name)) {
+            assertThat(elf.symbols()).as("map %s in %s", map, name).contains(new ElfFile.Symbol(map, mapsIndex));
+        }
+        for (String map : SHARED_MAPS) {
+            assertThat(elf.symbols()).as("shared map %s in %s", map, name).contains(new ElfFile.Symbol(map, mapsIndex));
+        }
     }
 
     private static String licence(ElfFile elf, String name) {

@@ -56,6 +56,33 @@ public final class KernelPrerequisites {
         throw new AssertionError("bpftool not found: apt-get install -y bpftool");
     }
 
+    /** The ip command (network namespaces, veth links); root's PATH usually has /usr/sbin, Maven's may not. */
+    public static String ip() {
+        for (String dir : List.of("/usr/sbin", "/usr/bin", "/sbin", "/bin")) {
+            Path candidate = Path.of(dir, "ip");
+            if (Files.isExecutable(candidate)) {
+                return candidate.toString();
+            }
+        }
+        throw new AssertionError("the ip command is missing: apt-get install -y iproute2");
+    }
+
+    /**
+     * The cgroup v1 memory controller's mount point, where a child cgroup can set a memory limit
+     * (memory.limit_in_bytes). Hosts with a pure cgroup v2 hierarchy do not have it.
+     */
+    public static Path memoryCgroupV1() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/mounts"))) {
+            String[] fields = line.split(" ");
+            if (fields[2].equals("cgroup") && List.of(fields[3].split(",")).contains("memory")) {
+                return Path.of(fields[1]);
+            }
+        }
+        throw new AssertionError("no cgroup v1 memory controller mounted (this test sets memory.limit_in_bytes): on a"
+                + " hybrid-hierarchy host it is at /sys/fs/cgroup/memory; mount it with"
+                + " mkdir -p /sys/fs/cgroup/memory && mount -t cgroup -o memory cgroup /sys/fs/cgroup/memory");
+    }
+
     /** Mounts bpffs at /sys/fs/bpf unless it is already there: pinning needs it. */
     public static Path bpfFs() throws IOException, InterruptedException {
         boolean mounted = Files.readAllLines(Path.of("/proc/mounts")).stream()

@@ -93,6 +93,18 @@ public final class BpfObject implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Before load: makes this object use {@code owner}'s map of the same name instead of creating
+     * its own, so several objects share one map (the exclusion sets, the drop counters). The two
+     * definitions must agree in type, key and value size, and max_entries; libbpf checks.
+     */
+    public BpfObject reuseMap(String mapName, BpfObject owner) {
+        requireState(State.OPEN, "reuseMap");
+        LibBpfException.check("bpf_map__reuse_fd(" + name + "/" + mapName + ", map of " + owner.name() + ")",
+                LibBpf.bpf_map__reuse_fd(map(mapName), owner.mapFd(mapName)));
+        return this;
+    }
+
     /** Creates the maps and loads the programs; the kernel verifier runs here. */
     public BpfObject load() {
         requireState(State.OPEN, "load");

@@ -7,8 +7,8 @@ import com.sun.jna.Pointer;
 
 /**
  * The libbpf 1.x calls the collector uses, direct-mapped through JNA and nothing more: no checks, no
- * types. {@link BpfObject}, {@link RingBufferPoller} and {@link PerCpuCounterMap} sit on top and are
- * what the rest of the collector sees.
+ * types. {@link BpfObject}, {@link RingBufferPoller}, {@link PerCpuCounterMap}, {@link ExclusionMaps}
+ * and {@link KernelProbes} sit on top and are what the rest of the collector sees.
  *
  * <p>Direct mapping (static natives bound by {@link Native#register}) because the poll path runs
  * per event: it drained ≈ 2.4 M events/s here against ≈ 1.4 M/s through an interface mapping.
@@ -61,9 +61,23 @@ final class LibBpf {
 
     static native int bpf_map__set_max_entries(Pointer map, int maxEntries);
 
+    /** Before load: use the map behind {@code fd} (another object's) instead of creating one. */
+    static native int bpf_map__reuse_fd(Pointer map, int fd);
+
     static native int bpf_map_lookup_elem(int fd, Pointer key, Pointer value);
 
+    /** {@code flags}: BPF_ANY (0), BPF_NOEXIST (1), BPF_EXIST (2). */
+    static native int bpf_map_update_elem(int fd, Pointer key, Pointer value, long flags);
+
+    static native int bpf_map_delete_elem(int fd, Pointer key);
+
+    /** {@code key} NULL gives the first key; -ENOENT after the last. */
+    static native int bpf_map_get_next_key(int fd, Pointer key, Pointer nextKey);
+
     static native Pointer ring_buffer__new(int mapFd, RingBufferSampleCallback sampleCb, Pointer ctx, Pointer opts);
+
+    /** Adds another ring buffer map to the same epoll set; one poll then drains them all. */
+    static native int ring_buffer__add(Pointer rb, int mapFd, RingBufferSampleCallback sampleCb, Pointer ctx);
 
     static native int ring_buffer__poll(Pointer rb, int timeoutMs);
 

@@ -5,9 +5,17 @@ import com.sun.jna.Pointer;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
 
 /**
- * Drains one BPF ring buffer map, handing each record to a {@link RecordHandler}.
+ * Drains one or several BPF ring buffer maps, handing each record to a {@link RecordHandler}.
+ *
+ * <p>Several maps share one epoll set (libbpf's {@code ring_buffer__add}): one thread polls them all,
+ * and each concern keeps its own buffer, so a burst of TCP events cannot crowd out process events.
+ * Records keep their order within one map; across maps they interleave in no defined order, and
+ * their kernel timestamps tell the order. Every record starts with its event type, which is how a
+ * handler tells them apart ({@link KernelEventDecoder}).
  *
  * <p>Each record is copied once from ring-buffer memory into a buffer this poller reuses, so the
  * handler reads fields at fixed offsets with no per-record allocation and no JNA {@code Structure}
@@ -28,6 +36,14 @@ public final class RingBufferPoller implements AutoCloseable {
          *               byte order
          */
         void onRecord(ByteBuffer record);
+    }
+
+    /** A ring buffer map of a loaded object. */
+    public record RingBufferMap(BpfObject object, String mapName) {
+        @Override
+        public String toString() {
+            return object.name() + "/" + mapName;
+        }
     }
 
     private final String mapName;
@@ -56,16 +72,37 @@ public final class RingBufferPoller implements AutoCloseable {
      *                      as it means the decoders no longer match the kernel's structs
      */
     public static RingBufferPoller open(BpfObject object, String mapName, int maxRecordSize, RecordHandler handler) {
+        return open(List.of(new RingBufferMap(object, mapName)), maxRecordSize, handler);
+    }
+
+    /**
+     * Polls every map in {@code maps} through one handler.
+     *
+     * @param maxRecordSize the largest record any of the maps' programs write
+     */
+    public static RingBufferPoller open(List<RingBufferMap> maps, int maxRecordSize, RecordHandler handler) {
         if (maxRecordSize <= 0) {
             throw new IllegalArgumentException("maxRecordSize must be positive: " + maxRecordSize);
         }
-        RingBufferPoller poller = new RingBufferPoller(object.name() + "/" + mapName, maxRecordSize, handler);
-        Pointer ringBuffer = LibBpf.ring_buffer__new(object.mapFd(mapName), poller.callback, null, null);
+        if (maps.isEmpty()) {
+            throw new IllegalArgumentException("no ring buffer maps to poll");
+        }
+        String names = maps.stream().map(RingBufferMap::toString).collect(Collectors.joining(","));
+        RingBufferPoller poller = new RingBufferPoller(names, maxRecordSize, handler);
+        RingBufferMap first = maps.get(0);
+        Pointer ringBuffer = LibBpf.ring_buffer__new(first.object().mapFd(first.mapName()), poller.callback, null, null);
         int errno = Native.getLastError();
         if (ringBuffer == null) {
-            throw new LibBpfException("ring_buffer__new(" + poller.mapName + ")", errno);
+            throw new LibBpfException("ring_buffer__new(" + first + ")", errno);
         }
         poller.ringBuffer = ringBuffer;
+        for (RingBufferMap map : maps.subList(1, maps.size())) {
+            int result = LibBpf.ring_buffer__add(ringBuffer, map.object().mapFd(map.mapName()), poller.callback, null);
+            if (result < 0) {
+                poller.close();
+                throw new LibBpfException("ring_buffer__add(" + map + ")", -result);
+            }
+        }
         return poller;
     }
 

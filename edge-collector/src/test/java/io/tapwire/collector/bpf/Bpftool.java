@@ -13,33 +13,35 @@ import java.util.regex.Pattern;
 /** What the kernel has loaded and attached, asked through bpftool's JSON output (an independent witness). */
 final class Bpftool {
 
-    // bpftool 7.x writes each program object as {"id":N,"type":"...","name":"...",...}; unnamed ones lack "name".
-    private static final Pattern PROGRAM = Pattern.compile("\\{\"id\":(\\d+),\"type\":\"[^\"]*\",\"name\":\"([^\"]*)\"");
     private static final Pattern LINKED_PROGRAM = Pattern.compile("\"prog_id\":(\\d+)");
+    // Every object of prog/map show -j starts with {"id":N,
+    private static final Pattern OBJECT_ID = Pattern.compile("\\{\"id\":(\\d+),");
 
     private Bpftool() {
     }
 
-    /** Ids of the loaded programs with this (kernel, at most 15 characters) name. */
-    static Set<Long> programIds(String name) throws IOException, InterruptedException {
+    /** Ids of every loaded program. */
+    static Set<Long> programIds() throws IOException, InterruptedException {
+        return ids(OBJECT_ID, run("prog", "show", "-j"));
+    }
+
+    /** Ids of every BPF map. */
+    static Set<Long> mapIds() throws IOException, InterruptedException {
+        return ids(OBJECT_ID, run("map", "show", "-j"));
+    }
+
+    private static Set<Long> ids(Pattern pattern, String json) {
         Set<Long> ids = new HashSet<>();
-        Matcher matcher = PROGRAM.matcher(run("prog", "show", "-j"));
+        Matcher matcher = pattern.matcher(json);
         while (matcher.find()) {
-            if (matcher.group(2).equals(name)) {
-                ids.add(Long.parseLong(matcher.group(1)));
-            }
+            ids.add(Long.parseLong(matcher.group(1)));
         }
         return ids;
     }
 
     /** Ids of the programs some BPF link attaches. */
     static Set<Long> linkedProgramIds() throws IOException, InterruptedException {
-        Set<Long> ids = new HashSet<>();
-        Matcher matcher = LINKED_PROGRAM.matcher(run("link", "show", "-j"));
-        while (matcher.find()) {
-            ids.add(Long.parseLong(matcher.group(1)));
-        }
-        return ids;
+        return ids(LINKED_PROGRAM, run("link", "show", "-j"));
     }
 
     private static String run(String... arguments) throws IOException, InterruptedException {

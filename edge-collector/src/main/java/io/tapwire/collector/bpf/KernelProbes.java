@@ -1,0 +1,157 @@
+package io.tapwire.collector.bpf;
+
+import com.sun.jna.Memory;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * All of Tapwire's kernel programs, loaded, configured and attached: process lifecycle, TCP and
+ * file opens, one BPF object each, each with its own ring buffer.
+ *
+ * <p>tapwire_process loads first and owns the maps every object shares (exclusions, drop counters);
+ * the others take them over with {@link BpfObject#reuseMap} before they load. The exclusions from
+ * the settings are written before anything attaches, so not one event of an excluded process is
+ * ever emitted.
+ *
+ * <p>{@link #close} detaches and unloads everything. Close every poller first. Not thread-safe,
+ * except {@link #exclusions()}.
+ */
+public final class KernelProbes implements AutoCloseable {
+
+    private final BpfObject process;
+    private final BpfObject tcp;
+    private final BpfObject file;
+    private final ExclusionMaps exclusions;
+    private final PerCpuCounterMap drops;
+
+    private KernelProbes(BpfObject process, BpfObject tcp, BpfObject file) {
+        this.process = process;
+        this.tcp = tcp;
+        this.file = file;
+        this.exclusions = ExclusionMaps.of(process);
+        this.drops = PerCpuCounterMap.open(process, ProcessBpfObject.RINGBUF_DROPS_MAP);
+    }
+
+    /**
+     * Opens, loads and attaches every program.
+     *
+     * @throws LibBpfException if the kernel refuses a step; nothing stays loaded then
+     */
+    public static KernelProbes start(KernelProbeSettings settings) {
+        List<BpfObject> opened = new ArrayList<>();
+        try {
+            BpfObject process = open(opened, ProcessBpfObject.OBJECT)
+                    .resizeMap(ProcessBpfObject.EVENTS_MAP, settings.processRingBufferBytes())
+                    .load();
+            BpfObject tcp = shareMaps(open(opened, TcpBpfObject.OBJECT), process)
+                    .resizeMap(TcpBpfObject.EVENTS_MAP, settings.tcpRingBufferBytes())
+                    .resizeMap(TcpBpfObject.SOCKETS_MAP, settings.socketMapEntries())
+                    .load();
+            BpfObject file = shareMaps(open(opened, FileBpfObject.OBJECT), process)
+                    .resizeMap(FileBpfObject.EVENTS_MAP, settings.fileRingBufferBytes())
+                    .load();
+            KernelProbes probes = new KernelProbes(process, tcp, file);
+            probes.configure(settings);
+            process.attachAll();
+            tcp.attachAll();
+            file.attachAll();
+            return probes;
+        } catch (RuntimeException | Error e) {
+            for (int i = opened.size() - 1; i >= 0; i--) {
+                opened.get(i).close();
+            }
+            throw e;
+        }
+    }
+
+    private static BpfObject open(List<BpfObject> opened, String name) {
+        BpfObject object = BpfObject.openResource(name);
+        opened.add(object);
+        return object;
+    }
+
+    private static BpfObject shareMaps(BpfObject object, BpfObject owner) {
+        for (String map : ProcessBpfObject.SHARED_MAPS) {
+            object.reuseMap(map, owner);
+        }
+        return object;
+    }
+
+    private void configure(KernelProbeSettings settings) {
+        settings.excludedPids().forEach(exclusions::excludeProcess);
+        settings.excludedLocalPorts().forEach(exclusions::excludeLocalPort);
+        Memory key = new Memory(Integer.BYTES);
+        Memory value = new Memory(Long.BYTES);
+        key.setInt(0, TcpBpfObject.SETTING_STATS_INTERVAL_NS);
+        value.setLong(0, settings.tcpStatsInterval().toNanos());
+        LibBpfException.check("bpf_map_update_elem(" + tcp.name() + "/" + TcpBpfObject.SETTINGS_MAP + ")",
+                LibBpf.bpf_map_update_elem(tcp.mapFd(TcpBpfObject.SETTINGS_MAP), key, value, 0));
+    }
+
+    /** The excluded pids and ports, to change while running. */
+    public ExclusionMaps exclusions() {
+        return exclusions;
+    }
+
+    /**
+     * A poller over the three ring buffers that decodes every record and hands it to {@code consumer}
+     * on the polling thread. Records of one concern arrive in order; across concerns, order by
+     * {@link KernelEvent#ktimeNs()}.
+     */
+    public RingBufferPoller openPoller(Consumer<KernelEvent> consumer) {
+        return openRawPoller(record -> consumer.accept(KernelEventDecoder.decode(record)));
+    }
+
+    /** As {@link #openPoller} but hands over undecoded records, for a caller that decodes only what it needs. */
+    public RingBufferPoller openRawPoller(RingBufferPoller.RecordHandler handler) {
+        return RingBufferPoller.open(List.of(
+                        new RingBufferPoller.RingBufferMap(process, ProcessBpfObject.EVENTS_MAP),
+                        new RingBufferPoller.RingBufferMap(tcp, TcpBpfObject.EVENTS_MAP),
+                        new RingBufferPoller.RingBufferMap(file, FileBpfObject.EVENTS_MAP)),
+                EventType.maxRecordSize(), handler);
+    }
+
+    /** Events of this type the kernel could not reserve ring-buffer space for, since start, summed over CPUs. */
+    public long drops(EventType type) {
+        return drops.sum(type.code());
+    }
+
+    public Map<EventType, Long> drops() {
+        Map<EventType, Long> all = new EnumMap<>(EventType.class);
+        for (EventType type : EventType.values()) {
+            all.put(type, drops(type));
+        }
+        return all;
+    }
+
+    /** Program names as the objects define them, in attach order. */
+    public List<String> attachedPrograms() {
+        List<String> names = new ArrayList<>(process.attachedPrograms());
+        names.addAll(tcp.attachedPrograms());
+        names.addAll(file.attachedPrograms());
+        return names;
+    }
+
+    /** The loaded objects, for callers that need one of their maps directly. */
+    public BpfObject processObject() {
+        return process;
+    }
+
+    public BpfObject tcpObject() {
+        return tcp;
+    }
+
+    public BpfObject fileObject() {
+        return file;
+    }
+
+    @Override
+    public void close() {
+        file.close();
+        tcp.close();
+        process.close();
+    }
+}

@@ -1,0 +1,75 @@
+package io.tapwire.collector.bpf;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Reads what every record shares: the checks that it is one of the expected type and size, the
+ * struct tapwire_task header at offsets 0..47, and the kernel's strings.
+ */
+final class RecordFields {
+
+    // struct tapwire_task (bpf/src/main/bpf/tapwire_events.h)
+    static final int TYPE = 0;
+    static final int PID = 4;
+    static final int KTIME_NS = 8;
+    static final int TID = 16;
+    static final int NETNS_INO = 20;
+    static final int CGROUP_ID = 24;
+    static final int COMM = 32;
+    static final int COMM_LEN = 16;
+    static final int TASK_SIZE = 48;
+
+    private RecordFields() {
+    }
+
+    /**
+     * @return the record's type, after checking the buffer's byte order and that the record is as
+     *         long as its type's struct
+     */
+    static EventType checkedType(ByteBuffer record) {
+        if (record.order() != ByteOrder.nativeOrder()) {
+            throw new IllegalArgumentException("record must be in native byte order, as the kernel wrote it");
+        }
+        if (record.limit() < TASK_SIZE) {
+            throw new IllegalArgumentException("record of " + record.limit() + " bytes is shorter than its "
+                    + TASK_SIZE + "-byte task header");
+        }
+        EventType type = EventType.ofCode(record.getInt(TYPE));
+        if (record.limit() < type.recordSize()) {
+            throw new IllegalArgumentException(type + " record needs " + type.recordSize() + " bytes, got "
+                    + record.limit());
+        }
+        return type;
+    }
+
+    static long ktimeNs(ByteBuffer record) {
+        return record.getLong(KTIME_NS);
+    }
+
+    static KernelTask task(ByteBuffer record) {
+        return new KernelTask(
+                record.getInt(PID),
+                record.getInt(TID),
+                nulTerminated(record, COMM, COMM_LEN),
+                record.getLong(CGROUP_ID),
+                Integer.toUnsignedLong(record.getInt(NETNS_INO)));
+    }
+
+    /** A string that ends at its first NUL or at the field's end. */
+    static String nulTerminated(ByteBuffer record, int offset, int capacity) {
+        int length = 0;
+        while (length < capacity && record.get(offset + length) != 0) {
+            length++;
+        }
+        return utf8(record, offset, length);
+    }
+
+    /** Paths and comms are bytes to the kernel; bytes that are not UTF-8 become U+FFFD. */
+    static String utf8(ByteBuffer record, int offset, int length) {
+        byte[] bytes = new byte[length];
+        record.get(offset, bytes);
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+}

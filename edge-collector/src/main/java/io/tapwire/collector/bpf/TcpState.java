@@ -1,0 +1,26 @@
+package io.tapwire.collector.bpf;
+
+/**
+ * TCP states in the kernel's numbering (include/net/tcp_states.h); the names are the kernel's, as
+ * the Avro TcpEvent.tcpState field wants them.
+ */
+public enum TcpState {
+    UNKNOWN,
+    ESTABLISHED,
+    SYN_SENT,
+    SYN_RECV,
+    FIN_WAIT1,
+    FIN_WAIT2,
+    TIME_WAIT,
+    CLOSE,
+    CLOSE_WAIT,
+    LAST_ACK,
+    LISTEN,
+    CLOSING,
+    NEW_SYN_RECV;
+
+    static TcpState ofCode(int code) {
+        TcpState[] states = values();
+        return code > 0 && code < states.length ? states[code] : UNKNOWN;
+    }
+}
