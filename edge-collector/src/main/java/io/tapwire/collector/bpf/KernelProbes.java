@@ -38,9 +38,11 @@ public final class KernelProbes implements AutoCloseable {
     /**
      * Opens, loads and attaches every program.
      *
+     * @throws IllegalStateException if the machine lacks what the probes need (root, BTF, tracefs): says what to do
      * @throws LibBpfException if the kernel refuses a step; nothing stays loaded then
      */
     public static KernelProbes start(KernelProbeSettings settings) {
+        KernelRequirements.check();
         List<BpfObject> opened = new ArrayList<>();
         try {
             BpfObject process = open(opened, ProcessBpfObject.OBJECT)
