@@ -4,9 +4,10 @@ import org.apache.avro.util.ClassSecurityValidator;
 
 /**
  * Avro 1.12.2 refuses to instantiate classes it does not trust ({@code SecurityException: ... is not trusted}),
- * and Tapwire's generated records are not on its default list. This is the one place that trusts them: every
- * reader Tapwire creates goes through {@link AvroCodec} (or a serde built on it), which calls {@link #install()}
- * first, so no JVM — collector, topology, API or test — needs a system property for it.
+ * and Tapwire's generated records are not on its default list. This is the one place that trusts them, and
+ * {@link AvroTrustInstaller} calls it in every JVM as soon as Avro parses its first schema (before any generated
+ * class can be built or read), so no JVM — collector, topology, API or test — needs a system property for it.
+ * Only Tapwire's own packages are added; everything Avro refused before stays refused.
  */
 public final class AvroTrust {
 

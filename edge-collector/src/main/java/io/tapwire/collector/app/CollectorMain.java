@@ -1,0 +1,66 @@
+package io.tapwire.collector.app;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+
+import io.tapwire.collector.bpf.LibBpfException;
+import io.tapwire.schemas.settings.TypedProperties;
+
+/**
+ * {@code java io.tapwire.collector.app.CollectorMain [--config FILE]}: runs the collector until SIGTERM/Ctrl-C.
+ * Settings from the file, then {@code TAPWIRE_*} environment variables, then {@code -D} system properties. A bad
+ * setting exits 2, a machine that cannot run the probes (not root, no BTF) exits 1, each with one message.
+ */
+public final class CollectorMain {
+
+    private CollectorMain() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        CollectorSettings settings;
+        try {
+            settings = CollectorSettings.from(TypedProperties.layered(file(args), CollectorSettings.NAMES, System.getenv(),
+                    System.getProperties()));
+        } catch (IllegalArgumentException e) {
+            System.err.println("tapwire-collector: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Collector collector;
+        try {
+            collector = Collector.start(settings);
+        } catch (IllegalStateException | LibBpfException e) {
+            System.err.println("tapwire-collector: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            collector.close();
+            stopped.countDown();
+        }, "tapwire-collector-shutdown"));
+        System.out.println("Tapwire collector running on node " + collector.identity().node() + " (cluster "
+                + collector.identity().cluster() + "): " + collector.attachedPrograms().size()
+                + " programs attached, producing to Kafka at " + settings.bootstrapServers() + ", metrics at http://"
+                + settings.metricsHost() + ":" + collector.metricsPort() + "/metrics");
+        stopped.await();
+    }
+
+    private static Properties file(String[] args) {
+        Properties props = new Properties();
+        if (args.length == 2 && args[0].equals("--config")) {
+            try (Reader reader = Files.newBufferedReader(Path.of(args[1]))) {
+                props.load(reader);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read the config file " + args[1] + ": " + e.getMessage());
+            }
+        } else if (args.length != 0) {
+            throw new IllegalArgumentException("usage: CollectorMain [--config FILE]");
+        }
+        return props;
+    }
+}

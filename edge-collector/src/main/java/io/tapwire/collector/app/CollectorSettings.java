@@ -1,0 +1,102 @@
+package io.tapwire.collector.app;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import io.tapwire.collector.bpf.KernelProbeSettings;
+import io.tapwire.collector.produce.ProducerSettings;
+import io.tapwire.schemas.settings.TypedProperties;
+
+/**
+ * Every setting of the collector, typed and validated at start-up (the README's configuration table lists them).
+ * Read from a properties file, overridden by environment variables ({@code TAPWIRE_COLLECTOR_CLUSTER}, ...) and
+ * {@code -D} system properties.
+ */
+public record CollectorSettings(
+        String cluster,
+        String nodeOverride,
+        String bootstrapServers,
+        String registryUrl,
+        Path procRoot,
+        KernelProbeSettings probes,
+        boolean excludeSelf,
+        ProducerSettings producer,
+        Duration heartbeatInterval,
+        Duration inventoryInterval,
+        Duration clockInterval,
+        Duration pollTimeout,
+        String metricsHost,
+        int metricsPort) {
+
+    public static final String PREFIX = "tapwire.collector.";
+
+    /** Every setting's name, for environment variables. */
+    public static final List<String> NAMES = List.of(
+            PREFIX + "cluster", PREFIX + "node", "tapwire.kafka.bootstrap-servers", "tapwire.registry.url",
+            PREFIX + "proc-root", PREFIX + "process-ring-buffer-bytes", PREFIX + "tcp-ring-buffer-bytes",
+            PREFIX + "file-ring-buffer-bytes", PREFIX + "socket-map-entries", PREFIX + "tcp-stats-interval",
+            PREFIX + "exclude-self", PREFIX + "exclude-pids", PREFIX + "exclude-ports", PREFIX + "producer-buffer-bytes",
+            PREFIX + "producer-max-block", PREFIX + "heartbeat-interval", PREFIX + "inventory-interval",
+            PREFIX + "clock-interval", PREFIX + "poll-timeout", PREFIX + "metrics-host", PREFIX + "metrics-port");
+
+    public static CollectorSettings from(TypedProperties p) {
+        KernelProbeSettings.Builder probes = KernelProbeSettings.builder()
+                .processRingBufferBytes((int) p.bytes(PREFIX + "process-ring-buffer-bytes", 256 * 1024))
+                .tcpRingBufferBytes((int) p.bytes(PREFIX + "tcp-ring-buffer-bytes", 1024 * 1024))
+                .fileRingBufferBytes((int) p.bytes(PREFIX + "file-ring-buffer-bytes", 256 * 1024))
+                .socketMapEntries(p.positive(PREFIX + "socket-map-entries", 65536))
+                .tcpStatsInterval(p.duration(PREFIX + "tcp-stats-interval", Duration.ofSeconds(30)));
+        for (String pid : p.list(PREFIX + "exclude-pids", List.of())) {
+            probes.excludePid(integer(PREFIX + "exclude-pids", pid));
+        }
+        for (String port : p.list(PREFIX + "exclude-ports", List.of())) {
+            probes.excludeLocalPort(integer(PREFIX + "exclude-ports", port));
+        }
+        String bootstrap = p.string("tapwire.kafka.bootstrap-servers", "127.0.0.1:9092");
+        ProducerSettings defaults = ProducerSettings.defaults(bootstrap);
+        return new CollectorSettings(
+                p.string(PREFIX + "cluster", "local"),
+                p.string(PREFIX + "node", null),
+                bootstrap,
+                p.string("tapwire.registry.url", "http://127.0.0.1:8081"),
+                Path.of(p.string(PREFIX + "proc-root", "/proc")),
+                probes.build(),
+                p.bool(PREFIX + "exclude-self", true),
+                new ProducerSettings(bootstrap, p.bytes(PREFIX + "producer-buffer-bytes", defaults.bufferBytes()),
+                        p.duration(PREFIX + "producer-max-block", defaults.maxBlock()), defaults.deliveryTimeout()),
+                positive(p, PREFIX + "heartbeat-interval", Duration.ofSeconds(5)),
+                positive(p, PREFIX + "inventory-interval", Duration.ofMinutes(5)),
+                positive(p, PREFIX + "clock-interval", Duration.ofMinutes(1)),
+                positive(p, PREFIX + "poll-timeout", Duration.ofMillis(100)),
+                p.string(PREFIX + "metrics-host", "127.0.0.1"),
+                p.port(PREFIX + "metrics-port", 9464));
+    }
+
+    /** The pids to exclude in the kernel: the configured ones, and this process when excludeSelf. */
+    public Set<Integer> excludedPids() {
+        Set<Integer> pids = new LinkedHashSet<>(probes.excludedPids());
+        if (excludeSelf) {
+            pids.add((int) ProcessHandle.current().pid());
+        }
+        return pids;
+    }
+
+    private static Duration positive(TypedProperties p, String name, Duration defaultValue) {
+        Duration value = p.duration(name, defaultValue);
+        if (value.isZero() || value.isNegative()) {
+            throw new IllegalArgumentException(name + " must be positive, was " + value);
+        }
+        return value;
+    }
+
+    private static int integer(String name, String value) {
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must list whole numbers, found '" + value + "'");
+        }
+    }
+}

@@ -1,0 +1,182 @@
+package io.tapwire.collector.records;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.util.Optional;
+
+import io.tapwire.collector.bpf.ExecEvent;
+import io.tapwire.collector.bpf.FileOpenEvent;
+import io.tapwire.collector.bpf.KernelEvent;
+import io.tapwire.collector.bpf.KernelTask;
+import io.tapwire.collector.bpf.OomKillEvent;
+import io.tapwire.collector.bpf.ProcessExitEvent;
+import io.tapwire.collector.bpf.ProcessStartEvent;
+import io.tapwire.collector.bpf.TcpEndpoints;
+import io.tapwire.collector.node.RecordHeaders;
+import io.tapwire.collector.proc.AddressText;
+import io.tapwire.collector.proc.ProcessFacts;
+import io.tapwire.collector.proc.ProcessFactsCache;
+import io.tapwire.schemas.keys.ConnectionKey;
+import io.tapwire.schemas.keys.NodePidKey;
+import io.tapwire.schemas.raw.AddressFamily;
+import io.tapwire.schemas.raw.ConnectionRole;
+import io.tapwire.schemas.raw.FileEvent;
+import io.tapwire.schemas.raw.FileEventType;
+import io.tapwire.schemas.raw.ProcessEvent;
+import io.tapwire.schemas.raw.ProcessEventType;
+import io.tapwire.schemas.raw.RawHeader;
+import io.tapwire.schemas.raw.SocketTuple;
+import io.tapwire.schemas.raw.TaskContext;
+import io.tapwire.schemas.raw.TcpEvent;
+import io.tapwire.schemas.raw.TcpEventType;
+import io.tapwire.schemas.topics.TapwireTopic;
+
+/**
+ * Turns decoded kernel events into raw records: stamps them (identity, sequence, epoch time), keys them in their
+ * topic's format, and adds the /proc facts the kernel does not give (exe, cmdline, cgroup path) while the process
+ * can still be read. Facts only: nothing here interprets them. Not thread-safe (the poll thread owns it).
+ */
+public final class KernelEventMapper {
+
+    private final RecordHeaders headers;
+    private final ProcessFactsCache facts;
+
+    public KernelEventMapper(RecordHeaders headers, ProcessFactsCache facts) {
+        this.headers = headers;
+        this.facts = facts;
+    }
+
+    public Optional<RawRecord> map(KernelEvent event) {
+        if (event instanceof ExecEvent e) {
+            return Optional.of(process(e.ktimeNs(), e.task(), e.startTicks(), ProcessEventType.EXEC, e.ppid(), e.uid())
+                    .apply(p -> p.setExecFilename(e.filename()), true));
+        }
+        if (event instanceof ProcessStartEvent e) {
+            return Optional.of(process(e.ktimeNs(), e.task(), e.startTicks(), ProcessEventType.START, e.ppid(), e.uid())
+                    .apply(p -> { }, true));
+        }
+        if (event instanceof ProcessExitEvent e) {
+            facts.invalidate(e.task().pid());
+            return Optional.of(process(e.ktimeNs(), e.task(), e.startTicks(), ProcessEventType.EXIT, e.ppid(), e.uid())
+                    .apply(p -> {
+                        if (e.killedBySignal()) {
+                            p.setExitSignal(e.signal());
+                        } else {
+                            p.setExitCode(e.exitStatus());
+                        }
+                        p.setCoreDumped(e.coreDumped());
+                    }, false));
+        }
+        if (event instanceof OomKillEvent e) {
+            return Optional.of(process(e.ktimeNs(), e.task(), e.startTicks(), ProcessEventType.OOM_KILL, e.ppid(), e.uid())
+                    .apply(p -> e.rssBytes().ifPresent(p::setOomRssBytes), false));
+        }
+        if (event instanceof io.tapwire.collector.bpf.TcpEvent e) {
+            return Optional.of(tcp(e));
+        }
+        if (event instanceof FileOpenEvent e) {
+            RawHeader header = headers.event(e.ktimeNs());
+            FileEvent file = FileEvent.newBuilder().setHeader(header).setTask(task(e.task(), 0))
+                    .setType(FileEventType.OPEN_WRITE).setPath(e.path()).setFd(e.fd()).setFlags(e.openFlags()).build();
+            return Optional.of(new RawRecord(TapwireTopic.RAW_FILE, pidKey(e.task().pid()), file, header.getEpochTimeNs()));
+        }
+        return Optional.empty();
+    }
+
+    /** A process event under construction: the common fields set, the type-specific ones added by the caller. */
+    private final class ProcessRecord {
+        private final ProcessEvent.Builder builder;
+        private final RawHeader header;
+        private final long startTicks;
+
+        ProcessRecord(ProcessEvent.Builder builder, RawHeader header, long startTicks) {
+            this.builder = builder;
+            this.header = header;
+            this.startTicks = startTicks;
+        }
+
+        /** Finishes the record; {@code readProc}: add /proc facts (at start and exec, while the process lives). */
+        RawRecord apply(java.util.function.Consumer<ProcessEvent.Builder> specific, boolean readProc) {
+            specific.accept(builder);
+            if (readProc) {
+                addFacts(builder, builder.getTaskBuilder().getPid(), startTicks);
+            }
+            return new RawRecord(TapwireTopic.RAW_PROCESS, pidKey(builder.getTaskBuilder().getPid()), builder.build(),
+                    header.getEpochTimeNs());
+        }
+    }
+
+    private ProcessRecord process(long ktimeNs, KernelTask task, long startTicks, ProcessEventType type, int ppid,
+                                  int uid) {
+        RawHeader header = headers.event(ktimeNs);
+        ProcessEvent.Builder builder = ProcessEvent.newBuilder().setHeader(header)
+                .setTaskBuilder(TaskContext.newBuilder(task(task, startTicks)))
+                .setType(type).setPpid(ppid).setStartTimeTicks(startTicks).setUid(uid);
+        return new ProcessRecord(builder, header, startTicks);
+    }
+
+    private void addFacts(ProcessEvent.Builder builder, int pid, long startTicks) {
+        // An exec changes exe and cmdline: read them afresh for this (pid, start time).
+        facts.invalidate(pid);
+        Optional<ProcessFacts> found = facts.lookup(pid, startTicks);
+        if (found.isEmpty()) {
+            builder.setProcError("process exited before /proc was read");
+            return;
+        }
+        ProcessFacts f = found.get();
+        f.executable().ifPresent(exe -> builder.setExe(exe.path()));
+        if (!f.cmdline().isEmpty()) {
+            builder.setCmdline(f.cmdline());
+        }
+        f.cgroup().ifPresent(cgroup -> builder.setCgroupPath(cgroup.recorded()));
+    }
+
+    private RawRecord tcp(io.tapwire.collector.bpf.TcpEvent e) {
+        RawHeader header = headers.event(e.ktimeNs());
+        TcpEvent.Builder tcp = TcpEvent.newBuilder().setHeader(header).setTask(task(e.task(), 0))
+                .setType(TcpEventType.valueOf(e.type().name().substring("TCP_".length())))
+                .setSocketInode(e.socketInode())
+                .setRole(ConnectionRole.valueOf(e.role().name()))
+                .setTuple(tuple(e.endpoints()))
+                .setTcpState(e.state().name());
+        if (e.fd() >= 0) {
+            tcp.setFd(e.fd());
+        }
+        switch (e.type()) {
+            case TCP_CONNECT_OK -> tcp.setHandshakeNs(e.handshakeNs()).setSrttUs(e.srttUs());
+            case TCP_CONNECT_FAILED -> tcp.setErrorCode(e.errorCode());
+            case TCP_CLOSE, TCP_STATS, TCP_RETRANSMIT -> tcp.setBytesSent(e.bytesAcked()).setBytesReceived(e.bytesReceived())
+                    .setSrttUs(e.srttUs()).setRetransmittedSegments(e.totalRetrans());
+            default -> { }
+        }
+        String key = new ConnectionKey(headers.identity().cluster(), headers.identity().node(),
+                headers.identity().bootId(), e.socketInode()).format();
+        return new RawRecord(TapwireTopic.RAW_TCP, key, tcp.build(), header.getEpochTimeNs());
+    }
+
+    private static SocketTuple tuple(TcpEndpoints endpoints) {
+        return SocketTuple.newBuilder()
+                .setFamily(endpoints.ipv6() ? AddressFamily.IPV6 : AddressFamily.IPV4)
+                .setLocalAddress(text(endpoints.localAddress(), endpoints.ipv6())).setLocalPort(endpoints.localPort())
+                .setRemoteAddress(text(endpoints.remoteAddress(), endpoints.ipv6())).setRemotePort(endpoints.remotePort())
+                .build();
+    }
+
+    /** Canonical text; an IPv6 socket's v4-mapped address stays ::ffff:a.b.c.d as the kernel reported it. */
+    static String text(InetAddress address, boolean ipv6Socket) {
+        if (ipv6Socket && address instanceof Inet4Address) {
+            return "::ffff:" + AddressText.of(address.getAddress());
+        }
+        return AddressText.of(address.getAddress());
+    }
+
+    private static TaskContext task(KernelTask task, long processStartTicks) {
+        return TaskContext.newBuilder().setPid(task.pid()).setTid(task.tid()).setComm(task.comm())
+                .setCgroupId(task.cgroupId()).setNetnsInode(task.netnsInode()).setProcessStartTicks(processStartTicks)
+                .build();
+    }
+
+    private String pidKey(int pid) {
+        return new NodePidKey(headers.identity().cluster(), headers.identity().node(), pid).format();
+    }
+}
