@@ -88,7 +88,8 @@ public final class Collector implements AutoCloseable {
         this.mapper = new KernelEventMapper(headers, facts);
         TaskContext self = selfTask(procFs);
 
-        KernelProbeSettings probeSettings = withExcludedPids(settings.probes(), settings.excludedPids());
+        KernelProbeSettings probeSettings = withExclusions(settings.probes(), settings.excludedPids(),
+                settings.excludedLocalPorts());
         this.probes = KernelProbes.start(probeSettings);
         for (EventType type : EventType.values()) {
             metrics.gauge("tapwire_collector_kernel_dropped_events_total",
@@ -192,7 +193,8 @@ public final class Collector implements AutoCloseable {
         }
     }
 
-    private static KernelProbeSettings withExcludedPids(KernelProbeSettings probes, java.util.Set<Integer> pids) {
+    private static KernelProbeSettings withExclusions(KernelProbeSettings probes, java.util.Set<Integer> pids,
+                                                      java.util.Set<Integer> ports) {
         KernelProbeSettings.Builder builder = KernelProbeSettings.builder()
                 .processRingBufferBytes(probes.processRingBufferBytes())
                 .tcpRingBufferBytes(probes.tcpRingBufferBytes())
@@ -200,7 +202,7 @@ public final class Collector implements AutoCloseable {
                 .socketMapEntries(probes.socketMapEntries())
                 .tcpStatsInterval(probes.tcpStatsInterval());
         pids.forEach(builder::excludePid);
-        probes.excludedLocalPorts().forEach(builder::excludeLocalPort);
+        ports.forEach(builder::excludeLocalPort);
         return builder.build();
     }
 

@@ -29,7 +29,8 @@ public record CollectorSettings(
         Duration clockInterval,
         Duration pollTimeout,
         String metricsHost,
-        int metricsPort) {
+        int metricsPort,
+        boolean excludeTapwirePorts) {
 
     public static final String PREFIX = "tapwire.collector.";
 
@@ -40,7 +41,8 @@ public record CollectorSettings(
             PREFIX + "file-ring-buffer-bytes", PREFIX + "socket-map-entries", PREFIX + "tcp-stats-interval",
             PREFIX + "exclude-self", PREFIX + "exclude-pids", PREFIX + "exclude-ports", PREFIX + "producer-buffer-bytes",
             PREFIX + "producer-max-block", PREFIX + "heartbeat-interval", PREFIX + "inventory-interval",
-            PREFIX + "clock-interval", PREFIX + "poll-timeout", PREFIX + "metrics-host", PREFIX + "metrics-port");
+            PREFIX + "clock-interval", PREFIX + "poll-timeout", PREFIX + "metrics-host", PREFIX + "metrics-port",
+            PREFIX + "exclude-tapwire-ports");
 
     public static CollectorSettings from(TypedProperties p) {
         KernelProbeSettings.Builder probes = KernelProbeSettings.builder()
@@ -72,7 +74,8 @@ public record CollectorSettings(
                 positive(p, PREFIX + "clock-interval", Duration.ofMinutes(1)),
                 positive(p, PREFIX + "poll-timeout", Duration.ofMillis(100)),
                 p.string(PREFIX + "metrics-host", "127.0.0.1"),
-                p.port(PREFIX + "metrics-port", 9464));
+                p.port(PREFIX + "metrics-port", 9464),
+                p.bool(PREFIX + "exclude-tapwire-ports", true));
     }
 
     /** The pids to exclude in the kernel: the configured ones, and this process when excludeSelf. */
@@ -82,6 +85,39 @@ public record CollectorSettings(
             pids.add((int) ProcessHandle.current().pid());
         }
         return pids;
+    }
+
+    /**
+     * The local ports to exclude in the kernel: the configured ones, and when excludeTapwirePorts the ports of the
+     * Kafka brokers and registry this collector talks to where they run on this machine (loopback), so the
+     * broker's and registry's own sockets are not observed. Other processes' connections to them stay visible.
+     */
+    public Set<Integer> excludedLocalPorts() {
+        Set<Integer> ports = new LinkedHashSet<>(probes.excludedLocalPorts());
+        if (excludeTapwirePorts) {
+            for (String server : bootstrapServers.split(",")) {
+                localPort(server.trim()).ifPresent(ports::add);
+            }
+            for (String url : registryUrl.split(",")) {
+                java.net.URI uri = java.net.URI.create(url.trim());
+                localPort(uri.getHost() + ":" + (uri.getPort() > 0 ? uri.getPort() : 80)).ifPresent(ports::add);
+            }
+        }
+        return ports;
+    }
+
+    private static java.util.Optional<Integer> localPort(String hostPort) {
+        int colon = hostPort.lastIndexOf(':');
+        if (colon < 0) {
+            return java.util.Optional.empty();
+        }
+        String host = hostPort.substring(0, colon).replace("[", "").replace("]", "");
+        boolean local = host.equals("localhost") || host.startsWith("127.") || host.equals("::1");
+        try {
+            return local ? java.util.Optional.of(Integer.parseInt(hostPort.substring(colon + 1))) : java.util.Optional.empty();
+        } catch (NumberFormatException e) {
+            return java.util.Optional.empty();
+        }
     }
 
     private static Duration positive(TypedProperties p, String name, Duration defaultValue) {
