@@ -76,8 +76,9 @@ public final class KernelEventMapper {
         }
         if (event instanceof FileOpenEvent e) {
             RawHeader header = headers.event(e.ktimeNs());
-            FileEvent file = FileEvent.newBuilder().setHeader(header).setTask(task(e.task(), 0))
-                    .setType(FileEventType.OPEN_WRITE).setPath(e.path()).setFd(e.fd()).setFlags(e.openFlags()).build();
+            // Constructors, not builders, on the hottest event types: see RecordHeaders.event.
+            FileEvent file = new FileEvent(header, task(e.task(), 0), FileEventType.OPEN_WRITE, e.path(), e.fd(),
+                    e.openFlags());
             return Optional.of(new RawRecord(TapwireTopic.RAW_FILE, pidKey(e.task().pid()), file, header.getEpochTimeNs()));
         }
         return Optional.empty();
@@ -171,9 +172,7 @@ public final class KernelEventMapper {
     }
 
     private static TaskContext task(KernelTask task, long processStartTicks) {
-        return TaskContext.newBuilder().setPid(task.pid()).setTid(task.tid()).setComm(task.comm())
-                .setCgroupId(task.cgroupId()).setNetnsInode(task.netnsInode()).setProcessStartTicks(processStartTicks)
-                .build();
+        return new TaskContext(task.pid(), task.tid(), task.comm(), task.cgroupId(), task.netnsInode(), processStartTicks);
     }
 
     private String pidKey(int pid) {
