@@ -2,8 +2,8 @@
 # machine. Idempotent: when everything is there it installs nothing and prints nothing.
 
 # Debian packages the build and the tests need: a JDK 17, clang/llvm and libbpf headers to compile the eBPF
-# programs, bpftool and iproute2 (ip: network namespaces) for the kernel tests, curl for the Maven wrapper's download.
-TAPWIRE_APT_PACKAGES=(openjdk-17-jdk-headless clang llvm libbpf-dev libbpf1 bpftool iproute2 curl ca-certificates)
+# programs, bpftool, iproute2 (ip: network namespaces) and python3 (test servers) for the kernel tests, curl for the Maven wrapper's download.
+TAPWIRE_APT_PACKAGES=(openjdk-17-jdk-headless clang llvm libbpf-dev libbpf1 bpftool iproute2 python3 curl ca-certificates)
 
 require_root() {
   if [ "$(id -u)" -ne 0 ]; then
