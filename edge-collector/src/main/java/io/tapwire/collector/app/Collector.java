@@ -85,7 +85,7 @@ public final class Collector implements AutoCloseable {
         this.producer = new RawProducer(settings.producer(), new RegistryClient(RegistryClientConfig.of(settings.registryUrl())),
                 metrics);
         ProcessFactsCache facts = new ProcessFactsCache(procFs);
-        this.mapper = new KernelEventMapper(headers, facts);
+        this.mapper = new KernelEventMapper(headers, facts, CgroupIds.locate(procFs));
         TaskContext self = selfTask(procFs);
 
         KernelProbeSettings probeSettings = withExclusions(settings.probes(), settings.excludedPids(),

@@ -14,6 +14,7 @@ import io.tapwire.collector.bpf.ProcessStartEvent;
 import io.tapwire.collector.bpf.TcpEndpoints;
 import io.tapwire.collector.node.RecordHeaders;
 import io.tapwire.collector.proc.AddressText;
+import io.tapwire.collector.proc.CgroupIds;
 import io.tapwire.collector.proc.ProcessFacts;
 import io.tapwire.collector.proc.ProcessFactsCache;
 import io.tapwire.schemas.keys.ConnectionKey;
@@ -40,10 +41,12 @@ public final class KernelEventMapper {
 
     private final RecordHeaders headers;
     private final ProcessFactsCache facts;
+    private final CgroupIds cgroups;
 
-    public KernelEventMapper(RecordHeaders headers, ProcessFactsCache facts) {
+    public KernelEventMapper(RecordHeaders headers, ProcessFactsCache facts, CgroupIds cgroups) {
         this.headers = headers;
         this.facts = facts;
+        this.cgroups = cgroups;
     }
 
     public Optional<RawRecord> map(KernelEvent event) {
@@ -122,6 +125,8 @@ public final class KernelEventMapper {
         Optional<ProcessFacts> found = facts.lookup(pid, startTicks);
         if (found.isEmpty()) {
             builder.setProcError("process exited before /proc was read");
+            // The kernel recorded the cgroup id: its directory still names the pod, container or unit.
+            cgroups.pathOf(builder.getTaskBuilder().getCgroupId()).ifPresent(builder::setCgroupPath);
             return;
         }
         ProcessFacts f = found.get();

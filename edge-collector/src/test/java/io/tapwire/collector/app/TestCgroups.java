@@ -1,0 +1,80 @@
+package io.tapwire.collector.app;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * cgroups a test creates, removed again by {@link #close()}: only the directories this object created, deepest
+ * first, so a hierarchy that already existed (a real kubepods or system.slice) is left alone.
+ */
+final class TestCgroups implements AutoCloseable {
+
+    private final List<Path> created = new ArrayList<>();
+
+    /** Where the cgroup2 hierarchy is mounted: /sys/fs/cgroup on a v2-only host, /sys/fs/cgroup/unified on a hybrid one. */
+    static Path cgroup2() throws IOException {
+        // /proc/self/mountinfo: "id parent dev root mount-point options [optional...] - fstype source options"
+        for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+            String[] fields = line.split(" ");
+            int separator = List.of(fields).indexOf("-");
+            if (separator > 0 && fields[separator + 1].equals("cgroup2")) {
+                return Path.of(fields[4]);
+            }
+        }
+        throw new AssertionError("no cgroup2 hierarchy is mounted: mount -t cgroup2 none /sys/fs/cgroup/unified");
+    }
+
+    /** The cgroup id BPF reports for a cgroup2 directory: its inode number. */
+    static long id(Path cgroup) {
+        try {
+            return ((Number) Files.getAttribute(cgroup, "unix:ino")).longValue();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Creates {@code path} (relative, slash-separated) under {@code hierarchy}, with whatever parents are missing. */
+    Path create(Path hierarchy, String path) throws IOException {
+        Path directory = hierarchy;
+        for (String name : path.split("/")) {
+            directory = directory.resolve(name);
+            if (!Files.isDirectory(directory)) {
+                Files.createDirectory(directory);
+                created.add(directory);
+            }
+        }
+        return directory;
+    }
+
+    /**
+     * A shell command that moves its shell into the cgroup and then execs {@code command}: the exec happens in the
+     * cgroup, as a container runtime or systemd starts a service.
+     */
+    static String runIn(Path cgroup, String command) {
+        return "echo $$ > " + cgroup.resolve("cgroup.procs") + " && exec " + command;
+    }
+
+    /** Removes what {@link #create} made. A cgroup is busy until its last process has exited and been reaped. */
+    @Override
+    public void close() throws IOException, InterruptedException {
+        for (int i = created.size() - 1; i >= 0; i--) {
+            Path directory = created.get(i);
+            for (int attempt = 0; ; attempt++) {
+                try {
+                    Files.deleteIfExists(directory);
+                    break;
+                } catch (IOException busy) {
+                    if (attempt == 50) {
+                        throw new IOException("cannot remove the test cgroup " + directory + " after 5 s", busy);
+                    }
+                    Thread.sleep(100);
+                }
+            }
+        }
+        created.clear();
+    }
+}

@@ -1,0 +1,165 @@
+package io.tapwire.collector.app;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
+import io.tapwire.bpf.KernelPrerequisites;
+
+/**
+ * Two hosts on this machine: network namespaces {@link #clientNamespace()} (10.77.0.1/24) and
+ * {@link #serverNamespace()} (10.77.0.2/24) joined by a veth pair; traffic only ever goes between them.
+ * {@link #close} deletes both namespaces, which deletes the pair. (The same set-up as the bpf package's
+ * TestNetwork, which is package-private there.)
+ */
+final class TwoHostNetwork implements AutoCloseable {
+
+    static final String CLIENT_ADDRESS = "10.77.0.1";
+    static final String SERVER_ADDRESS = "10.77.0.2";
+    private static final String CLIENT_MAC = "02:77:00:00:00:01";
+    private static final String SERVER_MAC = "02:77:00:00:00:02";
+
+    private static final int CLONE_NEWNET = 0x40000000;
+    private static final int O_RDONLY = 0;
+    private static final int O_CLOEXEC = 0x80000;
+
+    private final String clientNamespace;
+    private final String serverNamespace;
+    private final String serverLink;
+
+    private TwoHostNetwork(String suffix) {
+        this.clientNamespace = "tapwire-app-a-" + suffix;
+        this.serverNamespace = "tapwire-app-b-" + suffix;
+        this.serverLink = "twb" + suffix;
+    }
+
+    static TwoHostNetwork create() {
+        TwoHostNetwork network = new TwoHostNetwork(UUID.randomUUID().toString().substring(0, 8));
+        try {
+            network.setUp();
+        } catch (RuntimeException | Error e) {
+            network.close();
+            throw e;
+        }
+        return network;
+    }
+
+    private void setUp() {
+        String clientLink = "twa" + serverLink.substring(3);
+        ip("netns", "add", clientNamespace);
+        ip("netns", "add", serverNamespace);
+        ip("link", "add", clientLink, "address", CLIENT_MAC, "netns", clientNamespace, "type", "veth",
+                "peer", "name", serverLink, "address", SERVER_MAC, "netns", serverNamespace);
+        ip("-n", clientNamespace, "addr", "add", CLIENT_ADDRESS + "/24", "dev", clientLink);
+        ip("-n", serverNamespace, "addr", "add", SERVER_ADDRESS + "/24", "dev", serverLink);
+        // Permanent neighbour entries survive a carrier loss. With ARP the kernel flushes the entry when the link
+        // drops and holds new segments in the neighbour queue until it is back: TCP does not retransmit a segment
+        // still queued in the host, so nothing would be lost and nothing retransmitted.
+        ip("-n", clientNamespace, "neigh", "replace", SERVER_ADDRESS, "lladdr", SERVER_MAC, "dev", clientLink,
+                "nud", "permanent");
+        ip("-n", serverNamespace, "neigh", "replace", CLIENT_ADDRESS, "lladdr", CLIENT_MAC, "dev", serverLink,
+                "nud", "permanent");
+        ip("-n", clientNamespace, "link", "set", clientLink, "up");
+        ip("-n", serverNamespace, "link", "set", serverLink, "up");
+    }
+
+    String clientNamespace() {
+        return clientNamespace;
+    }
+
+    String serverNamespace() {
+        return serverNamespace;
+    }
+
+    /** Takes the server's end of the link down or up; down, what the client sends is lost after it left the client. */
+    void serverLink(boolean up) {
+        ip("-n", serverNamespace, "link", "set", serverLink, up ? "up" : "down");
+    }
+
+    /** The inode of the namespace, as /proc/&lt;pid&gt;/ns/net of a process inside it shows. */
+    long namespaceInode(String namespace) {
+        try {
+            return ((Number) Files.getAttribute(Path.of("/var/run/netns", namespace), "unix:ino")).longValue();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The Tcp RetransSegs counter of a namespace (/proc/net/snmp read from inside it). */
+    long retransSegs(String namespace) {
+        List<String> tcp = ip("netns", "exec", namespace, "cat", "/proc/net/snmp").lines()
+                .filter(line -> line.startsWith("Tcp:")).toList();
+        List<String> names = List.of(tcp.get(0).split("\\s+"));
+        return Long.parseLong(tcp.get(1).split("\\s+")[names.indexOf("RetransSegs")]);
+    }
+
+    /**
+     * Calls {@code action} on a new thread that has joined the namespace (setns): sockets it creates live in that
+     * namespace for the rest of their life, whichever thread uses them afterwards.
+     */
+    <T> T inNamespace(String namespace, Callable<T> action) throws Exception {
+        AtomicReference<T> result = new AtomicReference<>();
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        Thread thread = new Thread(() -> {
+            try {
+                int fd = Libc.open("/var/run/netns/" + namespace, O_RDONLY | O_CLOEXEC);
+                if (fd < 0) {
+                    throw new IOException("open /var/run/netns/" + namespace + ": errno " + Native.getLastError());
+                }
+                int joined = Libc.setns(fd, CLONE_NEWNET);
+                int errno = Native.getLastError();
+                Libc.close(fd);
+                if (joined != 0) {
+                    throw new IOException("setns(" + namespace + "): errno " + errno);
+                }
+                result.set(action.call());
+            } catch (Exception e) {
+                failure.set(e);
+            }
+        }, "in-netns-" + namespace);
+        thread.start();
+        thread.join(TimeUnit.SECONDS.toMillis(30));
+        if (failure.get() != null) {
+            throw failure.get();
+        }
+        return result.get();
+    }
+
+    @Override
+    public void close() {
+        // Deleting a namespace destroys the veth end in it, and with it the peer.
+        for (String namespace : List.of(clientNamespace, serverNamespace)) {
+            if (Files.exists(Path.of("/var/run/netns", namespace))) {
+                ip("netns", "del", namespace);
+            }
+        }
+    }
+
+    private static String ip(String... arguments) {
+        List<String> command = new ArrayList<>(List.of(KernelPrerequisites.ip()));
+        command.addAll(List.of(arguments));
+        return HostCommand.run(command);
+    }
+
+    /** The libc calls Java has no API for. */
+    private static final class Libc {
+        static {
+            Native.register(Libc.class, NativeLibrary.getInstance("c"));
+        }
+
+        static native int open(String path, int flags);
+
+        static native int setns(int fd, int nstype);
+
+        static native int close(int fd);
+    }
+}
