@@ -8,6 +8,7 @@ import java.util.TreeMap;
 
 import io.tapwire.schemas.settings.TypedProperties;
 import io.tapwire.schemas.topics.TapwireTopic;
+import io.tapwire.streams.window.TumblingWindows;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Serdes;
@@ -27,12 +28,27 @@ import org.apache.kafka.streams.StreamsConfig;
  * tapwire.streams.replication-factor   of internal topics (default -1: the broker's default)
  * tapwire.streams.dedup-retention      how long (event time) a raw record's name is remembered (default PT10M)
  * tapwire.streams.process-exit-grace   how long an exited process stays in tapwire.processes.v1 (default PT30S)
+ * tapwire.streams.window-size          event-time window of the TCP metrics (default PT10S)
+ * tapwire.streams.window-grace         how long after its end (stream time) a window still takes late records and
+ *                                      then emits its final record; later records go to the DLQ (default PT30S);
+ *                                      must exceed the pairing window
+ * tapwire.streams.join-grace           how long (stream time) a record waits for the versioned tables it looks up
+ *                                      (processes, listeners) to catch up before the lookup (default PT2S)
+ * tapwire.streams.pairing-window       how far apart (event time) the two ends of one connection may be seen, and
+ *                                      how long a client end without a listener waits for the accepting end
+ *                                      (default PT5S)
+ * tapwire.streams.connection-idle-timeout  event time after which a connection nothing was heard of counts as
+ *                                      closed (default PT1H)
+ * tapwire.streams.edge-flush-interval  stream time between two updates of a service edge whose counts or times
+ *                                      moved (default PT10S)
  * tapwire.streams.topic.&lt;name&gt;=&lt;actual&gt;  read or write another topic in place of a Tapwire topic
  * </pre>
  * Durations are ISO-8601 (PT10M) or a number with a unit (10m, 30s, 500ms).
  */
 public record StreamsSettings(String bootstrapServers, String registryUrl, String applicationId, Path stateDir,
                               int threads, int replicationFactor, Duration dedupRetention, Duration processExitGrace,
+                              Duration windowSize, Duration windowGrace, Duration joinGrace, Duration pairingWindow,
+                              Duration connectionIdleTimeout, Duration edgeFlushInterval,
                               Map<String, String> topicNames) {
 
     public static final String PREFIX = "tapwire.streams.";
@@ -49,6 +65,13 @@ public record StreamsSettings(String bootstrapServers, String registryUrl, Strin
             }
         }
         TypedProperties p = new TypedProperties(props);
+        Duration windowGrace = notNegative(p, "window-grace", Duration.ofSeconds(30));
+        Duration pairingWindow = positive(p, "pairing-window", Duration.ofSeconds(5));
+        if (windowGrace.compareTo(pairingWindow) <= 0) {
+            throw new IllegalArgumentException(PREFIX + "window-grace (" + windowGrace + ") must be longer than "
+                    + PREFIX + "pairing-window (" + pairingWindow + "): changes held while the pairing waits for a "
+                    + "connection's other end would come too late for their window");
+        }
         return new StreamsSettings(
                 p.string("tapwire.kafka.bootstrap-servers", "127.0.0.1:9092"),
                 p.string("tapwire.registry.url", "http://127.0.0.1:8081"),
@@ -58,7 +81,34 @@ public record StreamsSettings(String bootstrapServers, String registryUrl, Strin
                 (int) p.number(PREFIX + "replication-factor", -1),
                 p.duration(PREFIX + "dedup-retention", Duration.ofMinutes(10)),
                 p.duration(PREFIX + "process-exit-grace", Duration.ofSeconds(30)),
+                positive(p, "window-size", Duration.ofSeconds(10)),
+                windowGrace,
+                notNegative(p, "join-grace", Duration.ofSeconds(2)),
+                pairingWindow,
+                positive(p, "connection-idle-timeout", Duration.ofHours(1)),
+                positive(p, "edge-flush-interval", Duration.ofSeconds(10)),
                 topics);
+    }
+
+    private static Duration notNegative(TypedProperties p, String name, Duration defaultValue) {
+        Duration value = p.duration(PREFIX + name, defaultValue);
+        if (value.isNegative()) {
+            throw new IllegalArgumentException(PREFIX + name + " must not be negative, was '" + value + "'");
+        }
+        return value;
+    }
+
+    private static Duration positive(TypedProperties p, String name, Duration defaultValue) {
+        Duration value = p.duration(PREFIX + name, defaultValue);
+        if (value.isZero() || value.isNegative()) {
+            throw new IllegalArgumentException(PREFIX + name + " must be a positive duration, was '" + value + "'");
+        }
+        return value;
+    }
+
+    /** The windows of the TCP metrics. */
+    public TumblingWindows windows() {
+        return new TumblingWindows(windowSize, windowGrace);
     }
 
     /** The name to use for a Tapwire topic: its own unless overridden. */

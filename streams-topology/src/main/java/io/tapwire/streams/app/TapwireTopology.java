@@ -1,29 +1,52 @@
 package io.tapwire.streams.app;
 
+import java.util.function.Function;
+
 import io.tapwire.schemas.derived.DeadLetter;
+import io.tapwire.schemas.derived.ListenerInfo;
 import io.tapwire.schemas.derived.ProcessInfo;
+import io.tapwire.schemas.derived.ServiceEdge;
 import io.tapwire.schemas.derived.ServiceEvent;
+import io.tapwire.schemas.derived.TcpMetric;
 import io.tapwire.schemas.raw.NodeInventory;
 import io.tapwire.schemas.raw.ProcessEvent;
 import io.tapwire.schemas.raw.RawHeader;
+import io.tapwire.schemas.raw.TcpEvent;
 import io.tapwire.schemas.topics.TapwireTopic;
 import io.tapwire.streams.TopologySerdes;
+import io.tapwire.streams.connections.ConnectionResolver;
+import io.tapwire.streams.connections.ConnectionTracker;
 import io.tapwire.streams.decode.RawDecoding;
 import io.tapwire.streams.dedup.RawDeduplication;
+import io.tapwire.streams.graph.ServiceGraph;
+import io.tapwire.streams.internal.ListenerCandidates;
+import io.tapwire.streams.internal.SocketChange;
+import io.tapwire.streams.listeners.ListenerIndex;
+import io.tapwire.streams.listeners.ListenerRegistry;
 import io.tapwire.streams.registry.ProcessRegistry;
+import io.tapwire.streams.registry.ProcessServices;
+import io.tapwire.streams.tcpmetrics.TcpMetrics;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.KTable;
 import org.apache.kafka.streams.kstream.Produced;
-
-import java.util.function.Function;
 
 /**
  * The whole topology, built by a pure function of its settings and serdes: every raw topic is decoded (the
- * undecodable go to the DLQ) and deduplicated, then fed to the sub-topologies.
+ * undecodable go to the DLQ) and deduplicated, then fed to the sub-topologies:
+ *
+ * <pre>
+ * raw.process + raw.inventory ─▶ ProcessRegistry ─▶ processes.v1, events.v1
+ *                                      └─▶ ProcessServices (versioned table by process key)
+ * raw.tcp ─▶ ConnectionTracker (+ owner's service) ─┬─▶ ListenerRegistry (+ raw.inventory) ─▶ listeners.v1
+ *                                                   │        └─▶ ListenerIndex (versioned table by lookup key)
+ *                                                   └─▶ ConnectionResolver ─┬─▶ TcpMetrics ─▶ tcp.metrics.v1, dlq.v1
+ *                                                                           └─▶ ServiceGraph ─▶ service.edges.v1
+ * </pre>
  */
 public final class TapwireTopology {
 
@@ -36,11 +59,31 @@ public final class TapwireTopology {
                 raw(builder, settings, serdes, TapwireTopic.RAW_PROCESS, ProcessEvent.class, ProcessEvent::getHeader);
         KStream<String, NodeInventory> inventory =
                 raw(builder, settings, serdes, TapwireTopic.RAW_INVENTORY, NodeInventory.class, NodeInventory::getHeader);
+        KStream<String, TcpEvent> tcp =
+                raw(builder, settings, serdes, TapwireTopic.RAW_TCP, TcpEvent.class, TcpEvent::getHeader);
 
         ProcessRegistry.Outputs registry = ProcessRegistry.build(builder, processEvents, inventory, serdes,
                 settings.processExitGrace());
         registry.processes().to(settings.topic(TapwireTopic.PROCESSES), Produced.with(Serdes.String(), serdes.of(ProcessInfo.class)));
         registry.events().to(settings.topic(TapwireTopic.EVENTS), Produced.with(Serdes.String(), serdes.of(ServiceEvent.class)));
+        KTable<String, ProcessInfo> processes = ProcessServices.table(registry.processes(), serdes);
+
+        KStream<String, SocketChange> sockets = ConnectionTracker.build(builder, tcp, processes, serdes,
+                settings.connectionIdleTimeout(), settings.joinGrace());
+
+        KStream<String, ListenerInfo> listeners = ListenerRegistry.build(builder, inventory, sockets, serdes);
+        listeners.to(settings.topic(TapwireTopic.LISTENERS), Produced.with(Serdes.String(), serdes.of(ListenerInfo.class)));
+        KTable<String, ListenerCandidates> listenerIndex = ListenerIndex.build(builder, listeners, serdes);
+
+        KStream<String, SocketChange> connections = ConnectionResolver.build(builder, sockets, listenerIndex, serdes,
+                settings.joinGrace(), settings.pairingWindow());
+
+        TcpMetrics.Outputs tcpMetrics = TcpMetrics.build(builder, connections, serdes, settings.windows());
+        tcpMetrics.metrics().to(settings.topic(TapwireTopic.TCP_METRICS), Produced.with(Serdes.String(), serdes.of(TcpMetric.class)));
+        tcpMetrics.deadLetters().to(settings.topic(TapwireTopic.DLQ), Produced.with(Serdes.String(), serdes.of(DeadLetter.class)));
+
+        ServiceGraph.build(builder, connections, serdes, settings.edgeFlushInterval())
+                .to(settings.topic(TapwireTopic.SERVICE_EDGES), Produced.with(Serdes.String(), serdes.of(ServiceEdge.class)));
         return builder.build();
     }
 

@@ -20,6 +20,32 @@ class StreamsSettingsTest {
                 .isEqualTo(StreamsConfig.EXACTLY_ONCE_V2);
         assertThat(settings.topic(TapwireTopic.PROCESSES)).isEqualTo("tapwire.processes.v1");
         assertThat(settings.processExitGrace()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(settings.windows().size()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(settings.windows().grace()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(settings.joinGrace()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(settings.pairingWindow()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(settings.connectionIdleTimeout()).isEqualTo(Duration.ofHours(1));
+        assertThat(settings.edgeFlushInterval()).isEqualTo(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void windowsAndWaitsAreConfigurable() {
+        Properties props = new Properties();
+        props.setProperty("tapwire.streams.window-size", "1m");
+        props.setProperty("tapwire.streams.window-grace", "2m");
+        props.setProperty("tapwire.streams.join-grace", "0s");
+        props.setProperty("tapwire.streams.pairing-window", "10s");
+        props.setProperty("tapwire.streams.connection-idle-timeout", "PT6H");
+        props.setProperty("tapwire.streams.edge-flush-interval", "1m");
+
+        StreamsSettings settings = StreamsSettings.fromProperties(props);
+
+        assertThat(settings.windows().size()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(settings.windows().grace()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(settings.joinGrace()).isZero();
+        assertThat(settings.pairingWindow()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(settings.connectionIdleTimeout()).isEqualTo(Duration.ofHours(6));
+        assertThat(settings.edgeFlushInterval()).isEqualTo(Duration.ofMinutes(1));
     }
 
     @Test
@@ -47,6 +73,12 @@ class StreamsSettingsTest {
                 .hasMessageContaining("tapwire.streams.dedup-retention").hasMessageContaining("'ten minutes'");
         assertThatThrownBy(() -> StreamsSettings.fromProperties(props("tapwire.streams.topic.tapwire.nope.v1", "x")))
                 .hasMessageContaining("unknown topic");
+        assertThatThrownBy(() -> StreamsSettings.fromProperties(props("tapwire.streams.window-size", "0s")))
+                .hasMessageContaining("tapwire.streams.window-size").hasMessageContaining("positive");
+        assertThatThrownBy(() -> StreamsSettings.fromProperties(props("tapwire.streams.window-grace", "5s")))
+                .hasMessageContaining("tapwire.streams.window-grace").hasMessageContaining("tapwire.streams.pairing-window");
+        assertThatThrownBy(() -> StreamsSettings.fromProperties(props("tapwire.streams.join-grace", "PT-1S")))
+                .hasMessageContaining("tapwire.streams.join-grace").hasMessageContaining("negative");
     }
 
     private static Properties props(String name, String value) {

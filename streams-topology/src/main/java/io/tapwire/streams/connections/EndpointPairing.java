@@ -1,0 +1,293 @@
+package io.tapwire.streams.connections;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.tapwire.schemas.keys.ConnectionKey;
+import io.tapwire.streams.internal.ClientEnd;
+import io.tapwire.streams.internal.EndpointState;
+import io.tapwire.streams.internal.ServerEnd;
+import io.tapwire.streams.internal.ServerSource;
+import io.tapwire.streams.internal.SocketChange;
+import io.tapwire.streams.internal.SocketRole;
+import io.tapwire.streams.net.Endpoints;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Pairs the two ends of a connection on their client endpoint and decides, once per connection, its server
+ * service; every change of the connection is then stamped the same way, so a connection never moves between
+ * series mid-life.
+ *
+ * <ul>
+ *   <li>A client end whose destination has a listener is decided at once (LISTENER). Otherwise it waits, its
+ *       changes held, until the accepting end shows up within the pairing window of event time (ACCEPT), or
+ *       stream time passes its first change plus the window (EXTERNAL: the destination {@code ip:port}).</li>
+ *   <li>A server end with a client end within the window is the same connection seen twice: the client's view
+ *       counts, the server's changes are dropped. Without one by the end of the window the client was not
+ *       observed, and the server's changes come out as the server's view, the client named by its address.</li>
+ *   <li>A new connection id on the endpoint (the port was reused) decides the connection before at once.</li>
+ *   <li>An ended connection is forgotten once its window has passed.</li>
+ * </ul>
+ *
+ * Waiting is in stream time, never the wall clock: a punctuation decides what is due, through a store of
+ * deadlines ordered by time. The stream time is this processor's own, the latest timestamp of the changes and
+ * heartbeats that reached it: they come through join buffers that hold everything back by their grace, so the
+ * task's stream time (which also counts the task's other inputs) would run ahead of what can still arrive and
+ * decide too early. It is kept in memory; after a restart the first heartbeat (at most a second of event time
+ * later) sets it again.
+ */
+final class EndpointPairing implements Processor<String, SocketChange, String, SocketChange> {
+
+    static final Duration DECISION_INTERVAL = Duration.ofSeconds(1);
+
+    private final long windowMs;
+    private ProcessorContext<String, SocketChange> context;
+    private KeyValueStore<String, EndpointState> states;
+    private KeyValueStore<String, String> deadlines;
+    private long observedMs = Long.MIN_VALUE;
+
+    EndpointPairing(Duration pairingWindow) {
+        this.windowMs = pairingWindow.toMillis();
+    }
+
+    @Override
+    public void init(ProcessorContext<String, SocketChange> context) {
+        this.context = context;
+        this.states = context.getStateStore(ConnectionResolver.PAIRING_STORE);
+        this.deadlines = context.getStateStore(ConnectionResolver.DEADLINES_STORE);
+        context.schedule(DECISION_INTERVAL, PunctuationType.STREAM_TIME, time -> decideDue(observedMs));
+    }
+
+    @Override
+    public void process(Record<String, SocketChange> record) {
+        SocketChange change = record.value();
+        if (change == null) {
+            return;
+        }
+        observedMs = Math.max(observedMs, record.timestamp());
+        if (ConnectionTracker.isHeartbeat(change)) {
+            context.forward(record);
+            return;
+        }
+        String key = record.key();
+        EndpointState state = states.get(key);
+        if (state == null) {
+            state = EndpointState.newBuilder().build();
+        }
+        Long before = state.getDecideAtEpochMs();
+        if (change.getRole() == SocketRole.CLIENT) {
+            onClient(key, state, change);
+        } else {
+            onServer(key, state, change);
+        }
+        decide(key, state, observedMs);
+        save(key, state, before);
+    }
+
+    private void onClient(String key, EndpointState state, SocketChange change) {
+        String id = connectionId(change);
+        if (state.getClient() != null && !state.getClient().getConnectionId().equals(id)) {
+            if (state.getClient().getServerService() == null) {
+                resolve(key, state.getClient(), state.getClient().getDestination(), ServerSource.EXTERNAL);
+            }
+            state.setClient(null);
+            if (state.getServer() != null && !near(state.getServer().getFirstSeenEpochMs(), change.getTimestampMs())) {
+                finishServer(key, state.getServer());
+                state.setServer(null);
+            }
+        }
+        if (state.getClient() == null) {
+            ClientEnd client = ClientEnd.newBuilder().setConnectionId(id).setFirstSeenEpochMs(change.getTimestampMs())
+                    .setClientService(change.getOwnerService() == null ? "" : change.getOwnerService())
+                    .setDestination(Endpoints.format(change.getRemoteAddress(), change.getRemotePort()))
+                    .setPending(new ArrayList<>()).build();
+            state.setClient(client);
+            ServerEnd server = state.getServer();
+            boolean paired = server != null && near(server.getFirstSeenEpochMs(), client.getFirstSeenEpochMs());
+            if (paired) {
+                server.setClientObserved(true);
+                server.setPending(new ArrayList<>());
+            }
+            if (change.getListenerService() != null) {
+                resolve(key, client, change.getListenerService(), ServerSource.LISTENER);
+            } else if (paired) {
+                resolve(key, client, server.getServerService(), ServerSource.ACCEPT);
+            }
+        }
+        ClientEnd client = state.getClient();
+        if (client.getServerService() != null) {
+            emit(key, clientView(change, client));
+        } else {
+            client.getPending().add(change);
+        }
+        if (ConnectionResolver.ends(change)) {
+            client.setClosed(true);
+        }
+    }
+
+    private void onServer(String key, EndpointState state, SocketChange change) {
+        String id = connectionId(change);
+        if (state.getServer() != null && !state.getServer().getConnectionId().equals(id)) {
+            finishServer(key, state.getServer());
+            state.setServer(null);
+            ClientEnd client = state.getClient();
+            if (client != null && client.getClosed() && !near(client.getFirstSeenEpochMs(), change.getTimestampMs())) {
+                if (client.getServerService() == null) {
+                    resolve(key, client, client.getDestination(), ServerSource.EXTERNAL);
+                }
+                state.setClient(null);
+            }
+        }
+        if (state.getServer() == null) {
+            ServerEnd server = ServerEnd.newBuilder().setConnectionId(id).setFirstSeenEpochMs(change.getTimestampMs())
+                    .setServerService(change.getOwnerService() == null ? "" : change.getOwnerService())
+                    .setPending(new ArrayList<>()).build();
+            state.setServer(server);
+            ClientEnd client = state.getClient();
+            if (client != null && near(client.getFirstSeenEpochMs(), server.getFirstSeenEpochMs())) {
+                server.setClientObserved(true);
+                if (client.getServerService() == null) {
+                    resolve(key, client, server.getServerService(), ServerSource.ACCEPT);
+                }
+            }
+        }
+        ServerEnd server = state.getServer();
+        if (server.getClientObserved() == null) {
+            server.getPending().add(change);
+        } else if (!server.getClientObserved()) {
+            emit(key, serverView(change, server));
+        }
+        if (ConnectionResolver.ends(change)) {
+            server.setClosed(true);
+        }
+    }
+
+    /** Decides what waited long enough at {@code streamTimeMs}, and forgets ended connections past their window. */
+    private void decide(String key, EndpointState state, long streamTimeMs) {
+        ClientEnd client = state.getClient();
+        if (client != null && client.getFirstSeenEpochMs() + windowMs <= streamTimeMs) {
+            if (client.getServerService() == null) {
+                resolve(key, client, client.getDestination(), ServerSource.EXTERNAL);
+            }
+            if (client.getClosed()) {
+                state.setClient(null);
+            }
+        }
+        ServerEnd server = state.getServer();
+        if (server != null && server.getFirstSeenEpochMs() + windowMs <= streamTimeMs) {
+            finishServer(key, server);
+            if (server.getClosed()) {
+                state.setServer(null);
+            }
+        }
+    }
+
+    private void decideDue(long streamTimeMs) {
+        List<KeyValue<String, String>> due = new ArrayList<>();
+        try (KeyValueIterator<String, String> all = deadlines.all()) {
+            while (all.hasNext()) {
+                KeyValue<String, String> next = all.next();
+                if (Long.parseLong(next.key.substring(0, next.key.indexOf('/'))) > streamTimeMs) {
+                    break;
+                }
+                due.add(next);
+            }
+        }
+        for (KeyValue<String, String> entry : due) {
+            EndpointState state = states.get(entry.value);
+            if (state == null) {
+                deadlines.delete(entry.key);
+                continue;
+            }
+            Long before = state.getDecideAtEpochMs();
+            decide(entry.value, state, streamTimeMs);
+            save(entry.value, state, before);
+        }
+    }
+
+    /** A server end still waiting: the client was not observed, and its held changes come out as its view. */
+    private void finishServer(String key, ServerEnd server) {
+        if (server.getClientObserved() == null) {
+            server.setClientObserved(false);
+            server.getPending().forEach(change -> emit(key, serverView(change, server)));
+            server.setPending(new ArrayList<>());
+        }
+    }
+
+    private void resolve(String key, ClientEnd client, String serverService, ServerSource source) {
+        client.setServerService(serverService);
+        client.setServerSource(source);
+        client.getPending().forEach(change -> emit(key, clientView(change, client)));
+        client.setPending(new ArrayList<>());
+    }
+
+    private void save(String key, EndpointState state, Long before) {
+        Long next = nextDecision(state);
+        if (before != null && !before.equals(next)) {
+            deadlines.delete(deadlineKey(before, key));
+        }
+        if (state.getClient() == null && state.getServer() == null) {
+            if (before != null) {
+                deadlines.delete(deadlineKey(before, key));
+            }
+            states.delete(key);
+            return;
+        }
+        state.setDecideAtEpochMs(next);
+        if (next != null) {
+            deadlines.put(deadlineKey(next, key), key);
+        }
+        states.put(key, state);
+    }
+
+    private Long nextDecision(EndpointState state) {
+        Long next = null;
+        ClientEnd client = state.getClient();
+        if (client != null && (client.getServerService() == null || client.getClosed())) {
+            next = client.getFirstSeenEpochMs() + windowMs;
+        }
+        ServerEnd server = state.getServer();
+        if (server != null && (server.getClientObserved() == null || server.getClosed())) {
+            long at = server.getFirstSeenEpochMs() + windowMs;
+            next = next == null ? at : Math.min(next, at);
+        }
+        return next;
+    }
+
+    private void emit(String key, SocketChange change) {
+        context.forward(new Record<>(key, change, change.getTimestampMs()));
+    }
+
+    private boolean near(long a, long b) {
+        return Math.abs(a - b) <= windowMs;
+    }
+
+    private static SocketChange clientView(SocketChange change, ClientEnd client) {
+        return SocketChange.newBuilder(change).setClientService(client.getClientService())
+                .setServerService(client.getServerService()).setDestination(client.getDestination())
+                .setServerSource(client.getServerSource()).setServerView(false).build();
+    }
+
+    private static SocketChange serverView(SocketChange change, ServerEnd server) {
+        return SocketChange.newBuilder(change).setClientService(Endpoints.normalize(change.getRemoteAddress()))
+                .setServerService(server.getServerService())
+                .setDestination(Endpoints.format(change.getLocalAddress(), change.getLocalPort()))
+                .setServerSource(ServerSource.ACCEPT).setServerView(true).build();
+    }
+
+    private static String connectionId(SocketChange change) {
+        return new ConnectionKey(change.getCluster(), change.getNode(), change.getBootId(), change.getSocketInode()).format();
+    }
+
+    /** Deadlines sort by time as strings: zero-padded epoch milliseconds, then the endpoint. */
+    private static String deadlineKey(long atMs, String endpoint) {
+        return String.format("%020d/%s", atMs, endpoint);
+    }
+}

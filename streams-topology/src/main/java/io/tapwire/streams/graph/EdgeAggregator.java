@@ -1,0 +1,99 @@
+package io.tapwire.streams.graph;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+
+import io.tapwire.schemas.derived.ServiceEdge;
+import io.tapwire.streams.connections.ConnectionTracker;
+import io.tapwire.streams.internal.SocketChange;
+import io.tapwire.streams.internal.SocketChangeKind;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Folds connection changes into edges. Every figure of an edge is order-independent (sums, minimum and maximum
+ * event time, a set of protocols), so the latest value of a key is the same in any replay. A new edge, or one
+ * with a new protocol, is emitted at once; other changes mark the edge dirty, and a punctuation on stream time
+ * emits dirty edges every flush interval, so a busy edge is not written once per packet count. The record
+ * timestamp is the edge's last-seen time.
+ */
+final class EdgeAggregator implements Processor<String, SocketChange, String, ServiceEdge> {
+
+    private final Duration flushInterval;
+    private ProcessorContext<String, ServiceEdge> context;
+    private KeyValueStore<String, ServiceEdge> edges;
+    private KeyValueStore<String, Long> dirty;
+
+    EdgeAggregator(Duration flushInterval) {
+        this.flushInterval = flushInterval;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, ServiceEdge> context) {
+        this.context = context;
+        this.edges = context.getStateStore(ServiceGraph.EDGES_STORE);
+        this.dirty = context.getStateStore(ServiceGraph.DIRTY_STORE);
+        context.schedule(flushInterval, PunctuationType.STREAM_TIME, time -> flush());
+    }
+
+    @Override
+    public void process(Record<String, SocketChange> record) {
+        SocketChange change = record.value();
+        if (change == null || ConnectionTracker.isHeartbeat(change)) {
+            return;
+        }
+        long seen = record.timestamp();
+        ServiceEdge before = edges.get(record.key());
+        ServiceEdge.Builder edge = before == null
+                ? ServiceEdge.newBuilder().setClientService(change.getClientService())
+                        .setServerService(change.getServerService()).setFirstSeenEpochMs(seen).setLastSeenEpochMs(seen)
+                : ServiceEdge.newBuilder(before);
+        TreeSet<String> protocols = new TreeSet<>(edge.hasProtocols() ? edge.getProtocols() : List.of());
+        boolean newProtocol = protocols.add(ServiceGraph.TCP);
+        edge.setProtocols(new ArrayList<>(protocols))
+                .setFirstSeenEpochMs(Math.min(edge.getFirstSeenEpochMs(), seen))
+                .setLastSeenEpochMs(Math.max(edge.getLastSeenEpochMs(), seen));
+        if (change.getSuccessfulConnect() || change.getServerView() && change.getKind() == SocketChangeKind.OPENED
+                && change.getOpenedAtEpochNs() != null) {
+            edge.setConnects(edge.getConnects() + 1);
+        }
+        if (change.getFailedConnect()) {
+            edge.setFailedConnects(edge.getFailedConnects() + 1);
+        }
+        ServiceEdge after = edge.build();
+        if (after.equals(before)) {
+            return;
+        }
+        edges.put(record.key(), after);
+        if (before == null || newProtocol) {
+            dirty.delete(record.key());
+            emit(record.key(), after);
+        } else {
+            dirty.put(record.key(), after.getLastSeenEpochMs());
+        }
+    }
+
+    private void flush() {
+        List<String> keys = new ArrayList<>();
+        try (KeyValueIterator<String, Long> it = dirty.all()) {
+            it.forEachRemaining(entry -> keys.add(entry.key));
+        }
+        for (String key : keys) {
+            dirty.delete(key);
+            ServiceEdge edge = edges.get(key);
+            if (edge != null) {
+                emit(key, edge);
+            }
+        }
+    }
+
+    private void emit(String key, ServiceEdge edge) {
+        context.forward(new Record<>(key, edge, edge.getLastSeenEpochMs()));
+    }
+}

@@ -1,0 +1,52 @@
+package io.tapwire.streams.graph;
+
+import java.time.Duration;
+
+import io.tapwire.schemas.derived.ServiceEdge;
+import io.tapwire.schemas.keys.ServiceEdgeKey;
+import io.tapwire.streams.TopologySerdes;
+import io.tapwire.streams.connections.ConnectionTracker;
+import io.tapwire.streams.heartbeat.HeartbeatRepartition;
+import io.tapwire.streams.internal.SocketChange;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * Sub-topology 6, the service graph: resolved connection changes → one edge per (client service, server
+ * service), with the protocols seen on it, first and last seen (event time) and connect counts, for the
+ * compacted {@code tapwire.service.edges.v1} keyed {@code client/server}. Each connection counts once: from
+ * the client's view, or the server's when the client was not observed (its client is then named by address).
+ * TCP contributes the protocol {@code tcp}; L7 adds its own protocols and the request counts later.
+ */
+public final class ServiceGraph {
+
+    public static final String EDGES_STORE = "service-edges";
+    public static final String DIRTY_STORE = "service-edges-dirty";
+    /** The protocol token of an edge seen through TCP connections. */
+    public static final String TCP = "tcp";
+
+    private ServiceGraph() {
+    }
+
+    /** @param flushInterval stream time between two emissions of an edge that only moved its counts and times */
+    public static KStream<String, ServiceEdge> build(StreamsBuilder builder, KStream<String, SocketChange> resolved,
+                                                     TopologySerdes serdes, Duration flushInterval) {
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EDGES_STORE),
+                Serdes.String(), serdes.of(ServiceEdge.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DIRTY_STORE),
+                Serdes.String(), Serdes.Long()));
+        KStream<String, SocketChange> byEdge = HeartbeatRepartition.repartition(resolved
+                        .filter((key, change) -> ConnectionTracker.isHeartbeat(change)
+                                || change.getClientService() != null && change.getServerService() != null,
+                                Named.as("service-edges-resolved"))
+                        .selectKey((key, change) -> ConnectionTracker.isHeartbeat(change) ? key
+                                : new ServiceEdgeKey(change.getClientService(), change.getServerService()).format(),
+                                Named.as("service-edges-key")),
+                "service-edges-by-edge", serdes.of(SocketChange.class), ConnectionTracker::isHeartbeat);
+        return byEdge.process(() -> new EdgeAggregator(flushInterval), Named.as("service-edges-aggregate"),
+                EDGES_STORE, DIRTY_STORE);
+    }
+}

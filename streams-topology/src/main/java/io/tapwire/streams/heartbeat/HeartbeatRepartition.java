@@ -1,0 +1,90 @@
+package io.tapwire.streams.heartbeat;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.processor.StreamPartitioner;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
+import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+
+/**
+ * A repartition that carries stream time (DESIGN.md "Stream time"). A record goes to the partition of its key;
+ * a heartbeat goes to every partition, so a partition that receives no data still sees time pass and closes its
+ * windows. Kafka Streams 4.x sends a record to each partition in the set that
+ * {@link StreamPartitioner#partitions} returns.
+ *
+ * <p>Each task relays at most one heartbeat per {@link #RELAY_INTERVAL} of event time: every upstream task
+ * broadcasts, so without the limit each stage would multiply the heartbeats by its partition count.
+ */
+public final class HeartbeatRepartition {
+
+    /** The least event time between two heartbeats one task relays. */
+    public static final Duration RELAY_INTERVAL = Duration.ofSeconds(1);
+
+    private HeartbeatRepartition() {
+    }
+
+    /** Repartitions {@code stream} by its key through the topic named {@code name}, heartbeats to every partition. */
+    public static <V> KStream<String, V> repartition(KStream<String, V> stream, String name, Serde<V> serde,
+                                                     Predicate<V> heartbeat) {
+        return stream.processValues(() -> new Relay<>(heartbeat), Named.as(name + "-heartbeat-relay"))
+                .repartition(Repartitioned.with(Serdes.String(), serde).withName(name)
+                        .withStreamPartitioner(new Broadcast<>(heartbeat)));
+    }
+
+    /** Every partition for a heartbeat; the default partitioning (murmur2 of the key bytes) for anything else. */
+    public static final class Broadcast<V> implements StreamPartitioner<String, V> {
+        private final Predicate<V> heartbeat;
+
+        public Broadcast(Predicate<V> heartbeat) {
+            this.heartbeat = heartbeat;
+        }
+
+        @Override
+        public Optional<Set<Integer>> partitions(String topic, String key, V value, int numPartitions) {
+            if (value != null && heartbeat.test(value)) {
+                return Optional.of(IntStream.range(0, numPartitions).boxed().collect(Collectors.toUnmodifiableSet()));
+            }
+            return Optional.empty();
+        }
+    }
+
+    /** Passes every record but drops heartbeats less than {@link #RELAY_INTERVAL} after the last one relayed. */
+    private static final class Relay<V> implements FixedKeyProcessor<String, V, V> {
+        private final Predicate<V> heartbeat;
+        private final long intervalMs = RELAY_INTERVAL.toMillis();
+        private FixedKeyProcessorContext<String, V> context;
+        // In memory: after a restart one extra heartbeat is relayed, which changes no result.
+        private long lastRelayedMs = Long.MIN_VALUE;
+
+        Relay(Predicate<V> heartbeat) {
+            this.heartbeat = heartbeat;
+        }
+
+        @Override
+        public void init(FixedKeyProcessorContext<String, V> context) {
+            this.context = context;
+        }
+
+        @Override
+        public void process(FixedKeyRecord<String, V> record) {
+            if (record.value() != null && heartbeat.test(record.value())) {
+                if (lastRelayedMs != Long.MIN_VALUE && record.timestamp() < lastRelayedMs + intervalMs) {
+                    return;
+                }
+                lastRelayedMs = record.timestamp();
+            }
+            context.forward(record);
+        }
+    }
+}

@@ -1,0 +1,206 @@
+package io.tapwire.streams.tcpmetrics;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+import io.tapwire.schemas.derived.TcpMetric;
+import io.tapwire.schemas.keys.TcpMetricKey;
+import io.tapwire.streams.connections.ConnectionTracker;
+import io.tapwire.streams.internal.SocketChange;
+import io.tapwire.streams.internal.TcpSeries;
+import io.tapwire.streams.internal.TcpWindow;
+import io.tapwire.streams.window.TumblingWindows;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * The windowed TCP aggregate, in the Processor API because it needs what the DSL's windowed aggregations do not
+ * give together: an update on every change and one more record, {@code final = true}, when the window closes;
+ * and a gauge, the connections open at each window's end, carried across windows in which nothing happens.
+ *
+ * <p>Open connections at the end of a window are the open connections at the end of the last closed window plus
+ * the opens minus the closes of every open window up to this one. Windows close in order, so the figure of a
+ * closed window is the sum over all changes before its end, whatever order they came in: a replay gives the
+ * same final records. A window closes when stream time passes its end plus the grace period (the same rule as
+ * the late-record gate before this step); a punctuation on stream time closes windows also when only heartbeats
+ * arrive. A series with open connections gets a final record for every window, even one without changes.
+ *
+ * <p>Records of an update carry the triggering change's timestamp; final records carry the window's last
+ * millisecond. Nothing depends on the wall clock.
+ */
+final class TcpWindowAggregator implements Processor<String, SocketChange, String, TcpMetric> {
+
+    static final Duration CLOSE_INTERVAL = Duration.ofSeconds(1);
+    private static final StringSerializer KEYS = new StringSerializer();
+
+    private final TumblingWindows windows;
+    private ProcessorContext<String, TcpMetric> context;
+    private KeyValueStore<String, TcpWindow> openWindows;
+    private KeyValueStore<String, TcpSeries> series;
+    /** The close boundary of the last punctuation, in memory: after a restart the first one scans all series. */
+    private long lastClosedUntil = Long.MIN_VALUE;
+
+    TcpWindowAggregator(TumblingWindows windows) {
+        this.windows = windows;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, TcpMetric> context) {
+        this.context = context;
+        this.openWindows = context.getStateStore(TcpMetrics.WINDOWS_STORE);
+        this.series = context.getStateStore(TcpMetrics.SERIES_STORE);
+        context.schedule(CLOSE_INTERVAL, PunctuationType.STREAM_TIME, this::closeWindows);
+    }
+
+    @Override
+    public void process(Record<String, SocketChange> record) {
+        SocketChange change = record.value();
+        if (change == null || ConnectionTracker.isHeartbeat(change)) {
+            return;
+        }
+        String seriesKey = record.key();
+        TcpSeries known = series.get(seriesKey);
+        if (known == null) {
+            known = TcpSeries.newBuilder().setClientService(change.getClientService())
+                    .setDestination(change.getDestination()).setServerService(change.getServerService())
+                    .setOpenAtClosed(0).setClosedUntilEpochMs(windows.closedUntil(context.currentStreamTimeMs()))
+                    .build();
+            series.put(seriesKey, known);
+        }
+        long start = windows.startOf(record.timestamp());
+        String windowKey = windowKey(seriesKey, start);
+        TcpWindow window = openWindows.get(windowKey);
+        if (window == null) {
+            window = TcpWindow.newBuilder().setWindowStartEpochMs(start).build();
+        }
+        add(window, change);
+        openWindows.put(windowKey, window);
+
+        // Emit this window, and the later open windows whose open connections this change moved.
+        long open = known.getOpenAtClosed();
+        for (TcpWindow w : windowsOf(seriesKey)) {
+            open += w.getNetOpened();
+            if (w.getWindowStartEpochMs() == start) {
+                emit(known, w, open, false, record.timestamp());
+            } else if (w.getWindowStartEpochMs() > start && change.getActiveDelta() != 0) {
+                emit(known, w, open, false, record.timestamp());
+            }
+        }
+    }
+
+    private void closeWindows(long streamTimeMs) {
+        long closedUntil = windows.closedUntil(streamTimeMs);
+        if (closedUntil == lastClosedUntil) {
+            return;
+        }
+        lastClosedUntil = closedUntil;
+        List<KeyValue<String, TcpSeries>> all = new ArrayList<>();
+        try (KeyValueIterator<String, TcpSeries> it = series.all()) {
+            it.forEachRemaining(all::add);
+        }
+        for (KeyValue<String, TcpSeries> entry : all) {
+            TcpSeries s = entry.value;
+            if (s.getClosedUntilEpochMs() >= closedUntil) {
+                continue;
+            }
+            List<TcpWindow> pending = windowsOf(entry.key);
+            long open = s.getOpenAtClosed();
+            long next = s.getClosedUntilEpochMs();
+            int index = 0;
+            while (next < closedUntil) {
+                TcpWindow window = index < pending.size() && pending.get(index).getWindowStartEpochMs() == next
+                        ? pending.get(index++) : null;
+                if (window == null && open == 0) {
+                    // Nothing open, nothing counted: skip to the next window that has changes.
+                    next = index < pending.size() ? Math.min(pending.get(index).getWindowStartEpochMs(), closedUntil) : closedUntil;
+                    continue;
+                }
+                if (window == null) {
+                    window = TcpWindow.newBuilder().setWindowStartEpochMs(next).build();
+                } else {
+                    openWindows.delete(windowKey(entry.key, next));
+                }
+                open += window.getNetOpened();
+                emit(s, window, open, true, windows.endOf(next) - 1);
+                next = windows.endOf(next);
+            }
+            s.setOpenAtClosed(open);
+            s.setClosedUntilEpochMs(closedUntil);
+            if (open == 0 && index >= pending.size()) {
+                series.delete(entry.key);
+            } else {
+                series.put(entry.key, s);
+            }
+        }
+    }
+
+    private static void add(TcpWindow window, SocketChange change) {
+        if (change.getSuccessfulConnect()) {
+            window.setSuccessfulConnects(window.getSuccessfulConnects() + 1);
+            if (change.getHandshakeNs() != null) {
+                window.setConnectTimeSumSeconds(window.getConnectTimeSumSeconds() + change.getHandshakeNs() / 1e9);
+            }
+        }
+        if (change.getFailedConnect()) {
+            window.setFailedConnects(window.getFailedConnects() + 1);
+        }
+        window.setNetOpened(window.getNetOpened() + change.getActiveDelta());
+        if (change.getClosedAtEpochNs() != null) {
+            window.setClosedConnections(window.getClosedConnections() + 1);
+            if (change.getOpenedAtEpochNs() != null) {
+                window.setLifetimeSumSeconds(window.getLifetimeSumSeconds()
+                        + Math.max(0, change.getClosedAtEpochNs() - change.getOpenedAtEpochNs()) / 1e9);
+                window.setLifetimeSamples(window.getLifetimeSamples() + 1);
+            }
+        }
+        window.setRetransmits(window.getRetransmits() + change.getRetransmitsDelta());
+        window.setBytesSent(window.getBytesSent() + change.getBytesSentDelta());
+        window.setBytesReceived(window.getBytesReceived() + change.getBytesReceivedDelta());
+        if (change.getSrttUs() != null && change.getSrttUs() > 0) {
+            window.setRttSumSeconds(window.getRttSumSeconds() + change.getSrttUs() / 1e6);
+            window.setRttSamples(window.getRttSamples() + 1);
+        }
+    }
+
+    private void emit(TcpSeries s, TcpWindow w, long open, boolean last, long timestampMs) {
+        long start = w.getWindowStartEpochMs();
+        TcpMetric metric = TcpMetric.newBuilder()
+                .setClientService(s.getClientService()).setDestination(s.getDestination())
+                .setServerService(s.getServerService())
+                .setWindowStartEpochMs(start).setWindowEndEpochMs(windows.endOf(start))
+                .setSuccessfulConnects(w.getSuccessfulConnects()).setFailedConnects(w.getFailedConnects())
+                .setConnectTimeSumSeconds(w.getConnectTimeSumSeconds())
+                .setActiveConnections(Math.max(0, open))
+                .setClosedConnections(w.getClosedConnections())
+                .setLifetimeSumSeconds(w.getLifetimeSumSeconds()).setLifetimeSamples(w.getLifetimeSamples())
+                .setRetransmits(w.getRetransmits())
+                .setBytesSent(w.getBytesSent()).setBytesReceived(w.getBytesReceived())
+                .setRttSumSeconds(w.getRttSumSeconds()).setRttSamples(w.getRttSamples())
+                .setFinal$(last)
+                .build();
+        String key = new TcpMetricKey(s.getClientService(), s.getDestination(), s.getServerService(), start).format();
+        context.forward(new Record<>(key, metric, timestampMs));
+    }
+
+    /** The open windows of a series, oldest first. */
+    private List<TcpWindow> windowsOf(String seriesKey) {
+        List<TcpWindow> found = new ArrayList<>();
+        try (KeyValueIterator<String, TcpWindow> it = openWindows.prefixScan(seriesKey + '/', KEYS)) {
+            it.forEachRemaining(entry -> found.add(entry.value));
+        }
+        found.sort(Comparator.comparingLong(TcpWindow::getWindowStartEpochMs));
+        return found;
+    }
+
+    private static String windowKey(String seriesKey, long windowStartMs) {
+        return seriesKey + '/' + windowStartMs;
+    }
+}

@@ -1,0 +1,98 @@
+package io.tapwire.streams.window;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+import io.tapwire.schemas.derived.DeadLetter;
+import io.tapwire.schemas.keys.DeadLetterKey;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+
+/**
+ * The step before a windowed aggregate: a record whose window has already closed at the task's stream time is
+ * routed to the DLQ as a {@link DeadLetter} (stage, reason, the record's bytes and its position), where Kafka
+ * Streams would drop it with only a metric. It must sit in the same task as the aggregate (no repartition
+ * between them), so both see the same stream time.
+ */
+public final class LateRecordGate {
+
+    private LateRecordGate() {
+    }
+
+    /** Records still on time, and dead letters (keyed {@code topic/partition/offset}) for the rest. */
+    public record Outputs<V>(KStream<String, V> onTime, KStream<String, DeadLetter> tooLate) {
+    }
+
+    /**
+     * Splits {@code stream} before the aggregate named {@code stage}; heartbeats are never late.
+     *
+     * @param serializer writes a late record's value into its dead letter
+     */
+    @SuppressWarnings("unchecked")
+    public static <V> Outputs<V> split(KStream<String, V> stream, String stage, TumblingWindows windows,
+                                       Serializer<V> serializer, Predicate<V> heartbeat) {
+        KStream<String, Object> gated = stream.process(() -> new Gate<>(stage, windows, serializer, heartbeat),
+                Named.as(stage + "-late-record-gate"));
+        return new Outputs<>(
+                gated.filter((key, value) -> !(value instanceof DeadLetter), Named.as(stage + "-on-time"))
+                        .mapValues(value -> (V) value, Named.as(stage + "-on-time-values")),
+                gated.filter((key, value) -> value instanceof DeadLetter, Named.as(stage + "-too-late"))
+                        .mapValues(value -> (DeadLetter) value, Named.as(stage + "-dead-letters")));
+    }
+
+    private static final class Gate<V> implements Processor<String, V, String, Object> {
+        private final String stage;
+        private final TumblingWindows windows;
+        private final Serializer<V> serializer;
+        private final Predicate<V> heartbeat;
+        private ProcessorContext<String, Object> context;
+
+        Gate(String stage, TumblingWindows windows, Serializer<V> serializer, Predicate<V> heartbeat) {
+            this.stage = stage;
+            this.windows = windows;
+            this.serializer = serializer;
+            this.heartbeat = heartbeat;
+        }
+
+        @Override
+        public void init(ProcessorContext<String, Object> context) {
+            this.context = context;
+        }
+
+        @Override
+        public void process(Record<String, V> record) {
+            long streamTime = context.currentStreamTimeMs();
+            long start = windows.startOf(record.timestamp());
+            if (record.value() == null || heartbeat.test(record.value()) || !windows.isClosed(start, streamTime)) {
+                context.forward(record.withValue((Object) record.value()));
+                return;
+            }
+            Optional<RecordMetadata> source = context.recordMetadata();
+            String topic = source.map(RecordMetadata::topic).orElse("");
+            int partition = source.map(RecordMetadata::partition).orElse(-1);
+            long offset = source.map(RecordMetadata::offset).orElse(-1L);
+            DeadLetter letter = DeadLetter.newBuilder()
+                    .setSourceTopic(topic)
+                    .setSourcePartition(partition)
+                    .setSourceOffset(offset)
+                    .setSourceTimestampMs(record.timestamp())
+                    .setKey(record.key() == null ? null : ByteBuffer.wrap(record.key().getBytes(StandardCharsets.UTF_8)))
+                    .setValue(ByteBuffer.wrap(serializer.serialize(topic, record.value())))
+                    .setStage("late for window " + stage)
+                    .setReason("event time " + Instant.ofEpochMilli(record.timestamp()) + " falls in the window ["
+                            + Instant.ofEpochMilli(start) + ", " + Instant.ofEpochMilli(windows.endOf(start))
+                            + "), closed since stream time passed its end plus the grace of " + windows.grace()
+                            + " (stream time " + Instant.ofEpochMilli(streamTime) + "); a longer grace keeps such records")
+                    .build();
+            context.forward(new Record<>(new DeadLetterKey(topic, partition, offset).format(), letter, record.timestamp()));
+        }
+    }
+}

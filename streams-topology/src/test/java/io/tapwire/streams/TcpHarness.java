@@ -1,0 +1,262 @@
+package io.tapwire.streams;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import io.tapwire.schemas.derived.DeadLetter;
+import io.tapwire.schemas.derived.ListenerInfo;
+import io.tapwire.schemas.derived.ServiceEdge;
+import io.tapwire.schemas.derived.TcpMetric;
+import io.tapwire.schemas.keys.ConnectionKey;
+import io.tapwire.schemas.keys.NodeKey;
+import io.tapwire.schemas.keys.NodePidKey;
+import io.tapwire.schemas.raw.AddressFamily;
+import io.tapwire.schemas.raw.ConnectionRole;
+import io.tapwire.schemas.raw.ListenerSnapshot;
+import io.tapwire.schemas.raw.NetworkInterface;
+import io.tapwire.schemas.raw.NetworkNamespace;
+import io.tapwire.schemas.raw.NodeInventory;
+import io.tapwire.schemas.raw.ProcessEvent;
+import io.tapwire.schemas.raw.ProcessEventType;
+import io.tapwire.schemas.raw.ProcessSnapshot;
+import io.tapwire.schemas.raw.RawHeader;
+import io.tapwire.schemas.raw.SocketTuple;
+import io.tapwire.schemas.raw.TaskContext;
+import io.tapwire.schemas.raw.TcpEvent;
+import io.tapwire.schemas.raw.TcpEventType;
+import io.tapwire.schemas.raw.Transport;
+import io.tapwire.schemas.registry.RegistryClient;
+import io.tapwire.schemas.registry.RegistryClientConfig;
+import io.tapwire.schemas.registry.StubRegistry;
+import io.tapwire.streams.app.StreamsSettings;
+import io.tapwire.streams.connections.ConnectionResolver;
+import io.tapwire.streams.connections.ConnectionTracker;
+import io.tapwire.streams.graph.ServiceGraph;
+import io.tapwire.streams.internal.SocketChange;
+import io.tapwire.streams.listeners.ListenerIndex;
+import io.tapwire.streams.listeners.ListenerRegistry;
+import io.tapwire.streams.registry.ProcessRegistry;
+import io.tapwire.streams.registry.ProcessServices;
+import io.tapwire.streams.tcpmetrics.TcpMetrics;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.test.TestRecord;
+
+/**
+ * The TCP sub-topologies (process registry and services, connection tracker, listener registry and index,
+ * connection resolver, TCP metrics, service graph) built with their own builder methods over three raw input
+ * topics, each output on a topic of its own, and hand-built raw records to feed them. Event time starts at
+ * {@link #T0}; every method takes milliseconds after it.
+ */
+public final class TcpHarness implements AutoCloseable {
+
+    public static final Instant T0 = Instant.parse("2026-11-27T10:00:00Z");
+    public static final String CLUSTER = "prod";
+    public static final long HOST_NS = 4026531840L;
+
+    private final StubRegistry registry;
+    private final TopologyTestDriver driver;
+    private final TestInputTopic<String, ProcessEvent> processEvents;
+    private final TestInputTopic<String, NodeInventory> inventory;
+    private final TestInputTopic<String, TcpEvent> tcp;
+    public final TestOutputTopic<String, ListenerInfo> listeners;
+    public final TestOutputTopic<String, SocketChange> connections;
+    public final TestOutputTopic<String, TcpMetric> metrics;
+    public final TestOutputTopic<String, DeadLetter> dlq;
+    public final TestOutputTopic<String, ServiceEdge> edges;
+    private final Map<String, Long> seqs = new HashMap<>();
+    private final TopologySerdes serdes;
+    private final Map<String, TcpMetric> latestMetrics = new LinkedHashMap<>();
+    private final List<TcpMetric> finals = new ArrayList<>();
+
+    public TcpHarness(Path stateDir) throws Exception {
+        this(stateDir, new Properties());
+    }
+
+    public TcpHarness(Path stateDir, Properties overrides) throws Exception {
+        Properties props = new Properties();
+        props.setProperty("tapwire.streams.state-dir", stateDir.toString());
+        props.setProperty("tapwire.streams.application-id", "tcp-harness");
+        props.putAll(overrides);
+        StreamsSettings settings = StreamsSettings.fromProperties(props);
+        registry = new StubRegistry();
+        serdes = new TopologySerdes(new RegistryClient(RegistryClientConfig.of(registry.url())));
+
+        StreamsBuilder builder = new StreamsBuilder();
+        KStream<String, NodeInventory> inventoryStream =
+                builder.stream("raw.inventory", Consumed.with(Serdes.String(), serdes.of(NodeInventory.class)));
+        ProcessRegistry.Outputs processes = ProcessRegistry.build(builder,
+                builder.stream("raw.process", Consumed.with(Serdes.String(), serdes.of(ProcessEvent.class))),
+                inventoryStream, serdes, settings.processExitGrace());
+        KStream<String, SocketChange> sockets = ConnectionTracker.build(builder,
+                builder.stream("raw.tcp", Consumed.with(Serdes.String(), serdes.of(TcpEvent.class))),
+                ProcessServices.table(processes.processes(), serdes), serdes,
+                settings.connectionIdleTimeout(), settings.joinGrace());
+        KStream<String, ListenerInfo> listenerStream = ListenerRegistry.build(builder, inventoryStream, sockets, serdes);
+        listenerStream.to("listeners", Produced.with(Serdes.String(), serdes.of(ListenerInfo.class)));
+        KStream<String, SocketChange> resolved = ConnectionResolver.build(builder, sockets,
+                ListenerIndex.build(builder, listenerStream, serdes), serdes, settings.joinGrace(), settings.pairingWindow());
+        resolved.filter((key, change) -> !ConnectionTracker.isHeartbeat(change))
+                .to("connections", Produced.with(Serdes.String(), serdes.of(SocketChange.class)));
+        TcpMetrics.Outputs tcpMetrics = TcpMetrics.build(builder, resolved, serdes, settings.windows());
+        tcpMetrics.metrics().to("metrics", Produced.with(Serdes.String(), serdes.of(TcpMetric.class)));
+        tcpMetrics.deadLetters().to("dlq", Produced.with(Serdes.String(), serdes.of(DeadLetter.class)));
+        ServiceGraph.build(builder, resolved, serdes, settings.edgeFlushInterval())
+                .to("edges", Produced.with(Serdes.String(), serdes.of(ServiceEdge.class)));
+
+        driver = new TopologyTestDriver(builder.build(), settings.streamsProperties());
+        processEvents = driver.createInputTopic("raw.process", Serdes.String().serializer(), serdes.of(ProcessEvent.class).serializer());
+        inventory = driver.createInputTopic("raw.inventory", Serdes.String().serializer(), serdes.of(NodeInventory.class).serializer());
+        tcp = driver.createInputTopic("raw.tcp", Serdes.String().serializer(), serdes.of(TcpEvent.class).serializer());
+        listeners = driver.createOutputTopic("listeners", Serdes.String().deserializer(), serdes.of(ListenerInfo.class).deserializer());
+        connections = driver.createOutputTopic("connections", Serdes.String().deserializer(), serdes.of(SocketChange.class).deserializer());
+        metrics = driver.createOutputTopic("metrics", Serdes.String().deserializer(), serdes.of(TcpMetric.class).deserializer());
+        dlq = driver.createOutputTopic("dlq", Serdes.String().deserializer(), serdes.of(DeadLetter.class).deserializer());
+        edges = driver.createOutputTopic("edges", Serdes.String().deserializer(), serdes.of(ServiceEdge.class).deserializer());
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+        registry.close();
+    }
+
+    // ---- raw records ----
+
+    public RawHeader header(String node, long atMs) {
+        long seq = seqs.merge(node, 1L, Long::sum);
+        return RawHeader.newBuilder().setCluster(CLUSTER).setNode(node).setBootId("boot-1").setSeq(seq)
+                .setKernelTimeNs(seq).setEpochTimeNs(nanos(atMs)).build();
+    }
+
+    public static TaskContext task(int pid, long startTicks, String comm, long netns) {
+        return TaskContext.newBuilder().setPid(pid).setTid(pid).setComm(comm).setCgroupId(1).setNetnsInode(netns)
+                .setProcessStartTicks(startTicks).build();
+    }
+
+    /** A process exec'd at {@code atMs}, named by its cgroup (null: by its executable). */
+    public void exec(String node, int pid, long startTicks, String exe, String cgroup, long netns, long atMs) {
+        String comm = exe.substring(exe.lastIndexOf('/') + 1);
+        ProcessEvent event = ProcessEvent.newBuilder().setHeader(header(node, atMs))
+                .setTask(task(pid, startTicks, comm, netns)).setType(ProcessEventType.EXEC).setPpid(1)
+                .setStartTimeTicks(startTicks).setExecFilename(exe).setExe(exe).setCgroupPath(cgroup).build();
+        processEvents.pipeInput(new NodePidKey(CLUSTER, node, pid).format(), event, T0.plusMillis(atMs));
+    }
+
+    public static SocketTuple tuple(String local, int localPort, String remote, int remotePort) {
+        return SocketTuple.newBuilder().setFamily(local.contains(":") ? AddressFamily.IPV6 : AddressFamily.IPV4)
+                .setLocalAddress(local).setLocalPort(localPort).setRemoteAddress(remote).setRemotePort(remotePort).build();
+    }
+
+    /** A TCP event of socket {@code inode} on {@code node}, by {@code task}. */
+    public TcpEvent.Builder event(TcpEventType type, String node, long inode, ConnectionRole role, TaskContext task,
+                                  SocketTuple tuple) {
+        return TcpEvent.newBuilder().setHeader(RawHeader.newBuilder().setCluster(CLUSTER).setNode(node)
+                        .setBootId("boot-1").setSeq(0).setKernelTimeNs(0).setEpochTimeNs(0).build())
+                .setTask(task).setType(type).setSocketInode(inode).setRole(role).setTuple(tuple);
+    }
+
+    public void send(TcpEvent.Builder event, long atMs) {
+        event.setHeader(header(event.getHeader().getNode(), atMs));
+        TcpEvent built = event.build();
+        tcp.pipeInput(new ConnectionKey(CLUSTER, built.getHeader().getNode(), "boot-1", built.getSocketInode()).format(),
+                built, T0.plusMillis(atMs));
+    }
+
+    /** A heartbeat on the raw TCP topic (and the others, as the collector writes them to every raw topic). */
+    public void heartbeat(String node, long atMs) {
+        RawHeader h = header(node, atMs);
+        h.setHeartbeat(true);
+        TaskContext collector = task(1, 1, "collector", HOST_NS);
+        tcp.pipeInput(new ConnectionKey(CLUSTER, node, "boot-1", 0).format(), TcpEvent.newBuilder().setHeader(h)
+                .setTask(collector).setType(TcpEventType.UNKNOWN).setSocketInode(0).setRole(ConnectionRole.UNKNOWN)
+                .setTuple(tuple("", 0, "", 0)).build(), T0.plusMillis(atMs));
+    }
+
+    /** Heartbeats from {@code fromMs} to {@code toMs}, every {@code stepMs}: time passes with no event. */
+    public void quiet(String node, long fromMs, long toMs, long stepMs) {
+        for (long t = fromMs; t <= toMs; t += stepMs) {
+            heartbeat(node, t);
+        }
+    }
+
+    public static NetworkNamespace namespace(long inode, String... addresses) {
+        return NetworkNamespace.newBuilder().setInode(inode).setInterfaces(List.of(
+                NetworkInterface.newBuilder().setName("all").setAddresses(List.of(addresses)).build())).build();
+    }
+
+    public static ListenerSnapshot listen(long netns, long inode, int pid, String address, int port) {
+        return ListenerSnapshot.newBuilder().setNetnsInode(netns).setSocketInode(inode).setPid(pid)
+                .setTransport(Transport.TCP).setFamily(address.contains(":") ? AddressFamily.IPV6 : AddressFamily.IPV4)
+                .setAddress(address).setPort(port).build();
+    }
+
+    public static ProcessSnapshot process(int pid, long startTicks, String exe, String cgroup, long netns) {
+        return ProcessSnapshot.newBuilder().setPid(pid).setPpid(1).setStartTimeTicks(startTicks)
+                .setComm(exe.substring(exe.lastIndexOf('/') + 1)).setExe(exe).setCgroupId(1).setCgroupPath(cgroup)
+                .setNetnsInode(netns).build();
+    }
+
+    /** A one-part inventory snapshot of {@code node}. */
+    public NodeInventory snapshot(String node, long atMs, List<NetworkNamespace> namespaces,
+                                  List<ProcessSnapshot> processes, List<ListenerSnapshot> listeners) {
+        RawHeader h = header(node, atMs);
+        return NodeInventory.newBuilder().setHeader(h).setTask(task(1, 1, "collector", HOST_NS))
+                .setHostname(node).setKernelRelease("6.18").setCollectorVersion("test").setClockOffsetNs(0)
+                .setSnapshotId(h.getSeq()).setPart(0).setParts(1)
+                .setNamespaces(namespaces).setProcesses(processes).setListeners(listeners).build();
+    }
+
+    public void send(NodeInventory snapshot, long atMs) {
+        inventory.pipeInput(new NodeKey(CLUSTER, snapshot.getHeader().getNode()).format(), snapshot, T0.plusMillis(atMs));
+    }
+
+    // ---- outputs ----
+
+    /** What went through the repartition topic {@code name} (as named in the builders) so far. */
+    public TestOutputTopic<String, SocketChange> repartition(String name) {
+        return driver.createOutputTopic("tcp-harness-" + name + "-repartition", Serdes.String().deserializer(),
+                serdes.of(SocketChange.class).deserializer());
+    }
+
+    /** Every metric record read so far, latest per key; final records also kept in order. */
+    public Map<String, TcpMetric> metricsByKey() {
+        for (TestRecord<String, TcpMetric> r : metrics.readRecordsToList()) {
+            latestMetrics.put(r.key(), r.value());
+            if (r.value().getFinal$()) {
+                finals.add(r.value());
+            }
+        }
+        return latestMetrics;
+    }
+
+    public List<TcpMetric> finals() {
+        metricsByKey();
+        return finals;
+    }
+
+    public static long nanos(long atMs) {
+        return (T0.toEpochMilli() + atMs) * 1_000_000L;
+    }
+
+    public static long at(long atMs) {
+        return T0.toEpochMilli() + atMs;
+    }
+
+    public static Duration seconds(long s) {
+        return Duration.ofSeconds(s);
+    }
+}
