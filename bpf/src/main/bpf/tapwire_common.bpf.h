@@ -74,9 +74,16 @@ static __always_inline __u32 tapwire_netns_ino(struct task_struct *task)
 	return BPF_CORE_READ(task, nsproxy, net_ns, ns.inum);
 }
 
+/*
+ * The start time of the task's process in USER_HZ ticks: with the pid it names the process across pid
+ * reuse, in every record. The group leader's, as /proc/<pid>/stat reports it, so that all threads of a
+ * process agree (a thread's own start_boottime is when that thread was cloned). The leader's
+ * task_struct outlives its own exit until the whole group is reaped, so the read is valid from any
+ * thread; exec (de_thread) gives the new leader the old leader's start time.
+ */
 static __always_inline __u64 tapwire_start_ticks(struct task_struct *task)
 {
-	return BPF_CORE_READ(task, start_boottime) / TAPWIRE_NS_PER_TICK;
+	return BPF_CORE_READ(task, group_leader, start_boottime) / TAPWIRE_NS_PER_TICK;
 }
 
 static __always_inline bool tapwire_is_kernel_thread(struct task_struct *task)

@@ -79,7 +79,7 @@ _Static_assert(sizeof(struct tapwire_task) == 48, "tapwire_task size");
  */
 struct tapwire_process_event {
 	struct tapwire_task task; /*  0 */
-	__u64 start_ticks;        /* 48  task->start_boottime in USER_HZ ticks: field 22 (starttime) of /proc/<pid>/stat */
+	__u64 start_ticks;        /* 48  group leader's start_boottime in USER_HZ ticks: field 22 (starttime) of /proc/<pid>/stat */
 	__u32 ppid;               /* 56  real_parent->tgid: the forking parent, or the reaper that adopted it */
 	__u32 uid;                /* 60  real uid */
 	__u32 exit_code;          /* 64  EXIT: task->exit_code as wait(2) sees it: status << 8 | 0x80 (core) | signal */
@@ -117,7 +117,7 @@ _Static_assert(sizeof(struct tapwire_exec_event) == 344, "tapwire_exec_event siz
 #define TAPWIRE_TCP_OWNER_UNKNOWN 0x1 /* never seen in process context: task is all zeros but type and ktime */
 
 /*
- * One TCP lifecycle event of one socket, from tapwire_tcp.bpf.c. 144 bytes.
+ * One TCP lifecycle event of one socket, from tapwire_tcp.bpf.c. 152 bytes.
  *
  * LISTEN_OPEN / LISTEN_CLOSE: the socket entered / left LISTEN.
  * CONNECT_OK: SYN_SENT -> ESTABLISHED; handshake_ns is the time between.
@@ -154,6 +154,7 @@ struct tapwire_tcp_event {
 	__u32 total_retrans;      /* 132  CLOSE, STATS, RETRANSMIT: tcp_sock total_retrans (segments) */
 	__u32 segments;           /* 136  RETRANSMIT: tcp_skb_pcount() of the retransmitted skb */
 	__u32 flags;              /* 140  TAPWIRE_TCP_* bits */
+	__u64 start_ticks;        /* 144  the task's process start time, as tapwire_process_event.start_ticks; 0 with OWNER_UNKNOWN */
 };
 
 _Static_assert(__builtin_offsetof(struct tapwire_tcp_event, socket_ino) == 48, "socket_ino offset");
@@ -173,12 +174,13 @@ _Static_assert(__builtin_offsetof(struct tapwire_tcp_event, srtt_us) == 128, "sr
 _Static_assert(__builtin_offsetof(struct tapwire_tcp_event, total_retrans) == 132, "total_retrans offset");
 _Static_assert(__builtin_offsetof(struct tapwire_tcp_event, segments) == 136, "segments offset");
 _Static_assert(__builtin_offsetof(struct tapwire_tcp_event, flags) == 140, "tcp flags offset");
-_Static_assert(sizeof(struct tapwire_tcp_event) == 144, "tapwire_tcp_event size");
+_Static_assert(__builtin_offsetof(struct tapwire_tcp_event, start_ticks) == 144, "tcp start_ticks offset");
+_Static_assert(sizeof(struct tapwire_tcp_event) == 152, "tapwire_tcp_event size");
 
 /* tapwire_file_event.path_flags */
 #define TAPWIRE_FILE_PATH_TRUNCATED 0x1
 
-/* openat() for writing (O_WRONLY or O_RDWR) that succeeded, from tapwire_file.bpf.c. 320 bytes. */
+/* openat() for writing (O_WRONLY or O_RDWR) that succeeded, from tapwire_file.bpf.c. 328 bytes. */
 struct tapwire_file_event {
 	struct tapwire_task task;        /*  0  the thread that opened the file */
 	__s32 fd;                        /* 48  openat's return value */
@@ -187,6 +189,7 @@ struct tapwire_file_event {
 	__u16 path_len;                  /* 60  bytes of path before its NUL */
 	__u16 path_flags;                /* 62  TAPWIRE_FILE_PATH_* bits */
 	char path[TAPWIRE_FILENAME_LEN]; /* 64  path as passed (relative to dirfd or the cwd, not resolved), NUL-terminated */
+	__u64 start_ticks;               /* 320  the task's process start time, as tapwire_process_event.start_ticks */
 };
 
 _Static_assert(__builtin_offsetof(struct tapwire_file_event, fd) == 48, "file fd offset");
@@ -195,7 +198,8 @@ _Static_assert(__builtin_offsetof(struct tapwire_file_event, mode) == 56, "mode 
 _Static_assert(__builtin_offsetof(struct tapwire_file_event, path_len) == 60, "path_len offset");
 _Static_assert(__builtin_offsetof(struct tapwire_file_event, path_flags) == 62, "path_flags offset");
 _Static_assert(__builtin_offsetof(struct tapwire_file_event, path) == 64, "path offset");
-_Static_assert(sizeof(struct tapwire_file_event) == 320, "tapwire_file_event size");
+_Static_assert(__builtin_offsetof(struct tapwire_file_event, start_ticks) == 320, "file start_ticks offset");
+_Static_assert(sizeof(struct tapwire_file_event) == 328, "tapwire_file_event size");
 
 /* tapwire_socket.flags */
 #define TAPWIRE_SOCKET_EXCLUDED 0x1    /* the owner was excluded: no event about this socket is emitted */
@@ -206,7 +210,7 @@ _Static_assert(sizeof(struct tapwire_file_event) == 320, "tapwire_file_event siz
  * seen in process context and not yet closed. Written at connect, accept, listen and at the first
  * close-side state change of an older socket; read where TCP events fire in softirq context, where
  * the current task is whoever the interrupt happened to hit. User space may iterate it as the
- * list of live connections. 64 bytes.
+ * list of live connections. 72 bytes.
  */
 struct tapwire_socket {
 	__u64 socket_ino;    /*  0 */
@@ -220,6 +224,7 @@ struct tapwire_socket {
 	__u8 flags;          /* 45  TAPWIRE_SOCKET_* bits */
 	__u16 local_port;    /* 46  last local port seen (host order), for events after the port was released */
 	char comm[TAPWIRE_COMM_LEN]; /* 48 */
+	__u64 start_ticks;   /* 64  owner's process start time, as tapwire_process_event.start_ticks */
 };
 
 _Static_assert(__builtin_offsetof(struct tapwire_socket, syn_sent_ns) == 8, "syn_sent_ns offset");
@@ -232,7 +237,8 @@ _Static_assert(__builtin_offsetof(struct tapwire_socket, role) == 44, "socket ro
 _Static_assert(__builtin_offsetof(struct tapwire_socket, flags) == 45, "socket flags offset");
 _Static_assert(__builtin_offsetof(struct tapwire_socket, local_port) == 46, "socket local_port offset");
 _Static_assert(__builtin_offsetof(struct tapwire_socket, comm) == 48, "socket comm offset");
-_Static_assert(sizeof(struct tapwire_socket) == 64, "tapwire_socket size");
+_Static_assert(__builtin_offsetof(struct tapwire_socket, start_ticks) == 64, "socket start_ticks offset");
+_Static_assert(sizeof(struct tapwire_socket) == 72, "tapwire_socket size");
 
 /*
  * Exclusion maps, filled by user space (io.tapwire.collector.bpf.ExclusionMaps):

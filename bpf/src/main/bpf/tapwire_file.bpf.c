@@ -89,6 +89,7 @@ int tapwire_openat_exit(struct trace_event_raw_sys_exit *ctx)
 		goto done;
 	}
 	tapwire_fill_current_task(&event->task, TAPWIRE_EVENT_FILE_OPEN_WRITE);
+	event->start_ticks = tapwire_start_ticks((struct task_struct *)bpf_get_current_task());
 	event->fd = ret;
 	event->open_flags = pending->flags;
 	event->mode = pending->mode;

@@ -163,6 +163,7 @@ static __always_inline struct tapwire_socket *tapwire_remember_socket(struct soc
 	owner.pid = pid_tgid >> 32;
 	owner.tid = (__u32)pid_tgid;
 	owner.netns_ino = tapwire_netns_ino(current);
+	owner.start_ticks = tapwire_start_ticks(current);
 	owner.local_port = tapwire_local_port(sk, NULL);
 	owner.role = role;
 	owner.flags = flags | (tapwire_pid_excluded(owner.pid) ? TAPWIRE_SOCKET_EXCLUDED : 0);
@@ -267,9 +268,11 @@ static __always_inline struct tapwire_tcp_event *tapwire_tcp_event(__u32 type, s
 		event->task.netns_ino = owner->netns_ino;
 		event->task.cgroup_id = owner->cgroup_id;
 		__builtin_memcpy(event->task.comm, owner->comm, sizeof(event->task.comm));
+		event->start_ticks = owner->start_ticks;
 		event->role = owner->role;
 	} else if (source == TAPWIRE_FROM_CURRENT) {
 		tapwire_fill_current_task(&event->task, type);
+		event->start_ticks = tapwire_start_ticks((struct task_struct *)bpf_get_current_task());
 	} else {
 		event->task.type = type;
 		event->task.ktime_ns = bpf_ktime_get_ns();

@@ -113,6 +113,7 @@ struct task_struct {
 	int exit_code;      /* wait status: exit status << 8 | 0x80 if core dumped | killing signal */
 	char comm[16];
 	struct task_struct *real_parent;
+	struct task_struct *group_leader;
 	/* Named real_start_time before Linux 5.5; Tapwire needs 5.8+ for BPF ring buffers anyway. */
 	__u64 start_boottime;
 	struct nsproxy *nsproxy;

@@ -15,8 +15,10 @@ final class FileEventDecoder {
     static final int PATH_FLAGS = 62;
     static final int PATH = 64;
     static final int PATH_CAPACITY = 256;
+    /** The task's process start time in USER_HZ ticks (the group leader's, as /proc/&lt;pid&gt;/stat field 22). */
+    static final int START_TICKS = 320;
     /** sizeof(struct tapwire_file_event). */
-    static final int SIZE = 320;
+    static final int SIZE = 328;
 
     static final int FLAG_PATH_TRUNCATED = 0x1;
 
@@ -32,6 +34,7 @@ final class FileEventDecoder {
         return new FileOpenEvent(
                 RecordFields.ktimeNs(record),
                 RecordFields.task(record),
+                record.getLong(START_TICKS),
                 record.getInt(FD),
                 record.getInt(OPEN_FLAGS),
                 record.getInt(MODE),

@@ -15,6 +15,9 @@ package io.tapwire.collector.bpf;
  * @param task            the process that did the syscall; for events in softirq context the
  *                        socket's owner (who connected, accepted or listened);
  *                        {@link KernelTask#UNKNOWN} when {@code ownerKnown} is false
+ * @param processStartTicks start time of the task's process in USER_HZ ticks since boot (its group
+ *                        leader's, field 22 of /proc/&lt;pid&gt;/stat): with the pid it names the
+ *                        process across pid reuse; 0 when {@code ownerKnown} is false
  * @param ownerKnown      false for a socket never seen in process context (older than the collector
  *                        and ended by the peer); the connection is still named by its inode
  * @param socketInode     what /proc/&lt;pid&gt;/fd shows as socket:[inode]: the connection's id
@@ -40,6 +43,7 @@ public record TcpEvent(
         EventType type,
         long ktimeNs,
         KernelTask task,
+        long processStartTicks,
         boolean ownerKnown,
         long socketInode,
         TcpRole role,

@@ -27,8 +27,10 @@ final class TcpEventDecoder {
     static final int TOTAL_RETRANS = 132;
     static final int SEGMENTS = 136;
     static final int FLAGS = 140;
+    /** The task's process start time in USER_HZ ticks (the group leader's, as /proc/&lt;pid&gt;/stat field 22). */
+    static final int START_TICKS = 144;
     /** sizeof(struct tapwire_tcp_event). */
-    static final int SIZE = 144;
+    static final int SIZE = 152;
 
     static final int AF_INET = 2;
     static final int AF_INET6 = 10;
@@ -44,6 +46,7 @@ final class TcpEventDecoder {
                 type,
                 RecordFields.ktimeNs(record),
                 ownerKnown ? RecordFields.task(record) : KernelTask.UNKNOWN,
+                ownerKnown ? record.getLong(START_TICKS) : 0,
                 ownerKnown,
                 record.getLong(SOCKET_INO),
                 TcpRole.ofCode(Byte.toUnsignedInt(record.get(ROLE))),

@@ -80,7 +80,7 @@ public final class KernelEventMapper {
         if (event instanceof FileOpenEvent e) {
             RawHeader header = headers.event(e.ktimeNs());
             // Constructors, not builders, on the hottest event types: see RecordHeaders.event.
-            FileEvent file = new FileEvent(header, task(e.task(), 0), FileEventType.OPEN_WRITE, e.path(), e.fd(),
+            FileEvent file = new FileEvent(header, task(e.task(), e.processStartTicks()), FileEventType.OPEN_WRITE, e.path(), e.fd(),
                     e.openFlags());
             return Optional.of(new RawRecord(TapwireTopic.RAW_FILE, pidKey(e.task().pid()), file, header.getEpochTimeNs()));
         }
@@ -139,7 +139,7 @@ public final class KernelEventMapper {
 
     private RawRecord tcp(io.tapwire.collector.bpf.TcpEvent e) {
         RawHeader header = headers.event(e.ktimeNs());
-        TcpEvent.Builder tcp = TcpEvent.newBuilder().setHeader(header).setTask(task(e.task(), 0))
+        TcpEvent.Builder tcp = TcpEvent.newBuilder().setHeader(header).setTask(task(e.task(), e.processStartTicks()))
                 .setType(TcpEventType.valueOf(e.type().name().substring("TCP_".length())))
                 .setSocketInode(e.socketInode())
                 .setRole(ConnectionRole.valueOf(e.role().name()))

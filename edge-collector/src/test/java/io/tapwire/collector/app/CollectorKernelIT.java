@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import io.tapwire.bpf.KernelPrerequisites;
+import io.tapwire.collector.proc.ProcStat;
 import io.tapwire.schemas.raw.FileEvent;
 import io.tapwire.schemas.raw.NodeInventory;
 import io.tapwire.schemas.raw.ProcessEvent;
@@ -90,10 +91,18 @@ class CollectorKernelIT {
         assertThat(close.getBytesSent()).isEqualTo(5L);
         assertThat(close.getBytesReceived()).isEqualTo(3L);
         assertThat(close.getTuple().getRemoteAddress()).isIn("127.0.0.1", "::ffff:127.0.0.1");
+        // (pid, processStartTicks) is what the topology joins a connection to its process by.
+        long jvmStartTicks = ProcStat.parse(Files.readString(Path.of("/proc/self/stat"))).orElseThrow().startTimeTicks();
+        assertThat(close.getTask().getPid()).isEqualTo((int) ProcessHandle.current().pid());
+        assertThat(close.getTask().getProcessStartTicks()).as("CLOSE (softirq): the owner's start ticks")
+                .isEqualTo(jvmStartTicks);
+        assertThat(connect.getTask().getProcessStartTicks()).isEqualTo(jvmStartTicks);
 
         List<FileEvent> files = stack.files().await(e -> e.getPath().equals(logFile.toString()), "open of the log file");
-        assertThat(files).filteredOn(e -> e.getPath().equals(logFile.toString()))
-                .anySatisfy(f -> assertThat(f.getTask().getPid()).isEqualTo((int) ProcessHandle.current().pid()));
+        assertThat(files).filteredOn(e -> e.getPath().equals(logFile.toString())).anySatisfy(f -> {
+            assertThat(f.getTask().getPid()).isEqualTo((int) ProcessHandle.current().pid());
+            assertThat(f.getTask().getProcessStartTicks()).isEqualTo(jvmStartTicks);
+        });
 
         List<NodeInventory> inventory = stack.inventory().await(e -> !e.getHeader().getHeartbeat() && e.getProcesses()
                 .stream().anyMatch(p -> p.getPid() == ProcessHandle.current().pid()), "snapshot listing this JVM");

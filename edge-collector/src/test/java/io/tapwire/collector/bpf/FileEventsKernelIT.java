@@ -3,8 +3,10 @@ package io.tapwire.collector.bpf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tapwire.bpf.KernelPrerequisites;
+import io.tapwire.collector.proc.ProcStat;
 import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,12 +44,47 @@ class FileEventsKernelIT {
 
                 assertThat(open.fd()).as("the fd /proc/self/fd links to the file").isEqualTo(fd);
                 assertThat(open.task().pid()).isEqualTo(JVM_PID);
+                assertThat(open.processStartTicks())
+                        .as("field 22 of /proc/self/stat, though the opening thread is not the group leader")
+                        .isEqualTo(jvmStartTicks());
                 assertThat(open.openFlags() & O_ACCMODE).isEqualTo(O_WRONLY);
                 assertThat(open.openFlags() & (O_CREAT | O_TRUNC)).isEqualTo(O_CREAT | O_TRUNC);
                 assertThat(open.pathTruncated()).isFalse();
                 assertThat(open.task().netnsInode())
                         .isEqualTo(((Number) Files.getAttribute(Path.of("/proc/self/ns/net"), "unix:ino")).longValue());
             }
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    /**
+     * A thread's own start time (field 22 of {@code /proc/<pid>/task/<tid>/stat}) is when it was cloned; records
+     * must carry the process's, which names it in {@code /proc/<pid>/stat} and in process events.
+     */
+    @Test
+    void aThreadStartedLateCarriesTheStartTicksOfItsProcess() throws Exception {
+        Path file = testFile();
+        try (EventRecorder recorder = EventRecorder.start()) {
+            long[] threadStartTicks = new long[1];
+            Thread opener = new Thread(() -> {
+                try {
+                    threadStartTicks[0] = startTicks(Path.of("/proc/thread-self/stat"));
+                    new FileOutputStream(file.toFile()).close();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }, "late-opener");
+            opener.start();
+            opener.join();
+
+            FileOpenEvent open = recorder.await(FileOpenEvent.class,
+                    e -> e.path().equals(file.toString()), "open of " + file);
+
+            assertThat(open.task().comm()).isEqualTo("late-opener");
+            assertThat(threadStartTicks[0]).as("precondition: the thread started after the JVM")
+                    .isGreaterThan(jvmStartTicks());
+            assertThat(open.processStartTicks()).isEqualTo(jvmStartTicks());
         } finally {
             Files.deleteIfExists(file);
         }
@@ -86,6 +123,9 @@ class FileEventsKernelIT {
             assertThat(open.mode()).as("sh creates with 0666 (before the umask)").isEqualTo(0666);
             assertThat(open.fd()).isNotNegative();
             assertThat(open.task().comm()).isEqualTo("sh");
+            ExecEvent exec = recorder.await(ExecEvent.class, e -> e.task().pid() == child.pid(), "exec of the shell");
+            assertThat(open.processStartTicks()).as("the same process as its exec names").isEqualTo(exec.startTicks())
+                    .isPositive();
         } finally {
             Files.deleteIfExists(file);
         }
@@ -107,6 +147,14 @@ class FileEventsKernelIT {
             Files.deleteIfExists(file);
             Files.deleteIfExists(directory);
         }
+    }
+
+    private static long jvmStartTicks() throws IOException {
+        return startTicks(Path.of("/proc/self/stat"));
+    }
+
+    private static long startTicks(Path stat) throws IOException {
+        return ProcStat.parse(Files.readString(stat)).orElseThrow().startTimeTicks();
     }
 
     private static Path testFile() {

@@ -125,7 +125,7 @@ class KernelEventDecoderTest {
 
     @Test
     void decodesATcpCloseOfAnIpv4Socket() throws Exception {
-        ByteBuffer record = record(10, 144);
+        ByteBuffer record = record(10, 152);
         record.putLong(48, 987_654L);                        // socket_ino
         record.putLong(64, 100_000L);                        // bytes_acked
         record.putLong(72, 250_000L);                        // bytes_received
@@ -139,10 +139,11 @@ class KernelEventDecoderTest {
         record.putInt(120, -1);                              // fd
         record.putInt(128, 42);                              // srtt_us
         record.putInt(132, 3);                               // total_retrans
+        record.putLong(144, 98_765L);                        // start_ticks of the owner's process
 
         TcpEvent event = (TcpEvent) KernelEventDecoder.decode(record);
 
-        assertThat(event).isEqualTo(new TcpEvent(EventType.TCP_CLOSE, 123_456_789_012L, TASK, true, 987_654L,
+        assertThat(event).isEqualTo(new TcpEvent(EventType.TCP_CLOSE, 123_456_789_012L, TASK, 98_765L, true, 987_654L,
                 TcpRole.CLIENT, new TcpEndpoints(false, InetAddress.getByName("10.77.0.1"), 43210,
                         InetAddress.getByName("10.77.0.2"), 5432),
                 TcpState.CLOSE, -1, 0, 0, 100_000L, 250_000L, 42, 3, 0));
@@ -150,7 +151,7 @@ class KernelEventDecoderTest {
 
     @Test
     void decodesAConnectOfAnIpv6SocketWithItsFailure() throws Exception {
-        ByteBuffer record = record(8, 144);
+        ByteBuffer record = record(8, 152);
         byte[] loopback = InetAddress.getByName("::1").getAddress();
         record.put(80, loopback);
         record.put(96, loopback);
@@ -176,32 +177,35 @@ class KernelEventDecoderTest {
 
     @Test
     void aTcpEventWithoutAKnownOwnerHasTheUnknownTask() {
-        ByteBuffer record = record(11, 144);
+        ByteBuffer record = record(11, 152);
         record.putShort(112, (short) 2);
         record.putInt(140, 0x1);                             // TAPWIRE_TCP_OWNER_UNKNOWN
+        record.putLong(144, 98_765L);                        // not meaningful without an owner
 
         TcpEvent event = (TcpEvent) KernelEventDecoder.decode(record);
 
         assertThat(event.ownerKnown()).isFalse();
         assertThat(event.task()).isEqualTo(KernelTask.UNKNOWN);
+        assertThat(event.processStartTicks()).isZero();
     }
 
     @Test
     void decodesAFileOpenForWriting() {
-        ByteBuffer record = record(13, 320);
+        ByteBuffer record = record(13, 328);
         record.putInt(48, 5);                                // fd
         record.putInt(52, 01 | 0100 | 02000);                // O_WRONLY | O_CREAT | O_APPEND
         record.putInt(56, 0644);                             // mode
         putString(record, 64, "/var/log/app.log");
         record.putShort(60, (short) 16);                     // path_len
+        record.putLong(320, 98_765L);                        // start_ticks
 
-        assertThat(KernelEventDecoder.decode(record)).isEqualTo(new FileOpenEvent(123_456_789_012L, TASK, 5,
+        assertThat(KernelEventDecoder.decode(record)).isEqualTo(new FileOpenEvent(123_456_789_012L, TASK, 98_765L, 5,
                 01 | 0100 | 02000, 0644, "/var/log/app.log", false));
     }
 
     @Test
     void reportsATruncatedPath() {
-        ByteBuffer record = record(13, 320);
+        ByteBuffer record = record(13, 328);
         record.putShort(60, (short) 255);
         record.putShort(62, (short) 0x1);
 
@@ -210,7 +214,7 @@ class KernelEventDecoderTest {
 
     @Test
     void rejectsAnUnknownEventType() {
-        ByteBuffer record = record(14, 320);
+        ByteBuffer record = record(14, 328);
 
         assertThatThrownBy(() -> KernelEventDecoder.decode(record)).hasMessageContaining("unknown kernel event type 14");
     }
@@ -220,7 +224,7 @@ class KernelEventDecoderTest {
         ByteBuffer record = ByteBuffer.allocate(100).order(ByteOrder.nativeOrder());
         record.putInt(0, 10);
 
-        assertThatThrownBy(() -> KernelEventDecoder.decode(record)).hasMessageContaining("TCP_CLOSE record needs 144 bytes");
+        assertThatThrownBy(() -> KernelEventDecoder.decode(record)).hasMessageContaining("TCP_CLOSE record needs 152 bytes");
     }
 
     @Test
@@ -234,8 +238,8 @@ class KernelEventDecoderTest {
     void eventTypeSizesMatchTheKernelStructs() {
         assertThat(EventType.PROCESS_EXEC.recordSize()).isEqualTo(344);
         assertThat(EventType.PROCESS_EXIT.recordSize()).isEqualTo(80);
-        assertThat(EventType.TCP_STATS.recordSize()).isEqualTo(144);
-        assertThat(EventType.FILE_OPEN_WRITE.recordSize()).isEqualTo(320);
+        assertThat(EventType.TCP_STATS.recordSize()).isEqualTo(152);
+        assertThat(EventType.FILE_OPEN_WRITE.recordSize()).isEqualTo(328);
         assertThat(EventType.maxRecordSize()).isEqualTo(344);
     }
 

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tapwire.bpf.KernelPrerequisites;
+import io.tapwire.collector.proc.ProcStat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -29,6 +31,8 @@ import org.junit.jupiter.api.Test;
 class TcpEventsKernelIT {
 
     private static final int JVM_PID = (int) ProcessHandle.current().pid();
+    /** The JVM is several threads: none of them (main, the pool that accepts) is the group leader. */
+    private static final long JVM_START_TICKS = jvmStartTicks();
     private static final int REQUEST_BYTES = 100_000;
     private static final int RESPONSE_BYTES = 250_000;
     private static final int ECONNREFUSED = 111;
@@ -81,12 +85,14 @@ class TcpEventsKernelIT {
             assertThat(listen.state()).isEqualTo(TcpState.LISTEN);
             assertThat(listen.task()).isEqualTo(new KernelTask(JVM_PID, listen.task().tid(), listen.task().comm(),
                     cgroup, netns));
+            assertThat(listen.processStartTicks()).as("field 22 of /proc/self/stat").isEqualTo(JVM_START_TICKS);
 
             TcpEvent connect = recorder.await(TcpEvent.class, e -> e.type() == EventType.TCP_CONNECT_OK
                     && e.endpoints().remotePort() == serverPort, "CONNECT_OK to port " + serverPort);
             assertThat(connect.socketInode()).isEqualTo(clientInodeInProc);
             assertThat(connect.role()).isEqualTo(TcpRole.CLIENT);
             assertThat(connect.task().pid()).isEqualTo(JVM_PID);
+            assertThat(connect.processStartTicks()).as("CONNECT_OK, from the socket map").isEqualTo(JVM_START_TICKS);
             assertThat(connect.task().netnsInode()).isEqualTo(netns);
             assertThat(connect.handshakeNs()).as("SYN_SENT to ESTABLISHED").isPositive()
                     .isLessThan(Duration.ofSeconds(1).toNanos());
@@ -100,11 +106,14 @@ class TcpEventsKernelIT {
             assertThat(accept.endpoints().remotePort()).isEqualTo(clientPort);
             assertThat(accept.fd()).as("fd accept returned").isNotNegative();
             assertThat(accept.task().pid()).isEqualTo(JVM_PID);
+            assertThat(accept.processStartTicks()).as("ACCEPT, in the accepting thread").isEqualTo(JVM_START_TICKS);
 
             TcpEvent clientClose = recorder.await(TcpEvent.class, e -> e.type() == EventType.TCP_CLOSE
                     && e.socketInode() == clientInodeInProc, "CLOSE of the client socket");
             assertThat(clientClose.role()).isEqualTo(TcpRole.CLIENT);
             assertThat(clientClose.task().pid()).as("owner, although CLOSE fires in softirq").isEqualTo(JVM_PID);
+            assertThat(clientClose.processStartTicks()).as("owner's start ticks, although CLOSE fires in softirq")
+                    .isEqualTo(JVM_START_TICKS);
             assertThat(clientClose.bytesAcked()).as("client bytes acked").isEqualTo(REQUEST_BYTES);
             assertThat(clientClose.bytesReceived()).as("client bytes received").isEqualTo(RESPONSE_BYTES);
             assertThat(clientClose.state()).isEqualTo(TcpState.CLOSE);
@@ -115,6 +124,7 @@ class TcpEventsKernelIT {
                     && e.socketInode() == serverInodeInProc, "CLOSE of the accepted socket");
             assertThat(serverClose.role()).isEqualTo(TcpRole.SERVER);
             assertThat(serverClose.task().pid()).isEqualTo(JVM_PID);
+            assertThat(serverClose.processStartTicks()).isEqualTo(JVM_START_TICKS);
             assertThat(serverClose.bytesAcked()).as("server bytes acked").isEqualTo(RESPONSE_BYTES);
             assertThat(serverClose.bytesReceived()).as("server bytes received").isEqualTo(REQUEST_BYTES);
 
@@ -122,6 +132,7 @@ class TcpEventsKernelIT {
                     && e.socketInode() == listenerInodeInProc, "LISTEN_CLOSE of the listener");
             assertThat(listenClose.role()).isEqualTo(TcpRole.LISTENER);
             assertThat(listenClose.task().pid()).isEqualTo(JVM_PID);
+            assertThat(listenClose.processStartTicks()).isEqualTo(JVM_START_TICKS);
             assertThat(listenClose.endpoints().localPort()).isEqualTo(serverPort);
             assertThat(recorder.events(TcpEvent.class, e -> e.type() == EventType.TCP_LISTEN_CLOSE
                     && e.endpoints().localPort() == serverPort)).as("one LISTEN_CLOSE: accepted children are not listeners")
@@ -144,6 +155,7 @@ class TcpEventsKernelIT {
 
             assertThat(failed.errorCode()).isEqualTo(ECONNREFUSED);
             assertThat(failed.task().pid()).isEqualTo(JVM_PID);
+            assertThat(failed.processStartTicks()).isEqualTo(JVM_START_TICKS);
             assertThat(failed.role()).isEqualTo(TcpRole.CLIENT);
             assertThat(failed.socketInode()).isPositive();
             recorder.drain(Duration.ofMillis(200));
@@ -178,6 +190,7 @@ class TcpEventsKernelIT {
             assertThat(stats).as("STATS of the client socket").hasSizeBetween(3, 10);
             assertThat(stats).allSatisfy(e -> {
                 assertThat(e.task().pid()).isEqualTo(JVM_PID);
+                assertThat(e.processStartTicks()).isEqualTo(JVM_START_TICKS);
                 assertThat(e.role()).isEqualTo(TcpRole.CLIENT);
                 assertThat(e.bytesAcked()).isBetween(1L, 10_000L);
             });
@@ -205,6 +218,14 @@ class TcpEventsKernelIT {
             return connection.getInputStream().transferTo(OutputStream.nullOutputStream());
         } catch (IOException e) {
             throw new RuntimeException(e);
+        }
+    }
+
+    private static long jvmStartTicks() {
+        try {
+            return ProcStat.parse(Files.readString(Path.of("/proc/self/stat"))).orElseThrow().startTimeTicks();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
