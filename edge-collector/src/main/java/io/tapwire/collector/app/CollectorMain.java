@@ -1,10 +1,5 @@
 package io.tapwire.collector.app;
 
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 
 import io.tapwire.collector.bpf.LibBpfException;
@@ -24,7 +19,7 @@ public final class CollectorMain {
     public static void main(String[] args) throws InterruptedException {
         CollectorSettings settings;
         try {
-            settings = CollectorSettings.from(TypedProperties.layered(file(args), CollectorSettings.NAMES, System.getenv(),
+            settings = CollectorSettings.from(TypedProperties.layered(TypedProperties.configFile(args, "CollectorMain"), CollectorSettings.NAMES, System.getenv(),
                     System.getProperties()));
         } catch (IllegalArgumentException e) {
             System.err.println("tapwire-collector: " + e.getMessage());
@@ -53,19 +48,5 @@ public final class CollectorMain {
                 + " programs attached, producing to Kafka at " + settings.bootstrapServers() + ", metrics at http://"
                 + settings.metricsHost() + ":" + collector.metricsPort() + "/metrics");
         stopped.await();
-    }
-
-    private static Properties file(String[] args) {
-        Properties props = new Properties();
-        if (args.length == 2 && args[0].equals("--config")) {
-            try (Reader reader = Files.newBufferedReader(Path.of(args[1]))) {
-                props.load(reader);
-            } catch (IOException e) {
-                throw new IllegalArgumentException("cannot read the config file " + args[1] + ": " + e.getMessage());
-            }
-        } else if (args.length != 0) {
-            throw new IllegalArgumentException("usage: CollectorMain [--config FILE]");
-        }
-        return props;
     }
 }

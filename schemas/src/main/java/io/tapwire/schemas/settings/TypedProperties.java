@@ -44,6 +44,24 @@ public final class TypedProperties {
         return new TypedProperties(merged);
     }
 
+    /**
+     * The properties of a {@code --config FILE} command line (empty for no arguments), for every Tapwire main; a
+     * bad command line or an unreadable file is an {@link IllegalArgumentException} naming the fix.
+     */
+    public static Properties configFile(String[] args, String program) {
+        Properties props = new Properties();
+        if (args.length == 2 && args[0].equals("--config")) {
+            try (java.io.Reader reader = java.nio.file.Files.newBufferedReader(java.nio.file.Path.of(args[1]))) {
+                props.load(reader);
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException("cannot read the config file " + args[1] + ": " + e.getMessage());
+            }
+        } else if (args.length != 0) {
+            throw new IllegalArgumentException("usage: " + program + " [--config FILE]");
+        }
+        return props;
+    }
+
     public static String environmentName(String setting) {
         return setting.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     }

@@ -1,12 +1,10 @@
 package io.tapwire.streams.app;
 
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
+
+import io.tapwire.schemas.settings.TypedProperties;
 
 /**
  * {@code java io.tapwire.streams.app.StreamsMain [--config FILE]}: runs the topology until SIGTERM/Ctrl-C.
@@ -45,16 +43,7 @@ public final class StreamsMain {
     }
 
     static Properties properties(String[] args) {
-        Properties props = new Properties();
-        if (args.length == 2 && args[0].equals("--config")) {
-            try (Reader reader = Files.newBufferedReader(Path.of(args[1]))) {
-                props.load(reader);
-            } catch (IOException e) {
-                throw new IllegalArgumentException("cannot read the config file " + args[1] + ": " + e.getMessage());
-            }
-        } else if (args.length != 0) {
-            throw new IllegalArgumentException("usage: StreamsMain [--config FILE]");
-        }
+        Properties props = TypedProperties.configFile(args, "StreamsMain");
         System.getProperties().stringPropertyNames().stream().filter(n -> n.startsWith("tapwire."))
                 .forEach(n -> props.setProperty(n, System.getProperty(n)));
         return props;
