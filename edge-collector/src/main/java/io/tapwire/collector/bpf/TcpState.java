@@ -1,8 +1,9 @@
 package io.tapwire.collector.bpf;
 
 /**
- * TCP states in the kernel's numbering (include/net/tcp_states.h); the names are the kernel's, as
- * the Avro TcpEvent.tcpState field wants them.
+ * TCP states in the kernel's numbering (include/net/tcp_states.h), as the tracepoints report them and as
+ * {@code /proc/net/tcp} prints them in its {@code st} column; the names are the kernel's, as the Avro
+ * TcpEvent.tcpState field wants them.
  */
 public enum TcpState {
     UNKNOWN,
@@ -19,7 +20,8 @@ public enum TcpState {
     CLOSING,
     NEW_SYN_RECV;
 
-    static TcpState ofCode(int code) {
+    /** The state of a kernel state number; UNKNOWN for a number this enum does not know. */
+    public static TcpState ofCode(int code) {
         TcpState[] states = values();
         return code > 0 && code < states.length ? states[code] : UNKNOWN;
     }

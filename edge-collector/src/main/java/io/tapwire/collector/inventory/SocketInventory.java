@@ -1,7 +1,7 @@
 package io.tapwire.collector.inventory;
 
+import io.tapwire.collector.bpf.TcpState;
 import io.tapwire.collector.proc.TcpSocket;
-import io.tapwire.collector.proc.TcpSocketState;
 import io.tapwire.schemas.raw.ConnectionRole;
 import io.tapwire.schemas.raw.ConnectionSnapshot;
 import io.tapwire.schemas.raw.ListenerSnapshot;
@@ -59,12 +59,12 @@ final class SocketInventory {
             Set<Integer> excluded) {
         Set<Integer> listeningPorts = new HashSet<>();
         for (TcpSocket socket : sockets) {
-            if (socket.state() == TcpSocketState.LISTEN) {
+            if (socket.state() == TcpState.LISTEN) {
                 listeningPorts.add(socket.localPort());
             }
         }
         for (TcpSocket socket : sockets) {
-            if (socket.inode() == 0 || socket.state() == TcpSocketState.CLOSE) {
+            if (socket.inode() == 0 || socket.state() == TcpState.CLOSE) {
                 continue;
             }
             SortedSet<Integer> all = holders.getOrDefault(socket.inode(), Collections.emptySortedSet());
@@ -72,7 +72,7 @@ final class SocketInventory {
             if (pids.isEmpty() && !all.isEmpty()) {
                 continue;
             }
-            if (socket.state() == TcpSocketState.LISTEN) {
+            if (socket.state() == TcpState.LISTEN) {
                 listeners.add(ListenerSnapshot.newBuilder()
                         .setNetnsInode(namespace)
                         .setSocketInode(socket.inode())

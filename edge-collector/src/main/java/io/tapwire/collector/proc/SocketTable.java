@@ -1,5 +1,6 @@
 package io.tapwire.collector.proc;
 
+import io.tapwire.collector.bpf.TcpState;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -70,7 +71,7 @@ public final class SocketTable {
             try {
                 Endpoint local = Endpoint.parse(fields[1], ipv6);
                 Endpoint remote = Endpoint.parse(fields[2], ipv6);
-                TcpSocketState state = TcpSocketState.ofCode(Integer.parseInt(fields[3], 16));
+                TcpState state = TcpState.ofCode(Integer.parseInt(fields[3], 16));
                 int uid = Integer.parseInt(fields[7]);
                 long inode = Long.parseLong(fields[9]);
                 sockets.add(new TcpSocket(inode, state, ipv6, local.address(), local.port(), remote.address(),

@@ -1,5 +1,7 @@
 package io.tapwire.collector.proc;
 
+import io.tapwire.collector.bpf.TcpState;
+
 /**
  * One line of {@code /proc/<pid>/net/tcp} or {@code tcp6}: a TCP socket of that namespace.
  *
@@ -13,6 +15,6 @@ package io.tapwire.collector.proc;
  * @param remotePort    remote port, 0 when not connected
  * @param uid           the socket's owner uid (the creator's effective uid)
  */
-public record TcpSocket(long inode, TcpSocketState state, boolean ipv6, String localAddress, int localPort,
+public record TcpSocket(long inode, TcpState state, boolean ipv6, String localAddress, int localPort,
         String remoteAddress, int remotePort, int uid) {
 }

@@ -1,5 +1,6 @@
 package io.tapwire.collector.proc;
 
+import io.tapwire.collector.bpf.TcpState;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -103,7 +104,7 @@ class ProcFsKernelIT {
 
             TcpSocket listener = sockets.stream().filter(socket -> socket.localPort() == server.getLocalPort())
                     .findFirst().orElseThrow();
-            assertThat(listener.state()).isEqualTo(TcpSocketState.LISTEN);
+            assertThat(listener.state()).isEqualTo(TcpState.LISTEN);
             assertThat(listener.localAddress()).isIn("127.0.0.1", "::ffff:127.0.0.1");
             assertThat(RealMachine.ownSocketInodes()).contains(listener.inode());
         }

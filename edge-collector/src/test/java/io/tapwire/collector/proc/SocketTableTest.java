@@ -1,5 +1,6 @@
 package io.tapwire.collector.proc;
 
+import io.tapwire.collector.bpf.TcpState;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
@@ -21,10 +22,10 @@ class SocketTableTest {
         List<TcpSocket> sockets = SocketTable.parse(Captures.read("netns-sockets/tcp"), false);
 
         assertThat(sockets).containsExactly(
-                new TcpSocket(175186, TcpSocketState.LISTEN, false, "0.0.0.0", 8080, "0.0.0.0", 0, 0),
-                new TcpSocket(175189, TcpSocketState.ESTABLISHED, false, "127.0.0.1", 8080, "127.0.0.1", 38356, 0),
-                new TcpSocket(175188, TcpSocketState.ESTABLISHED, false, "127.0.0.1", 38356, "127.0.0.1", 8080, 0),
-                new TcpSocket(0, TcpSocketState.TIME_WAIT, false, "127.0.0.1", 38362, "127.0.0.1", 8080, 0));
+                new TcpSocket(175186, TcpState.LISTEN, false, "0.0.0.0", 8080, "0.0.0.0", 0, 0),
+                new TcpSocket(175189, TcpState.ESTABLISHED, false, "127.0.0.1", 8080, "127.0.0.1", 38356, 0),
+                new TcpSocket(175188, TcpState.ESTABLISHED, false, "127.0.0.1", 38356, "127.0.0.1", 8080, 0),
+                new TcpSocket(0, TcpState.TIME_WAIT, false, "127.0.0.1", 38362, "127.0.0.1", 8080, 0));
     }
 
     @Test
@@ -32,13 +33,13 @@ class SocketTableTest {
         List<TcpSocket> sockets = SocketTable.parse(Captures.read("netns-sockets/tcp6"), true);
 
         assertThat(sockets).containsExactly(
-                new TcpSocket(175187, TcpSocketState.LISTEN, true, "::", 8443, "::", 0, 0),
-                new TcpSocket(175192, TcpSocketState.ESTABLISHED, true, "::1", 51848, "::1", 8443, 0),
-                new TcpSocket(175191, TcpSocketState.ESTABLISHED, true, "::ffff:127.0.0.1", 8443, "::ffff:127.0.0.1",
+                new TcpSocket(175187, TcpState.LISTEN, true, "::", 8443, "::", 0, 0),
+                new TcpSocket(175192, TcpState.ESTABLISHED, true, "::1", 51848, "::1", 8443, 0),
+                new TcpSocket(175191, TcpState.ESTABLISHED, true, "::ffff:127.0.0.1", 8443, "::ffff:127.0.0.1",
                         42756, 0),
-                new TcpSocket(175190, TcpSocketState.ESTABLISHED, true, "::ffff:127.0.0.1", 42756,
+                new TcpSocket(175190, TcpState.ESTABLISHED, true, "::ffff:127.0.0.1", 42756,
                         "::ffff:127.0.0.1", 8443, 0),
-                new TcpSocket(175193, TcpSocketState.ESTABLISHED, true, "::1", 8443, "::1", 51848, 0));
+                new TcpSocket(175193, TcpState.ESTABLISHED, true, "::1", 8443, "::1", 51848, 0));
     }
 
     @Test
