@@ -1,5 +1,7 @@
 package io.tapwire.collector.app;
 
+import io.tapwire.collector.bpf.TestNetwork;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;
@@ -162,17 +164,17 @@ class TcpRecordsKernelIT {
 
     @Test
     void retransmitsWhileTheLinkIsDownBelongToTheConnectionAndAddUpToRetransSegs() throws Exception {
-        try (TwoHostNetwork network = TwoHostNetwork.create()) {
+        try (TestNetwork network = TestNetwork.create()) {
             ServerSocket server = network.inNamespace(network.serverNamespace(), () -> {
                 ServerSocket socket = new ServerSocket();
-                socket.bind(new InetSocketAddress(InetAddress.getByName(TwoHostNetwork.SERVER_ADDRESS), 0));
+                socket.bind(new InetSocketAddress(InetAddress.getByName(TestNetwork.SERVER_ADDRESS), 0));
                 return socket;
             });
             int port = server.getLocalPort();
             CompletableFuture<Long> received = CompletableFuture.supplyAsync(() -> readToEnd(server));
             Socket client = network.inNamespace(network.clientNamespace(), () -> {
                 Socket socket = new Socket();
-                socket.connect(new InetSocketAddress(InetAddress.getByName(TwoHostNetwork.SERVER_ADDRESS), port), 5000);
+                socket.connect(new InetSocketAddress(InetAddress.getByName(TestNetwork.SERVER_ADDRESS), port), 5000);
                 return socket;
             });
             long retransSegsBefore = network.retransSegs(network.clientNamespace());
@@ -194,7 +196,7 @@ class TcpRecordsKernelIT {
 
             List<TcpEvent> tcp = stack.tcp().await(e -> e.getType() == TcpEventType.CLOSE
                     && e.getRole() == ConnectionRole.CLIENT && e.getTuple().getRemotePort() == port
-                    && e.getTuple().getRemoteAddress().endsWith(TwoHostNetwork.SERVER_ADDRESS), "CLOSE of the client");
+                    && e.getTuple().getRemoteAddress().endsWith(TestNetwork.SERVER_ADDRESS), "CLOSE of the client");
             TcpEvent connect = tcp.stream().filter(e -> e.getType() == TcpEventType.CONNECT_OK
                     && e.getTuple().getRemotePort() == port).findFirst().orElseThrow();
             TcpEvent close = tcp.stream().filter(e -> e.getType() == TcpEventType.CLOSE
@@ -211,7 +213,7 @@ class TcpRecordsKernelIT {
                 assertThat(e.getTask().getPid()).as("owner, although retransmits fire in softirq").isEqualTo(JVM_PID);
                 assertThat(e.getTask().getNetnsInode()).isEqualTo(clientNamespace);
                 assertThat(e.getRole()).isEqualTo(ConnectionRole.CLIENT);
-                assertThat(e.getTuple().getLocalAddress()).endsWith(TwoHostNetwork.CLIENT_ADDRESS);
+                assertThat(e.getTuple().getLocalAddress()).endsWith(TestNetwork.CLIENT_ADDRESS);
                 assertThat(e.getTuple().getRemotePort()).isEqualTo(port);
                 assertThat(e.getRetransmittedSegments()).isLessThanOrEqualTo(close.getRetransmittedSegments());
             });

@@ -48,7 +48,7 @@ class TcpRetransmitKernelIT {
                 return socket;
             });
             long sent;
-            long retransSegsBefore = retransSegs(network);
+            long retransSegsBefore = network.retransSegs(network.clientNamespace());
             try (server; client) {
                 TcpEvent connect = recorder.await(TcpEvent.class, e -> e.type() == EventType.TCP_CONNECT_OK
                         && e.endpoints().remotePort() == port, "CONNECT_OK to the server namespace");
@@ -72,7 +72,7 @@ class TcpRetransmitKernelIT {
 
                 TcpEvent close = recorder.await(TcpEvent.class, e -> e.type() == EventType.TCP_CLOSE
                         && e.socketInode() == connect.socketInode(), "CLOSE of the client socket");
-                long retransSegs = retransSegs(network) - retransSegsBefore;
+                long retransSegs = network.retransSegs(network.clientNamespace()) - retransSegsBefore;
                 List<TcpEvent> retransmits = recorder.events(TcpEvent.class,
                         e -> e.type() == EventType.TCP_RETRANSMIT && e.socketInode() == connect.socketInode());
 
@@ -124,14 +124,5 @@ class TcpRetransmitKernelIT {
         } catch (IOException e) {
             throw new RuntimeException(e);
         }
-    }
-
-    /** The Tcp RetransSegs counter of the client's namespace (/proc/net/snmp read from inside it). */
-    private static long retransSegs(TestNetwork network) throws IOException, InterruptedException {
-        List<String> tcp = network.exec(network.clientNamespace(), "cat", "/proc/net/snmp").lines()
-                .filter(line -> line.startsWith("Tcp:")).toList();
-        List<String> names = List.of(tcp.get(0).split("\\s+"));
-        String[] values = tcp.get(1).split("\\s+");
-        return Long.parseLong(values[names.indexOf("RetransSegs")]);
     }
 }

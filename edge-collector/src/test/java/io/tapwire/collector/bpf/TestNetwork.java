@@ -19,10 +19,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@link #serverNamespace()} (10.77.0.2/24), joined by a veth pair. Traffic only ever goes between
  * them. {@link #close} deletes both namespaces, which deletes the veth pair.
  */
-final class TestNetwork implements AutoCloseable {
+public final class TestNetwork implements AutoCloseable {
 
-    static final String CLIENT_ADDRESS = "10.77.0.1";
-    static final String SERVER_ADDRESS = "10.77.0.2";
+    public static final String CLIENT_ADDRESS = "10.77.0.1";
+    public static final String SERVER_ADDRESS = "10.77.0.2";
     private static final String CLIENT_MAC = "02:77:00:00:00:01";
     private static final String SERVER_MAC = "02:77:00:00:00:02";
 
@@ -40,7 +40,7 @@ final class TestNetwork implements AutoCloseable {
         this.serverLink = "twb" + suffix;
     }
 
-    static TestNetwork create() throws IOException, InterruptedException {
+    public static TestNetwork create() throws IOException, InterruptedException {
         TestNetwork network = new TestNetwork(UUID.randomUUID().toString().substring(0, 8));
         try {
             network.setUp();
@@ -70,11 +70,11 @@ final class TestNetwork implements AutoCloseable {
         ip("-n", serverNamespace, "link", "set", serverLink, "up");
     }
 
-    String clientNamespace() {
+    public String clientNamespace() {
         return clientNamespace;
     }
 
-    String serverNamespace() {
+    public String serverNamespace() {
         return serverNamespace;
     }
 
@@ -82,17 +82,17 @@ final class TestNetwork implements AutoCloseable {
      * Takes the server's end of the link down or up. Down, the veth drops what the client sends
      * after the client's kernel has counted it as transmitted: TCP retransmits on its timers.
      */
-    void serverLink(boolean up) throws IOException, InterruptedException {
+    public void serverLink(boolean up) throws IOException, InterruptedException {
         ip("-n", serverNamespace, "link", "set", serverLink, up ? "up" : "down");
     }
 
     /** The inode of the namespace, as /proc/&lt;pid&gt;/ns/net of a process inside it shows. */
-    long namespaceInode(String namespace) throws IOException {
+    public long namespaceInode(String namespace) throws IOException {
         return ((Number) Files.getAttribute(Path.of("/var/run/netns", namespace), "unix:ino")).longValue();
     }
 
     /** Runs a command inside a namespace and returns its standard output. */
-    String exec(String namespace, String... command) throws IOException, InterruptedException {
+    public String exec(String namespace, String... command) throws IOException, InterruptedException {
         List<String> arguments = new ArrayList<>(List.of("netns", "exec", namespace));
         arguments.addAll(List.of(command));
         return ip(arguments.toArray(String[]::new));
@@ -102,7 +102,7 @@ final class TestNetwork implements AutoCloseable {
      * Calls {@code action} on a new thread that has joined the namespace (setns): sockets it creates
      * live in that namespace for the rest of their life, whichever thread uses them afterwards.
      */
-    <T> T inNamespace(String namespace, Callable<T> action) throws Exception {
+    public <T> T inNamespace(String namespace, Callable<T> action) throws Exception {
         AtomicReference<T> result = new AtomicReference<>();
         AtomicReference<Exception> failure = new AtomicReference<>();
         Thread thread = new Thread(() -> {
@@ -128,6 +128,14 @@ final class TestNetwork implements AutoCloseable {
             throw failure.get();
         }
         return result.get();
+    }
+
+    /** The Tcp RetransSegs counter of a namespace (/proc/net/snmp read from inside it). */
+    public long retransSegs(String namespace) throws IOException, InterruptedException {
+        List<String> tcp = exec(namespace, "cat", "/proc/net/snmp").lines()
+                .filter(line -> line.startsWith("Tcp:")).toList();
+        List<String> names = List.of(tcp.get(0).split("\\s+"));
+        return Long.parseLong(tcp.get(1).split("\\s+")[names.indexOf("RetransSegs")]);
     }
 
     @Override
