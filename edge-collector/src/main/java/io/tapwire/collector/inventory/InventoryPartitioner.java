@@ -18,8 +18,12 @@ import org.slf4j.LoggerFactory;
  * fields (measured once with part 0's header) plus, for each non-empty array, the item count's varint (at most
  * 5 bytes) and its items' sizes. Avro writes an array as one block: count, items, a 0 terminator, and the
  * terminator is already in the fixed fields' measure. Items are placed greedily in the order namespaces,
- * processes, listeners, connections. An item larger than the whole budget on its own (which the cmdline cap
- * should prevent) gets a part of its own, and a warning.
+ * processes, listeners, connections.
+ *
+ * <p>A process larger than a part's room on its own (a JVM with a classpath of hundreds of jars on its command line)
+ * has its command line cut from the end until it fits, with a warning naming the pid: the budget is a promise that
+ * every part fits a message. Any other item larger than a part's room (a namespace with thousands of addresses)
+ * gets a part of its own, and a warning.
  */
 final class InventoryPartitioner {
 
@@ -77,7 +81,9 @@ final class InventoryPartitioner {
         Part current = new Part();
         parts.add(current);
         List<Item> items = items(contents);
-        for (Item item : items) {
+        for (Item measured : items) {
+            Item item = measured.record instanceof ProcessSnapshot process && measured.size > capacity
+                    ? fitted(process, measured.size, capacity) : measured;
             if (!current.isEmpty() && current.itemBytes + item.size > capacity) {
                 current = new Part();
                 parts.add(current);
@@ -96,6 +102,35 @@ final class InventoryPartitioner {
             records.add(build(header, node, clockOffsetNs, snapshotId, i, parts.size(), parts.get(i)));
         }
         return records;
+    }
+
+    /**
+     * {@code process} with its command line cut from the end until it encodes in {@code capacity} bytes. Every
+     * round removes at least one argument's worth of bytes or cuts the last argument shorter, and the result is
+     * measured again, so multi-byte characters cannot make it overshoot.
+     */
+    private Item fitted(ProcessSnapshot process, long size, long capacity) {
+        List<String> arguments = new ArrayList<>(process.getCmdline());
+        ProcessSnapshot cut = process;
+        long over = size - capacity;
+        while (over > 0 && !arguments.isEmpty()) {
+            String last = arguments.remove(arguments.size() - 1);
+            long lastBytes = Utf8Prefix.byteLength(last);
+            // The argument's own length prefix shrinks too, so cutting it by "over" bytes is always enough or more.
+            if (lastBytes > over) {
+                arguments.add(Utf8Prefix.of(last, (int) (lastBytes - over)));
+            }
+            cut = ProcessSnapshot.newBuilder(process).setCmdline(new ArrayList<>(arguments)).build();
+            over = processSize.of(cut) - capacity;
+        }
+        LOG.warn("process {} ({}) takes {} bytes in the inventory, more than a part's room of {} bytes: its command "
+                + "line is cut from {} to {} bytes", process.getPid(), process.getComm(), size, capacity,
+                argumentBytes(process), argumentBytes(cut));
+        return new Item(cut, processSize.of(cut));
+    }
+
+    private static long argumentBytes(ProcessSnapshot process) {
+        return process.getCmdline().stream().mapToLong(Utf8Prefix::byteLength).sum();
     }
 
     /** One item to place, with its measured size. */

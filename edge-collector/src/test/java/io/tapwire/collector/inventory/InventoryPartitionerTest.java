@@ -85,15 +85,55 @@ class InventoryPartitionerTest {
     }
 
     @Test
-    void itemLargerThanAPartGetsAPartOfItsOwn() {
-        ProcessSnapshot huge = process(99, "x".repeat(10_000));
+    void processLargerThanAPartHasItsCommandLineCutToFit() {
+        List<String> classpath = IntStream.range(0, 400).mapToObj(i -> "/root/.m2/repository/jar-" + i + ".jar")
+                .toList();
+        ProcessSnapshot java = ProcessSnapshot.newBuilder(process(99, "-cp")).setCmdline(
+                concat(List.of("/usr/bin/java", "-cp"), classpath)).build();
+        ProcessSnapshot accented = process(98, "é€😀".repeat(2_000));
         InventoryContents contents = new InventoryContents(List.of(),
-                List.of(process(1, "a"), huge, process(2, "b")), List.of(), List.of());
+                List.of(process(1, "a"), java, accented, process(2, "b")), List.of(), List.of());
 
         List<NodeInventory> parts = new InventoryPartitioner(4096).split(contents, NODE, 0, new CountingHeaders(1));
 
-        assertThat(parts).extracting(part -> part.getProcesses().size()).containsExactly(1, 1, 1);
-        assertThat(parts.get(1).getProcesses()).containsExactly(huge);
+        for (NodeInventory part : parts) {
+            assertThat(codec.encode(part).length).isLessThanOrEqualTo(4096);
+        }
+        List<ProcessSnapshot> processes = parts.stream().flatMap(part -> part.getProcesses().stream()).toList();
+        assertThat(processes).extracting(ProcessSnapshot::getPid).containsExactly(1, 99, 98, 2);
+        ProcessSnapshot cutJava = processes.get(1);
+        assertThat(cutJava.getCmdline().size()).isBetween(10, 399);
+        assertThat(java.getCmdline()).startsWith(cutJava.getCmdline().subList(0, cutJava.getCmdline().size() - 1)
+                .toArray(String[]::new));
+        assertThat(ProcessSnapshot.newBuilder(cutJava).setCmdline(java.getCmdline()).build()).isEqualTo(java);
+        String cutArgument = processes.get(2).getCmdline().get(1);
+        assertThat(cutArgument).isNotEmpty();
+        assertThat(accented.getCmdline().get(1)).startsWith(cutArgument);
+        assertThat(Character.isHighSurrogate(cutArgument.charAt(cutArgument.length() - 1)))
+                .as("cut between code points, never inside a surrogate pair").isFalse();
+    }
+
+    @Test
+    void otherItemLargerThanAPartGetsAPartOfItsOwn() {
+        NetworkNamespace crowded = NetworkNamespace.newBuilder().setInode(4026531840L)
+                .setInterfaces(IntStream.range(0, 500).mapToObj(i -> NetworkInterface.newBuilder()
+                        .setName("veth" + i).setAddresses(List.of("10.9." + i / 256 + "." + i % 256)).build())
+                        .toList())
+                .build();
+        InventoryContents contents = new InventoryContents(List.of(crowded), List.of(process(1, "a")), List.of(),
+                List.of());
+
+        List<NodeInventory> parts = new InventoryPartitioner(4096).split(contents, NODE, 0, new CountingHeaders(1));
+
+        assertThat(parts).hasSize(2);
+        assertThat(parts.get(0).getNamespaces()).containsExactly(crowded);
+        assertThat(parts.get(1).getProcesses()).extracting(ProcessSnapshot::getPid).containsExactly(1);
+    }
+
+    static List<String> concat(List<String> first, List<String> second) {
+        List<String> all = new ArrayList<>(first);
+        all.addAll(second);
+        return all;
     }
 
     @Test

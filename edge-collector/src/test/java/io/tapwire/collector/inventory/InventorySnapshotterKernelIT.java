@@ -33,6 +33,7 @@ import org.junit.jupiter.api.Test;
 class InventorySnapshotterKernelIT {
 
     static final int SELF = (int) ProcessHandle.current().pid();
+    static final String LONG_ARGUMENT = "x".repeat(20_000);
 
     Process child;
     ServerSocket server;
@@ -135,7 +136,18 @@ class InventorySnapshotterKernelIT {
     }
 
     @Test
-    void wholeMachineSplitsUnderTheBudgetAndRoundTrips() {
+    void wholeMachineSplitsUnderTheBudgetAndRoundTrips() throws Exception {
+        // A command line far larger than the smallest part budget, like a JVM's with a long classpath.
+        Process longOne = new ProcessBuilder("sh", "-c", "sleep 30", "tapwire-long-cmdline", LONG_ARGUMENT).start();
+        try {
+            wholeMachineSplitsUnderTheBudgetAndRoundTrips(longOne);
+        } finally {
+            longOne.destroyForcibly();
+            longOne.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private void wholeMachineSplitsUnderTheBudgetAndRoundTrips(Process longOne) {
         AvroCodec<NodeInventory> codec = AvroCodec.of(NodeInventory.class);
         int budget = InventorySnapshotter.MIN_PART_BUDGET_BYTES;
         List<NodeInventory> parts = InventorySnapshotter.builder("it").partBudgetBytes(budget).build()
@@ -155,6 +167,11 @@ class InventorySnapshotterKernelIT {
         assertThat(processes).isGreaterThan(10);
         assertThat(parts.stream().flatMap(part -> part.getProcesses().stream()).filter(p -> p.getPid() == SELF))
                 .hasSize(1);
+        ProcessSnapshot cut = parts.stream().flatMap(part -> part.getProcesses().stream())
+                .filter(p -> p.getPid() == longOne.pid()).findFirst().orElseThrow();
+        assertThat(cut.getCmdline()).as("cut to fit a part, from the end").startsWith("sh", "-c", "sleep 30")
+                .hasSize(5);
+        assertThat(LONG_ARGUMENT).startsWith(cut.getCmdline().get(4)).isNotEqualTo(cut.getCmdline().get(4));
 
         List<NodeInventory> whole = InventorySnapshotter.builder("it").build().snapshot(42, new CountingHeaders(900));
         for (NodeInventory part : whole) {
