@@ -76,7 +76,7 @@ public final class TopologyThroughputBenchmark {
             double pass = run(admin, passThrough(), passSettings, events, "pass-through");
             StreamsSettings tapwireSettings = settings(base, "bench-topology");
             TopologySerdes serdes = new TopologySerdes(new RegistryClient(RegistryClientConfig.of(registry.url())));
-            double topology = run(admin, TapwireTopology.build(tapwireSettings, serdes), tapwireSettings, events, "topology");
+            double topology = run(admin, TapwireTopology.build(tapwireSettings, serdes, 2), tapwireSettings, events, "topology");
             System.out.printf("RESULT passthrough_events_per_s=%.0f topology_events_per_s=%.0f ratio=%.2f%n",
                     pass, topology, topology / pass);
         }

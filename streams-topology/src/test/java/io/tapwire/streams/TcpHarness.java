@@ -43,7 +43,7 @@ import io.tapwire.streams.internal.SocketChange;
 import io.tapwire.streams.listeners.ListenerIndex;
 import io.tapwire.streams.listeners.ListenerRegistry;
 import io.tapwire.streams.registry.ProcessRegistry;
-import io.tapwire.streams.registry.ProcessServices;
+import io.tapwire.streams.sync.HeartbeatMarker;
 import io.tapwire.streams.tcpmetrics.TcpMetrics;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -66,6 +66,8 @@ public final class TcpHarness implements AutoCloseable {
     public static final Instant T0 = Instant.parse("2026-11-27T10:00:00Z");
     public static final String CLUSTER = "prod";
     public static final long HOST_NS = 4026531840L;
+    /** The test driver runs one task per sub-topology: one partition. */
+    static final int PARTITIONS = 1;
 
     private final StubRegistry registry;
     private final TopologyTestDriver driver;
@@ -81,6 +83,7 @@ public final class TcpHarness implements AutoCloseable {
     private final TopologySerdes serdes;
     private final Map<String, TcpMetric> latestMetrics = new LinkedHashMap<>();
     private final List<TcpMetric> finals = new ArrayList<>();
+    private long lastHeartbeatMs = Long.MIN_VALUE;
 
     public TcpHarness(Path stateDir) throws Exception {
         this(stateDir, new Properties());
@@ -90,6 +93,8 @@ public final class TcpHarness implements AutoCloseable {
         Properties props = new Properties();
         props.setProperty("tapwire.streams.state-dir", stateDir.toString());
         props.setProperty("tapwire.streams.application-id", "tcp-harness");
+        // Every heartbeat passes every repartition, so a record is released as soon as time has passed it.
+        props.setProperty("tapwire.streams.heartbeat-relay-interval", "0s");
         props.putAll(overrides);
         StreamsSettings settings = StreamsSettings.fromProperties(props);
         registry = new StubRegistry();
@@ -100,21 +105,22 @@ public final class TcpHarness implements AutoCloseable {
                 builder.stream("raw.inventory", Consumed.with(Serdes.String(), serdes.of(NodeInventory.class)));
         ProcessRegistry.Outputs processes = ProcessRegistry.build(builder,
                 builder.stream("raw.process", Consumed.with(Serdes.String(), serdes.of(ProcessEvent.class))),
-                inventoryStream, serdes, settings.processExitGrace());
+                inventoryStream, serdes, settings.processExitGrace(), PARTITIONS);
         KStream<String, SocketChange> sockets = ConnectionTracker.build(builder,
                 builder.stream("raw.tcp", Consumed.with(Serdes.String(), serdes.of(TcpEvent.class))),
-                ProcessServices.table(processes.processes(), serdes), serdes,
-                settings.connectionIdleTimeout(), settings.joinGrace());
-        KStream<String, ListenerInfo> listenerStream = ListenerRegistry.build(builder, inventoryStream, sockets, serdes);
-        listenerStream.to("listeners", Produced.with(Serdes.String(), serdes.of(ListenerInfo.class)));
+                processes.processes(), serdes, settings.connectionIdleTimeout(), PARTITIONS);
+        KStream<String, ListenerInfo> listenerStream =
+                ListenerRegistry.build(builder, inventoryStream, sockets, serdes, PARTITIONS);
+        listenerStream.filterNot(HeartbeatMarker::is)
+                .to("listeners", Produced.with(Serdes.String(), serdes.of(ListenerInfo.class)));
         KStream<String, SocketChange> resolved = ConnectionResolver.build(builder, sockets,
-                ListenerIndex.build(builder, listenerStream, serdes), serdes, settings.joinGrace(), settings.pairingWindow());
+                ListenerIndex.changes(listenerStream, serdes), serdes, settings.pairingWindow(), PARTITIONS);
         resolved.filter((key, change) -> !ConnectionTracker.isHeartbeat(change))
                 .to("connections", Produced.with(Serdes.String(), serdes.of(SocketChange.class)));
-        TcpMetrics.Outputs tcpMetrics = TcpMetrics.build(builder, resolved, serdes, settings.windows());
+        TcpMetrics.Outputs tcpMetrics = TcpMetrics.build(builder, resolved, serdes, settings.windows(), PARTITIONS);
         tcpMetrics.metrics().to("metrics", Produced.with(Serdes.String(), serdes.of(TcpMetric.class)));
         tcpMetrics.deadLetters().to("dlq", Produced.with(Serdes.String(), serdes.of(DeadLetter.class)));
-        ServiceGraph.build(builder, resolved, serdes, settings.edgeFlushInterval())
+        ServiceGraph.build(builder, resolved, serdes, settings.edgeFlushInterval(), PARTITIONS)
                 .to("edges", Produced.with(Serdes.String(), serdes.of(ServiceEdge.class)));
 
         driver = new TopologyTestDriver(builder.build(), settings.streamsProperties());
@@ -154,6 +160,7 @@ public final class TcpHarness implements AutoCloseable {
                 .setTask(task(pid, startTicks, comm, netns)).setType(ProcessEventType.EXEC).setPpid(1)
                 .setStartTimeTicks(startTicks).setExecFilename(exe).setExe(exe).setCgroupPath(cgroup).build();
         processEvents.pipeInput(new NodePidKey(CLUSTER, node, pid).format(), event, T0.plusMillis(atMs));
+        timePasses(node, atMs);
     }
 
     public static SocketTuple tuple(String local, int localPort, String remote, int remotePort) {
@@ -174,16 +181,42 @@ public final class TcpHarness implements AutoCloseable {
         TcpEvent built = event.build();
         tcp.pipeInput(new ConnectionKey(CLUSTER, built.getHeader().getNode(), "boot-1", built.getSocketInode()).format(),
                 built, T0.plusMillis(atMs));
+        timePasses(built.getHeader().getNode(), atMs);
     }
 
-    /** A heartbeat on the raw TCP topic (and the others, as the collector writes them to every raw topic). */
+    /**
+     * A heartbeat on every raw topic just after {@code atMs} (and after the last one): the record just sent is
+     * released at once, as if the collectors' next heartbeats had come. Tests of lateness and ordering still see
+     * their records in the order sent.
+     */
+    private void timePasses(String node, long atMs) {
+        heartbeat(node, Math.max(atMs, lastHeartbeatMs) + 1);
+    }
+
+    /**
+     * A heartbeat on every raw topic, as the collector writes them: records are released in event-time order only
+     * once every input has shown it got past them.
+     */
     public void heartbeat(String node, long atMs) {
-        RawHeader h = header(node, atMs);
-        h.setHeartbeat(true);
+        lastHeartbeatMs = Math.max(lastHeartbeatMs, atMs);
         TaskContext collector = task(1, 1, "collector", HOST_NS);
-        tcp.pipeInput(new ConnectionKey(CLUSTER, node, "boot-1", 0).format(), TcpEvent.newBuilder().setHeader(h)
+        RawHeader tcpHeader = heartbeatHeader(node, atMs);
+        tcp.pipeInput(new ConnectionKey(CLUSTER, node, "boot-1", 0).format(), TcpEvent.newBuilder().setHeader(tcpHeader)
                 .setTask(collector).setType(TcpEventType.UNKNOWN).setSocketInode(0).setRole(ConnectionRole.UNKNOWN)
                 .setTuple(tuple("", 0, "", 0)).build(), T0.plusMillis(atMs));
+        processEvents.pipeInput(new NodePidKey(CLUSTER, node, 0).format(), ProcessEvent.newBuilder()
+                .setHeader(heartbeatHeader(node, atMs)).setTask(collector).setType(ProcessEventType.UNKNOWN).setPpid(0)
+                .setStartTimeTicks(0).build(), T0.plusMillis(atMs));
+        inventory.pipeInput(new NodeKey(CLUSTER, node).format(), NodeInventory.newBuilder()
+                .setHeader(heartbeatHeader(node, atMs)).setTask(collector).setHostname("").setKernelRelease("")
+                .setCollectorVersion("").setClockOffsetNs(0).setSnapshotId(0).setPart(0).setParts(0).build(),
+                T0.plusMillis(atMs));
+    }
+
+    private RawHeader heartbeatHeader(String node, long atMs) {
+        RawHeader h = header(node, atMs);
+        h.setHeartbeat(true);
+        return h;
     }
 
     /** Heartbeats from {@code fromMs} to {@code toMs}, every {@code stepMs}: time passes with no event. */
@@ -222,6 +255,7 @@ public final class TcpHarness implements AutoCloseable {
 
     public void send(NodeInventory snapshot, long atMs) {
         inventory.pipeInput(new NodeKey(CLUSTER, snapshot.getHeader().getNode()).format(), snapshot, T0.plusMillis(atMs));
+        timePasses(snapshot.getHeader().getNode(), atMs);
     }
 
     // ---- outputs ----

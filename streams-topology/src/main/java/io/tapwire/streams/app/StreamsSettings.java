@@ -8,6 +8,7 @@ import java.util.TreeMap;
 
 import io.tapwire.schemas.settings.TypedProperties;
 import io.tapwire.schemas.topics.TapwireTopic;
+import io.tapwire.streams.heartbeat.HeartbeatRepartition;
 import io.tapwire.streams.window.TumblingWindows;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -32,8 +33,9 @@ import org.apache.kafka.streams.StreamsConfig;
  * tapwire.streams.window-grace         how long after its end (stream time) a window still takes late records and
  *                                      then emits its final record; later records go to the DLQ (default PT30S);
  *                                      must exceed the pairing window
- * tapwire.streams.join-grace           how long (stream time) a record waits for the versioned tables it looks up
- *                                      (processes, listeners) to catch up before the lookup (default PT2S)
+ * tapwire.streams.heartbeat-relay-interval  the least event time between two heartbeats a task passes on to
+ *                                      the next repartition (default PT1S); records wait up to about this long
+ *                                      for the heartbeats that release them, at each repartition
  * tapwire.streams.pairing-window       how far apart (event time) the two ends of one connection may be seen, and
  *                                      how long a client end without a listener waits for the accepting end
  *                                      (default PT5S)
@@ -47,7 +49,8 @@ import org.apache.kafka.streams.StreamsConfig;
  */
 public record StreamsSettings(String bootstrapServers, String registryUrl, String applicationId, Path stateDir,
                               int threads, int replicationFactor, Duration dedupRetention, Duration processExitGrace,
-                              Duration windowSize, Duration windowGrace, Duration joinGrace, Duration pairingWindow,
+                              Duration windowSize, Duration windowGrace, Duration heartbeatRelayInterval,
+                              Duration pairingWindow,
                               Duration connectionIdleTimeout, Duration edgeFlushInterval,
                               Map<String, String> topicNames) {
 
@@ -83,7 +86,7 @@ public record StreamsSettings(String bootstrapServers, String registryUrl, Strin
                 p.duration(PREFIX + "process-exit-grace", Duration.ofSeconds(30)),
                 positive(p, "window-size", Duration.ofSeconds(10)),
                 windowGrace,
-                notNegative(p, "join-grace", Duration.ofSeconds(2)),
+                notNegative(p, "heartbeat-relay-interval", Duration.ofSeconds(1)),
                 pairingWindow,
                 positive(p, "connection-idle-timeout", Duration.ofHours(1)),
                 positive(p, "edge-flush-interval", Duration.ofSeconds(10)),
@@ -128,6 +131,8 @@ public record StreamsSettings(String bootstrapServers, String registryUrl, Strin
         p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.StringSerde.class);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+        // Read by every heartbeat relay through its context's application configs.
+        p.put(HeartbeatRepartition.RELAY_INTERVAL_CONFIG, Long.toString(heartbeatRelayInterval.toMillis()));
         return p;
     }
 }

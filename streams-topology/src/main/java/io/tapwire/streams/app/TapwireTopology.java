@@ -19,12 +19,11 @@ import io.tapwire.streams.connections.ConnectionTracker;
 import io.tapwire.streams.decode.RawDecoding;
 import io.tapwire.streams.dedup.RawDeduplication;
 import io.tapwire.streams.graph.ServiceGraph;
-import io.tapwire.streams.internal.ListenerCandidates;
 import io.tapwire.streams.internal.SocketChange;
 import io.tapwire.streams.listeners.ListenerIndex;
 import io.tapwire.streams.listeners.ListenerRegistry;
 import io.tapwire.streams.registry.ProcessRegistry;
-import io.tapwire.streams.registry.ProcessServices;
+import io.tapwire.streams.sync.HeartbeatMarker;
 import io.tapwire.streams.tcpmetrics.TcpMetrics;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
@@ -32,7 +31,6 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.KTable;
 import org.apache.kafka.streams.kstream.Produced;
 
 /**
@@ -41,19 +39,27 @@ import org.apache.kafka.streams.kstream.Produced;
  *
  * <pre>
  * raw.process + raw.inventory ─▶ ProcessRegistry ─▶ processes.v1, events.v1
- *                                      └─▶ ProcessServices (versioned table by process key)
+ *                                      └─▶ ProcessServices (the processes by process key, beside their lookups)
  * raw.tcp ─▶ ConnectionTracker (+ owner's service) ─┬─▶ ListenerRegistry (+ raw.inventory) ─▶ listeners.v1
- *                                                   │        └─▶ ListenerIndex (versioned table by lookup key)
+ *                                                   │        └─▶ ListenerIndex (the listeners by lookup key)
  *                                                   └─▶ ConnectionResolver ─┬─▶ TcpMetrics ─▶ tcp.metrics.v1, dlq.v1
  *                                                                           └─▶ ServiceGraph ─▶ service.edges.v1
  * </pre>
+ *
+ * Wherever records of several upstream tasks meet (every repartition), an
+ * {@link io.tapwire.streams.sync.EventTimeSync} puts them in one event-time order first, so a replay computes
+ * what the live run did whatever the lag between sub-topologies.
  */
 public final class TapwireTopology {
 
     private TapwireTopology() {
     }
 
-    public static Topology build(StreamsSettings settings, TopologySerdes serdes) {
+    /**
+     * @param rawPartitions the partition count of the raw topics (all the same: see {@link TopologyRunner}), which
+     *                      is the number of tasks writing to each repartition
+     */
+    public static Topology build(StreamsSettings settings, TopologySerdes serdes, int rawPartitions) {
         StreamsBuilder builder = new StreamsBuilder();
         KStream<String, ProcessEvent> processEvents =
                 raw(builder, settings, serdes, TapwireTopic.RAW_PROCESS, ProcessEvent.class, ProcessEvent::getHeader);
@@ -63,28 +69,33 @@ public final class TapwireTopology {
                 raw(builder, settings, serdes, TapwireTopic.RAW_TCP, TcpEvent.class, TcpEvent::getHeader);
 
         ProcessRegistry.Outputs registry = ProcessRegistry.build(builder, processEvents, inventory, serdes,
-                settings.processExitGrace());
-        registry.processes().to(settings.topic(TapwireTopic.PROCESSES), Produced.with(Serdes.String(), serdes.of(ProcessInfo.class)));
+                settings.processExitGrace(), rawPartitions);
+        published(registry.processes()).to(settings.topic(TapwireTopic.PROCESSES),
+                Produced.with(Serdes.String(), serdes.of(ProcessInfo.class)));
         registry.events().to(settings.topic(TapwireTopic.EVENTS), Produced.with(Serdes.String(), serdes.of(ServiceEvent.class)));
-        KTable<String, ProcessInfo> processes = ProcessServices.table(registry.processes(), serdes);
 
-        KStream<String, SocketChange> sockets = ConnectionTracker.build(builder, tcp, processes, serdes,
-                settings.connectionIdleTimeout(), settings.joinGrace());
+        KStream<String, SocketChange> sockets = ConnectionTracker.build(builder, tcp, registry.processes(), serdes,
+                settings.connectionIdleTimeout(), rawPartitions);
 
-        KStream<String, ListenerInfo> listeners = ListenerRegistry.build(builder, inventory, sockets, serdes);
-        listeners.to(settings.topic(TapwireTopic.LISTENERS), Produced.with(Serdes.String(), serdes.of(ListenerInfo.class)));
-        KTable<String, ListenerCandidates> listenerIndex = ListenerIndex.build(builder, listeners, serdes);
+        KStream<String, ListenerInfo> listeners = ListenerRegistry.build(builder, inventory, sockets, serdes, rawPartitions);
+        published(listeners).to(settings.topic(TapwireTopic.LISTENERS),
+                Produced.with(Serdes.String(), serdes.of(ListenerInfo.class)));
 
-        KStream<String, SocketChange> connections = ConnectionResolver.build(builder, sockets, listenerIndex, serdes,
-                settings.joinGrace(), settings.pairingWindow());
+        KStream<String, SocketChange> connections = ConnectionResolver.build(builder, sockets,
+                ListenerIndex.changes(listeners, serdes), serdes, settings.pairingWindow(), rawPartitions);
 
-        TcpMetrics.Outputs tcpMetrics = TcpMetrics.build(builder, connections, serdes, settings.windows());
+        TcpMetrics.Outputs tcpMetrics = TcpMetrics.build(builder, connections, serdes, settings.windows(), rawPartitions);
         tcpMetrics.metrics().to(settings.topic(TapwireTopic.TCP_METRICS), Produced.with(Serdes.String(), serdes.of(TcpMetric.class)));
         tcpMetrics.deadLetters().to(settings.topic(TapwireTopic.DLQ), Produced.with(Serdes.String(), serdes.of(DeadLetter.class)));
 
-        ServiceGraph.build(builder, connections, serdes, settings.edgeFlushInterval())
+        ServiceGraph.build(builder, connections, serdes, settings.edgeFlushInterval(), rawPartitions)
                 .to(settings.topic(TapwireTopic.SERVICE_EDGES), Produced.with(Serdes.String(), serdes.of(ServiceEdge.class)));
         return builder.build();
+    }
+
+    /** A table's changes without the heartbeat markers that tell the lookups downstream how far it has got. */
+    private static <V> KStream<String, V> published(KStream<String, V> changes) {
+        return changes.filterNot(HeartbeatMarker::is);
     }
 
     /** A raw topic, decoded and deduplicated. */

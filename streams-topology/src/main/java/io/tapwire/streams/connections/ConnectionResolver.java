@@ -1,23 +1,28 @@
 package io.tapwire.streams.connections;
 
 import java.time.Duration;
+import java.util.List;
 
 import io.tapwire.streams.TopologySerdes;
 import io.tapwire.streams.heartbeat.HeartbeatRepartition;
 import io.tapwire.streams.internal.EndpointState;
+import io.tapwire.streams.internal.ListenerCandidate;
 import io.tapwire.streams.internal.ListenerCandidates;
 import io.tapwire.streams.internal.SocketChange;
 import io.tapwire.streams.internal.SocketChangeKind;
 import io.tapwire.streams.internal.SocketRole;
 import io.tapwire.streams.listeners.ListenerIndex;
 import io.tapwire.streams.net.Endpoints;
+import io.tapwire.streams.sync.EventTimeSync;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.kstream.Joined;
 import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.KTable;
 import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -41,42 +46,78 @@ public final class ConnectionResolver {
 
     public static final String PAIRING_STORE = "connection-pairing";
     public static final String DEADLINES_STORE = "connection-pairing-deadlines";
+    static final String BY_DESTINATION = "sockets-by-destination";
+    static final String BY_CLIENT_ENDPOINT = "sockets-by-client-endpoint";
 
     private ConnectionResolver() {
     }
 
     /**
-     * @param changes       connection changes with their owner's service, and heartbeats
-     * @param joinGrace     how long (stream time) a change waits for the listener index
-     * @param pairingWindow how long (event time) one end waits for the other
+     * @param changes          connection changes with their owner's service, and heartbeats
+     * @param listenerChanges  the listener index's changes ({@link ListenerIndex#changes})
+     * @param pairingWindow    how long (event time) one end waits for the other
+     * @param upstreamTasks    tasks writing to each repartition (the partitions of the raw topics)
      */
     public static KStream<String, SocketChange> build(StreamsBuilder builder, KStream<String, SocketChange> changes,
-                                                      KTable<String, ListenerCandidates> listeners, TopologySerdes serdes,
-                                                      Duration joinGrace, Duration pairingWindow) {
+                                                      KStream<String, ListenerCandidate> listenerChanges,
+                                                      TopologySerdes serdes, Duration pairingWindow, int upstreamTasks) {
         Serde<SocketChange> serde = serdes.of(SocketChange.class);
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PAIRING_STORE),
                 Serdes.String(), serdes.of(EndpointState.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DEADLINES_STORE),
                 Serdes.String(), Serdes.String()));
+        ListenerIndex.addStore(builder, serdes);
 
         KStream<String, SocketChange> connections = changes.filter((key, change) -> ConnectionTracker.isHeartbeat(change)
                 || isConnection(change) && change.getRole() != SocketRole.UNKNOWN, Named.as("connections-known-role"));
         KStream<String, SocketChange> byDestination = HeartbeatRepartition.repartition(
                 connections.selectKey((key, change) -> ConnectionTracker.isHeartbeat(change) ? key : destinationKey(change),
                         Named.as("sockets-by-destination-key")),
-                "sockets-by-destination", serde, ConnectionTracker::isHeartbeat);
-        KStream<String, SocketChange> withListener = byDestination.leftJoin(listeners,
-                (change, candidates) -> change.getRole() != SocketRole.CLIENT || candidates == null ? change
-                        : SocketChange.newBuilder(change).setListenerService(
-                        ListenerIndex.serviceFor(candidates, change.getNode(), change.getNetnsInode())).build(),
-                Joined.with(Serdes.String(), serde, serdes.of(ListenerCandidates.class), "sockets-by-destination-join")
-                        .withGracePeriod(joinGrace));
+                BY_DESTINATION, serde, ConnectionTracker::isHeartbeat);
+        // The index's channel first: a listener change and a lookup of the same millisecond apply in that order.
+        KStream<String, SocketChange> withListener = EventTimeSync.merge(builder, BY_DESTINATION, upstreamTasks, List.of(
+                        EventTimeSync.Channel.repartitioned(ListenerIndex.CHANNEL, listenerChanges,
+                                serdes.of(ListenerCandidate.class), candidate -> false),
+                        EventTimeSync.Channel.repartitioned(BY_DESTINATION, byDestination, serde,
+                                ConnectionTracker::isHeartbeat)))
+                .process(DestinationLookup::new, Named.as("sockets-by-destination-lookup"), ListenerIndex.CANDIDATES_STORE);
         KStream<String, SocketChange> byEndpoint = HeartbeatRepartition.repartition(
                 withListener.selectKey((key, change) -> ConnectionTracker.isHeartbeat(change) ? key : clientEndpointKey(change),
                         Named.as("sockets-by-client-endpoint-key")),
-                "sockets-by-client-endpoint", serde, ConnectionTracker::isHeartbeat);
-        return byEndpoint.process(() -> new EndpointPairing(pairingWindow), Named.as("connection-pairing"),
-                PAIRING_STORE, DEADLINES_STORE);
+                BY_CLIENT_ENDPOINT, serde, ConnectionTracker::isHeartbeat);
+        return EventTimeSync.ordered(builder, byEndpoint, BY_CLIENT_ENDPOINT, upstreamTasks, serde,
+                        ConnectionTracker::isHeartbeat)
+                .process(() -> new EndpointPairing(pairingWindow), Named.as("connection-pairing"),
+                        PAIRING_STORE, DEADLINES_STORE);
+    }
+
+    /** Applies the listener index's changes and names, for a client's change, who listens where it connected. */
+    private static final class DestinationLookup implements Processor<String, Object, String, SocketChange> {
+        private ProcessorContext<String, SocketChange> context;
+        private KeyValueStore<String, ListenerCandidates> candidates;
+
+        @Override
+        public void init(ProcessorContext<String, SocketChange> context) {
+            this.context = context;
+            this.candidates = context.getStateStore(ListenerIndex.CANDIDATES_STORE);
+        }
+
+        @Override
+        public void process(Record<String, Object> record) {
+            if (record.value() instanceof ListenerCandidate change) {
+                ListenerIndex.apply(candidates, record.key(), change);
+            } else if (record.value() instanceof SocketChange change) {
+                SocketChange joined = change.getRole() != SocketRole.CLIENT || ConnectionTracker.isHeartbeat(change)
+                        ? change
+                        : withListener(change, candidates.get(record.key()));
+                context.forward(new Record<>(record.key(), joined, record.timestamp()));
+            }
+        }
+
+        private static SocketChange withListener(SocketChange change, ListenerCandidates listening) {
+            String service = ListenerIndex.serviceFor(listening, change.getNode(), change.getNetnsInode());
+            return service == null ? change : SocketChange.newBuilder(change).setListenerService(service).build();
+        }
     }
 
     static boolean isConnection(SocketChange change) {

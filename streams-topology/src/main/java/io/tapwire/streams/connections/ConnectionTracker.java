@@ -14,7 +14,6 @@ import io.tapwire.streams.registry.ProcessServices;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.KTable;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -39,17 +38,18 @@ public final class ConnectionTracker {
     }
 
     /**
-     * @param idleTimeout event time after which a connection nothing was heard of counts as closed
-     * @param joinGrace   how long (stream time) a change waits for the process registry
+     * @param processChanges the process registry's changes, with its heartbeat markers
+     * @param idleTimeout    event time after which a connection nothing was heard of counts as closed
+     * @param upstreamTasks  tasks writing to each repartition (the partitions of the raw topics)
      */
     public static KStream<String, SocketChange> build(StreamsBuilder builder, KStream<String, TcpEvent> tcp,
-                                                      KTable<String, ProcessInfo> processes, TopologySerdes serdes,
-                                                      Duration idleTimeout, Duration joinGrace) {
+                                                      KStream<String, ProcessInfo> processChanges,
+                                                      TopologySerdes serdes, Duration idleTimeout, int upstreamTasks) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE),
                 Serdes.String(), serdes.of(SocketState.class)));
         KStream<String, SocketChange> changes = tcp.process(() -> new Tracker(idleTimeout),
                 Named.as("connection-tracker"), STORE);
-        return ProcessServices.attach(changes, processes, "sockets-by-process", joinGrace,
+        return ProcessServices.attach(builder, changes, processChanges, "sockets-by-process", upstreamTasks,
                 serdes.of(SocketChange.class), serdes, ConnectionTracker::ownerKey, ConnectionTracker::isHeartbeat,
                 (change, process) -> SocketChange.newBuilder(change)
                         .setOwnerService(ProcessServices.serviceOf(process, change.getOwnerComm())).build());

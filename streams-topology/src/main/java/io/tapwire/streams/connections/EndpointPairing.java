@@ -12,8 +12,8 @@ import io.tapwire.streams.internal.ServerSource;
 import io.tapwire.streams.internal.SocketChange;
 import io.tapwire.streams.internal.SocketRole;
 import io.tapwire.streams.net.Endpoints;
+import io.tapwire.streams.sync.EventClock;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -36,12 +36,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *   <li>An ended connection is forgotten once its window has passed.</li>
  * </ul>
  *
- * Waiting is in stream time, never the wall clock: a punctuation decides what is due, through a store of
- * deadlines ordered by time. The stream time is this processor's own, the latest timestamp of the changes and
- * heartbeats that reached it: they come through join buffers that hold everything back by their grace, so the
- * task's stream time (which also counts the task's other inputs) would run ahead of what can still arrive and
- * decide too early. It is kept in memory; after a restart the first heartbeat (at most a second of event time
- * later) sets it again.
+ * Waiting is in event time, never the wall clock: what is due is decided through a store of deadlines ordered
+ * by time, each time this processor's {@link EventClock} (the latest timestamp of the changes and heartbeats the
+ * sync before it released) has moved on by a second. The task's own stream time would run ahead of them, since
+ * it also counts records the sync still holds.
  */
 final class EndpointPairing implements Processor<String, SocketChange, String, SocketChange> {
 
@@ -51,7 +49,7 @@ final class EndpointPairing implements Processor<String, SocketChange, String, S
     private ProcessorContext<String, SocketChange> context;
     private KeyValueStore<String, EndpointState> states;
     private KeyValueStore<String, String> deadlines;
-    private long observedMs = Long.MIN_VALUE;
+    private final EventClock clock = new EventClock(DECISION_INTERVAL.toMillis());
 
     EndpointPairing(Duration pairingWindow) {
         this.windowMs = pairingWindow.toMillis();
@@ -62,7 +60,6 @@ final class EndpointPairing implements Processor<String, SocketChange, String, S
         this.context = context;
         this.states = context.getStateStore(ConnectionResolver.PAIRING_STORE);
         this.deadlines = context.getStateStore(ConnectionResolver.DEADLINES_STORE);
-        context.schedule(DECISION_INTERVAL, PunctuationType.STREAM_TIME, time -> decideDue(observedMs));
     }
 
     @Override
@@ -71,12 +68,18 @@ final class EndpointPairing implements Processor<String, SocketChange, String, S
         if (change == null) {
             return;
         }
-        observedMs = Math.max(observedMs, record.timestamp());
+        boolean due = clock.advance(record.timestamp());
         if (ConnectionTracker.isHeartbeat(change)) {
             context.forward(record);
-            return;
+        } else {
+            pair(record.key(), change);
         }
-        String key = record.key();
+        if (due) {
+            decideDue(clock.timeMs());
+        }
+    }
+
+    private void pair(String key, SocketChange change) {
         EndpointState state = states.get(key);
         if (state == null) {
             state = EndpointState.newBuilder().build();
@@ -87,7 +90,7 @@ final class EndpointPairing implements Processor<String, SocketChange, String, S
         } else {
             onServer(key, state, change);
         }
-        decide(key, state, observedMs);
+        decide(key, state, clock.timeMs());
         save(key, state, before);
     }
 

@@ -9,7 +9,7 @@ import io.tapwire.schemas.derived.ServiceEdge;
 import io.tapwire.streams.connections.ConnectionTracker;
 import io.tapwire.streams.internal.SocketChange;
 import io.tapwire.streams.internal.SocketChangeKind;
-import org.apache.kafka.streams.processor.PunctuationType;
+import io.tapwire.streams.sync.EventClock;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -25,13 +25,14 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 final class EdgeAggregator implements Processor<String, SocketChange, String, ServiceEdge> {
 
-    private final Duration flushInterval;
     private ProcessorContext<String, ServiceEdge> context;
     private KeyValueStore<String, ServiceEdge> edges;
     private KeyValueStore<String, Long> dirty;
+    /** Event time of the released records; the flush is due once per interval of it. */
+    private final EventClock clock;
 
     EdgeAggregator(Duration flushInterval) {
-        this.flushInterval = flushInterval;
+        this.clock = new EventClock(flushInterval.toMillis());
     }
 
     @Override
@@ -39,15 +40,21 @@ final class EdgeAggregator implements Processor<String, SocketChange, String, Se
         this.context = context;
         this.edges = context.getStateStore(ServiceGraph.EDGES_STORE);
         this.dirty = context.getStateStore(ServiceGraph.DIRTY_STORE);
-        context.schedule(flushInterval, PunctuationType.STREAM_TIME, time -> flush());
     }
 
     @Override
     public void process(Record<String, SocketChange> record) {
+        boolean due = clock.advance(record.timestamp());
         SocketChange change = record.value();
-        if (change == null || ConnectionTracker.isHeartbeat(change)) {
-            return;
+        if (change != null && !ConnectionTracker.isHeartbeat(change)) {
+            aggregate(record, change);
         }
+        if (due) {
+            flush();
+        }
+    }
+
+    private void aggregate(Record<String, SocketChange> record, SocketChange change) {
         long seen = record.timestamp();
         ServiceEdge before = edges.get(record.key());
         ServiceEdge.Builder edge = before == null

@@ -7,6 +7,7 @@ import io.tapwire.schemas.keys.ServiceEdgeKey;
 import io.tapwire.streams.TopologySerdes;
 import io.tapwire.streams.connections.ConnectionTracker;
 import io.tapwire.streams.heartbeat.HeartbeatRepartition;
+import io.tapwire.streams.sync.EventTimeSync;
 import io.tapwire.streams.internal.SocketChange;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -27,13 +28,17 @@ public final class ServiceGraph {
     public static final String DIRTY_STORE = "service-edges-dirty";
     /** The protocol token of an edge seen through TCP connections. */
     public static final String TCP = "tcp";
+    static final String BY_EDGE = "service-edges-by-edge";
 
     private ServiceGraph() {
     }
 
-    /** @param flushInterval stream time between two emissions of an edge that only moved its counts and times */
+    /**
+     * @param flushInterval event time between two emissions of an edge that only moved its counts and times
+     * @param upstreamTasks tasks writing to each repartition (the partitions of the raw topics)
+     */
     public static KStream<String, ServiceEdge> build(StreamsBuilder builder, KStream<String, SocketChange> resolved,
-                                                     TopologySerdes serdes, Duration flushInterval) {
+                                                     TopologySerdes serdes, Duration flushInterval, int upstreamTasks) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EDGES_STORE),
                 Serdes.String(), serdes.of(ServiceEdge.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DIRTY_STORE),
@@ -45,8 +50,10 @@ public final class ServiceGraph {
                         .selectKey((key, change) -> ConnectionTracker.isHeartbeat(change) ? key
                                 : new ServiceEdgeKey(change.getClientService(), change.getServerService()).format(),
                                 Named.as("service-edges-key")),
-                "service-edges-by-edge", serdes.of(SocketChange.class), ConnectionTracker::isHeartbeat);
-        return byEdge.process(() -> new EdgeAggregator(flushInterval), Named.as("service-edges-aggregate"),
+                BY_EDGE, serdes.of(SocketChange.class), ConnectionTracker::isHeartbeat);
+        return EventTimeSync.ordered(builder, byEdge, BY_EDGE, upstreamTasks, serdes.of(SocketChange.class),
+                        ConnectionTracker::isHeartbeat)
+                .process(() -> new EdgeAggregator(flushInterval), Named.as("service-edges-aggregate"),
                 EDGES_STORE, DIRTY_STORE);
     }
 }

@@ -7,6 +7,8 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
+import io.tapwire.streams.sync.HeartbeatMarker;
+import io.tapwire.streams.sync.SourceStamp;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.kstream.KStream;
@@ -24,12 +26,19 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
  * {@link StreamPartitioner#partitions} returns.
  *
  * <p>Each task relays at most one heartbeat per {@link #RELAY_INTERVAL} of event time: every upstream task
- * broadcasts, so without the limit each stage would multiply the heartbeats by its partition count.
+ * broadcasts, so without the limit each stage would multiply the heartbeats by its partition count. A stream
+ * whose values have no heartbeat of their own uses the {@link HeartbeatMarker} (its key and a null value).
+ *
+ * <p>Every record is stamped with its source ({@link SourceStamp}: this repartition's name and the writing task's
+ * partition), so that an {@link io.tapwire.streams.sync.EventTimeSync} downstream knows how far each upstream
+ * task has got.
  */
 public final class HeartbeatRepartition {
 
-    /** The least event time between two heartbeats one task relays. */
+    /** The least event time between two heartbeats one task relays, unless configured. */
     public static final Duration RELAY_INTERVAL = Duration.ofSeconds(1);
+    /** Application config with the relay interval in milliseconds (tapwire.streams.heartbeat-relay-interval). */
+    public static final String RELAY_INTERVAL_CONFIG = "tapwire.heartbeat.relay.interval.ms";
 
     private HeartbeatRepartition() {
     }
@@ -37,7 +46,7 @@ public final class HeartbeatRepartition {
     /** Repartitions {@code stream} by its key through the topic named {@code name}, heartbeats to every partition. */
     public static <V> KStream<String, V> repartition(KStream<String, V> stream, String name, Serde<V> serde,
                                                      Predicate<V> heartbeat) {
-        return stream.processValues(() -> new Relay<>(heartbeat), Named.as(name + "-heartbeat-relay"))
+        return stream.processValues(() -> new Relay<>(name, heartbeat), Named.as(name + "-heartbeat-relay"))
                 .repartition(Repartitioned.with(Serdes.String(), serde).withName(name)
                         .withStreamPartitioner(new Broadcast<>(heartbeat)));
     }
@@ -52,39 +61,50 @@ public final class HeartbeatRepartition {
 
         @Override
         public Optional<Set<Integer>> partitions(String topic, String key, V value, int numPartitions) {
-            if (value != null && heartbeat.test(value)) {
+            if (isHeartbeat(heartbeat, key, value)) {
                 return Optional.of(IntStream.range(0, numPartitions).boxed().collect(Collectors.toUnmodifiableSet()));
             }
             return Optional.empty();
         }
     }
 
-    /** Passes every record but drops heartbeats less than {@link #RELAY_INTERVAL} after the last one relayed. */
+    static <V> boolean isHeartbeat(Predicate<V> heartbeat, String key, V value) {
+        return value == null ? HeartbeatMarker.KEY.equals(key) : heartbeat.test(value);
+    }
+
+    /** Passes every record, stamped with its source, but drops heartbeats less than {@link #RELAY_INTERVAL} after the last one relayed. */
     private static final class Relay<V> implements FixedKeyProcessor<String, V, V> {
+        private final String channel;
         private final Predicate<V> heartbeat;
-        private final long intervalMs = RELAY_INTERVAL.toMillis();
+        private long intervalMs = RELAY_INTERVAL.toMillis();
         private FixedKeyProcessorContext<String, V> context;
         // In memory: after a restart one extra heartbeat is relayed, which changes no result.
         private long lastRelayedMs = Long.MIN_VALUE;
 
-        Relay(Predicate<V> heartbeat) {
+        Relay(String channel, Predicate<V> heartbeat) {
+            this.channel = channel;
             this.heartbeat = heartbeat;
         }
 
         @Override
         public void init(FixedKeyProcessorContext<String, V> context) {
             this.context = context;
+            Object configured = context.appConfigs().get(RELAY_INTERVAL_CONFIG);
+            if (configured != null) {
+                intervalMs = Long.parseLong(configured.toString());
+            }
         }
 
         @Override
         public void process(FixedKeyRecord<String, V> record) {
-            if (record.value() != null && heartbeat.test(record.value())) {
+            if (isHeartbeat(heartbeat, record.key(), record.value())) {
                 if (lastRelayedMs != Long.MIN_VALUE && record.timestamp() < lastRelayedMs + intervalMs) {
                     return;
                 }
                 lastRelayedMs = record.timestamp();
             }
-            context.forward(record);
+            context.forward(record.withHeaders(
+                    SourceStamp.stamp(record.headers(), channel, context.taskId().partition())));
         }
     }
 }

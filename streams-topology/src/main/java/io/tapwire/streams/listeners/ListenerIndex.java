@@ -1,6 +1,5 @@
 package io.tapwire.streams.listeners;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -10,18 +9,14 @@ import io.tapwire.schemas.keys.ListenerKey;
 import io.tapwire.streams.TopologySerdes;
 import io.tapwire.streams.internal.ListenerCandidate;
 import io.tapwire.streams.internal.ListenerCandidates;
+import io.tapwire.streams.heartbeat.HeartbeatRepartition;
 import io.tapwire.streams.net.Endpoints;
+import io.tapwire.streams.sync.HeartbeatMarker;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.KTable;
-import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
-import org.apache.kafka.streams.kstream.Repartitioned;
-import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
-import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
-import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
@@ -29,36 +24,59 @@ import org.apache.kafka.streams.state.Stores;
  * The listeners indexed the way a client's destination names them ({@link Endpoints#scopedKey}): a loopback
  * address within its node and namespace, any other {@code ip:port} across the cluster. Several listeners may
  * share a key (the same private address on two nodes, SO_REUSEPORT), so a value holds them all and
- * {@link #serviceFor} picks one. A versioned table, so that a connection finds the listeners as of its time.
+ * {@link #serviceFor} picks one. The index lives in the task that looks it up, fed by the listener registry's
+ * changes on the {@link #CHANNEL} repartition, in one event-time order with the lookups (see
+ * {@link io.tapwire.streams.connections.ConnectionResolver}), so a connection finds the listeners as of its time.
  */
 public final class ListenerIndex {
 
+    public static final String CHANNEL = "listeners-by-lookup-key";
     public static final String CANDIDATES_STORE = "listener-index-candidates";
-    public static final String STORE = "listener-index";
-    static final Duration HISTORY = Duration.ofHours(1);
 
     private ListenerIndex() {
     }
 
-    /** @param listeners the listener registry's output, keyed by listener key, null values for removals */
-    public static KTable<String, ListenerCandidates> build(StreamsBuilder builder, KStream<String, ListenerInfo> listeners,
-                                                           TopologySerdes serdes) {
+    /**
+     * The listener registry's output (keyed by listener key, null values for removals, with heartbeat markers) as
+     * candidate changes by lookup key, repartitioned on {@link #CHANNEL}.
+     */
+    public static KStream<String, ListenerCandidate> changes(KStream<String, ListenerInfo> listeners,
+                                                             TopologySerdes serdes) {
+        return HeartbeatRepartition.repartition(listeners.map((key, info) -> {
+            if (HeartbeatMarker.is(key, info)) {
+                return KeyValue.pair(key, (ListenerCandidate) null);
+            }
+            ListenerKey listener = ListenerKey.parse(key);
+            return KeyValue.pair(Endpoints.scopedKey(listener), ListenerCandidate.newBuilder()
+                    .setListenerKey(key).setNode(listener.node()).setNetnsInode(listener.netnsInode())
+                    .setPid(info == null ? 0 : info.getPid()).setService(info == null ? "" : info.getService())
+                    .setRemoved(info == null).build());
+        }, Named.as("listeners-lookup-key")), CHANNEL, serdes.of(ListenerCandidate.class), candidate -> false);
+    }
+
+    /** The store of the index, for the processor that applies {@link #changes} and looks them up. */
+    public static void addStore(StreamsBuilder builder, TopologySerdes serdes) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CANDIDATES_STORE),
                 Serdes.String(), serdes.of(ListenerCandidates.class)));
-        return listeners
-                .map((key, info) -> {
-                    ListenerKey listener = ListenerKey.parse(key);
-                    return KeyValue.pair(Endpoints.scopedKey(listener), ListenerCandidate.newBuilder()
-                            .setListenerKey(key).setNode(listener.node()).setNetnsInode(listener.netnsInode())
-                            .setPid(info == null ? 0 : info.getPid()).setService(info == null ? "" : info.getService())
-                            .setRemoved(info == null).build());
-                }, Named.as("listeners-lookup-key"))
-                .repartition(Repartitioned.with(Serdes.String(), serdes.of(ListenerCandidate.class))
-                        .withName("listeners-by-lookup-key"))
-                .processValues(IndexAggregator::new, Named.as("listener-index-aggregate"), CANDIDATES_STORE)
-                .toTable(Named.as("listener-index-table"),
-                        Materialized.<String, ListenerCandidates>as(Stores.persistentVersionedKeyValueStore(STORE, HISTORY))
-                                .withKeySerde(Serdes.String()).withValueSerde(serdes.of(ListenerCandidates.class)));
+    }
+
+    /** Applies one change to the candidates of {@code lookupKey}. */
+    public static void apply(KeyValueStore<String, ListenerCandidates> store, String lookupKey, ListenerCandidate change) {
+        ListenerCandidates before = store.get(lookupKey);
+        List<ListenerCandidate> after = new ArrayList<>();
+        if (before != null) {
+            before.getCandidates().stream().filter(c -> !c.getListenerKey().equals(change.getListenerKey()))
+                    .forEach(after::add);
+        }
+        if (!change.getRemoved()) {
+            after.add(change);
+        }
+        after.sort(Comparator.comparing(ListenerCandidate::getListenerKey));
+        if (after.isEmpty()) {
+            store.delete(lookupKey);
+        } else {
+            store.put(lookupKey, ListenerCandidates.newBuilder().setCandidates(after).build());
+        }
     }
 
     /**
@@ -75,44 +93,5 @@ public final class ListenerIndex {
                 .or(() -> known.stream().filter(c -> c.getNode().equals(node)).findFirst())
                 .or(() -> known.stream().findFirst())
                 .map(ListenerCandidate::getService).orElse(null);
-    }
-
-    private static final class IndexAggregator implements FixedKeyProcessor<String, ListenerCandidate, ListenerCandidates> {
-        private FixedKeyProcessorContext<String, ListenerCandidates> context;
-        private KeyValueStore<String, ListenerCandidates> store;
-
-        @Override
-        public void init(FixedKeyProcessorContext<String, ListenerCandidates> context) {
-            this.context = context;
-            this.store = context.getStateStore(CANDIDATES_STORE);
-        }
-
-        @Override
-        public void process(FixedKeyRecord<String, ListenerCandidate> record) {
-            ListenerCandidate change = record.value();
-            if (change == null) {
-                return;
-            }
-            ListenerCandidates before = store.get(record.key());
-            List<ListenerCandidate> after = new ArrayList<>();
-            if (before != null) {
-                before.getCandidates().stream().filter(c -> !c.getListenerKey().equals(change.getListenerKey())).forEach(after::add);
-            }
-            if (!change.getRemoved()) {
-                after.add(change);
-            }
-            after.sort(Comparator.comparing(ListenerCandidate::getListenerKey));
-            if (before != null && before.getCandidates().equals(after)) {
-                return;
-            }
-            if (after.isEmpty()) {
-                store.delete(record.key());
-                context.forward(record.withValue(null));
-            } else {
-                ListenerCandidates value = ListenerCandidates.newBuilder().setCandidates(after).build();
-                store.put(record.key(), value);
-                context.forward(record.withValue(value));
-            }
-        }
     }
 }

@@ -1,9 +1,13 @@
 package io.tapwire.streams.listeners;
 
+import java.util.List;
+
 import io.tapwire.schemas.derived.ListenerInfo;
 import io.tapwire.schemas.keys.NodeKey;
 import io.tapwire.schemas.raw.NodeInventory;
 import io.tapwire.streams.TopologySerdes;
+import io.tapwire.streams.connections.ConnectionTracker;
+import io.tapwire.streams.heartbeat.HeartbeatRepartition;
 import io.tapwire.streams.internal.ListenSocket;
 import io.tapwire.streams.internal.NamespaceAddresses;
 import io.tapwire.streams.internal.NodeFact;
@@ -11,12 +15,14 @@ import io.tapwire.streams.internal.SnapshotProcess;
 import io.tapwire.streams.internal.SnapshotProgress;
 import io.tapwire.streams.internal.SocketChange;
 import io.tapwire.streams.internal.SocketChangeKind;
+import io.tapwire.streams.sync.EventTimeSync;
+import io.tapwire.streams.sync.HeartbeatMarker;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
-import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -29,8 +35,8 @@ import org.apache.kafka.streams.state.Stores;
  * {@code cluster/node/netnsInode/address} for the compacted {@code tapwire.listeners.v1} (null: gone). Wildcard
  * listens are expanded with the addresses of their namespace (see {@link ListenerTable}).
  *
- * <p>Both inputs are re-keyed by node and go through one repartition topic, so one task holds all of a node's
- * facts in order whatever the partition counts of the raw topics.
+ * <p>Both inputs are re-keyed by node, so one task holds all of a node's facts, and applied in one event-time
+ * order ({@link EventTimeSync}), so a replay builds the same table whatever the lag between them.
  */
 public final class ListenerRegistry {
 
@@ -39,12 +45,21 @@ public final class ListenerRegistry {
     public static final String PROCESSES_STORE = "listener-snapshot-processes";
     public static final String PROGRESS_STORE = "listener-progress";
     public static final String ENTRIES_STORE = "listener-entries";
+    static final String SNAPSHOT_FACTS = "listener-snapshot-facts";
+    static final String SOCKET_FACTS = "listener-socket-facts";
 
     private ListenerRegistry() {
     }
 
+    /**
+     * Listener changes keyed by listener key (null: gone), with {@link HeartbeatMarker}s that say how far the
+     * registry has got (never published).
+     *
+     * @param upstreamTasks tasks writing to each repartition (the partitions of the raw topics)
+     */
     public static KStream<String, ListenerInfo> build(StreamsBuilder builder, KStream<String, NodeInventory> inventory,
-                                                      KStream<String, SocketChange> sockets, TopologySerdes serdes) {
+                                                      KStream<String, SocketChange> sockets, TopologySerdes serdes,
+                                                      int upstreamTasks) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SOCKETS_STORE),
                 Serdes.String(), serdes.of(ListenSocket.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(NAMESPACES_STORE),
@@ -56,18 +71,27 @@ public final class ListenerRegistry {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ENTRIES_STORE),
                 Serdes.String(), serdes.of(ListenerInfo.class)));
 
-        KStream<String, NodeFact> snapshots = inventory
-                .filter((key, snapshot) -> snapshot != null && !snapshot.getHeader().getHeartbeat() && snapshot.getParts() > 0,
-                        Named.as("listener-snapshots"))
-                .map((key, snapshot) -> KeyValue.pair(nodeKey(snapshot.getHeader().getCluster(), snapshot.getHeader().getNode()),
-                        NodeFacts.ofSnapshot(snapshot)), Named.as("listener-snapshot-facts"));
-        KStream<String, NodeFact> listens = sockets
-                .filter((key, change) -> change.getKind() == SocketChangeKind.LISTEN_OPEN
+        Serde<NodeFact> serde = serdes.of(NodeFact.class);
+        KStream<String, NodeFact> snapshots = HeartbeatRepartition.repartition(inventory
+                .filter((key, snapshot) -> snapshot != null
+                        && (snapshot.getHeader().getHeartbeat() || snapshot.getParts() > 0), Named.as("listener-snapshots"))
+                .map((key, snapshot) -> snapshot.getHeader().getHeartbeat()
+                        ? KeyValue.pair(HeartbeatMarker.KEY, (NodeFact) null)
+                        : KeyValue.pair(nodeKey(snapshot.getHeader().getCluster(), snapshot.getHeader().getNode()),
+                        NodeFacts.ofSnapshot(snapshot)), Named.as("listener-snapshot-facts")),
+                SNAPSHOT_FACTS, serde, fact -> false);
+        KStream<String, NodeFact> listens = HeartbeatRepartition.repartition(sockets
+                .filter((key, change) -> ConnectionTracker.isHeartbeat(change)
+                        || change.getKind() == SocketChangeKind.LISTEN_OPEN
                         || change.getKind() == SocketChangeKind.LISTEN_CLOSE, Named.as("listener-sockets"))
-                .map((key, change) -> KeyValue.pair(nodeKey(change.getCluster(), change.getNode()), NodeFacts.ofListen(change)),
-                        Named.as("listener-socket-facts"));
-        return snapshots.merge(listens, Named.as("listener-facts-merge"))
-                .repartition(Repartitioned.with(Serdes.String(), serdes.of(NodeFact.class)).withName("listener-facts"))
+                .map((key, change) -> ConnectionTracker.isHeartbeat(change)
+                        ? KeyValue.pair(HeartbeatMarker.KEY, (NodeFact) null)
+                        : KeyValue.pair(nodeKey(change.getCluster(), change.getNode()), NodeFacts.ofListen(change)),
+                        Named.as("listener-socket-facts")),
+                SOCKET_FACTS, serde, fact -> false);
+        return EventTimeSync.merge(builder, "listener-registry", upstreamTasks, List.of(
+                        EventTimeSync.Channel.repartitioned(SNAPSHOT_FACTS, snapshots, serde, fact -> false),
+                        EventTimeSync.Channel.repartitioned(SOCKET_FACTS, listens, serde, fact -> false)))
                 .process(ListenerProcessor::new, Named.as("listener-registry"),
                         SOCKETS_STORE, NAMESPACES_STORE, PROCESSES_STORE, PROGRESS_STORE, ENTRIES_STORE);
     }
@@ -76,7 +100,7 @@ public final class ListenerRegistry {
         return new NodeKey(cluster, node).format();
     }
 
-    private static final class ListenerProcessor implements Processor<String, NodeFact, String, ListenerInfo> {
+    private static final class ListenerProcessor implements Processor<String, Object, String, ListenerInfo> {
         private ProcessorContext<String, ListenerInfo> context;
         private ListenerTable table;
 
@@ -89,12 +113,13 @@ public final class ListenerRegistry {
         }
 
         @Override
-        public void process(Record<String, NodeFact> record) {
-            if (record.value() == null) {
-                return;
+        public void process(Record<String, Object> record) {
+            if (record.value() instanceof NodeFact fact) {
+                table.apply(fact).forEach(change ->
+                        context.forward(new Record<>(change.key, change.value, record.timestamp())));
+            } else if (HeartbeatMarker.is(record.key(), record.value())) {
+                context.forward(new Record<>(HeartbeatMarker.KEY, null, record.timestamp()));
             }
-            table.apply(record.value()).forEach(change ->
-                    context.forward(new Record<>(change.key, change.value, record.timestamp())));
         }
     }
 }

@@ -13,58 +13,75 @@ import io.tapwire.schemas.raw.ProcessEvent;
 import io.tapwire.schemas.raw.ProcessSnapshot;
 import io.tapwire.schemas.raw.RawHeader;
 import io.tapwire.streams.TopologySerdes;
+import io.tapwire.streams.heartbeat.HeartbeatRepartition;
+import io.tapwire.streams.sync.EventClock;
+import io.tapwire.streams.sync.EventTimeSync;
+import io.tapwire.streams.sync.HeartbeatMarker;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.Repartitioned;
-import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
 /**
  * Sub-topology 1, the process registry: raw process events and the processes of inventory snapshots → current
  * processes with their service identity, keyed by {@code cluster/node/bootId/pid/startTimeTicks}, for the
  * compacted {@code tapwire.processes.v1}. Snapshot entries are re-keyed by {@code cluster/node/pid}, the raw
- * process topic's key, so that one task owns all the facts of a pid.
+ * process topic's key, so that one task owns all the facts of a pid, and the two inputs are applied in one
+ * event-time order ({@link EventTimeSync}) so that a replay builds the same table whatever the lag between them.
  */
 public final class ProcessRegistry {
 
     public static final String PROCESSES_STORE = "process-registry";
     public static final String PIDS_STORE = "process-registry-current-pids";
-    /** How often, in stream time, exited processes past their grace period are tombstoned. */
+    static final String EVENTS_CHANNEL = "raw-process";
+    static final String SNAPSHOTS_CHANNEL = "process-snapshots";
+    /** How often, in event time, exited processes past their grace period are tombstoned. */
     static final Duration EXPIRY_INTERVAL = Duration.ofSeconds(1);
 
     private ProcessRegistry() {
     }
 
-    /** The registry's two outputs: process changes by process key, and notable events by service key. */
+    /**
+     * The registry's two outputs: process changes by process key (null: tombstone), with {@link HeartbeatMarker}s
+     * that say how far the registry has got (never published), and notable events by service key.
+     */
     public record Outputs(KStream<String, ProcessInfo> processes, KStream<String, ServiceEvent> events) {
     }
 
+    /**
+     * @param upstreamTasks tasks of the inventory sub-topology (partitions of the raw topics)
+     */
     public static Outputs build(StreamsBuilder builder, KStream<String, ProcessEvent> events,
-                                                     KStream<String, NodeInventory> inventory, TopologySerdes serdes,
-                                                     Duration exitGrace) {
+                                KStream<String, NodeInventory> inventory, TopologySerdes serdes, Duration exitGrace,
+                                int upstreamTasks) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PROCESSES_STORE),
                 Serdes.String(), serdes.of(ProcessInfo.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PIDS_STORE),
                 Serdes.String(), Serdes.String()));
 
-        KStream<String, ProcessInfo> snapshots = inventory
-                .filter((key, snapshot) -> snapshot != null && !snapshot.getHeader().getHeartbeat())
-                .flatMap((key, snapshot) -> snapshotProcesses(snapshot))
-                .repartition(Repartitioned.with(Serdes.String(), serdes.of(ProcessInfo.class)).withName("process-snapshots"));
-
-        KStream<String, Object> fromEvents = events.process(() -> new EventProcessor(exitGrace), PROCESSES_STORE, PIDS_STORE);
-        KStream<String, Object> fromSnapshots = snapshots.process(() -> new SnapshotProcessor(exitGrace),
-                PROCESSES_STORE, PIDS_STORE);
-        KStream<String, Object> all = fromEvents.merge(fromSnapshots);
+        KStream<String, ProcessInfo> snapshots = HeartbeatRepartition.repartition(inventory
+                .filter((key, snapshot) -> snapshot != null, Named.as("process-snapshots-present"))
+                .flatMap((key, snapshot) -> snapshot.getHeader().getHeartbeat()
+                        ? List.of(KeyValue.pair(HeartbeatMarker.KEY, (ProcessInfo) null))
+                        : snapshotProcesses(snapshot), Named.as("process-snapshots-entries")),
+                SNAPSHOTS_CHANNEL, serdes.of(ProcessInfo.class), process -> false);
+        KStream<String, Object> ordered = EventTimeSync.merge(builder, "process-registry", upstreamTasks, List.of(
+                EventTimeSync.Channel.local(EVENTS_CHANNEL, events, serdes.of(ProcessEvent.class),
+                        event -> event.getHeader().getHeartbeat()),
+                EventTimeSync.Channel.repartitioned(SNAPSHOTS_CHANNEL, snapshots, serdes.of(ProcessInfo.class),
+                        process -> false)));
+        KStream<String, Object> all = ordered.process(() -> new RegistryProcessor(exitGrace),
+                Named.as("process-registry"), PROCESSES_STORE, PIDS_STORE);
         return new Outputs(
-                all.filter((key, value) -> !(value instanceof ServiceEvent)).mapValues(value -> (ProcessInfo) value),
-                all.filter((key, value) -> value instanceof ServiceEvent).mapValues(value -> (ServiceEvent) value));
+                all.filter((key, value) -> !(value instanceof ServiceEvent), Named.as("process-registry-changes"))
+                        .mapValues(value -> (ProcessInfo) value, Named.as("process-registry-change-values")),
+                all.filter((key, value) -> value instanceof ServiceEvent, Named.as("process-registry-events"))
+                        .mapValues(value -> (ServiceEvent) value, Named.as("process-registry-event-values")));
     }
 
     private static List<KeyValue<String, ProcessInfo>> snapshotProcesses(NodeInventory snapshot) {
@@ -83,14 +100,18 @@ public final class ProcessRegistry {
         return out;
     }
 
-    /** Shared by both processors: the table over the task's stores and the forwarding of its emissions. */
-    /** Forwards {@link ProcessInfo} changes (null: tombstone) and {@link ServiceEvent}s on one stream, split above. */
-    private abstract static class TableProcessor<V> implements Processor<String, V, String, Object> {
+    /**
+     * Raw process events and snapshot entries, in event-time order, → process changes (null: tombstone) and
+     * {@link ServiceEvent}s on one stream, split above; every heartbeat comes out as a {@link HeartbeatMarker}, so
+     * that lookups downstream know how far the registry has got.
+     */
+    private static final class RegistryProcessor implements Processor<String, Object, String, Object> {
         private final Duration exitGrace;
-        ProcessorContext<String, Object> context;
-        ProcessTable table;
+        private final EventClock clock = new EventClock(EXPIRY_INTERVAL.toMillis());
+        private ProcessorContext<String, Object> context;
+        private ProcessTable table;
 
-        TableProcessor(Duration exitGrace) {
+        RegistryProcessor(Duration exitGrace) {
             this.exitGrace = exitGrace;
         }
 
@@ -100,46 +121,27 @@ public final class ProcessRegistry {
             this.table = new ProcessTable(context.getStateStore(PROCESSES_STORE), context.getStateStore(PIDS_STORE), exitGrace);
         }
 
-        void emit(List<KeyValue<String, ProcessInfo>> changes, long timestamp) {
+        @Override
+        public void process(Record<String, Object> record) {
+            // Event time, never the wall clock: a replay tombstones the same processes at the same points.
+            if (clock.advance(record.timestamp())) {
+                emit(table.expire(clock.timeMs()), clock.timeMs());
+            }
+            if (record.value() instanceof ProcessEvent event && !event.getHeader().getHeartbeat()) {
+                List<KeyValue<String, ProcessInfo>> changes = table.apply(event);
+                emit(changes, record.timestamp());
+                ProcessInfo after = changes.get(changes.size() - 1).value;
+                ServiceEvents.of(event, after).ifPresent(serviceEvent -> context.forward(new Record<>(
+                        new ServiceKey(serviceEvent.getService()).format(), serviceEvent, record.timestamp())));
+            } else if (record.value() instanceof ProcessInfo seen) {
+                emit(table.observe(seen), record.timestamp());
+            } else {
+                context.forward(new Record<>(HeartbeatMarker.KEY, null, record.timestamp()));
+            }
+        }
+
+        private void emit(List<KeyValue<String, ProcessInfo>> changes, long timestamp) {
             changes.forEach(change -> context.forward(new Record<>(change.key, change.value, timestamp)));
-        }
-    }
-
-    private static final class EventProcessor extends TableProcessor<ProcessEvent> {
-        EventProcessor(Duration exitGrace) {
-            super(exitGrace);
-        }
-
-        @Override
-        public void init(ProcessorContext<String, Object> context) {
-            super.init(context);
-            // Stream time, never the wall clock: a replay tombstones the same processes at the same points.
-            context.schedule(EXPIRY_INTERVAL, PunctuationType.STREAM_TIME, time -> emit(table.expire(time), time));
-        }
-
-        @Override
-        public void process(Record<String, ProcessEvent> record) {
-            if (record.value() == null || record.value().getHeader().getHeartbeat()) {
-                return;
-            }
-            List<KeyValue<String, ProcessInfo>> changes = table.apply(record.value());
-            emit(changes, record.timestamp());
-            ProcessInfo after = changes.get(changes.size() - 1).value;
-            ServiceEvents.of(record.value(), after).ifPresent(event -> context.forward(
-                    new Record<>(new ServiceKey(event.getService()).format(), event, record.timestamp())));
-        }
-    }
-
-    private static final class SnapshotProcessor extends TableProcessor<ProcessInfo> {
-        SnapshotProcessor(Duration exitGrace) {
-            super(exitGrace);
-        }
-
-        @Override
-        public void process(Record<String, ProcessInfo> record) {
-            if (record.value() != null) {
-                emit(table.observe(record.value()), record.timestamp());
-            }
         }
     }
 }

@@ -1,6 +1,6 @@
 package io.tapwire.streams.registry;
 
-import java.time.Duration;
+import java.util.List;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -10,63 +10,111 @@ import io.tapwire.streams.TopologySerdes;
 import io.tapwire.streams.heartbeat.HeartbeatRepartition;
 import io.tapwire.streams.identity.IdentityRules;
 import io.tapwire.streams.identity.ProcessFacts;
+import io.tapwire.streams.sync.EventTimeSync;
+import io.tapwire.streams.sync.HeartbeatMarker;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.kstream.Joined;
+import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.KTable;
-import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
-import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
 /**
  * The service of the process that did something: any raw record names its process by
  * {@code cluster/node/bootId/pid/processStartTicks}, the key of the registry's processes.
  *
- * <p>The processes are a versioned table inside the topology, co-partitioned with the records that look them
- * up, and each lookup is as of the record's event time: a replay finds the process as it was then, whatever was
- * processed since. The join holds each record for a grace period of stream time first, so a process update
- * stamped before the record but processed a little after it still counts (Kafka Streams makes no promise about
- * the order of two input partitions). A GlobalKTable would answer with whatever it had loaded by then.
+ * <p>The registry's process changes and the records that look them up are repartitioned by that key onto the same
+ * partitions and put in one event-time order ({@link EventTimeSync}): a record finds the process as the registry
+ * had it at the record's time, however far behind or ahead the registry's sub-topology ran. A GlobalKTable, or a
+ * stream-table join that trusts the order records happen to arrive in, would answer with whatever had been
+ * loaded by then, and a replay would differ from the live run.
  */
 public final class ProcessServices {
 
     public static final String STORE = "process-services";
-    /** How far back (event time) lookups find earlier versions of a process; the latest is kept regardless. */
-    static final Duration HISTORY = Duration.ofHours(1);
 
     private ProcessServices() {
     }
 
-    /** The registry's process changes (tombstones included) as a versioned table keyed by process key. */
-    public static KTable<String, ProcessInfo> table(KStream<String, ProcessInfo> processes, TopologySerdes serdes) {
-        Serde<ProcessInfo> serde = serdes.of(ProcessInfo.class);
-        return processes
-                .repartition(Repartitioned.with(Serdes.String(), serde).withName("processes-by-key"))
-                .toTable(Named.as("process-services-table"),
-                        Materialized.<String, ProcessInfo>as(Stores.persistentVersionedKeyValueStore(STORE, HISTORY))
-                                .withKeySerde(Serdes.String()).withValueSerde(serde));
-    }
-
     /**
      * Attaches to each record of {@code stream} the process named by {@code processKey} (null when the registry
-     * does not know it at the record's time), through the repartition topic {@code name}. Heartbeats pass
-     * untouched, and reach every partition.
+     * does not know it at the record's time), through the repartition topics {@code name} and
+     * {@code name-processes}. Heartbeats pass untouched, and reach every partition.
      *
-     * @param grace how long (stream time) a record waits for the processes to catch up
+     * @param processChanges the registry's process changes with its heartbeat markers
+     * @param upstreamTasks  tasks writing to each repartition (the partitions of the raw topics)
      */
-    public static <V> KStream<String, V> attach(KStream<String, V> stream, KTable<String, ProcessInfo> processes,
-                                                String name, Duration grace, Serde<V> serde, TopologySerdes serdes,
+    public static <V> KStream<String, V> attach(StreamsBuilder builder, KStream<String, V> stream,
+                                                KStream<String, ProcessInfo> processChanges, String name,
+                                                int upstreamTasks, Serde<V> serde, TopologySerdes serdes,
                                                 Function<V, String> processKey, Predicate<V> heartbeat,
                                                 BiFunction<V, ProcessInfo, V> joiner) {
-        KStream<String, V> byProcess = HeartbeatRepartition.repartition(
+        Serde<ProcessInfo> processSerde = serdes.of(ProcessInfo.class);
+        String storeName = name + "-" + STORE;
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(storeName),
+                Serdes.String(), processSerde));
+        String processesChannel = name + "-processes";
+        KStream<String, ProcessInfo> processes = HeartbeatRepartition.repartition(processChanges, processesChannel,
+                processSerde, process -> false);
+        KStream<String, V> lookups = HeartbeatRepartition.repartition(
                 stream.selectKey((key, value) -> heartbeat.test(value) ? key : processKey.apply(value),
                         Named.as(name + "-key")),
                 name, serde, heartbeat);
-        return byProcess.leftJoin(processes,
-                (value, process) -> heartbeat.test(value) ? value : joiner.apply(value, process),
-                Joined.with(Serdes.String(), serde, serdes.of(ProcessInfo.class), name + "-join").withGracePeriod(grace));
+        // The table's channel first: a process change and a lookup of the same millisecond apply in that order.
+        KStream<String, Object> ordered = EventTimeSync.merge(builder, name, upstreamTasks, List.of(
+                EventTimeSync.Channel.repartitioned(processesChannel, processes, processSerde, process -> false),
+                EventTimeSync.Channel.repartitioned(name, lookups, serde, heartbeat)));
+        return ordered.process(() -> new Lookup<>(storeName, processesChannel, heartbeat, joiner),
+                Named.as(name + "-lookup"), storeName);
+    }
+
+    /** Keeps the current process of each key and answers the lookups, in the order the sync releases them. */
+    private static final class Lookup<V> implements Processor<String, Object, String, V> {
+        private final String storeName;
+        private final String processesChannel;
+        private final Predicate<V> heartbeat;
+        private final BiFunction<V, ProcessInfo, V> joiner;
+        private ProcessorContext<String, V> context;
+        private KeyValueStore<String, ProcessInfo> processes;
+
+        Lookup(String storeName, String processesChannel, Predicate<V> heartbeat, BiFunction<V, ProcessInfo, V> joiner) {
+            this.storeName = storeName;
+            this.processesChannel = processesChannel;
+            this.heartbeat = heartbeat;
+            this.joiner = joiner;
+        }
+
+        @Override
+        public void init(ProcessorContext<String, V> context) {
+            this.context = context;
+            this.processes = context.getStateStore(storeName);
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public void process(Record<String, Object> record) {
+            if (processesChannel.equals(EventTimeSync.channelOf(record.headers()))) {
+                if (HeartbeatMarker.is(record.key(), record.value())) {
+                    return;
+                }
+                if (record.value() == null) {
+                    processes.delete(record.key());
+                } else {
+                    processes.put(record.key(), (ProcessInfo) record.value());
+                }
+                return;
+            }
+            V value = (V) record.value();
+            if (value == null) {
+                return;
+            }
+            V joined = heartbeat.test(value) ? value : joiner.apply(value, processes.get(record.key()));
+            context.forward(new Record<>(record.key(), joined, record.timestamp()));
+        }
     }
 
     /**

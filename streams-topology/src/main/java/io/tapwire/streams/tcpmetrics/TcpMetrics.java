@@ -10,6 +10,7 @@ import io.tapwire.streams.internal.SocketChange;
 import io.tapwire.streams.internal.SocketRole;
 import io.tapwire.streams.internal.TcpSeries;
 import io.tapwire.streams.internal.TcpWindow;
+import io.tapwire.streams.sync.EventTimeSync;
 import io.tapwire.streams.window.LateRecordGate;
 import io.tapwire.streams.window.TumblingWindows;
 import org.apache.kafka.common.serialization.Serdes;
@@ -25,7 +26,7 @@ import org.apache.kafka.streams.state.Stores;
  * retransmits, bytes each way and smoothed RTT, for {@code tapwire.tcp.metrics.v1} keyed
  * {@code client/destination/server/windowStartEpochMs}.
  *
- * <p>Changes are re-keyed by series; a late-record gate routes changes whose window has closed to the DLQ, and
+ * <p>Changes are re-keyed by series and put in event-time order ({@link EventTimeSync}); a late-record gate routes changes whose window has closed to the DLQ, and
  * {@link TcpWindowAggregator} emits each window on update and once more, final, when it closes.
  */
 public final class TcpMetrics {
@@ -33,6 +34,7 @@ public final class TcpMetrics {
     public static final String STAGE = "tcp-metrics";
     public static final String WINDOWS_STORE = "tcp-metrics-windows";
     public static final String SERIES_STORE = "tcp-metrics-series";
+    static final String BY_SERIES = "tcp-metrics-by-series";
 
     private TcpMetrics() {
     }
@@ -41,8 +43,9 @@ public final class TcpMetrics {
     public record Outputs(KStream<String, TcpMetric> metrics, KStream<String, DeadLetter> deadLetters) {
     }
 
+    /** @param upstreamTasks tasks writing to each repartition (the partitions of the raw topics) */
     public static Outputs build(StreamsBuilder builder, KStream<String, SocketChange> resolved, TopologySerdes serdes,
-                                TumblingWindows windows) {
+                                TumblingWindows windows, int upstreamTasks) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WINDOWS_STORE),
                 Serdes.String(), serdes.of(TcpWindow.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SERIES_STORE),
@@ -53,8 +56,9 @@ public final class TcpMetrics {
                         Named.as("tcp-metrics-client-view"))
                 .selectKey((key, change) -> ConnectionTracker.isHeartbeat(change) ? key : seriesKey(change),
                         Named.as("tcp-metrics-series-key"));
-        KStream<String, SocketChange> bySeries = HeartbeatRepartition.repartition(clientView, "tcp-metrics-by-series",
-                serdes.of(SocketChange.class), ConnectionTracker::isHeartbeat);
+        KStream<String, SocketChange> bySeries = EventTimeSync.ordered(builder, HeartbeatRepartition.repartition(
+                clientView, BY_SERIES, serdes.of(SocketChange.class), ConnectionTracker::isHeartbeat),
+                BY_SERIES, upstreamTasks, serdes.of(SocketChange.class), ConnectionTracker::isHeartbeat);
         LateRecordGate.Outputs<SocketChange> gated = LateRecordGate.split(bySeries, STAGE, windows,
                 serdes.of(SocketChange.class).serializer(), ConnectionTracker::isHeartbeat);
         KStream<String, TcpMetric> metrics = gated.onTime().process(() -> new TcpWindowAggregator(windows),

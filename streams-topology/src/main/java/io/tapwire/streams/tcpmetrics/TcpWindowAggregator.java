@@ -11,10 +11,10 @@ import io.tapwire.streams.connections.ConnectionTracker;
 import io.tapwire.streams.internal.SocketChange;
 import io.tapwire.streams.internal.TcpSeries;
 import io.tapwire.streams.internal.TcpWindow;
+import io.tapwire.streams.sync.EventClock;
 import io.tapwire.streams.window.TumblingWindows;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -29,9 +29,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * <p>Open connections at the end of a window are the open connections at the end of the last closed window plus
  * the opens minus the closes of every open window up to this one. Windows close in order, so the figure of a
  * closed window is the sum over all changes before its end, whatever order they came in: a replay gives the
- * same final records. A window closes when stream time passes its end plus the grace period (the same rule as
- * the late-record gate before this step); a punctuation on stream time closes windows also when only heartbeats
- * arrive. A series with open connections gets a final record for every window, even one without changes.
+ * same final records. A window closes when event time (the {@link EventClock} of the records released to this
+ * step, heartbeats included) passes its end plus the grace period (the same rule as the late-record gate before
+ * this step), so windows close also when only heartbeats arrive. A series with open connections gets a final record for every window, even one without changes.
  *
  * <p>Records of an update carry the triggering change's timestamp; final records carry the window's last
  * millisecond. Nothing depends on the wall clock.
@@ -42,6 +42,8 @@ final class TcpWindowAggregator implements Processor<String, SocketChange, Strin
     private static final StringSerializer KEYS = new StringSerializer();
 
     private final TumblingWindows windows;
+    /** Time as the released records say (see {@link EventClock}); in memory, set again by the first record. */
+    private final EventClock clock = new EventClock(CLOSE_INTERVAL.toMillis());
     private ProcessorContext<String, TcpMetric> context;
     private KeyValueStore<String, TcpWindow> openWindows;
     private KeyValueStore<String, TcpSeries> series;
@@ -57,25 +59,30 @@ final class TcpWindowAggregator implements Processor<String, SocketChange, Strin
         this.context = context;
         this.openWindows = context.getStateStore(TcpMetrics.WINDOWS_STORE);
         this.series = context.getStateStore(TcpMetrics.SERIES_STORE);
-        context.schedule(CLOSE_INTERVAL, PunctuationType.STREAM_TIME, this::closeWindows);
     }
 
     @Override
     public void process(Record<String, SocketChange> record) {
+        boolean due = clock.advance(record.timestamp());
         SocketChange change = record.value();
-        if (change == null || ConnectionTracker.isHeartbeat(change)) {
-            return;
+        if (change != null && !ConnectionTracker.isHeartbeat(change)) {
+            aggregate(record.key(), change, record.timestamp());
         }
-        String seriesKey = record.key();
+        if (due) {
+            closeWindows(clock.timeMs());
+        }
+    }
+
+    private void aggregate(String seriesKey, SocketChange change, long timestamp) {
         TcpSeries known = series.get(seriesKey);
         if (known == null) {
             known = TcpSeries.newBuilder().setClientService(change.getClientService())
                     .setDestination(change.getDestination()).setServerService(change.getServerService())
-                    .setOpenAtClosed(0).setClosedUntilEpochMs(windows.closedUntil(context.currentStreamTimeMs()))
+                    .setOpenAtClosed(0).setClosedUntilEpochMs(windows.closedUntil(clock.timeMs()))
                     .build();
             series.put(seriesKey, known);
         }
-        long start = windows.startOf(record.timestamp());
+        long start = windows.startOf(timestamp);
         String windowKey = windowKey(seriesKey, start);
         TcpWindow window = openWindows.get(windowKey);
         if (window == null) {
@@ -89,9 +96,9 @@ final class TcpWindowAggregator implements Processor<String, SocketChange, Strin
         for (TcpWindow w : windowsOf(seriesKey)) {
             open += w.getNetOpened();
             if (w.getWindowStartEpochMs() == start) {
-                emit(known, w, open, false, record.timestamp());
+                emit(known, w, open, false, timestamp);
             } else if (w.getWindowStartEpochMs() > start && change.getActiveDelta() != 0) {
-                emit(known, w, open, false, record.timestamp());
+                emit(known, w, open, false, timestamp);
             }
         }
     }

@@ -19,8 +19,9 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 /**
  * The step before a windowed aggregate: a record whose window has already closed at the task's stream time is
  * routed to the DLQ as a {@link DeadLetter} (stage, reason, the record's bytes and its position), where Kafka
- * Streams would drop it with only a metric. It must sit in the same task as the aggregate (no repartition
- * between them), so both see the same stream time.
+ * Streams would drop it with only a metric. It must sit right before the aggregate, behind the same
+ * {@link io.tapwire.streams.sync.EventTimeSync}, so both count time by the same records: the latest timestamp
+ * they were given (the task's own stream time would count records the sync still holds).
  */
 public final class LateRecordGate {
 
@@ -54,6 +55,8 @@ public final class LateRecordGate {
         private final Serializer<V> serializer;
         private final Predicate<V> heartbeat;
         private ProcessorContext<String, Object> context;
+        /** In memory: after a restart, time starts again at the first record released. */
+        private long streamTime = Long.MIN_VALUE;
 
         Gate(String stage, TumblingWindows windows, Serializer<V> serializer, Predicate<V> heartbeat) {
             this.stage = stage;
@@ -69,7 +72,7 @@ public final class LateRecordGate {
 
         @Override
         public void process(Record<String, V> record) {
-            long streamTime = context.currentStreamTimeMs();
+            streamTime = Math.max(streamTime, record.timestamp());
             long start = windows.startOf(record.timestamp());
             if (record.value() == null || heartbeat.test(record.value()) || !windows.isClosed(start, streamTime)) {
                 context.forward(record.withValue((Object) record.value()));

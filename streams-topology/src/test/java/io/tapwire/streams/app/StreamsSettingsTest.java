@@ -22,7 +22,7 @@ class StreamsSettingsTest {
         assertThat(settings.processExitGrace()).isEqualTo(Duration.ofSeconds(30));
         assertThat(settings.windows().size()).isEqualTo(Duration.ofSeconds(10));
         assertThat(settings.windows().grace()).isEqualTo(Duration.ofSeconds(30));
-        assertThat(settings.joinGrace()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(settings.heartbeatRelayInterval()).isEqualTo(Duration.ofSeconds(1));
         assertThat(settings.pairingWindow()).isEqualTo(Duration.ofSeconds(5));
         assertThat(settings.connectionIdleTimeout()).isEqualTo(Duration.ofHours(1));
         assertThat(settings.edgeFlushInterval()).isEqualTo(Duration.ofSeconds(10));
@@ -33,7 +33,7 @@ class StreamsSettingsTest {
         Properties props = new Properties();
         props.setProperty("tapwire.streams.window-size", "1m");
         props.setProperty("tapwire.streams.window-grace", "2m");
-        props.setProperty("tapwire.streams.join-grace", "0s");
+        props.setProperty("tapwire.streams.heartbeat-relay-interval", "0s");
         props.setProperty("tapwire.streams.pairing-window", "10s");
         props.setProperty("tapwire.streams.connection-idle-timeout", "PT6H");
         props.setProperty("tapwire.streams.edge-flush-interval", "1m");
@@ -42,7 +42,7 @@ class StreamsSettingsTest {
 
         assertThat(settings.windows().size()).isEqualTo(Duration.ofMinutes(1));
         assertThat(settings.windows().grace()).isEqualTo(Duration.ofMinutes(2));
-        assertThat(settings.joinGrace()).isZero();
+        assertThat(settings.heartbeatRelayInterval()).isZero();
         assertThat(settings.pairingWindow()).isEqualTo(Duration.ofSeconds(10));
         assertThat(settings.connectionIdleTimeout()).isEqualTo(Duration.ofHours(6));
         assertThat(settings.edgeFlushInterval()).isEqualTo(Duration.ofMinutes(1));
@@ -77,8 +77,8 @@ class StreamsSettingsTest {
                 .hasMessageContaining("tapwire.streams.window-size").hasMessageContaining("positive");
         assertThatThrownBy(() -> StreamsSettings.fromProperties(props("tapwire.streams.window-grace", "5s")))
                 .hasMessageContaining("tapwire.streams.window-grace").hasMessageContaining("tapwire.streams.pairing-window");
-        assertThatThrownBy(() -> StreamsSettings.fromProperties(props("tapwire.streams.join-grace", "PT-1S")))
-                .hasMessageContaining("tapwire.streams.join-grace").hasMessageContaining("negative");
+        assertThatThrownBy(() -> StreamsSettings.fromProperties(props("tapwire.streams.heartbeat-relay-interval", "PT-1S")))
+                .hasMessageContaining("tapwire.streams.heartbeat-relay-interval").hasMessageContaining("negative");
     }
 
     private static Properties props(String name, String value) {

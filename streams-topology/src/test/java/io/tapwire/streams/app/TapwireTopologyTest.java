@@ -55,7 +55,7 @@ class TapwireTopologyTest {
         try (StubRegistry registry = new StubRegistry()) {
             StreamsSettings settings = settings(state);
             TopologySerdes serdes = new TopologySerdes(new RegistryClient(RegistryClientConfig.of(registry.url())));
-            try (TopologyTestDriver driver = new TopologyTestDriver(TapwireTopology.build(settings, serdes),
+            try (TopologyTestDriver driver = new TopologyTestDriver(TapwireTopology.build(settings, serdes, 1),
                     settings.streamsProperties())) {
                 TestInputTopic<String, byte[]> raw = driver.createInputTopic("tapwire.raw.process.v1",
                         Serdes.String().serializer(), Serdes.ByteArray().serializer());
@@ -65,6 +65,7 @@ class TapwireTopologyTest {
                 raw.pipeInput("prod/n1/42", exec, t);
                 raw.pipeInput("prod/n1/42", exec, t.plusMillis(1));       // a producer retry
                 raw.pipeInput("prod/n1/42", new byte[] {0, 0, 0, 0, 77}, t.plusMillis(2));
+                new Raw(driver, serdes).heartbeats(100, 10);
 
                 Map<String, ProcessInfo> processes = driver.createOutputTopic("tapwire.processes.v1",
                         Serdes.String().deserializer(), serdes.of(ProcessInfo.class).deserializer()).readKeyValuesToMap();
@@ -109,7 +110,7 @@ class TapwireTopologyTest {
         try (StubRegistry registry = new StubRegistry()) {
             StreamsSettings settings = settings(state);
             TopologySerdes serdes = new TopologySerdes(new RegistryClient(RegistryClientConfig.of(registry.url())));
-            try (TopologyTestDriver driver = new TopologyTestDriver(TapwireTopology.build(settings, serdes),
+            try (TopologyTestDriver driver = new TopologyTestDriver(TapwireTopology.build(settings, serdes, 1),
                     settings.streamsProperties())) {
                 Raw raw = new Raw(driver, serdes);
                 raw.process(exec(1, 42, "psql", 0), 0);
@@ -127,6 +128,8 @@ class TapwireTopologyTest {
                 raw.garbage(5_000);
                 for (long t = 6_000; t <= 90_000; t += 1_000) {
                     raw.tcp(heartbeat(seq++, t), t);
+                    raw.heartbeats(seq, t);
+                    seq += 2;
                 }
                 Map<String, TcpMetric> finals = new TreeMap<>();
                 for (TestRecord<String, TcpMetric> r : raw.out("tapwire.tcp.metrics.v1", TcpMetric.class).readRecordsToList()) {
@@ -169,6 +172,16 @@ class TapwireTopologyTest {
         void tcp(TcpEvent event, long atMs) {
             tcp.pipeInput(new ConnectionKey("prod", "n1", "b1", event.getSocketInode()).format(),
                     bytes("tapwire.raw.tcp.v1", TcpEvent.class, event), T0.plusMillis(atMs));
+        }
+
+        /** Heartbeats on the raw process and inventory topics (sequence numbers {@code seq} and the next). */
+        void heartbeats(long seq, long atMs) {
+            RawHeader beat = RawHeader.newBuilder(header(seq, atMs)).setHeartbeat(true).build();
+            process(ProcessEvent.newBuilder().setHeader(beat).setTask(task(1, 1, "collector"))
+                    .setType(ProcessEventType.UNKNOWN).setPpid(0).setStartTimeTicks(0).build(), atMs);
+            inventory(NodeInventory.newBuilder().setHeader(RawHeader.newBuilder(beat).setSeq(seq + 1).build())
+                    .setTask(task(1, 1, "collector")).setHostname("").setKernelRelease("").setCollectorVersion("")
+                    .setClockOffsetNs(0).setSnapshotId(0).setPart(0).setParts(0).build(), atMs);
         }
 
         void garbage(long atMs) {

@@ -197,6 +197,12 @@ class TcpTopologyIT {
                 sendTo(TapwireTopic.RAW_PROCESS, partition, new NodePidKey("prod", "node-2", 0).format(),
                         ProcessEvent.newBuilder().setHeader(p).setTask(task(1, 1, "collector", HOST_NS))
                                 .setType(ProcessEventType.UNKNOWN).setPpid(0).setStartTimeTicks(0).build(), atMs);
+                RawHeader i = header("node-2", atMs);
+                i.setHeartbeat(true);
+                sendTo(TapwireTopic.RAW_INVENTORY, partition, new NodeKey("prod", "node-2").format(),
+                        NodeInventory.newBuilder().setHeader(i).setTask(task(1, 1, "collector", HOST_NS)).setHostname("")
+                                .setKernelRelease("").setCollectorVersion("").setClockOffsetNs(0).setSnapshotId(0)
+                                .setPart(0).setParts(0).build(), atMs);
             }
         }
 

@@ -22,6 +22,8 @@ import io.tapwire.schemas.registry.RegistryClient;
 import io.tapwire.schemas.registry.RegistryClientConfig;
 import io.tapwire.schemas.registry.StubRegistry;
 import io.tapwire.streams.TopologySerdes;
+import io.tapwire.streams.heartbeat.HeartbeatRepartition;
+import io.tapwire.streams.sync.HeartbeatMarker;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
@@ -47,6 +49,7 @@ class ProcessRegistryTest {
     private TestOutputTopic<String, ProcessInfo> processes;
     private TestOutputTopic<String, ServiceEvent> serviceEvents;
     private long seq;
+    private long lastHeartbeatMs = Long.MIN_VALUE;
 
     @BeforeEach
     void start() throws Exception {
@@ -56,11 +59,12 @@ class ProcessRegistryTest {
         ProcessRegistry.Outputs outputs = ProcessRegistry.build(builder,
                 builder.stream("raw.process", Consumed.with(Serdes.String(), serdes.of(ProcessEvent.class))),
                 builder.stream("raw.inventory", Consumed.with(Serdes.String(), serdes.of(NodeInventory.class))),
-                serdes, GRACE);
-        outputs.processes().to("processes", Produced.with(Serdes.String(), serdes.of(ProcessInfo.class)));
+                serdes, GRACE, 1);
+        outputs.processes().filterNot(HeartbeatMarker::is).to("processes", Produced.with(Serdes.String(), serdes.of(ProcessInfo.class)));
         outputs.events().to("events", Produced.with(Serdes.String(), serdes.of(ServiceEvent.class)));
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "process-registry-test");
+        props.put(HeartbeatRepartition.RELAY_INTERVAL_CONFIG, "0");
         driver = new TopologyTestDriver(builder.build(), props);
         events = driver.createInputTopic("raw.process", Serdes.String().serializer(), serdes.of(ProcessEvent.class).serializer());
         inventory = driver.createInputTopic("raw.inventory", Serdes.String().serializer(), serdes.of(NodeInventory.class).serializer());
@@ -132,11 +136,13 @@ class ProcessRegistryTest {
                 process(600, 100, "postgres", "/usr/lib/postgresql/15/bin/postgres", "0::/system.slice/postgresql@15-main.service"),
                 process(700, 50, "redis-server", "/usr/bin/redis-server", "0::/"));
         inventory.pipeInput("prod/node-1", snapshot, T0.plusSeconds(1));
+        timePasses(1000);
         Map<String, ProcessInfo> first = processes.readKeyValuesToMap();
         assertThat(first.get(key(600, 100)).getService()).isEqualTo("/system.slice/postgresql@15-main.service");
         assertThat(first.get(key(700, 50)).getService()).isEqualTo("/host/redis-server");
 
         inventory.pipeInput("prod/node-1", snapshot, T0.plusSeconds(2));
+        timePasses(2000);
         assertThat(processes.readRecordsToList()).as("re-applied snapshot").isEmpty();
     }
 
@@ -175,6 +181,23 @@ class ProcessRegistryTest {
     private void send(ProcessEvent.Builder event, long offsetMs) {
         event.getHeaderBuilder().setEpochTimeNs(nanos(offsetMs));
         events.pipeInput("prod/node-1/" + event.getTaskBuilder().getPid(), event.build(), T0.plusMillis(offsetMs));
+        timePasses(offsetMs);
+    }
+
+    /**
+     * Heartbeats on both raw topics just after {@code atMs}: the registry applies its inputs in event-time order
+     * once both have passed them, as the collectors' heartbeats would let it.
+     */
+    private void timePasses(long atMs) {
+        lastHeartbeatMs = Math.max(atMs, lastHeartbeatMs) + 1;
+        ProcessEvent.Builder beat = heartbeat();
+        beat.getHeaderBuilder().setEpochTimeNs(nanos(lastHeartbeatMs));
+        events.pipeInput("prod/node-1/0", beat.build(), T0.plusMillis(lastHeartbeatMs));
+        inventory.pipeInput("prod/node-1", NodeInventory.newBuilder()
+                .setHeaderBuilder(header().setHeartbeat(true).setEpochTimeNs(nanos(lastHeartbeatMs)))
+                .setTaskBuilder(TaskContext.newBuilder().setPid(0).setTid(0).setComm("").setCgroupId(0).setNetnsInode(0))
+                .setHostname("").setKernelRelease("").setCollectorVersion("").setClockOffsetNs(0).setSnapshotId(0)
+                .setPart(0).setParts(0).build(), T0.plusMillis(lastHeartbeatMs));
     }
 
     private ProcessEvent.Builder event(ProcessEventType type, int pid, long start, String comm) {

@@ -1,0 +1,194 @@
+package io.tapwire.streams.sync;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * The buffer of an {@link EventTimeSync}. Buffer keys sort in release order: effective time, channel index,
+ * source partition, the record's offset in its input partition and a counter for several records of one offset,
+ * all big-endian with the sign bit flipped so that byte order is numeric order.
+ */
+final class SyncProcessor implements Processor<String, Object, String, Object> {
+
+    private static final int KEY_BYTES = 8 + 4 + 4 + 8 + 4;
+
+    private final String name;
+    private final int upstreamTasks;
+    private final List<EventTimeSync.Channel<?>> channels;
+    private final Map<String, Integer> channelIndex = new HashMap<>();
+    private final Map<SourceStamp.Source, long[]> lastPosition = new HashMap<>();
+    private ProcessorContext<String, Object> context;
+    private KeyValueStore<Bytes, byte[]> buffer;
+    private KeyValueStore<String, Long> watermarks;
+    private List<SourceStamp.Source> expected;
+    private long releasedThrough = Long.MIN_VALUE;
+
+    SyncProcessor(String name, int upstreamTasks, List<EventTimeSync.Channel<?>> channels) {
+        this.name = name;
+        this.upstreamTasks = upstreamTasks;
+        this.channels = channels;
+        for (int i = 0; i < channels.size(); i++) {
+            channelIndex.put(channels.get(i).name(), i);
+        }
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Object> context) {
+        this.context = context;
+        this.buffer = context.getStateStore(EventTimeSync.bufferStore(name));
+        this.watermarks = context.getStateStore(EventTimeSync.watermarkStore(name));
+        this.expected = EventTimeSync.expectedSources(channels, upstreamTasks, context.taskId().partition());
+        this.releasedThrough = lowestWatermark();
+    }
+
+    @Override
+    public void process(Record<String, Object> record) {
+        SourceStamp.Source source = SourceStamp.of(record.headers());
+        Integer index = source == null ? null : channelIndex.get(source.channel());
+        if (index == null) {
+            throw new IllegalStateException("sync " + name + " got a record from " + source
+                    + ", not one of its channels " + channelIndex.keySet());
+        }
+        String sourceId = sourceId(source);
+        Long mark = watermarks.get(sourceId);
+        // A heartbeat at W says this source has nothing more at or before W: what it sends later goes after W.
+        long effective = mark == null ? record.timestamp() : Math.max(record.timestamp(), mark + 1);
+        buffer.put(bufferKey(effective, index, source, offsetOf(source)), encode(index, record));
+        if (isHeartbeat(index, record) && (mark == null || record.timestamp() > mark)) {
+            watermarks.put(sourceId, record.timestamp());
+            long lowest = lowestWatermark();
+            if (lowest > releasedThrough) {
+                release(lowest);
+                releasedThrough = lowest;
+            }
+        }
+    }
+
+    /** Forwards, in order, every buffered record with an effective time up to {@code bound}. */
+    private void release(long bound) {
+        Bytes from = Bytes.wrap(new byte[KEY_BYTES]);
+        byte[] last = new byte[KEY_BYTES];
+        java.util.Arrays.fill(last, (byte) 0xFF);
+        ByteBuffer.wrap(last).putLong(bound ^ Long.MIN_VALUE);
+        List<Bytes> done = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> entries = buffer.range(from, Bytes.wrap(last))) {
+            while (entries.hasNext()) {
+                KeyValue<Bytes, byte[]> entry = entries.next();
+                context.forward(decode(entry.value));
+                done.add(entry.key);
+            }
+        }
+        done.forEach(buffer::delete);
+    }
+
+    private long lowestWatermark() {
+        long lowest = Long.MAX_VALUE;
+        for (SourceStamp.Source source : expected) {
+            Long mark = watermarks.get(sourceId(source));
+            if (mark == null) {
+                return Long.MIN_VALUE;
+            }
+            lowest = Math.min(lowest, mark);
+        }
+        return lowest;
+    }
+
+    @SuppressWarnings("unchecked")
+    private boolean isHeartbeat(int index, Record<String, Object> record) {
+        EventTimeSync.Channel<Object> channel = (EventTimeSync.Channel<Object>) channels.get(index);
+        return channel.isHeartbeat(record.key(), record.value());
+    }
+
+    /** The record's position in its input partition, and a counter when one input record gave several. */
+    private long[] offsetOf(SourceStamp.Source source) {
+        long offset = context.recordMetadata().map(RecordMetadata::offset).orElse(-1L);
+        long[] last = lastPosition.computeIfAbsent(source, key -> new long[] {Long.MIN_VALUE, 0});
+        if (last[0] == offset) {
+            last[1]++;
+        } else {
+            last[0] = offset;
+            last[1] = 0;
+        }
+        return new long[] {offset, last[1]};
+    }
+
+    private static String sourceId(SourceStamp.Source source) {
+        return source.channel() + "#" + source.partition();
+    }
+
+    private static Bytes bufferKey(long effective, int channel, SourceStamp.Source source, long[] position) {
+        return Bytes.wrap(ByteBuffer.allocate(KEY_BYTES)
+                .putLong(effective ^ Long.MIN_VALUE)
+                .putInt(channel ^ Integer.MIN_VALUE)
+                .putInt(source.partition() ^ Integer.MIN_VALUE)
+                .putLong(position[0] ^ Long.MIN_VALUE)
+                .putInt((int) position[1] ^ Integer.MIN_VALUE)
+                .array());
+    }
+
+    @SuppressWarnings("unchecked")
+    private byte[] encode(int index, Record<String, Object> record) {
+        EventTimeSync.Channel<Object> channel = (EventTimeSync.Channel<Object>) channels.get(index);
+        SourceStamp.Source source = SourceStamp.of(record.headers());
+        byte[] key = record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8);
+        byte[] value = record.value() == null ? null
+                : channel.serde().serializer().serialize(topicOf(channel), record.value());
+        ByteBuffer out = ByteBuffer.allocate(4 + 4 + 8 + 4 + length(key) + 4 + length(value));
+        out.putInt(index).putInt(source.partition()).putLong(record.timestamp());
+        put(out, key);
+        put(out, value);
+        return out.array();
+    }
+
+    private Record<String, Object> decode(byte[] bytes) {
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        int index = in.getInt();
+        int partition = in.getInt();
+        long timestamp = in.getLong();
+        byte[] key = get(in);
+        byte[] value = get(in);
+        EventTimeSync.Channel<?> channel = channels.get(index);
+        Object decoded = value == null ? null : channel.serde().deserializer().deserialize(topicOf(channel), value);
+        return new Record<>(key == null ? null : new String(key, StandardCharsets.UTF_8), decoded, timestamp,
+                SourceStamp.stamp(new RecordHeaders(), channel.name(), partition));
+    }
+
+    private String topicOf(EventTimeSync.Channel<?> channel) {
+        return name + "-sync-" + channel.name();
+    }
+
+    private static int length(byte[] bytes) {
+        return bytes == null ? 0 : bytes.length;
+    }
+
+    private static void put(ByteBuffer out, byte[] bytes) {
+        out.putInt(bytes == null ? -1 : bytes.length);
+        if (bytes != null) {
+            out.put(bytes);
+        }
+    }
+
+    private static byte[] get(ByteBuffer in) {
+        int length = in.getInt();
+        if (length < 0) {
+            return null;
+        }
+        byte[] bytes = new byte[length];
+        in.get(bytes);
+        return bytes;
+    }
+}
