@@ -105,7 +105,7 @@ public final class TcpHarness implements AutoCloseable {
                 builder.stream("raw.inventory", Consumed.with(Serdes.String(), serdes.of(NodeInventory.class)));
         ProcessRegistry.Outputs processes = ProcessRegistry.build(builder,
                 builder.stream("raw.process", Consumed.with(Serdes.String(), serdes.of(ProcessEvent.class))),
-                inventoryStream, serdes, settings.processExitGrace(), PARTITIONS);
+                inventoryStream, serdes, settings.processExitGrace(), settings.restarts(), PARTITIONS);
         KStream<String, SocketChange> sockets = ConnectionTracker.build(builder,
                 builder.stream("raw.tcp", Consumed.with(Serdes.String(), serdes.of(TcpEvent.class))),
                 processes.processes(), serdes, settings.connectionIdleTimeout(), PARTITIONS);

@@ -25,13 +25,13 @@ public final class StreamsMain {
             System.exit(2);
             return;
         }
-        TopologyRunner runner = new TopologyRunner(settings);
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            runner.close();
-            stopped.countDown();
-        }, "tapwire-topology-shutdown"));
         try {
+            TopologyRunner runner = new TopologyRunner(settings);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                runner.close();
+                stopped.countDown();
+            }, "tapwire-topology-shutdown"));
             runner.start(Duration.ofSeconds(120));
         } catch (IllegalStateException e) {
             System.err.println("tapwire-topology: " + e.getMessage());

@@ -9,6 +9,7 @@ import java.util.TreeMap;
 import io.tapwire.schemas.settings.TypedProperties;
 import io.tapwire.schemas.topics.TapwireTopic;
 import io.tapwire.streams.heartbeat.HeartbeatRepartition;
+import io.tapwire.streams.lifecycle.RestartRule;
 import io.tapwire.streams.window.TumblingWindows;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -29,6 +30,10 @@ import org.apache.kafka.streams.StreamsConfig;
  * tapwire.streams.replication-factor   of internal topics (default -1: the broker's default)
  * tapwire.streams.dedup-retention      how long (event time) a raw record's name is remembered (default PT10M)
  * tapwire.streams.process-exit-grace   how long an exited process stays in tapwire.processes.v1 (default PT30S)
+ * tapwire.streams.restart-window       how soon (event time) after a service's last process on a node exited a new
+ *                                      one counts as a restart (default PT5M)
+ * tapwire.streams.restart-min-uptime   how long a process that exited cleanly must have run for the next one to
+ *                                      count as a restart (default PT1M; any abnormal exit counts)
  * tapwire.streams.window-size          event-time window of the TCP metrics (default PT10S)
  * tapwire.streams.window-grace         how long after its end (stream time) a window still takes late records and
  *                                      then emits its final record; later records go to the DLQ (default PT30S);
@@ -44,21 +49,28 @@ import org.apache.kafka.streams.StreamsConfig;
  * tapwire.streams.edge-flush-interval  stream time between two updates of a service edge whose counts or times
  *                                      moved (default PT10S)
  * tapwire.streams.topic.&lt;name&gt;=&lt;actual&gt;  read or write another topic in place of a Tapwire topic
+ * tapwire.streams.kafka.&lt;config&gt;=&lt;value&gt;  any Kafka Streams, consumer or producer setting, passed on as is
+ *                                      (for example consumer.session.timeout.ms, commit.interval.ms)
  * </pre>
  * Durations are ISO-8601 (PT10M) or a number with a unit (10m, 30s, 500ms).
  */
 public record StreamsSettings(String bootstrapServers, String registryUrl, String applicationId, Path stateDir,
                               int threads, int replicationFactor, Duration dedupRetention, Duration processExitGrace,
+                              Duration restartWindow, Duration restartMinUptime,
                               Duration windowSize, Duration windowGrace, Duration heartbeatRelayInterval,
                               Duration pairingWindow,
                               Duration connectionIdleTimeout, Duration edgeFlushInterval,
-                              Map<String, String> topicNames) {
+                              Map<String, String> topicNames, Map<String, String> kafkaConfigs) {
 
     public static final String PREFIX = "tapwire.streams.";
 
     public static StreamsSettings fromProperties(Properties props) {
         Map<String, String> topics = new TreeMap<>();
+        Map<String, String> kafka = new TreeMap<>();
         for (String name : props.stringPropertyNames()) {
+            if (name.startsWith(PREFIX + "kafka.")) {
+                kafka.put(name.substring((PREFIX + "kafka.").length()), props.getProperty(name).trim());
+            }
             if (name.startsWith(PREFIX + "topic.")) {
                 String topic = name.substring((PREFIX + "topic.").length());
                 if (TapwireTopic.byName(topic).isEmpty()) {
@@ -84,13 +96,15 @@ public record StreamsSettings(String bootstrapServers, String registryUrl, Strin
                 (int) p.number(PREFIX + "replication-factor", -1),
                 p.duration(PREFIX + "dedup-retention", Duration.ofMinutes(10)),
                 p.duration(PREFIX + "process-exit-grace", Duration.ofSeconds(30)),
+                positive(p, "restart-window", Duration.ofMinutes(5)),
+                notNegative(p, "restart-min-uptime", Duration.ofMinutes(1)),
                 positive(p, "window-size", Duration.ofSeconds(10)),
                 windowGrace,
                 notNegative(p, "heartbeat-relay-interval", Duration.ofSeconds(1)),
                 pairingWindow,
                 positive(p, "connection-idle-timeout", Duration.ofHours(1)),
                 positive(p, "edge-flush-interval", Duration.ofSeconds(10)),
-                topics);
+                topics, kafka);
     }
 
     private static Duration notNegative(TypedProperties p, String name, Duration defaultValue) {
@@ -107,6 +121,11 @@ public record StreamsSettings(String bootstrapServers, String registryUrl, Strin
             throw new IllegalArgumentException(PREFIX + name + " must be a positive duration, was '" + value + "'");
         }
         return value;
+    }
+
+    /** When a new process of a service is a restart. */
+    public RestartRule restarts() {
+        return new RestartRule(restartWindow, restartMinUptime);
     }
 
     /** The windows of the TCP metrics. */
@@ -133,6 +152,7 @@ public record StreamsSettings(String bootstrapServers, String registryUrl, Strin
         p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
         // Read by every heartbeat relay through its context's application configs.
         p.put(HeartbeatRepartition.RELAY_INTERVAL_CONFIG, Long.toString(heartbeatRelayInterval.toMillis()));
+        p.putAll(kafkaConfigs);
         return p;
     }
 }

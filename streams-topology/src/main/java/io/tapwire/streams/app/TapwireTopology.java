@@ -69,7 +69,7 @@ public final class TapwireTopology {
                 raw(builder, settings, serdes, TapwireTopic.RAW_TCP, TcpEvent.class, TcpEvent::getHeader);
 
         ProcessRegistry.Outputs registry = ProcessRegistry.build(builder, processEvents, inventory, serdes,
-                settings.processExitGrace(), rawPartitions);
+                settings.processExitGrace(), settings.restarts(), rawPartitions);
         published(registry.processes()).to(settings.topic(TapwireTopic.PROCESSES),
                 Produced.with(Serdes.String(), serdes.of(ProcessInfo.class)));
         registry.events().to(settings.topic(TapwireTopic.EVENTS), Produced.with(Serdes.String(), serdes.of(ServiceEvent.class)));

@@ -14,6 +14,8 @@ import io.tapwire.schemas.raw.ProcessSnapshot;
 import io.tapwire.schemas.raw.RawHeader;
 import io.tapwire.streams.TopologySerdes;
 import io.tapwire.streams.heartbeat.HeartbeatRepartition;
+import io.tapwire.streams.lifecycle.RestartRule;
+import io.tapwire.streams.lifecycle.ServiceLifecycle;
 import io.tapwire.streams.sync.EventClock;
 import io.tapwire.streams.sync.EventTimeSync;
 import io.tapwire.streams.sync.HeartbeatMarker;
@@ -48,17 +50,19 @@ public final class ProcessRegistry {
 
     /**
      * The registry's two outputs: process changes by process key (null: tombstone), with {@link HeartbeatMarker}s
-     * that say how far the registry has got (never published), and notable events by service key.
+     * that say how far the registry has got (never published), and notable events by service key, in event-time
+     * order per service ({@link ServiceLifecycle}, which also finds the restarts).
      */
     public record Outputs(KStream<String, ProcessInfo> processes, KStream<String, ServiceEvent> events) {
     }
 
     /**
+     * @param restarts      when a new process of a service counts as its restart
      * @param upstreamTasks tasks of the inventory sub-topology (partitions of the raw topics)
      */
     public static Outputs build(StreamsBuilder builder, KStream<String, ProcessEvent> events,
                                 KStream<String, NodeInventory> inventory, TopologySerdes serdes, Duration exitGrace,
-                                int upstreamTasks) {
+                                RestartRule restarts, int upstreamTasks) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PROCESSES_STORE),
                 Serdes.String(), serdes.of(ProcessInfo.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PIDS_STORE),
@@ -80,8 +84,7 @@ public final class ProcessRegistry {
         return new Outputs(
                 all.filter((key, value) -> !(value instanceof ServiceEvent), Named.as("process-registry-changes"))
                         .mapValues(value -> (ProcessInfo) value, Named.as("process-registry-change-values")),
-                all.filter((key, value) -> value instanceof ServiceEvent, Named.as("process-registry-events"))
-                        .mapValues(value -> (ServiceEvent) value, Named.as("process-registry-event-values")));
+                ServiceLifecycle.build(builder, all, serdes, restarts, upstreamTasks));
     }
 
     private static List<KeyValue<String, ProcessInfo>> snapshotProcesses(NodeInventory snapshot) {

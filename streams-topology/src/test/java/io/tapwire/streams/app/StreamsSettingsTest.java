@@ -49,6 +49,19 @@ class StreamsSettingsTest {
     }
 
     @Test
+    void kafkaSettingsPassThroughAsTheyAre() {
+        Properties props = new Properties();
+        props.setProperty("tapwire.streams.kafka.consumer.session.timeout.ms", "6000");
+        props.setProperty("tapwire.streams.kafka.commit.interval.ms", "250");
+
+        Properties streams = StreamsSettings.fromProperties(props).streamsProperties();
+
+        assertThat(streams.get("consumer.session.timeout.ms")).isEqualTo("6000");
+        assertThat(streams.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).isEqualTo("250");
+        assertThat(streams.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)).isEqualTo(StreamsConfig.EXACTLY_ONCE_V2);
+    }
+
+    @Test
     void aReplayBesideTheLiveTopologyUsesItsOwnApplicationIdAndTopics() {
         Properties props = new Properties();
         props.setProperty("tapwire.streams.application-id", "tapwire-replay-1");

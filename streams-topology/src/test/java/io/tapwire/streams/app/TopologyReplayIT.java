@@ -60,9 +60,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Determinism on a real broker: the topology runs live while raw records arrive in two bursts, then a replay of the
- * same raw records runs under a second application id writing to other topics (a replay beside the live topology).
- * Both must reach the same final value for every key of every output topic and every closed window.
+ * Determinism and recovery on a real broker: the topology runs live, in a JVM of its own, while raw records arrive in
+ * two bursts, is killed while it works on the second and started again; then a replay of the same raw records runs
+ * under a second application id writing to other topics (a replay beside the live topology). Both must reach the
+ * same final value for every key of every output topic and every closed window.
  */
 class TopologyReplayIT {
 
@@ -89,14 +90,29 @@ class TopologyReplayIT {
             List<Raw> records = dataset();
             int half = records.size() / 2;
 
-            StreamsSettings live = settings(broker, registry, dir.resolve("live"), "tapwire-live", Map.of());
-            try (KafkaProducer<String, byte[]> producer = producer(broker);
-                 TopologyRunner runner = new TopologyRunner(live).start(Duration.ofSeconds(120))) {
-                // The live topology sees the records arrive in two bursts while it runs.
-                send(producer, serdes, records.subList(0, half));
-                awaitCaughtUp(admin, live.applicationId());
-                send(producer, serdes, records.subList(half, records.size()));
-                awaitCaughtUp(admin, live.applicationId());
+            // The live topology runs in a JVM of its own, sees the records arrive in two bursts, and is killed
+            // (SIGKILL, no clean shutdown) while it works on the second; a new JVM on the same state carries on.
+            Path config = writeConfig(dir.resolve("live.properties"), broker, registry, dir.resolve("live"), "tapwire-live");
+            try (KafkaProducer<String, byte[]> producer = producer(broker)) {
+                Process first = startTopology(config, dir.resolve("live-1.log"));
+                try {
+                    send(producer, serdes, records.subList(0, half));
+                    awaitCaughtUp(admin, "tapwire-live");
+                    Map<TopicPartition, Long> before = committed(admin, "tapwire-live");
+                    send(producer, serdes, records.subList(half, records.size()));
+                    awaitProgress(admin, "tapwire-live", before);
+                } finally {
+                    first.destroyForcibly().waitFor();
+                }
+                System.out.printf("TopologyReplayIT: killed the live topology with %d records of its inputs "
+                        + "(raw and repartition topics) not yet committed%n", lag(admin, "tapwire-live"));
+                Process second = startTopology(config, dir.resolve("live-2.log"));
+                try {
+                    awaitCaughtUp(admin, "tapwire-live");
+                } finally {
+                    second.destroy();
+                    second.waitFor();
+                }
             }
 
             Map<String, String> renamed = OUTPUTS.stream()
@@ -211,6 +227,56 @@ class TopologyReplayIT {
         long n = seq.merge(node, 1L, Long::sum);
         return RawHeader.newBuilder().setCluster("prod").setNode(node).setBootId("boot-1").setSeq(n).setKernelTimeNs(n)
                 .setEpochTimeNs((T0.toEpochMilli() + atMs) * 1_000_000L).build();
+    }
+
+    private static Path writeConfig(Path file, EmbeddedKafkaBroker broker, StubRegistry registry, Path state, String id)
+            throws java.io.IOException {
+        Properties props = new Properties();
+        props.setProperty("tapwire.kafka.bootstrap-servers", broker.bootstrapServers());
+        props.setProperty("tapwire.registry.url", registry.url());
+        props.setProperty("tapwire.streams.state-dir", state.toString());
+        props.setProperty("tapwire.streams.replication-factor", "1");
+        props.setProperty("tapwire.streams.application-id", id);
+        // The killed member leaves the group when its session times out: keep that short.
+        props.setProperty("tapwire.streams.kafka.consumer.session.timeout.ms", "6000");
+        try (var out = java.nio.file.Files.newBufferedWriter(file)) {
+            props.store(out, "TopologyReplayIT live topology");
+        }
+        return file;
+    }
+
+    private static Process startTopology(Path config, Path log) throws java.io.IOException {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        return new ProcessBuilder(java.toString(), "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+                StreamsMain.class.getName(), "--config", config.toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    /** Records between the group's committed offsets and the ends of the partitions it reads. */
+    private static long lag(Admin admin, String group) throws Exception {
+        Map<TopicPartition, Long> committed = committed(admin, group);
+        Map<TopicPartition, OffsetSpec> latest = committed.keySet().stream()
+                .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()));
+        return admin.listOffsets(latest).all().get().entrySet().stream()
+                .mapToLong(e -> Math.max(0, e.getValue().offset() - committed.get(e.getKey()))).sum();
+    }
+
+    private static Map<TopicPartition, Long> committed(Admin admin, String group) throws Exception {
+        return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().entrySet().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+    }
+
+    /** Until the group has committed past {@code before} on some partition: it is working on the new records. */
+    private static void awaitProgress(Admin admin, String group, Map<TopicPartition, Long> before) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            Map<TopicPartition, Long> now = committed(admin, group);
+            if (now.entrySet().stream().anyMatch(e -> e.getValue() > before.getOrDefault(e.getKey(), -1L))) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("application " + group + " made no progress on the second burst within 60 s");
     }
 
     private static List<String> diff(Map<String, Object> a, Map<String, Object> b) {

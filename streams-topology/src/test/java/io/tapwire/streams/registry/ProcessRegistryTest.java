@@ -10,6 +10,7 @@ import java.util.Properties;
 
 import io.tapwire.schemas.derived.ProcessInfo;
 import io.tapwire.schemas.derived.ServiceEvent;
+import io.tapwire.schemas.derived.ServiceEventType;
 import io.tapwire.schemas.derived.ServiceKind;
 import io.tapwire.schemas.keys.ProcessKey;
 import io.tapwire.schemas.raw.NodeInventory;
@@ -23,6 +24,7 @@ import io.tapwire.schemas.registry.RegistryClientConfig;
 import io.tapwire.schemas.registry.StubRegistry;
 import io.tapwire.streams.TopologySerdes;
 import io.tapwire.streams.heartbeat.HeartbeatRepartition;
+import io.tapwire.streams.lifecycle.RestartRule;
 import io.tapwire.streams.sync.HeartbeatMarker;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -59,7 +61,7 @@ class ProcessRegistryTest {
         ProcessRegistry.Outputs outputs = ProcessRegistry.build(builder,
                 builder.stream("raw.process", Consumed.with(Serdes.String(), serdes.of(ProcessEvent.class))),
                 builder.stream("raw.inventory", Consumed.with(Serdes.String(), serdes.of(NodeInventory.class))),
-                serdes, GRACE, 1);
+                serdes, GRACE, new RestartRule(Duration.ofMinutes(5), Duration.ofMinutes(1)), 1);
         outputs.processes().filterNot(HeartbeatMarker::is).to("processes", Produced.with(Serdes.String(), serdes.of(ProcessInfo.class)));
         outputs.events().to("events", Produced.with(Serdes.String(), serdes.of(ServiceEvent.class)));
         Properties props = new Properties();
@@ -147,7 +149,7 @@ class ProcessRegistryTest {
     }
 
     @Test
-    void oomKillsCrashesAndFailedExitsAreEventsOfTheirServiceButACleanExitIsNot() {
+    void oomKillsCrashesFailedExitsAndRestartsAreEventsOfTheirServiceInOrderButACleanExitIsNot() {
         String cgroup = "0::/system.slice/api.service";
         send(event(ProcessEventType.EXEC, 800, 10, "api").setExe("/usr/bin/api").setCgroupPath(cgroup), 0);
         send(event(ProcessEventType.OOM_KILL, 800, 10, "api").setOomRssBytes(200L << 20), 100);
@@ -164,12 +166,39 @@ class ProcessRegistryTest {
                 .containsExactly(
                         "%2Fsystem.slice%2Fapi.service OOM_KILL pid 800",
                         "%2Fsystem.slice%2Fapi.service EXIT_ERROR pid 800",
+                        "%2Fsystem.slice%2Fapi.service RESTART pid 801",
                         "%2Fsystem.slice%2Fapi.service CRASH pid 801",
+                        "%2Fsystem.slice%2Fapi.service RESTART pid 802",
                         "%2Fhost%2Fjob EXIT_ERROR pid 803");
         assertThat(out.get(0).value().getDetail()).contains("200 MiB");
-        assertThat(out.get(2).value().getDetail()).isEqualTo("killed by signal 11 (core dumped)");
-        assertThat(out.get(3).value().getExitCode()).isEqualTo(3);
-        assertThat(out.get(3).timestamp()).isEqualTo(T0.plusMillis(700).toEpochMilli());
+        assertThat(out.get(2).value().getDetail()).isEqualTo("started 99 ms after pid 800, its last process on the node, exited");
+        assertThat(out.get(3).value().getDetail()).isEqualTo("killed by signal 11 (core dumped)");
+        assertThat(out.get(5).value().getExitCode()).isEqualTo(3);
+        assertThat(out.get(5).timestamp()).isEqualTo(T0.plusMillis(700).toEpochMilli());
+    }
+
+    @Test
+    void aRestartIsANewProcessAfterTheLastOneExitedAbnormallyOrAfterRunningLong() {
+        String unit = "0::/system.slice/db.service";
+        // A daemon that ran two minutes, stopped cleanly and started again: a restart.
+        send(event(ProcessEventType.START, 900, 10, "db").setCgroupPath(unit), 0);
+        send(event(ProcessEventType.EXIT, 900, 10, "db").setExitCode(0), 120_000);
+        send(event(ProcessEventType.START, 901, 20, "db").setCgroupPath(unit), 121_000);
+        // A second process while one lives (a worker): no restart.
+        send(event(ProcessEventType.START, 902, 30, "db").setCgroupPath(unit), 122_000);
+        // Both exit; a new one ten minutes later, past the restart window: no restart.
+        send(event(ProcessEventType.EXIT, 902, 30, "db").setExitSignal(15), 123_000);
+        send(event(ProcessEventType.EXIT, 901, 20, "db").setExitSignal(15), 124_000);
+        send(event(ProcessEventType.START, 903, 40, "db").setCgroupPath(unit), 724_000);
+        // A short command that ends well and runs again: no restart.
+        send(event(ProcessEventType.START, 950, 50, "curl").setExe("/usr/bin/curl").setCgroupPath("0::/user.slice"), 730_000);
+        send(event(ProcessEventType.EXIT, 950, 50, "curl").setExitCode(0), 730_200);
+        send(event(ProcessEventType.START, 951, 60, "curl").setExe("/usr/bin/curl").setCgroupPath("0::/user.slice"), 731_000);
+
+        List<TestRecord<String, ServiceEvent>> out = serviceEvents.readRecordsToList();
+        assertThat(out).filteredOn(r -> r.value().getType() == ServiceEventType.RESTART)
+                .extracting(r -> r.value().getService() + " pid " + r.value().getPid() + " at " + r.timestamp())
+                .containsExactly("/system.slice/db.service pid 901 at " + T0.plusMillis(121_000).toEpochMilli());
     }
 
     @Test
