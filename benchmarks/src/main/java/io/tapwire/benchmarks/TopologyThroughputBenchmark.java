@@ -39,6 +39,7 @@ import io.tapwire.streams.app.StreamsSettings;
 import io.tapwire.streams.app.TapwireTopology;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -59,13 +60,14 @@ import org.apache.kafka.streams.kstream.Produced;
  * Raw events per second through the topology on one stream thread, side by side in one run with a pass-through
  * topology (read the raw bytes of both inputs, write them to another topic, exactly-once) on the same embedded
  * broker: the practical limit of the broker and Kafka Streams here. Target (issue "Stream processing I"): ≥ 50%
- * of pass-through. Usage: TopologyThroughputBenchmark [EVENTS]
+ * of pass-through. Usage: TopologyThroughputBenchmark [EVENTS]; -Dtapwire.streams.* settings apply to both.
  *
  * <p>The workload is one node's: a server listed by an inventory snapshot, client processes exec'ing and exiting,
  * and their connections (connect, close with bytes) to the server, half process and half TCP events; every raw
  * partition gets a heartbeat each second of event time, as the collector writes them. Each run is timed from
- * start until its group has consumed every partition it reads to the end, repartition topics included, and has
- * stayed so (start-up included).
+ * its group's first commit (start-up, with its internal topic creation, excluded; the time from the start is printed
+ * too) until the group has consumed every partition it reads to the end, repartition topics included, and has
+ * stayed so for a second.
  */
 public final class TopologyThroughputBenchmark {
 
@@ -73,6 +75,8 @@ public final class TopologyThroughputBenchmark {
     private static final List<String> RAW = List.of(TapwireTopic.RAW_PROCESS.topicName(),
             TapwireTopic.RAW_TCP.topicName(), TapwireTopic.RAW_INVENTORY.topicName());
     private static final long NETNS = 4026531840L;
+    private static final String PASS_THROUGH_ID = "bench-passthrough";
+    private static final String PASS_THROUGH_OUTPUT = "bench.passthrough.v1";
 
     private TopologyThroughputBenchmark() {
     }
@@ -94,9 +98,12 @@ public final class TopologyThroughputBenchmark {
             base.setProperty("tapwire.kafka.bootstrap-servers", broker.bootstrapServers());
             base.setProperty("tapwire.registry.url", registry.url());
             base.setProperty("tapwire.streams.state-dir", state.toString());
+            // -Dtapwire.streams.* settings apply to both topologies, e.g. -Dtapwire.streams.kafka.commit.interval.ms=1000
+            System.getProperties().stringPropertyNames().stream().filter(name -> name.startsWith("tapwire.streams."))
+                    .forEach(name -> base.setProperty(name, System.getProperty(name)));
 
-            StreamsSettings passSettings = settings(base, "bench-passthrough");
-            admin.createTopics(List.of(new NewTopic("bench.passthrough.v1", PARTITIONS, (short) 1))).all().get();
+            StreamsSettings passSettings = settings(base, PASS_THROUGH_ID);
+            admin.createTopics(List.of(new NewTopic(PASS_THROUGH_OUTPUT, PARTITIONS, (short) 1))).all().get();
             double pass = run(admin, passThrough(), passSettings, events, "pass-through");
             StreamsSettings tapwireSettings = settings(base, "bench-topology");
             TopologySerdes serdes = new TopologySerdes(new RegistryClient(RegistryClientConfig.of(registry.url())));
@@ -117,11 +124,11 @@ public final class TopologyThroughputBenchmark {
     private static Topology passThrough() {
         StreamsBuilder builder = new StreamsBuilder();
         builder.stream(RAW, Consumed.with(Serdes.String(), Serdes.ByteArray()))
-                .to("bench.passthrough.v1", Produced.with(Serdes.String(), Serdes.ByteArray()));
+                .to(PASS_THROUGH_OUTPUT, Produced.with(Serdes.String(), Serdes.ByteArray()));
         return builder.build();
     }
 
-    /** Runs a topology until its group has consumed everything it reads; returns raw events per second. */
+    /** Runs a topology until its group has consumed everything it reads; returns raw events per second processed. */
     private static double run(Admin admin, Topology topology, StreamsSettings settings, int events, String label)
             throws Exception {
         Properties props = settings.streamsProperties();
@@ -129,9 +136,11 @@ public final class TopologyThroughputBenchmark {
         long start = System.nanoTime();
         try (KafkaStreams streams = new KafkaStreams(topology, props)) {
             streams.start();
-            double seconds = awaitConsumed(admin, settings.applicationId(), start);
-            System.out.printf("%s: %d events in %.1f s (start-up included)%n", label, events, seconds);
-            return events / seconds;
+            Timing timing = awaitConsumed(admin, settings.applicationId(), start);
+            System.out.printf("%s: %d events in %.1f s from the start, %.1f s from its first commit; %.1f records "
+                    + "written per raw record read%n", label, events, timing.total(), timing.processing(),
+                    (double) recordsWritten(admin, settings.applicationId()) / recordsIn(admin));
+            return events / timing.processing();
         }
     }
 
@@ -140,23 +149,64 @@ public final class TopologyThroughputBenchmark {
      * the raw inputs and its own repartition topics, and were still there a second later (a repartition can be
      * fed after its reader caught up with it).
      */
-    private static double awaitConsumed(Admin admin, String group, long start) throws Exception {
+    /**
+     * Records (and transaction markers) in the topics a run wrote: its internal topics (repartitions, changelogs)
+     * and its outputs.
+     */
+    private static long recordsWritten(Admin admin, String applicationId) throws Exception {
+        return endOffsets(admin, name -> name.startsWith(applicationId + "-") || name.equals(PASS_THROUGH_OUTPUT)
+                && applicationId.equals(PASS_THROUGH_ID) || name.startsWith("tapwire.") && !RAW.contains(name)
+                && !applicationId.equals(PASS_THROUGH_ID));
+    }
+
+    private static long recordsIn(Admin admin) throws Exception {
+        return endOffsets(admin, RAW::contains);
+    }
+
+    /** Sum of the end offsets (transaction markers included) of the topics {@code wanted} accepts. */
+    private static long endOffsets(Admin admin, java.util.function.Predicate<String> wanted) throws Exception {
+        Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
+        for (var topic : admin.describeTopics(admin.listTopics().names().get().stream().filter(wanted).toList())
+                .allTopicNames().get().values()) {
+            topic.partitions().forEach(p -> latest.put(new TopicPartition(topic.name(), p.partition()), OffsetSpec.latest()));
+        }
+        return admin.listOffsets(latest).all().get().values().stream().mapToLong(info -> info.offset()).sum();
+    }
+
+    /** Seconds until drained, from the start and from the group's first commit (start-up excluded). */
+    private record Timing(double total, double processing) {
+    }
+
+    private static Timing awaitConsumed(Admin admin, String group, long start) throws Exception {
         long caughtUpAt = -1;
+        long firstCommitAt = -1;
+        int polls = 0;
         while (true) {
             Map<TopicPartition, OffsetAndMetadata> committed =
                     admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+            if (firstCommitAt < 0 && !committed.isEmpty()) {
+                firstCommitAt = System.nanoTime();
+            }
             Map<TopicPartition, OffsetSpec> latest = committed.keySet().stream()
                     .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()));
             boolean rawRead = RAW.stream().allMatch(topic -> committed.keySet().stream()
                     .filter(tp -> tp.topic().equals(topic)).count() == PARTITIONS);
-            boolean caughtUp = rawRead && admin.listOffsets(latest).all().get().entrySet().stream()
+            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(latest).all().get();
+            boolean caughtUp = rawRead && ends.entrySet().stream()
                     .allMatch(e -> committed.get(e.getKey()).offset() >= e.getValue().offset());
+            if (++polls % 20 == 0) {
+                Map<String, Long> lag = new java.util.TreeMap<>();
+                ends.forEach((tp, end) -> lag.merge(tp.topic().replace(group + "-", ""),
+                        Math.max(0, end.offset() - committed.get(tp).offset()), Long::sum));
+                lag.values().removeIf(value -> value == 0);
+                System.out.printf("  %.0f s: records not yet consumed %s%n", (System.nanoTime() - start) / 1e9, lag);
+            }
             if (!caughtUp) {
                 caughtUpAt = -1;
             } else if (caughtUpAt < 0) {
                 caughtUpAt = System.nanoTime();
             } else if (System.nanoTime() - caughtUpAt > Duration.ofSeconds(1).toNanos()) {
-                return (caughtUpAt - start) / 1e9;
+                return new Timing((caughtUpAt - start) / 1e9, (caughtUpAt - firstCommitAt) / 1e9);
             }
             Thread.sleep(100);
         }

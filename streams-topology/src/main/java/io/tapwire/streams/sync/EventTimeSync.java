@@ -65,9 +65,10 @@ public final class EventTimeSync {
      */
     public static KStream<String, Object> merge(StreamsBuilder builder, String name, int upstreamTasks,
                                                 List<Channel<?>> channels) {
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(bufferStore(name)),
+        // In memory, changelogged: a record stays about a heartbeat interval, and a restart restores what waits.
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(bufferStore(name)),
                 Serdes.Bytes(), Serdes.ByteArray()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(watermarkStore(name)),
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(watermarkStore(name)),
                 Serdes.String(), Serdes.Long()));
         KStream<String, Object> merged = null;
         for (Channel<?> channel : channels) {
