@@ -65,10 +65,11 @@ public final class EventTimeSync {
      */
     public static KStream<String, Object> merge(StreamsBuilder builder, String name, int upstreamTasks,
                                                 List<Channel<?>> channels) {
-        // In memory, changelogged: a record stays about a heartbeat interval, and a restart restores what waits.
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(bufferStore(name)),
+        // On disk: a source that falls far behind makes the buffer grow with the others' records (an in-memory
+        // buffer measured no faster). Changelogged: a restart restores what waits.
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(bufferStore(name)),
                 Serdes.Bytes(), Serdes.ByteArray()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(watermarkStore(name)),
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(watermarkStore(name)),
                 Serdes.String(), Serdes.Long()));
         KStream<String, Object> merged = null;
         for (Channel<?> channel : channels) {
