@@ -145,6 +145,15 @@ public final class ConnectionResolver {
                         change.getRemoteAddress(), change.getRemotePort());
     }
 
+    /**
+     * A connection established, in the resolver's output where each connection counts once: the client's
+     * successful connect, or the accept of a server end whose client was not observed.
+     */
+    public static boolean isConnect(SocketChange change) {
+        return change.getSuccessfulConnect() || change.getServerView() && change.getKind() == SocketChangeKind.OPENED
+                && change.getOpenedAtEpochNs() != null;
+    }
+
     static boolean ends(SocketChange change) {
         return change.getKind() == SocketChangeKind.CLOSED || change.getKind() == SocketChangeKind.FAILED;
     }

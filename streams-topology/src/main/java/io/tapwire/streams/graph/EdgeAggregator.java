@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.TreeSet;
 
 import io.tapwire.schemas.derived.ServiceEdge;
+import io.tapwire.streams.connections.ConnectionResolver;
 import io.tapwire.streams.connections.ConnectionTracker;
 import io.tapwire.streams.internal.SocketChange;
-import io.tapwire.streams.internal.SocketChangeKind;
 import io.tapwire.streams.sync.EventClock;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -66,8 +66,7 @@ final class EdgeAggregator implements Processor<String, SocketChange, String, Se
         edge.setProtocols(new ArrayList<>(protocols))
                 .setFirstSeenEpochMs(Math.min(edge.getFirstSeenEpochMs(), seen))
                 .setLastSeenEpochMs(Math.max(edge.getLastSeenEpochMs(), seen));
-        if (change.getSuccessfulConnect() || change.getServerView() && change.getKind() == SocketChangeKind.OPENED
-                && change.getOpenedAtEpochNs() != null) {
+        if (ConnectionResolver.isConnect(change)) {
             edge.setConnects(edge.getConnects() + 1);
         }
         if (change.getFailedConnect()) {

@@ -20,8 +20,8 @@ import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * Sub-topology 3, TCP metrics: the client's view of every connection (changes stamped by the connection
- * resolver) → per (client service, destination, server service) and event-time window, connects, failed
+ * Sub-topology 3, TCP metrics: every connection once, from its client's view or, when the client was not
+ * observed, from its server's (changes stamped by the connection resolver) → per (client service, destination, server service) and event-time window, connects, failed
  * connects, handshake time, connections open at the window's end, connections closed and their lifetimes,
  * retransmits, bytes each way and smoothed RTT, for {@code tapwire.tcp.metrics.v1} keyed
  * {@code client/destination/server/windowStartEpochMs}.
@@ -52,7 +52,7 @@ public final class TcpMetrics {
                 Serdes.String(), serdes.of(TcpSeries.class)));
         KStream<String, SocketChange> clientView = resolved
                 .filter((key, change) -> ConnectionTracker.isHeartbeat(change)
-                        || change.getRole() == SocketRole.CLIENT && !change.getServerView() && change.getServerService() != null,
+                        || counts(change),
                         Named.as("tcp-metrics-client-view"))
                 .selectKey((key, change) -> ConnectionTracker.isHeartbeat(change) ? key : seriesKey(change),
                         Named.as("tcp-metrics-series-key"));
@@ -64,6 +64,15 @@ public final class TcpMetrics {
         KStream<String, TcpMetric> metrics = gated.onTime().process(() -> new TcpWindowAggregator(windows),
                 Named.as("tcp-metrics-aggregate"), WINDOWS_STORE, SERIES_STORE);
         return new Outputs(metrics, gated.tooLate());
+    }
+
+    /**
+     * Each connection counts once: from the client's view, or from the server's when the client was not observed
+     * (outside the cluster, or on a node without a collector; the client is then named by its address).
+     */
+    static boolean counts(SocketChange change) {
+        boolean clientView = change.getRole() == SocketRole.CLIENT && !change.getServerView();
+        return (clientView || change.getServerView()) && change.getServerService() != null;
     }
 
     static String seriesKey(SocketChange change) {

@@ -7,6 +7,7 @@ import java.util.List;
 
 import io.tapwire.schemas.derived.TcpMetric;
 import io.tapwire.schemas.keys.TcpMetricKey;
+import io.tapwire.streams.connections.ConnectionResolver;
 import io.tapwire.streams.connections.ConnectionTracker;
 import io.tapwire.streams.internal.SocketChange;
 import io.tapwire.streams.internal.TcpSeries;
@@ -150,7 +151,7 @@ final class TcpWindowAggregator implements Processor<String, SocketChange, Strin
     }
 
     private static void add(TcpWindow window, SocketChange change) {
-        if (change.getSuccessfulConnect()) {
+        if (ConnectionResolver.isConnect(change)) {
             window.setSuccessfulConnects(window.getSuccessfulConnects() + 1);
             if (change.getHandshakeNs() != null) {
                 window.setConnectTimeSumSeconds(window.getConnectTimeSumSeconds() + change.getHandshakeNs() / 1e9);
@@ -169,8 +170,12 @@ final class TcpWindowAggregator implements Processor<String, SocketChange, Strin
             }
         }
         window.setRetransmits(window.getRetransmits() + change.getRetransmitsDelta());
-        window.setBytesSent(window.getBytesSent() + change.getBytesSentDelta());
-        window.setBytesReceived(window.getBytesReceived() + change.getBytesReceivedDelta());
+        // Bytes are the client's: what the server's end sent, its client received.
+        boolean serverView = change.getServerView();
+        long sent = serverView ? change.getBytesReceivedDelta() : change.getBytesSentDelta();
+        long received = serverView ? change.getBytesSentDelta() : change.getBytesReceivedDelta();
+        window.setBytesSent(window.getBytesSent() + sent);
+        window.setBytesReceived(window.getBytesReceived() + received);
         if (change.getSrttUs() != null && change.getSrttUs() > 0) {
             window.setRttSumSeconds(window.getRttSumSeconds() + change.getSrttUs() / 1e6);
             window.setRttSamples(window.getRttSamples() + 1);

@@ -19,6 +19,7 @@ import io.tapwire.schemas.derived.DeadLetter;
 import io.tapwire.schemas.derived.TcpMetric;
 import io.tapwire.schemas.keys.TcpMetricKey;
 import io.tapwire.schemas.raw.ConnectionRole;
+import io.tapwire.schemas.raw.SocketTuple;
 import io.tapwire.schemas.raw.TaskContext;
 import io.tapwire.schemas.raw.TcpEventType;
 import io.tapwire.streams.TcpHarness;
@@ -210,6 +211,26 @@ class TcpMetricsTest {
             assertThat(m.getFailedConnects()).isEqualTo(1);
             assertThat(m.getSuccessfulConnects()).isZero();
             assertThat(m.getActiveConnections()).isZero();
+        });
+    }
+
+    @Test
+    void aConnectionFromAClientNotObservedCountsFromTheServersSideWithTheClientByAddress() {
+        TaskContext nginx = task(300, 5, "nginx", HOST_NS);
+        SocketTuple fromOutside = tuple("10.0.0.1", 8080, "203.0.113.7", 51000);
+        harness.send(harness.event(TcpEventType.ACCEPT, "node-1", 77, ConnectionRole.SERVER, nginx, fromOutside), 5_000);
+        harness.send(harness.event(TcpEventType.CLOSE, "node-1", 77, ConnectionRole.SERVER, nginx, fromOutside)
+                .setBytesSent(9_000L).setBytesReceived(300L).setSrttUs(20_000), 7_000);
+        harness.quiet("node-1", 8_000, 60_000, 1_000);
+
+        assertThat(harness.finals()).singleElement().satisfies(m -> {
+            assertThat(m.getClientService()).isEqualTo("203.0.113.7");
+            assertThat(m.getDestination()).isEqualTo(DEST);
+            assertThat(m.getServerService()).isEqualTo(NGINX);
+            assertThat(m.getSuccessfulConnects()).isEqualTo(1);
+            assertThat(m.getClosedConnections()).isEqualTo(1);
+            assertThat(m.getBytesSent()).as("sent by the client: received by the server").isEqualTo(300);
+            assertThat(m.getBytesReceived()).isEqualTo(9_000);
         });
     }
 
