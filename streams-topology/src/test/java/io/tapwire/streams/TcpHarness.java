@@ -120,7 +120,7 @@ public final class TcpHarness implements AutoCloseable {
         TcpMetrics.Outputs tcpMetrics = TcpMetrics.build(builder, resolved, serdes, settings.windows(), PARTITIONS);
         tcpMetrics.metrics().to("metrics", Produced.with(Serdes.String(), serdes.of(TcpMetric.class)));
         tcpMetrics.deadLetters().to("dlq", Produced.with(Serdes.String(), serdes.of(DeadLetter.class)));
-        ServiceGraph.build(builder, resolved, serdes, settings.edgeFlushInterval(), PARTITIONS)
+        ServiceGraph.build(builder, resolved, serdes, settings.edgeFlushInterval(), settings.edgeRetention(), PARTITIONS)
                 .to("edges", Produced.with(Serdes.String(), serdes.of(ServiceEdge.class)));
 
         driver = new TopologyTestDriver(builder.build(), settings.streamsProperties());

@@ -48,6 +48,7 @@ import org.apache.kafka.streams.StreamsConfig;
  *                                      closed (default PT1H)
  * tapwire.streams.edge-flush-interval  stream time between two updates of a service edge whose counts or times
  *                                      moved (default PT10S)
+ * tapwire.streams.edge-retention       event time after which a service edge not seen since is removed (default P7D)
  * tapwire.streams.topic.&lt;name&gt;=&lt;actual&gt;  read or write another topic in place of a Tapwire topic
  * tapwire.streams.kafka.&lt;config&gt;=&lt;value&gt;  any Kafka Streams, consumer or producer setting, passed on as is
  *                                      (for example consumer.session.timeout.ms, commit.interval.ms)
@@ -59,7 +60,7 @@ public record StreamsSettings(String bootstrapServers, String registryUrl, Strin
                               Duration restartWindow, Duration restartMinUptime,
                               Duration windowSize, Duration windowGrace, Duration heartbeatRelayInterval,
                               Duration pairingWindow,
-                              Duration connectionIdleTimeout, Duration edgeFlushInterval,
+                              Duration connectionIdleTimeout, Duration edgeFlushInterval, Duration edgeRetention,
                               Map<String, String> topicNames, Map<String, String> kafkaConfigs) {
 
     public static final String PREFIX = "tapwire.streams.";
@@ -104,6 +105,7 @@ public record StreamsSettings(String bootstrapServers, String registryUrl, Strin
                 pairingWindow,
                 positive(p, "connection-idle-timeout", Duration.ofHours(1)),
                 positive(p, "edge-flush-interval", Duration.ofSeconds(10)),
+                positive(p, "edge-retention", Duration.ofDays(7)),
                 topics, kafka);
     }
 

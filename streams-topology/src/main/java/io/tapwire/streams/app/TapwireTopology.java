@@ -88,7 +88,7 @@ public final class TapwireTopology {
         tcpMetrics.metrics().to(settings.topic(TapwireTopic.TCP_METRICS), Produced.with(Serdes.String(), serdes.of(TcpMetric.class)));
         tcpMetrics.deadLetters().to(settings.topic(TapwireTopic.DLQ), Produced.with(Serdes.String(), serdes.of(DeadLetter.class)));
 
-        ServiceGraph.build(builder, connections, serdes, settings.edgeFlushInterval(), rawPartitions)
+        ServiceGraph.build(builder, connections, serdes, settings.edgeFlushInterval(), settings.edgeRetention(), rawPartitions)
                 .to(settings.topic(TapwireTopic.SERVICE_EDGES), Produced.with(Serdes.String(), serdes.of(ServiceEdge.class)));
         return builder.build();
     }

@@ -21,7 +21,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * event time, a set of protocols), so the latest value of a key is the same in any replay. A new edge, or one
  * with a new protocol, is emitted at once; other changes mark the edge dirty, and a punctuation on stream time
  * emits dirty edges every flush interval, so a busy edge is not written once per packet count. The record
- * timestamp is the edge's last-seen time.
+ * timestamp is the edge's last-seen time. An edge not seen for the retention is removed and tombstoned, so the
+ * compacted topic holds the graph of the retention, not of all time.
  */
 final class EdgeAggregator implements Processor<String, SocketChange, String, ServiceEdge> {
 
@@ -31,8 +32,11 @@ final class EdgeAggregator implements Processor<String, SocketChange, String, Se
     /** Event time of the released records; the flush is due once per interval of it. */
     private final EventClock clock;
 
-    EdgeAggregator(Duration flushInterval) {
+    private final long retentionMs;
+
+    EdgeAggregator(Duration flushInterval, Duration retention) {
         this.clock = new EventClock(flushInterval.toMillis());
+        this.retentionMs = retention.toMillis();
     }
 
     @Override
@@ -86,6 +90,7 @@ final class EdgeAggregator implements Processor<String, SocketChange, String, Se
     }
 
     private void flush() {
+        expire(clock.timeMs() - retentionMs);
         List<String> keys = new ArrayList<>();
         try (KeyValueIterator<String, Long> it = dirty.all()) {
             it.forEachRemaining(entry -> keys.add(entry.key));
@@ -96,6 +101,23 @@ final class EdgeAggregator implements Processor<String, SocketChange, String, Se
             if (edge != null) {
                 emit(key, edge);
             }
+        }
+    }
+
+    /** Removes, with a tombstone, the edges last seen before {@code cutoffMs}. */
+    private void expire(long cutoffMs) {
+        List<String> stale = new ArrayList<>();
+        try (KeyValueIterator<String, ServiceEdge> it = edges.all()) {
+            it.forEachRemaining(entry -> {
+                if (entry.value.getLastSeenEpochMs() < cutoffMs) {
+                    stale.add(entry.key);
+                }
+            });
+        }
+        for (String key : stale) {
+            edges.delete(key);
+            dirty.delete(key);
+            context.forward(new Record<>(key, (ServiceEdge) null, clock.timeMs()));
         }
     }
 

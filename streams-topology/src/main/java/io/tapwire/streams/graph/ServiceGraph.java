@@ -35,10 +35,12 @@ public final class ServiceGraph {
 
     /**
      * @param flushInterval event time between two emissions of an edge that only moved its counts and times
+     * @param retention     event time after which an edge not seen since is removed (a tombstone)
      * @param upstreamTasks tasks writing to each repartition (the partitions of the raw topics)
      */
     public static KStream<String, ServiceEdge> build(StreamsBuilder builder, KStream<String, SocketChange> resolved,
-                                                     TopologySerdes serdes, Duration flushInterval, int upstreamTasks) {
+                                                     TopologySerdes serdes, Duration flushInterval, Duration retention,
+                                                     int upstreamTasks) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EDGES_STORE),
                 Serdes.String(), serdes.of(ServiceEdge.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DIRTY_STORE),
@@ -53,7 +55,7 @@ public final class ServiceGraph {
                 BY_EDGE, serdes.of(SocketChange.class), ConnectionTracker::isHeartbeat);
         return EventTimeSync.ordered(builder, byEdge, BY_EDGE, upstreamTasks, serdes.of(SocketChange.class),
                         ConnectionTracker::isHeartbeat)
-                .process(() -> new EdgeAggregator(flushInterval), Named.as("service-edges-aggregate"),
+                .process(() -> new EdgeAggregator(flushInterval, retention), Named.as("service-edges-aggregate"),
                 EDGES_STORE, DIRTY_STORE);
     }
 }

@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Properties;
 import java.util.Map;
 
 import io.tapwire.schemas.derived.ServiceEdge;
@@ -19,6 +20,7 @@ import io.tapwire.schemas.raw.ConnectionRole;
 import io.tapwire.schemas.raw.TaskContext;
 import io.tapwire.schemas.raw.TcpEventType;
 import io.tapwire.streams.TcpHarness;
+import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -89,5 +91,28 @@ class ServiceGraphTest {
         assertThat(emitted.size()).isBetween(2, 5);
         assertThat(emitted.get(0).getConnects()).isEqualTo(1);
         assertThat(emitted.get(emitted.size() - 1).getConnects()).isEqualTo(20);
+    }
+
+    @Test
+    void anEdgeNotSeenForTheRetentionIsTombstoned(@TempDir Path other) throws Exception {
+        Properties props = new Properties();
+        props.setProperty("tapwire.streams.edge-retention", "1m");
+        try (TcpHarness shortLived = new TcpHarness(other, props)) {
+            shortLived.exec("node-2", 100, 70, "/usr/bin/api", "0::/system.slice/api.service", HOST_NS, 0);
+            shortLived.send(shortLived.snapshot("node-1", 100, List.of(namespace(HOST_NS, "127.0.0.1", "10.0.0.1")),
+                    List.of(process(300, 5, "/usr/sbin/nginx", "0::/system.slice/nginx.service", HOST_NS)),
+                    List.of(listen(HOST_NS, 900, 300, "0.0.0.0", 8080))), 100);
+            shortLived.send(shortLived.event(TcpEventType.CONNECT_OK, "node-2", 10, ConnectionRole.CLIENT, CLIENT,
+                    tuple("10.0.0.2", 41000, "10.0.0.1", 8080)), 5_000);
+            shortLived.quiet("node-1", 6_000, 60_000, 2_000);
+            assertThat(shortLived.edges.readKeyValuesToMap()).containsKey(new ServiceEdgeKey(API, NGINX).format());
+
+            shortLived.quiet("node-1", 62_000, 80_000, 2_000);
+            List<TestRecord<String, ServiceEdge>> after = shortLived.edges.readRecordsToList();
+            assertThat(after).singleElement().satisfies(record -> {
+                assertThat(record.key()).isEqualTo(new ServiceEdgeKey(API, NGINX).format());
+                assertThat(record.value()).as("tombstone").isNull();
+            });
+        }
     }
 }
