@@ -36,10 +36,22 @@ public final class AvroCodec<T extends SpecificRecord> {
     /** Readers by writer schema: building the resolution of two schemas is far costlier than a decode. */
     private final Map<Schema, SpecificDatumReader<T>> readers = new HashMap<>();
 
+    /**
+     * The generated classes' own encoders and decoders (customEncode/customDecode), which Avro 1.12 leaves off by
+     * default: they write and read fields directly instead of through the generic path (getField, resolveUnion).
+     */
+    private static final SpecificData CUSTOM_CODERS = customCoders();
+
     private AvroCodec(Class<T> type) {
         this.type = type;
         this.readerSchema = SpecificData.get().getSchema(type);
-        this.writer = new SpecificDatumWriter<>(readerSchema);
+        this.writer = new SpecificDatumWriter<>(readerSchema, CUSTOM_CODERS);
+    }
+
+    private static SpecificData customCoders() {
+        SpecificData data = new SpecificData();
+        data.setCustomCoders(true);
+        return data;
     }
 
     public static <T extends SpecificRecord> AvroCodec<T> of(Class<T> type) {
@@ -71,7 +83,7 @@ public final class AvroCodec<T extends SpecificRecord> {
     public T decode(byte[] bytes, int offset, int length, Schema writerSchema) {
         decoder = DecoderFactory.get().binaryDecoder(bytes, offset, length, decoder);
         SpecificDatumReader<T> reader = readers.computeIfAbsent(writerSchema,
-                w -> new SpecificDatumReader<>(w, readerSchema));
+                w -> new SpecificDatumReader<>(w, readerSchema, CUSTOM_CODERS));
         T record;
         try {
             record = reader.read(null, decoder);
