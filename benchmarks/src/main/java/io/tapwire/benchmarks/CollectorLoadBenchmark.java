@@ -40,6 +40,9 @@ public final class CollectorLoadBenchmark {
         props.setProperty("tapwire.collector.metrics-port", "0");
         props.setProperty("tapwire.collector.file-ring-buffer-bytes", "8MiB");
         props.setProperty("tapwire.collector.inventory-interval", "1h");
+        // -Dtapwire.collector.* settings override these, e.g. -Dtapwire.collector.poll-batch-wait=0s
+        System.getProperties().stringPropertyNames().stream().filter(name -> name.startsWith("tapwire.collector."))
+                .forEach(name -> props.setProperty(name, System.getProperty(name)));
         Path target = Files.createTempFile("tapwire-bench-", ".out");
         try (Collector collector = Collector.start(CollectorSettings.from(new TypedProperties(props)))) {
             run(collector, generator, target, 3, 0, "warm-up");

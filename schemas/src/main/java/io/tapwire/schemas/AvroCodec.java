@@ -27,6 +27,8 @@ public final class AvroCodec<T extends SpecificRecord> {
         AvroTrust.install();
     }
 
+    private static final byte[] EMPTY = new byte[0];
+
     private final Class<T> type;
     private final Schema readerSchema;
     private final SpecificDatumWriter<T> writer;
@@ -63,7 +65,13 @@ public final class AvroCodec<T extends SpecificRecord> {
     }
 
     public byte[] encode(T record) {
+        return encode(record, EMPTY);
+    }
+
+    /** {@code prefix} followed by the record's encoding, in one array (a wire-format header, for example). */
+    public byte[] encode(T record, byte[] prefix) {
         buffer.reset();
+        buffer.write(prefix, 0, prefix.length);
         encoder = EncoderFactory.get().binaryEncoder(buffer, encoder);
         try {
             writer.write(record, encoder);

@@ -62,6 +62,8 @@ public final class Collector implements AutoCloseable {
     private final RecordHeaders headers;
     private final RawProducer producer;
     private final KernelProbes probes;
+    /** Records in one poll above which the next poll follows at once. */
+    static final int FULL_BATCH = 256;
     private final RingBufferPoller poller;
     private final KernelEventMapper mapper;
     private final ScheduledExecutorService scheduler;
@@ -165,9 +167,18 @@ public final class Collector implements AutoCloseable {
     }
 
     private void pollLoop() {
+        long batchWaitMs = settings.pollBatchWait().toMillis();
         while (running) {
             try {
-                poller.poll(settings.pollTimeout());
+                int handled = poller.poll(settings.pollTimeout());
+                // A steady trickle would wake this thread for every few records: let some gather first. A busy
+                // buffer (a full batch) is read again at once, so the wait never makes it overflow.
+                if (handled > 0 && handled < FULL_BATCH && batchWaitMs > 0) {
+                    Thread.sleep(batchWaitMs);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             } catch (RuntimeException e) {
                 // Odd kernel data must never stop the collector: count, log, go on.
                 unmapped.increment();

@@ -28,6 +28,7 @@ public record CollectorSettings(
         Duration inventoryInterval,
         Duration clockInterval,
         Duration pollTimeout,
+        Duration pollBatchWait,
         String metricsHost,
         int metricsPort,
         boolean excludeTapwirePorts) {
@@ -41,14 +42,14 @@ public record CollectorSettings(
             PREFIX + "file-ring-buffer-bytes", PREFIX + "socket-map-entries", PREFIX + "tcp-stats-interval",
             PREFIX + "exclude-self", PREFIX + "exclude-pids", PREFIX + "exclude-ports", PREFIX + "producer-buffer-bytes",
             PREFIX + "producer-max-block", PREFIX + "heartbeat-interval", PREFIX + "inventory-interval",
-            PREFIX + "clock-interval", PREFIX + "poll-timeout", PREFIX + "metrics-host", PREFIX + "metrics-port",
+            PREFIX + "clock-interval", PREFIX + "poll-timeout", PREFIX + "poll-batch-wait", PREFIX + "metrics-host", PREFIX + "metrics-port",
             PREFIX + "exclude-tapwire-ports");
 
     public static CollectorSettings from(TypedProperties p) {
         KernelProbeSettings.Builder probes = KernelProbeSettings.builder()
-                .processRingBufferBytes((int) p.bytes(PREFIX + "process-ring-buffer-bytes", 256 * 1024))
-                .tcpRingBufferBytes((int) p.bytes(PREFIX + "tcp-ring-buffer-bytes", 1024 * 1024))
-                .fileRingBufferBytes((int) p.bytes(PREFIX + "file-ring-buffer-bytes", 256 * 1024))
+                .processRingBufferBytes((int) p.bytes(PREFIX + "process-ring-buffer-bytes", 1024 * 1024))
+                .tcpRingBufferBytes((int) p.bytes(PREFIX + "tcp-ring-buffer-bytes", 2 * 1024 * 1024))
+                .fileRingBufferBytes((int) p.bytes(PREFIX + "file-ring-buffer-bytes", 1024 * 1024))
                 .socketMapEntries(p.positive(PREFIX + "socket-map-entries", 65536))
                 .tcpStatsInterval(p.duration(PREFIX + "tcp-stats-interval", Duration.ofSeconds(30)));
         for (String pid : p.list(PREFIX + "exclude-pids", List.of())) {
@@ -73,6 +74,7 @@ public record CollectorSettings(
                 positive(p, PREFIX + "inventory-interval", Duration.ofMinutes(5)),
                 positive(p, PREFIX + "clock-interval", Duration.ofMinutes(1)),
                 positive(p, PREFIX + "poll-timeout", Duration.ofMillis(100)),
+                p.duration(PREFIX + "poll-batch-wait", Duration.ofMillis(5)),
                 p.string(PREFIX + "metrics-host", "127.0.0.1"),
                 p.port(PREFIX + "metrics-port", 9464),
                 p.bool(PREFIX + "exclude-tapwire-ports", true));

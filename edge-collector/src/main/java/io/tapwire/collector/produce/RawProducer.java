@@ -11,6 +11,7 @@ import io.tapwire.schemas.registry.RegistryClient;
 import io.tapwire.schemas.serde.TapwireAvroSerializer;
 import io.tapwire.schemas.topics.TapwireTopic;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -35,6 +36,8 @@ public final class RawProducer implements AutoCloseable {
     private final LongAdder droppedFull;
     private final LongAdder droppedSerialization;
     private final LongAdder sendErrors;
+    /** One callback for every record: counts the ones Kafka did not acknowledge. */
+    private final Callback countErrors;
 
     public RawProducer(ProducerSettings settings, RegistryClient registry, CollectorMetrics metrics) {
         Properties props = new Properties();
@@ -65,6 +68,11 @@ public final class RawProducer implements AutoCloseable {
         this.droppedSerialization = metrics.counter(drops, dropsHelp, "reason", "serialization");
         this.sendErrors = metrics.counter("tapwire_collector_produce_errors_total",
                 "Raw records Kafka did not acknowledge within the delivery timeout");
+        this.countErrors = (metadata, error) -> {
+            if (error != null) {
+                sendErrors.increment();
+            }
+        };
         metrics.gauge("tapwire_collector_producer_buffer_available_bytes", "Free bytes of the producer's buffer",
                 () -> metricValue("buffer-available-bytes"));
     }
@@ -129,11 +137,7 @@ public final class RawProducer implements AutoCloseable {
         }
         try {
             producer.send(new ProducerRecord<>(topic.topicName(), partition, epochNs / 1_000_000L, key, bytes),
-                    (metadata, error) -> {
-                        if (error != null) {
-                            sendErrors.increment();
-                        }
-                    });
+                    countErrors);
         } catch (KafkaException e) {
             // Buffer full or metadata unavailable within max.block.ms: drop rather than stall the ring buffers.
             droppedFull.increment();

@@ -22,6 +22,8 @@ public final class TapwireAvroSerializer<T extends SpecificRecord> implements Se
     private final Schema schema;
     private final ThreadLocal<AvroCodec<T>> codecs;
     private final Map<String, Integer> idsByTopic = new ConcurrentHashMap<>();
+    /** The wire-format header of each schema id (one per topic in practice). */
+    private final Map<Integer, byte[]> headers = new ConcurrentHashMap<>();
     private RegistryClient registry;
     private boolean autoRegister = true;
 
@@ -50,7 +52,8 @@ public final class TapwireAvroSerializer<T extends SpecificRecord> implements Se
         if (record == null) {
             return null;
         }
-        return WireFormat.frame(schemaId(topic), codecs.get().encode(record));
+        // Header and Avro written into one array: no second copy per record.
+        return codecs.get().encode(record, headers.computeIfAbsent(schemaId(topic), WireFormat::header));
     }
 
     /**

@@ -13,6 +13,12 @@ public final class WireFormat {
     }
 
     /** {@code payload} framed with {@code schemaId}. */
+    /** The five bytes that precede a value written with {@code schemaId}. */
+    public static byte[] header(int schemaId) {
+        return new byte[] {MAGIC_BYTE, (byte) (schemaId >>> 24), (byte) (schemaId >>> 16), (byte) (schemaId >>> 8),
+                (byte) schemaId};
+    }
+
     public static byte[] frame(int schemaId, byte[] payload) {
         byte[] framed = new byte[HEADER_SIZE + payload.length];
         framed[0] = MAGIC_BYTE;
