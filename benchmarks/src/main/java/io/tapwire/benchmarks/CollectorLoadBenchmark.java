@@ -50,12 +50,60 @@ public final class CollectorLoadBenchmark {
             Sample steady = run(collector, generator, target, seconds, rate, "steady " + rate + " events/s");
             System.out.printf("RESULT drain_events_per_s=%.0f kernel_drops=%d generated=%d%n",
                     flatOut.decoded / flatOut.seconds, flatOut.kernelDrops, flatOut.generated);
+
             System.out.printf("RESULT steady_rate_events_per_s=%.0f cpu_ms_per_1000_events=%.3f cores=%.3f rss_mb=%.0f%n",
                     steady.decoded / steady.seconds, steady.cpuSeconds * 1000 / (steady.decoded / 1000.0),
                     steady.cpuSeconds / steady.seconds, rssMb());
+        }
+        // A collector of its own, with a ring buffer large enough for the backlog (its memory counts in RSS).
+        props.setProperty("tapwire.collector.file-ring-buffer-bytes", "512MiB");
+        try (Collector collector = Collector.start(CollectorSettings.from(new TypedProperties(props)))) {
+            run(collector, generator, target, 3, 0, "warm-up");
+            Backlog backlog = drainBacklog(collector, generator, target);
+            System.out.printf("RESULT backlog_drain_events_per_s=%.0f poll_thread_cpu_share=%.2f backlog=%d%n",
+                    backlog.events / backlog.seconds, backlog.pollThreadCpuSeconds / backlog.seconds, backlog.events);
         } finally {
             Files.deleteIfExists(target);
         }
+    }
+
+    private record Backlog(long events, double seconds, double pollThreadCpuSeconds) {
+    }
+
+    /**
+     * The collector's own ceiling, which the flat-out phase cannot show on two cores (the generator takes one):
+     * polling is held while the generator fills the file ring buffer, then released, and the drain of the backlog
+     * (decode, map, Avro, produce) is timed with the generator stopped.
+     */
+    private static Backlog drainBacklog(Collector collector, Path generator, Path target) throws Exception {
+        String decodedSeries = "tapwire_collector_events_total{type=\"file_open_write\"}";
+        String dropSeries = "tapwire_collector_kernel_dropped_events_total{type=\"file_open_write\"}";
+        long decoded0 = awaitStable(collector, decodedSeries);
+        long drops0 = counter(collector, dropSeries);
+        collector.holdPolling(true);
+        Thread.sleep(100);
+        Process process = new ProcessBuilder(generator.toString(), target.toString(), "3", "0")
+                .redirectErrorStream(true).start();
+        long generated = Long.parseLong(new String(process.getInputStream().readAllBytes()).trim());
+        process.waitFor();
+        long dropped = counter(collector, dropSeries) - drops0;
+        long expected = decoded0 + generated - dropped;
+        Thread pollThread = Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> thread.getName().equals("tapwire-collector-poll")).findFirst().orElseThrow();
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long cpu0 = threads.getThreadCpuTime(pollThread.getId());
+        long start = System.nanoTime();
+        collector.holdPolling(false);
+        long deadline = start + java.time.Duration.ofSeconds(60).toNanos();
+        while (counter(collector, decodedSeries) < expected && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        double cpu = (threads.getThreadCpuTime(pollThread.getId()) - cpu0) / 1e9;
+        long drained = counter(collector, decodedSeries) - decoded0;
+        System.out.printf("backlog: %d events buffered (%d dropped by the full ring buffer), %d drained in %.2f s; "
+                + "poll thread CPU %.2f s%n", generated - dropped, dropped, drained, seconds, cpu);
+        return new Backlog(drained, seconds, cpu);
     }
 
     private record Sample(long generated, long decoded, long sent, long kernelDrops, double seconds, double cpuSeconds) {

@@ -62,6 +62,7 @@ public final class Collector implements AutoCloseable {
     private final RecordHeaders headers;
     private final RawProducer producer;
     private final KernelProbes probes;
+    private volatile boolean pollingHeld;
     /** Records in one poll above which the next poll follows at once. */
     static final int FULL_BATCH = 256;
     private final RingBufferPoller poller;
@@ -166,10 +167,22 @@ public final class Collector implements AutoCloseable {
         return producerReady;
     }
 
+    /**
+     * Holds the poll thread (true) or lets it go on (false). For measurements only: while held, the kernel keeps
+     * buffering events and drops, counted, what its ring buffers cannot hold; a drain benchmark fills them first.
+     */
+    public void holdPolling(boolean hold) {
+        pollingHeld = hold;
+    }
+
     private void pollLoop() {
         long batchWaitMs = settings.pollBatchWait().toMillis();
         while (running) {
             try {
+                if (pollingHeld) {
+                    Thread.sleep(10);
+                    continue;
+                }
                 int handled = poller.poll(settings.pollTimeout());
                 // A steady trickle would wake this thread for every few records: let some gather first. A busy
                 // buffer (a full batch) is read again at once, so the wait never makes it overflow.
