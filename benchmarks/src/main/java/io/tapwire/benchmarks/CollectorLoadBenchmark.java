@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
 
 import io.tapwire.collector.app.Collector;
@@ -115,6 +116,7 @@ public final class CollectorLoadBenchmark {
         long sent0 = counter(collector, "tapwire_collector_records_sent_total{topic=\"tapwire.raw.file.v1\"}");
         long drops0 = counter(collector, "tapwire_collector_kernel_dropped_events_total{type=\"file_open_write\"}");
         double cpu0 = cpuSeconds();
+        Map<String, Long> threads0 = threadCpu();
         long start = System.nanoTime();
         Process process = new ProcessBuilder(generator.toString(), target.toString(), String.valueOf(seconds),
                 String.valueOf(rate)).redirectErrorStream(true).start();
@@ -127,9 +129,32 @@ public final class CollectorLoadBenchmark {
                 counter(collector, "tapwire_collector_records_sent_total{topic=\"tapwire.raw.file.v1\"}") - sent0,
                 counter(collector, "tapwire_collector_kernel_dropped_events_total{type=\"file_open_write\"}") - drops0,
                 elapsed, cpuSeconds() - cpu0);
-        System.out.printf("%s: generated %d, decoded %d, sent %d, kernel drops %d in %.1f s; collector CPU %.2f s%n",
-                label, sample.generated, sample.decoded, sample.sent, sample.kernelDrops, elapsed, sample.cpuSeconds);
+        System.out.printf("%s: generated %d, decoded %d, sent %d, kernel drops %d in %.1f s; collector CPU %.2f s "
+                        + "(Java threads: %s; the rest is GC, JIT and the JVM's own)%n", label, sample.generated,
+                sample.decoded, sample.sent, sample.kernelDrops, elapsed, sample.cpuSeconds, busiest(threads0, threadCpu()));
         return sample;
+    }
+
+    /** CPU time of every live Java thread, by name, in nanoseconds. */
+    private static Map<String, Long> threadCpu() {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        Map<String, Long> cpu = new java.util.HashMap<>();
+        for (java.lang.management.ThreadInfo info : mx.getThreadInfo(mx.getAllThreadIds())) {
+            if (info != null) {
+                cpu.merge(info.getThreadName(), Math.max(0, mx.getThreadCpuTime(info.getThreadId())), Long::sum);
+            }
+        }
+        return cpu;
+    }
+
+    /** The threads that used the most CPU between two {@link #threadCpu} readings, as "name 1.23 s". */
+    private static String busiest(Map<String, Long> before, Map<String, Long> after) {
+        return after.entrySet().stream()
+                .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
+                .filter(e -> e.getValue() > 10_000_000L)
+                .sorted((a, b) -> Long.compare(b.getValue(), a.getValue())).limit(4)
+                .map(e -> String.format("%s %.2f s", e.getKey(), e.getValue() / 1e9))
+                .collect(java.util.stream.Collectors.joining(", "));
     }
 
     private static long awaitStable(Collector collector, String series) throws InterruptedException {
