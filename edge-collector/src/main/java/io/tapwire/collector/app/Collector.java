@@ -32,6 +32,7 @@ import io.tapwire.collector.proc.ProcessFactsCache;
 import io.tapwire.collector.produce.HeartbeatSender;
 import io.tapwire.collector.produce.RawProducer;
 import io.tapwire.collector.records.KernelEventMapper;
+import io.tapwire.collector.records.SnapshotRoles;
 import io.tapwire.collector.records.RawRecord;
 import io.tapwire.schemas.keys.NodeKey;
 import io.tapwire.schemas.raw.NodeInventory;
@@ -67,6 +68,7 @@ public final class Collector implements AutoCloseable {
     static final int FULL_BATCH = 256;
     private final RingBufferPoller poller;
     private final KernelEventMapper mapper;
+    private final SnapshotRoles snapshotRoles = new SnapshotRoles();
     private final ScheduledExecutorService scheduler;
     private final PeriodicInventory inventory;
     private final MetricsEndpoint endpoint;
@@ -88,7 +90,7 @@ public final class Collector implements AutoCloseable {
         this.producer = new RawProducer(settings.producer(), new RegistryClient(RegistryClientConfig.of(settings.registryUrl())),
                 metrics);
         ProcessFactsCache facts = new ProcessFactsCache(procFs);
-        this.mapper = new KernelEventMapper(headers, facts, CgroupIds.locate(procFs));
+        this.mapper = new KernelEventMapper(headers, facts, CgroupIds.locate(procFs), snapshotRoles);
         TaskContext self = selfTask(procFs);
 
         KernelProbeSettings probeSettings = withExclusions(settings.probes(), settings.excludedPids(),
@@ -211,6 +213,7 @@ public final class Collector implements AutoCloseable {
     }
 
     private void produceInventory(List<NodeInventory> parts) {
+        snapshotRoles.update(parts);
         String key = new NodeKey(identity.cluster(), identity.node()).format();
         for (NodeInventory part : parts) {
             producer.send(TapwireTopic.RAW_INVENTORY, key, part, part.getHeader().getEpochTimeNs());

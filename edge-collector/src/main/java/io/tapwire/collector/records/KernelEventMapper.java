@@ -42,11 +42,13 @@ public final class KernelEventMapper {
     private final RecordHeaders headers;
     private final ProcessFactsCache facts;
     private final CgroupIds cgroups;
+    private final SnapshotRoles roles;
 
-    public KernelEventMapper(RecordHeaders headers, ProcessFactsCache facts, CgroupIds cgroups) {
+    public KernelEventMapper(RecordHeaders headers, ProcessFactsCache facts, CgroupIds cgroups, SnapshotRoles roles) {
         this.headers = headers;
         this.facts = facts;
         this.cgroups = cgroups;
+        this.roles = roles;
     }
 
     public Optional<RawRecord> map(KernelEvent event) {
@@ -139,10 +141,16 @@ public final class KernelEventMapper {
 
     private RawRecord tcp(io.tapwire.collector.bpf.TcpEvent e) {
         RawHeader header = headers.event(e.ktimeNs());
+        ConnectionRole role = ConnectionRole.valueOf(e.role().name());
+        // A socket older than the collector: the kernel did not see its connect or accept, the snapshot did.
+        boolean roleFromSnapshot = role == ConnectionRole.UNKNOWN;
+        if (roleFromSnapshot) {
+            role = roles.of(e.socketInode());
+        }
         TcpEvent.Builder tcp = TcpEvent.newBuilder().setHeader(header).setTask(task(e.task(), e.processStartTicks()))
                 .setType(TcpEventType.valueOf(e.type().name().substring("TCP_".length())))
                 .setSocketInode(e.socketInode())
-                .setRole(ConnectionRole.valueOf(e.role().name()))
+                .setRole(role)
                 .setTuple(tuple(e.endpoints()))
                 .setTcpState(e.state().name());
         if (e.fd() >= 0) {
@@ -151,8 +159,13 @@ public final class KernelEventMapper {
         switch (e.type()) {
             case TCP_CONNECT_OK -> tcp.setHandshakeNs(e.handshakeNs()).setSrttUs(e.srttUs());
             case TCP_CONNECT_FAILED -> tcp.setErrorCode(e.errorCode());
-            case TCP_CLOSE, TCP_STATS, TCP_RETRANSMIT -> tcp.setBytesSent(e.bytesAcked()).setBytesReceived(e.bytesReceived())
-                    .setSrttUs(e.srttUs()).setRetransmittedSegments(e.totalRetrans());
+            case TCP_CLOSE, TCP_STATS, TCP_RETRANSMIT -> {
+                // The kernel takes an actively opened socket's SYN out of bytes_acked only when it knew the role.
+                long sent = roleFromSnapshot && role == ConnectionRole.CLIENT && e.bytesAcked() > 0
+                        ? e.bytesAcked() - 1 : e.bytesAcked();
+                tcp.setBytesSent(sent).setBytesReceived(e.bytesReceived())
+                        .setSrttUs(e.srttUs()).setRetransmittedSegments(e.totalRetrans());
+            }
             default -> { }
         }
         String key = new ConnectionKey(headers.identity().cluster(), headers.identity().node(),

@@ -136,16 +136,16 @@ class InventorySnapshotKernelIT {
         assertThat(clientClose.getTuple().getLocalPort()).isEqualTo(clientPort);
         assertThat(serverClose.getTask().getPid()).isEqualTo(serverPid);
         assertThat(serverClose.getTuple().getLocalPort()).isEqualTo(port);
-        // The kernel saw neither the connect nor the accept: the role is the snapshot's to tell.
-        assertThat(List.of(clientClose.getRole(), serverClose.getRole())).containsOnly(ConnectionRole.UNKNOWN);
+        // The kernel saw neither the connect nor the accept: the role comes from the collector's snapshot.
+        assertThat(clientClose.getRole()).isEqualTo(ConnectionRole.CLIENT);
+        assertThat(serverClose.getRole()).isEqualTo(ConnectionRole.SERVER);
         // The counters are the socket's since it was created, before the collector too.
         assertThat(serverClose.getBytesReceived()).isEqualTo(8L);
         assertThat(serverClose.getBytesSent()).isZero();
         assertThat(clientClose.getBytesReceived()).isZero();
-        // Known limitation of the kernel program: it takes the SYN out of bytes_acked only for sockets it saw
-        // connect. Of a client socket first seen at its close (role UNKNOWN) it cannot tell, so bytesSent
-        // counts the SYN too: 8 bytes of payload + 1. The snapshot's role (CLIENT) is what tells a reader.
-        assertThat(clientClose.getBytesSent()).isEqualTo(8L + 1);
+        // The kernel counts the client's SYN in bytes_acked; knowing the role from the snapshot, the collector takes
+        // it out: the 8 bytes of payload exactly.
+        assertThat(clientClose.getBytesSent()).isEqualTo(8L);
         assertThat(stack.tcp().readToEnd()).filteredOn(e -> e.getSocketInode() == acceptedInode
                         || e.getSocketInode() == connected.getSocketInode())
                 .extracting(TcpEvent::getType).containsOnly(TcpEventType.CLOSE).hasSize(2);
