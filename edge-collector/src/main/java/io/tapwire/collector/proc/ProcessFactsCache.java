@@ -62,6 +62,13 @@ public final class ProcessFactsCache {
         return procFs.stat(pid).flatMap(stat -> lookup(pid, stat.startTimeTicks()));
     }
 
+    /** What was last read about the process with {@code pid}, without reading /proc (it may be gone by now). */
+    public Optional<ProcessFacts> cached(int pid) {
+        synchronized (entries) {
+            return Optional.ofNullable(entries.get(pid));
+        }
+    }
+
     /**
      * Facts about the process (pid, startTimeTicks), for example one the kernel reported. Empty when that process
      * is gone (exited, or its pid now belongs to another process): its facts can no longer be read.

@@ -3,6 +3,7 @@ package io.tapwire.collector.records;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 import io.tapwire.collector.bpf.ExecEvent;
 import io.tapwire.collector.bpf.FileOpenEvent;
@@ -73,8 +74,7 @@ public final class KernelEventMapper {
                     }, false));
         }
         if (event instanceof OomKillEvent e) {
-            return Optional.of(process(e.ktimeNs(), e.task(), e.startTicks(), ProcessEventType.OOM_KILL, e.ppid(), e.uid())
-                    .apply(p -> e.rssBytes().ifPresent(p::setOomRssBytes), false));
+            return Optional.of(oomKill(e));
         }
         if (event instanceof io.tapwire.collector.bpf.TcpEvent e) {
             return Optional.of(tcp(e));
@@ -87,6 +87,38 @@ public final class KernelEventMapper {
             return Optional.of(new RawRecord(TapwireTopic.RAW_FILE, pidKey(e.task().pid()), file, header.getEpochTimeNs()));
         }
         return Optional.empty();
+    }
+
+    /**
+     * An OOM kill. The tracepoint runs in the task whose allocation failed; when that is not the victim, the kernel
+     * recorded only the victim's pid and comm, and the rest (start time, which names the process; parent; cgroup;
+     * namespace) comes from what the collector knows of that pid: its cache, else /proc while the victim dies.
+     */
+    private RawRecord oomKill(OomKillEvent e) {
+        KernelTask task = e.task();
+        long startTicks = e.startTicks();
+        int ppid = e.ppid();
+        int uid = e.uid();
+        int pid = task.pid();
+        Optional<ProcessFacts> victim = e.victimWasCurrent() ? Optional.empty()
+                : facts.cached(pid).or(() -> facts.lookup(pid));
+        if (victim.isPresent()) {
+            ProcessFacts f = victim.get();
+            long cgroupId = f.cgroup().map(cgroups::idOf).orElse(OptionalLong.empty()).orElse(0);
+            task = new KernelTask(task.pid(), task.pid(), task.comm().isEmpty() ? f.comm() : task.comm(), cgroupId,
+                    f.netNamespaceInode().orElse(0));
+            startTicks = f.startTimeTicks();
+            ppid = f.ppid();
+            uid = f.uid().orElse(uid);
+        }
+        boolean unknownVictim = !e.victimWasCurrent() && victim.isEmpty();
+        return process(e.ktimeNs(), task, startTicks, ProcessEventType.OOM_KILL, ppid, uid).apply(p -> {
+            e.rssBytes().ifPresent(p::setOomRssBytes);
+            if (unknownVictim) {
+                p.setProcError("the OOM victim was not the task that ran out of memory and was gone before /proc "
+                        + "was read: only its pid and comm are known");
+            }
+        }, false);
     }
 
     /** A process event under construction: the common fields set, the type-specific ones added by the caller. */

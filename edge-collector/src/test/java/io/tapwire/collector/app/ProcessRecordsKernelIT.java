@@ -2,6 +2,7 @@ package io.tapwire.collector.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -188,5 +189,56 @@ class ProcessRecordsKernelIT {
             assertThat(exit.getExitCode()).isNull();
             assertThat(oom.getHeader().getKernelTimeNs()).isLessThan(exit.getHeader().getKernelTimeNs());
         }
+    }
+
+    @Test
+    void aVictimKilledForAnotherTasksAllocationIsReportedWithItsOwnIdentity() throws Exception {
+        try (TestCgroups cgroups = new TestCgroups()) {
+            Path cgroup = cgroups.create(KernelPrerequisites.memoryCgroupV1(), "tapwire-it-" + UUID.randomUUID());
+            Files.writeString(cgroup.resolve("memory.limit_in_bytes"), Integer.toString(56 * 1024 * 1024));
+            // The holder takes 30 MiB and sleeps; the grower then allocates a MiB at a time until the cgroup is
+            // full. The OOM killer picks the largest process, the holder, while the grower is the current task.
+            Process holder = new ProcessBuilder("/bin/sh", "-c", TestCgroups.runIn(cgroup,
+                    "python3 -c 'import time; b = b\"x\" * (30 * 1024 * 1024); time.sleep(30)'")).start();
+            int holderPid = (int) holder.pid();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (rssKb(holderPid) < 30 * 1024 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            Process grower = new ProcessBuilder("/bin/sh", "-c", TestCgroups.runIn(cgroup,
+                    "python3 -c 'l = []\nwhile True: l.append(b\"y\" * (1024 * 1024))'")).start();
+            try {
+                assertThat(holder.waitFor(30, TimeUnit.SECONDS)).isTrue();
+                assertThat(holder.exitValue()).as("the holder was killed: 128 + SIGKILL").isEqualTo(137);
+
+                ProcessEvent oom = stack.processes().awaitOne(e -> e.getTask().getPid() == holderPid
+                        && e.getType() == ProcessEventType.OOM_KILL, "OOM_KILL of the holder");
+                ProcessEvent exit = stack.processes().awaitOne(e -> e.getTask().getPid() == holderPid
+                        && e.getType() == ProcessEventType.EXIT, "EXIT of the holder");
+                assertThat(oom.getTask().getComm()).isEqualTo("python3");
+                assertThat(oom.getStartTimeTicks()).as("names the process, as its exit does")
+                        .isPositive().isEqualTo(exit.getStartTimeTicks());
+                assertThat(oom.getPpid()).isEqualTo(JVM_PID);
+                assertThat(oom.getTask().getCgroupId()).isEqualTo(exit.getTask().getCgroupId()).isPositive();
+                assertThat(oom.getProcError()).isNull();
+            } finally {
+                grower.destroyForcibly();
+                grower.waitFor(10, TimeUnit.SECONDS);
+                holder.destroyForcibly();
+            }
+        }
+    }
+
+    private static long rssKb(int pid) throws IOException {
+        Path status = Path.of("/proc", Integer.toString(pid), "status");
+        if (!Files.exists(status)) {
+            return 0;
+        }
+        for (String line : Files.readAllLines(status)) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        return 0;
     }
 }
