@@ -164,11 +164,17 @@ public final class KernelEventMapper {
             return;
         }
         ProcessFacts f = found.get();
+        f.cgroup().ifPresent(cgroup -> builder.setCgroupPath(cgroup.recorded()));
+        if (builder.getType() == ProcessEventType.START && !f.comm().equals(builder.getTaskBuilder().getComm())) {
+            // A fork that exec'd before /proc was read: exe and cmdline are the new program's, which the EXEC
+            // record that follows carries. They would mislabel the fork (a shell's child as its program).
+            builder.setProcError("exec'd before /proc was read: exe and cmdline are on its EXEC record");
+            return;
+        }
         f.executable().ifPresent(exe -> builder.setExe(exe.path()));
         if (!f.cmdline().isEmpty()) {
             builder.setCmdline(f.cmdline());
         }
-        f.cgroup().ifPresent(cgroup -> builder.setCgroupPath(cgroup.recorded()));
     }
 
     private RawRecord tcp(io.tapwire.collector.bpf.TcpEvent e) {

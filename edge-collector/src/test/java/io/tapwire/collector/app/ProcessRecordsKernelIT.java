@@ -145,6 +145,27 @@ class ProcessRecordsKernelIT {
         }
     }
 
+    @Test
+    void aForkThatExecsBeforeProcIsReadIsNotLabelledWithTheNewProgram() throws Exception {
+        Process shell = new ProcessBuilder("/bin/sh", "-c", "for i in 1 2 3 4 5 6 7 8; do sleep 0.05; done").start();
+        assertThat(shell.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+        List<ProcessEvent> starts = stack.processes().awaitCount(e -> e.getType() == ProcessEventType.START
+                && e.getPpid() == shell.pid(), 8, "START records of the shell's children");
+        List<ProcessEvent> execs = stack.processes().awaitCount(e -> e.getType() == ProcessEventType.EXEC
+                && e.getPpid() == shell.pid(), 8, "EXEC records of the shell's children");
+        assertThat(execs).allSatisfy(exec -> assertThat(exec.getExe()).isEqualTo("/usr/bin/sleep"));
+        // A START carries what the fork was (the shell's program) or, when the child exec'd before /proc was
+        // read, nothing of the program it became.
+        assertThat(starts).allSatisfy(start -> {
+            assertThat(start.getTask().getComm()).isEqualTo("sh");
+            assertThat(start.getExe()).isNotEqualTo("/usr/bin/sleep");
+            assertThat(start.getCmdline() == null ? List.<String>of() : start.getCmdline()).doesNotContain("sleep");
+        });
+        System.out.printf("ProcessRecordsKernelIT: %d of 8 forks had exec'd before /proc was read%n",
+                starts.stream().filter(start -> start.getProcError() != null).count());
+    }
+
     /**
      * The topology's identity for a cgroup path, by copies of the two rules of
      * io.tapwire.streams.identity.IdentityRules that apply here (streams-topology is no dependency of this module):
