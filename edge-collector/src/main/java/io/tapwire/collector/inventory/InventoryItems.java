@@ -4,7 +4,7 @@ import io.tapwire.collector.proc.CgroupPath;
 import io.tapwire.collector.proc.Executable;
 import io.tapwire.collector.proc.NamespaceAddresses;
 import io.tapwire.collector.proc.ProcessFacts;
-import io.tapwire.collector.proc.TcpSocket;
+import io.tapwire.collector.proc.InetSocket;
 import io.tapwire.schemas.raw.AddressFamily;
 import io.tapwire.schemas.raw.NetworkInterface;
 import io.tapwire.schemas.raw.NetworkNamespace;
@@ -48,11 +48,11 @@ final class InventoryItems {
                 .build();
     }
 
-    static AddressFamily family(TcpSocket socket) {
+    static AddressFamily family(InetSocket socket) {
         return socket.ipv6() ? AddressFamily.IPV6 : AddressFamily.IPV4;
     }
 
-    static SocketTuple tuple(TcpSocket socket) {
+    static SocketTuple tuple(InetSocket socket) {
         return SocketTuple.newBuilder()
                 .setFamily(family(socket))
                 .setLocalAddress(socket.localAddress())

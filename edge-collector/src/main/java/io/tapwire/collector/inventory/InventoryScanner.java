@@ -7,7 +7,7 @@ import io.tapwire.collector.proc.ProcFs;
 import io.tapwire.collector.proc.ProcessFacts;
 import io.tapwire.collector.proc.ProcessFactsCache;
 import io.tapwire.collector.proc.SocketTable;
-import io.tapwire.collector.proc.TcpSocket;
+import io.tapwire.collector.proc.InetSocket;
 import io.tapwire.schemas.raw.NetworkNamespace;
 import io.tapwire.schemas.raw.ProcessSnapshot;
 import java.util.ArrayList;
@@ -65,8 +65,8 @@ final class InventoryScanner {
             namespaces.add(InventoryItems.namespace(addresses));
         }
 
-        Map<Long, List<TcpSocket>> socketsByNamespace = new TreeMap<>();
-        members.forEach((inode, pids) -> netNamespaces.readInside(inode, pids, socketTable::tcpSockets)
+        Map<Long, List<InetSocket>> socketsByNamespace = new TreeMap<>();
+        members.forEach((inode, pids) -> netNamespaces.readInside(inode, pids, socketTable::sockets)
                 .ifPresent(sockets -> socketsByNamespace.put(inode, sockets)));
         Map<Long, SortedSet<Integer>> holders = socketTable.holders(parents.keySet());
         SocketInventory sockets = SocketInventory.of(socketsByNamespace, holders, excluded);

@@ -1,7 +1,7 @@
 package io.tapwire.collector.inventory;
 
 import io.tapwire.collector.bpf.TcpState;
-import io.tapwire.collector.proc.TcpSocket;
+import io.tapwire.collector.proc.InetSocket;
 import io.tapwire.schemas.raw.ConnectionRole;
 import io.tapwire.schemas.raw.ConnectionSnapshot;
 import io.tapwire.schemas.raw.ListenerSnapshot;
@@ -15,9 +15,12 @@ import java.util.Set;
 import java.util.SortedSet;
 
 /**
- * The listeners and connections of a snapshot, from each namespace's TCP sockets and the processes holding them.
+ * The listeners and connections of a snapshot, from each namespace's TCP and UDP sockets and the processes holding
+ * them.
  *
  * <ul>
+ *   <li>A UDP socket bound to a port and connected to no peer is a UDP listener (a DNS server, a syslog receiver);
+ *       other UDP sockets are left out.</li>
  *   <li>Sockets with inode 0 (TIME_WAIT, request sockets, orphans) are left out: no process holds them and they
  *       have no connection id. So are sockets in CLOSE (created or bound, neither listening nor connected).</li>
  *   <li>A socket held only by excluded processes (Tapwire's own) is left out. A socket no readable process holds
@@ -36,11 +39,11 @@ final class SocketInventory {
     }
 
     /**
-     * @param socketsByNamespace namespace inode → its TCP sockets, in the order to report them
+     * @param socketsByNamespace namespace inode → its TCP and UDP sockets, in the order to report them
      * @param holders            socket inode → pids holding it (all processes, excluded ones too)
      * @param excluded           pids to leave out
      */
-    static SocketInventory of(Map<Long, List<TcpSocket>> socketsByNamespace, Map<Long, SortedSet<Integer>> holders,
+    static SocketInventory of(Map<Long, List<InetSocket>> socketsByNamespace, Map<Long, SortedSet<Integer>> holders,
             Set<Integer> excluded) {
         SocketInventory inventory = new SocketInventory();
         socketsByNamespace.forEach((namespace, sockets) -> inventory.add(namespace, sockets, holders, excluded));
@@ -55,16 +58,19 @@ final class SocketInventory {
         return connections;
     }
 
-    private void add(long namespace, List<TcpSocket> sockets, Map<Long, SortedSet<Integer>> holders,
+    private void add(long namespace, List<InetSocket> sockets, Map<Long, SortedSet<Integer>> holders,
             Set<Integer> excluded) {
         Set<Integer> listeningPorts = new HashSet<>();
-        for (TcpSocket socket : sockets) {
-            if (socket.state() == TcpState.LISTEN) {
+        for (InetSocket socket : sockets) {
+            if (socket.transport() == Transport.TCP && socket.state() == TcpState.LISTEN) {
                 listeningPorts.add(socket.localPort());
             }
         }
-        for (TcpSocket socket : sockets) {
-            if (socket.inode() == 0 || socket.state() == TcpState.CLOSE) {
+        for (InetSocket socket : sockets) {
+            boolean udpListener = socket.transport() == Transport.UDP && socket.state() == TcpState.CLOSE
+                    && socket.localPort() != 0 && socket.remotePort() == 0;
+            if (socket.inode() == 0 || socket.transport() == Transport.UDP && !udpListener
+                    || socket.transport() == Transport.TCP && socket.state() == TcpState.CLOSE) {
                 continue;
             }
             SortedSet<Integer> all = holders.getOrDefault(socket.inode(), Collections.emptySortedSet());
@@ -72,12 +78,12 @@ final class SocketInventory {
             if (pids.isEmpty() && !all.isEmpty()) {
                 continue;
             }
-            if (socket.state() == TcpState.LISTEN) {
+            if (udpListener || socket.state() == TcpState.LISTEN) {
                 listeners.add(ListenerSnapshot.newBuilder()
                         .setNetnsInode(namespace)
                         .setSocketInode(socket.inode())
                         .setPid(pids.isEmpty() ? 0 : pids.get(0))
-                        .setTransport(Transport.TCP)
+                        .setTransport(socket.transport())
                         .setFamily(InventoryItems.family(socket))
                         .setAddress(socket.localAddress())
                         .setPort(socket.localPort())

@@ -1,6 +1,7 @@
 package io.tapwire.collector.proc;
 
 import io.tapwire.collector.bpf.TcpState;
+import io.tapwire.schemas.raw.Transport;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -12,8 +13,8 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * The TCP sockets of a network namespace and the processes holding them, from procfs: {@code /proc/<pid>/net/tcp}
- * and {@code tcp6} list the sockets of the namespace the process is in, {@code /proc/<pid>/fd} links name the
+ * The IP sockets of a network namespace and the processes holding them, from procfs: {@code /proc/<pid>/net/tcp},
+ * {@code tcp6}, {@code udp} and {@code udp6} list the sockets of the namespace the process is in, {@code /proc/<pid>/fd} links name the
  * sockets a process holds by inode. Thread-safe: it holds no state but the reader.
  */
 public final class SocketTable {
@@ -26,16 +27,18 @@ public final class SocketTable {
     }
 
     /**
-     * The TCP sockets (IPv4 and IPv6) of the namespace {@code pid} is in. Empty when the process vanished; a
-     * missing tcp6 (IPv6 disabled in the kernel) only means no IPv6 sockets.
+     * The TCP and UDP sockets (IPv4 and IPv6) of the namespace {@code pid} is in, TCP first. Empty when the process
+     * vanished; a missing tcp6 or udp6 (IPv6 disabled in the kernel) only means no IPv6 sockets.
      */
-    public Optional<List<TcpSocket>> tcpSockets(int pid) {
+    public Optional<List<InetSocket>> sockets(int pid) {
         Optional<String> tcp = procFs.netFile(pid, "tcp");
         if (tcp.isEmpty()) {
             return Optional.empty();
         }
-        List<TcpSocket> sockets = new ArrayList<>(parse(tcp.get(), false));
-        procFs.netFile(pid, "tcp6").ifPresent(tcp6 -> sockets.addAll(parse(tcp6, true)));
+        List<InetSocket> sockets = new ArrayList<>(parse(tcp.get(), false, Transport.TCP));
+        procFs.netFile(pid, "tcp6").ifPresent(tcp6 -> sockets.addAll(parse(tcp6, true, Transport.TCP)));
+        procFs.netFile(pid, "udp").ifPresent(udp -> sockets.addAll(parse(udp, false, Transport.UDP)));
+        procFs.netFile(pid, "udp6").ifPresent(udp6 -> sockets.addAll(parse(udp6, true, Transport.UDP)));
         return Optional.of(sockets);
     }
 
@@ -56,13 +59,13 @@ public final class SocketTable {
     }
 
     /**
-     * Parses the text of net/tcp or net/tcp6. A line reads
+     * Parses the text of net/tcp, tcp6, udp or udp6 (one format). A line reads
      * {@code sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode ...}, the
      * addresses as {@code HEX:PORT} (see {@link AddressText} for the byte order), st and ports in hex. Lines that
      * do not have that shape are skipped.
      */
-    public static List<TcpSocket> parse(String text, boolean ipv6) {
-        List<TcpSocket> sockets = new ArrayList<>();
+    public static List<InetSocket> parse(String text, boolean ipv6, Transport transport) {
+        List<InetSocket> sockets = new ArrayList<>();
         for (String line : text.split("\n")) {
             String[] fields = line.trim().split("\\s+");
             if (fields.length < 10 || !fields[0].endsWith(":")) {
@@ -74,7 +77,7 @@ public final class SocketTable {
                 TcpState state = TcpState.ofCode(Integer.parseInt(fields[3], 16));
                 int uid = Integer.parseInt(fields[7]);
                 long inode = Long.parseLong(fields[9]);
-                sockets.add(new TcpSocket(inode, state, ipv6, local.address(), local.port(), remote.address(),
+                sockets.add(new InetSocket(transport, inode, state, ipv6, local.address(), local.port(), remote.address(),
                         remote.port(), uid));
             } catch (IllegalArgumentException e) {
                 // NumberFormatException included: a malformed line names no socket.

@@ -113,6 +113,25 @@ class InventorySnapshotterKernelIT {
     }
 
     @Test
+    void aBoundUdpSocketIsAUdpListenerAndAConnectedOneIsNot() throws Exception {
+        try (java.net.DatagramSocket bound = new java.net.DatagramSocket(0, InetAddress.getByName("127.0.0.1"));
+             java.net.DatagramSocket connected = new java.net.DatagramSocket(0, InetAddress.getByName("127.0.0.1"))) {
+            connected.connect(InetAddress.getByName("127.0.0.1"), bound.getLocalPort());
+
+            InventoryContents contents = InventorySnapshotter.builder("it").build().scan();
+
+            ListenerSnapshot udp = contents.listeners().stream()
+                    .filter(candidate -> candidate.getPort() == bound.getLocalPort()
+                            && candidate.getTransport() == io.tapwire.schemas.raw.Transport.UDP)
+                    .findFirst().orElseThrow();
+            assertThat(udp.getPid()).isEqualTo(SELF);
+            assertThat(udp.getAddress()).isIn("127.0.0.1", "::ffff:127.0.0.1");
+            assertThat(contents.listeners()).noneMatch(candidate -> candidate.getPort() == connected.getLocalPort());
+            assertThat(contents.connections()).noneMatch(c -> c.getTuple().getLocalPort() == connected.getLocalPort());
+        }
+    }
+
+    @Test
     void createdNamespaceAppearsWithItsAddress() throws Exception {
         InventoryContents contents = InventorySnapshotter.builder("it").build().scan();
 

@@ -95,14 +95,21 @@ class ProcFsKernelIT {
     }
 
     @Test
-    void ownSocketsAppearInTheOwnTcpTable() throws Exception {
+    void ownSocketsAppearInTheOwnSocketTables() throws Exception {
         try (java.net.ServerSocket server = new java.net.ServerSocket(0, 10,
-                java.net.InetAddress.getByName("127.0.0.1"))) {
+                java.net.InetAddress.getByName("127.0.0.1"));
+             java.net.DatagramSocket datagrams = new java.net.DatagramSocket(0,
+                     java.net.InetAddress.getByName("127.0.0.1"))) {
             int self = (int) ProcessHandle.current().pid();
 
-            List<TcpSocket> sockets = new SocketTable(procFs).tcpSockets(self).orElseThrow();
+            List<InetSocket> sockets = new SocketTable(procFs).sockets(self).orElseThrow();
 
-            TcpSocket listener = sockets.stream().filter(socket -> socket.localPort() == server.getLocalPort())
+            InetSocket udp = sockets.stream().filter(socket -> socket.transport() == io.tapwire.schemas.raw.Transport.UDP
+                    && socket.localPort() == datagrams.getLocalPort()).findFirst().orElseThrow();
+            assertThat(udp.state()).as("unconnected").isEqualTo(TcpState.CLOSE);
+            assertThat(RealMachine.ownSocketInodes()).contains(udp.inode());
+
+            InetSocket listener = sockets.stream().filter(socket -> socket.localPort() == server.getLocalPort())
                     .findFirst().orElseThrow();
             assertThat(listener.state()).isEqualTo(TcpState.LISTEN);
             assertThat(listener.localAddress()).isIn("127.0.0.1", "::ffff:127.0.0.1");

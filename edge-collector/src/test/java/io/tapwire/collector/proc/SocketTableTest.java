@@ -1,6 +1,7 @@
 package io.tapwire.collector.proc;
 
 import io.tapwire.collector.bpf.TcpState;
+import io.tapwire.schemas.raw.Transport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
@@ -19,27 +20,38 @@ class SocketTableTest {
 
     @Test
     void parsesIpv4SocketsAsSsShowedThem() {
-        List<TcpSocket> sockets = SocketTable.parse(Captures.read("netns-sockets/tcp"), false);
+        List<InetSocket> sockets = SocketTable.parse(Captures.read("netns-sockets/tcp"), false, Transport.TCP);
 
         assertThat(sockets).containsExactly(
-                new TcpSocket(175186, TcpState.LISTEN, false, "0.0.0.0", 8080, "0.0.0.0", 0, 0),
-                new TcpSocket(175189, TcpState.ESTABLISHED, false, "127.0.0.1", 8080, "127.0.0.1", 38356, 0),
-                new TcpSocket(175188, TcpState.ESTABLISHED, false, "127.0.0.1", 38356, "127.0.0.1", 8080, 0),
-                new TcpSocket(0, TcpState.TIME_WAIT, false, "127.0.0.1", 38362, "127.0.0.1", 8080, 0));
+                new InetSocket(Transport.TCP, 175186, TcpState.LISTEN, false, "0.0.0.0", 8080, "0.0.0.0", 0, 0),
+                new InetSocket(Transport.TCP, 175189, TcpState.ESTABLISHED, false, "127.0.0.1", 8080, "127.0.0.1", 38356, 0),
+                new InetSocket(Transport.TCP, 175188, TcpState.ESTABLISHED, false, "127.0.0.1", 38356, "127.0.0.1", 8080, 0),
+                new InetSocket(Transport.TCP, 0, TcpState.TIME_WAIT, false, "127.0.0.1", 38362, "127.0.0.1", 8080, 0));
     }
 
     @Test
     void parsesIpv6SocketsKeepingMappedAddresses() {
-        List<TcpSocket> sockets = SocketTable.parse(Captures.read("netns-sockets/tcp6"), true);
+        List<InetSocket> sockets = SocketTable.parse(Captures.read("netns-sockets/tcp6"), true, Transport.TCP);
 
         assertThat(sockets).containsExactly(
-                new TcpSocket(175187, TcpState.LISTEN, true, "::", 8443, "::", 0, 0),
-                new TcpSocket(175192, TcpState.ESTABLISHED, true, "::1", 51848, "::1", 8443, 0),
-                new TcpSocket(175191, TcpState.ESTABLISHED, true, "::ffff:127.0.0.1", 8443, "::ffff:127.0.0.1",
+                new InetSocket(Transport.TCP, 175187, TcpState.LISTEN, true, "::", 8443, "::", 0, 0),
+                new InetSocket(Transport.TCP, 175192, TcpState.ESTABLISHED, true, "::1", 51848, "::1", 8443, 0),
+                new InetSocket(Transport.TCP, 175191, TcpState.ESTABLISHED, true, "::ffff:127.0.0.1", 8443, "::ffff:127.0.0.1",
                         42756, 0),
-                new TcpSocket(175190, TcpState.ESTABLISHED, true, "::ffff:127.0.0.1", 42756,
+                new InetSocket(Transport.TCP, 175190, TcpState.ESTABLISHED, true, "::ffff:127.0.0.1", 42756,
                         "::ffff:127.0.0.1", 8443, 0),
-                new TcpSocket(175193, TcpState.ESTABLISHED, true, "::1", 8443, "::1", 51848, 0));
+                new InetSocket(Transport.TCP, 175193, TcpState.ESTABLISHED, true, "::1", 8443, "::1", 51848, 0));
+    }
+
+    @Test
+    void parsesUdpSocketsInTheSameFormat() {
+        String udp = "   sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops\n"
+                + "  123: 3500007F:0035 00000000:0000 07 00000000:00000000 00:00000000 00000000   101        0 20001 2 0000000000000000 0\n"
+                + "  124: 0100007F:A1B2 3500007F:0035 01 00000000:00000000 00:00000000 00000000     0        0 20002 2 0000000000000000 0\n";
+
+        assertThat(SocketTable.parse(udp, false, Transport.UDP)).containsExactly(
+                new InetSocket(Transport.UDP, 20001, TcpState.CLOSE, false, "127.0.0.53", 53, "0.0.0.0", 0, 101),
+                new InetSocket(Transport.UDP, 20002, TcpState.ESTABLISHED, false, "127.0.0.1", 41394, "127.0.0.53", 53, 0));
     }
 
     @Test
@@ -51,8 +63,8 @@ class SocketTableTest {
                 + "   3: 0100007F:1F90\n"
                 + "   4: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000  1000        0 4 1\n";
 
-        assertThat(SocketTable.parse(text, false)).extracting(TcpSocket::inode).containsExactly(4L);
-        assertThat(SocketTable.parse(text, false).get(0).uid()).isEqualTo(1000);
+        assertThat(SocketTable.parse(text, false, Transport.TCP)).extracting(InetSocket::inode).containsExactly(4L);
+        assertThat(SocketTable.parse(text, false, Transport.TCP).get(0).uid()).isEqualTo(1000);
     }
 
     @Test
@@ -63,9 +75,9 @@ class SocketTableTest {
         tree.process(6, 1, 1, "no-ipv6").net("tcp", Captures.read("netns-sockets/tcp"));
         SocketTable table = new SocketTable(tree.procFs());
 
-        assertThat(table.tcpSockets(5).orElseThrow()).hasSize(9);
-        assertThat(table.tcpSockets(6).orElseThrow()).hasSize(4);
-        assertThat(table.tcpSockets(7)).isEmpty();
+        assertThat(table.sockets(5).orElseThrow()).hasSize(9);
+        assertThat(table.sockets(6).orElseThrow()).hasSize(4);
+        assertThat(table.sockets(7)).isEmpty();
     }
 
     @Test
