@@ -18,8 +18,6 @@ import io.tapwire.collector.proc.AddressText;
 import io.tapwire.collector.proc.CgroupIds;
 import io.tapwire.collector.proc.ProcessFacts;
 import io.tapwire.collector.proc.ProcessFactsCache;
-import io.tapwire.schemas.keys.ConnectionKey;
-import io.tapwire.schemas.keys.NodePidKey;
 import io.tapwire.schemas.raw.AddressFamily;
 import io.tapwire.schemas.raw.ConnectionRole;
 import io.tapwire.schemas.raw.FileEvent;
@@ -44,12 +42,14 @@ public final class KernelEventMapper {
     private final ProcessFactsCache facts;
     private final CgroupIds cgroups;
     private final SnapshotRoles roles;
+    private final NodeKeys keys;
 
     public KernelEventMapper(RecordHeaders headers, ProcessFactsCache facts, CgroupIds cgroups, SnapshotRoles roles) {
         this.headers = headers;
         this.facts = facts;
         this.cgroups = cgroups;
         this.roles = roles;
+        this.keys = new NodeKeys(headers.identity());
     }
 
     public Optional<RawRecord> map(KernelEvent event) {
@@ -206,8 +206,7 @@ public final class KernelEventMapper {
             }
             default -> { }
         }
-        String key = new ConnectionKey(headers.identity().cluster(), headers.identity().node(),
-                headers.identity().bootId(), e.socketInode()).format();
+        String key = keys.connection(e.socketInode());
         return new RawRecord(TapwireTopic.RAW_TCP, key, tcp.build(), header.getEpochTimeNs());
     }
 
@@ -232,6 +231,6 @@ public final class KernelEventMapper {
     }
 
     private String pidKey(int pid) {
-        return new NodePidKey(headers.identity().cluster(), headers.identity().node(), pid).format();
+        return keys.pid(pid);
     }
 }
