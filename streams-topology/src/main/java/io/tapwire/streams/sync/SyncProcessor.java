@@ -10,12 +10,15 @@ import java.util.Map;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The buffer of an {@link EventTimeSync}. Buffer keys sort in release order: effective time, channel index,
@@ -25,6 +28,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 final class SyncProcessor implements Processor<String, Object, String, Object> {
 
     private static final int KEY_BYTES = 8 + 4 + 4 + 8 + 4;
+    private static final long STALL_WARNING_MS = 60_000;
+    private static final Logger LOG = LoggerFactory.getLogger(SyncProcessor.class);
 
     private final String name;
     private final int upstreamTasks;
@@ -36,6 +41,10 @@ final class SyncProcessor implements Processor<String, Object, String, Object> {
     private KeyValueStore<String, Long> watermarks;
     private List<SourceStamp.Source> expected;
     private long releasedThrough = Long.MIN_VALUE;
+    /** Records held since the last release, and when (wall clock, for the operator's warning only) it was. */
+    private long heldSinceRelease;
+    private long lastReleaseMs = Long.MIN_VALUE;
+    private long lastWarningMs = Long.MIN_VALUE;
 
     SyncProcessor(String name, int upstreamTasks, List<EventTimeSync.Channel<?>> channels) {
         this.name = name;
@@ -53,6 +62,9 @@ final class SyncProcessor implements Processor<String, Object, String, Object> {
         this.watermarks = context.getStateStore(EventTimeSync.watermarkStore(name));
         this.expected = EventTimeSync.expectedSources(channels, upstreamTasks, context.taskId().partition());
         this.releasedThrough = lowestWatermark();
+        // Also when nothing arrives any more: the warning is for an operator, on the wall clock by design.
+        context.schedule(java.time.Duration.ofMillis(STALL_WARNING_MS), PunctuationType.WALL_CLOCK_TIME,
+                time -> warnWhenStalled());
     }
 
     @Override
@@ -68,14 +80,45 @@ final class SyncProcessor implements Processor<String, Object, String, Object> {
         // A heartbeat at W says this source has nothing more at or before W: what it sends later goes after W.
         long effective = mark == null ? record.timestamp() : Math.max(record.timestamp(), mark + 1);
         buffer.put(bufferKey(effective, index, source, offsetOf(source)), encode(index, record));
+        heldSinceRelease++;
         if (isHeartbeat(index, record) && (mark == null || record.timestamp() > mark)) {
             watermarks.put(sourceId, record.timestamp());
             long lowest = lowestWatermark();
             if (lowest > releasedThrough) {
                 release(lowest);
                 releasedThrough = lowest;
+                heldSinceRelease = 0;
+                lastReleaseMs = context.currentSystemTimeMs();
             }
         }
+        warnWhenStalled();
+    }
+
+    /**
+     * A source that sends no heartbeats (no collector writes to that raw partition, or an archive without them)
+     * holds everything back: say so, at most once a minute, naming the sources that are behind. The wall clock
+     * only times this message; no result depends on it.
+     */
+    private void warnWhenStalled() {
+        long now = context.currentSystemTimeMs();
+        if (lastReleaseMs == Long.MIN_VALUE) {
+            lastReleaseMs = now;
+        }
+        if (heldSinceRelease == 0 || now - lastReleaseMs < STALL_WARNING_MS
+                || lastWarningMs != Long.MIN_VALUE && now - lastWarningMs < STALL_WARNING_MS) {
+            return;
+        }
+        lastWarningMs = now;
+        Map<String, String> behind = new java.util.TreeMap<>();
+        for (SourceStamp.Source source : expected) {
+            Long mark = watermarks.get(sourceId(source));
+            if (mark == null || mark <= releasedThrough) {
+                behind.put(sourceId(source), mark == null ? "no heartbeat yet" : java.time.Instant.ofEpochMilli(mark).toString());
+            }
+        }
+        LOG.warn("Event-time sync {} (task {}) holds {} records, nothing released for {} s: waiting for heartbeats "
+                + "from {}. Every partition of every raw topic needs the collectors' heartbeats.", name,
+                context.taskId(), heldSinceRelease, (now - lastReleaseMs) / 1000, behind);
     }
 
     /** Forwards, in order, every buffered record with an effective time up to {@code bound}. */

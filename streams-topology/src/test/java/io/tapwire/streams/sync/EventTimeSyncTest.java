@@ -81,6 +81,25 @@ class EventTimeSyncTest {
         assertThat(run(state.resolve("alternating"), alternating)).isEqualTo(first);
     }
 
+    @Test
+    void aChannelWithoutHeartbeatsHoldsEverythingBackAndTheOperatorIsToldWhich() throws Exception {
+        java.io.PrintStream err = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        try (Driver driver = new Driver(state.resolve("stalled"))) {
+            System.setErr(new java.io.PrintStream(captured, true));
+            driver.send(new In("a", "a1", 100));
+            driver.send(new In("a", "hb", 200));
+            driver.driver.advanceWallClockTime(java.time.Duration.ofSeconds(61));
+            driver.send(new In("a", "a2", 300));
+
+            assertThat(driver.out()).isEmpty();
+        } finally {
+            System.setErr(err);
+        }
+        assertThat(captured.toString()).contains("Event-time sync test").contains("holds 2 records")
+                .contains("ch-b#0=no heartbeat yet").doesNotContain("ch-a#0");
+    }
+
     private static List<String> run(Path dir, List<In> inputs) {
         try (Driver driver = new Driver(dir)) {
             inputs.forEach(driver::send);
