@@ -47,7 +47,6 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -317,12 +316,7 @@ class TopologyReplayIT {
         long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
         int stableRounds = 0;
         while (System.nanoTime() < deadline) {
-            Map<TopicPartition, OffsetAndMetadata> committed =
-                    admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
-            Map<TopicPartition, OffsetSpec> latest = committed.keySet().stream()
-                    .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()));
-            boolean caughtUp = !committed.isEmpty() && admin.listOffsets(latest).all().get().entrySet().stream()
-                    .allMatch(e -> committed.get(e.getKey()).offset() >= e.getValue().offset());
+            boolean caughtUp = !committed(admin, group).isEmpty() && lag(admin, group) == 0;
             stableRounds = caughtUp ? stableRounds + 1 : 0;
             if (stableRounds >= 5) {
                 return;
