@@ -78,7 +78,9 @@ public final class HeartbeatRepartition {
         private final Predicate<V> heartbeat;
         private long intervalMs = RELAY_INTERVAL.toMillis();
         private FixedKeyProcessorContext<String, V> context;
-        // In memory: after a restart one extra heartbeat is relayed, which changes no result.
+        // In memory: after a restart one extra heartbeat may be relayed. It can only move, in the event-time syncs
+        // downstream, a record that comes later than its source's heartbeat to just after that heartbeat, which a
+        // replay may place otherwise: a restart exactly between such a record and its source's next heartbeat.
         private long lastRelayedMs = Long.MIN_VALUE;
 
         Relay(String channel, Predicate<V> heartbeat) {
