@@ -22,8 +22,8 @@ public final class TapwireAvroSerializer<T extends SpecificRecord> implements Se
     private final Schema schema;
     private final ThreadLocal<AvroCodec<T>> codecs;
     private final Map<String, Integer> idsByTopic = new ConcurrentHashMap<>();
-    /** The wire-format header of each schema id (one per topic in practice). */
-    private final Map<Integer, byte[]> headers = new ConcurrentHashMap<>();
+    /** The wire-format header of each topic's schema id: one lookup per record. */
+    private final Map<String, byte[]> headersByTopic = new ConcurrentHashMap<>();
     private RegistryClient registry;
     private boolean autoRegister = true;
 
@@ -53,7 +53,7 @@ public final class TapwireAvroSerializer<T extends SpecificRecord> implements Se
             return null;
         }
         // Header and Avro written into one array: no second copy per record.
-        return codecs.get().encode(record, headers.computeIfAbsent(schemaId(topic), WireFormat::header));
+        return codecs.get().encode(record, headersByTopic.computeIfAbsent(topic, t -> WireFormat.header(schemaId(t))));
     }
 
     /**

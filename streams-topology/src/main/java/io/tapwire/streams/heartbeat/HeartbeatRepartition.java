@@ -61,15 +61,11 @@ public final class HeartbeatRepartition {
 
         @Override
         public Optional<Set<Integer>> partitions(String topic, String key, V value, int numPartitions) {
-            if (isHeartbeat(heartbeat, key, value)) {
+            if (HeartbeatMarker.isHeartbeat(heartbeat, key, value)) {
                 return Optional.of(IntStream.range(0, numPartitions).boxed().collect(Collectors.toUnmodifiableSet()));
             }
             return Optional.empty();
         }
-    }
-
-    static <V> boolean isHeartbeat(Predicate<V> heartbeat, String key, V value) {
-        return value == null ? HeartbeatMarker.KEY.equals(key) : heartbeat.test(value);
     }
 
     /** Passes every record, stamped with its source, but drops heartbeats less than {@link #RELAY_INTERVAL} after the last one relayed. */
@@ -99,7 +95,7 @@ public final class HeartbeatRepartition {
 
         @Override
         public void process(FixedKeyRecord<String, V> record) {
-            if (isHeartbeat(heartbeat, record.key(), record.value())) {
+            if (HeartbeatMarker.isHeartbeat(heartbeat, record.key(), record.value())) {
                 if (lastRelayedMs != Long.MIN_VALUE && record.timestamp() < lastRelayedMs + intervalMs) {
                     return;
                 }

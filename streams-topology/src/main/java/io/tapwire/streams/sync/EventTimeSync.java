@@ -53,7 +53,7 @@ public final class EventTimeSync {
 
         /** A heartbeat of this channel: its own kind of value, or the generic {@link HeartbeatMarker}. */
         boolean isHeartbeat(String key, V value) {
-            return value == null ? HeartbeatMarker.KEY.equals(key) : heartbeat.test(value);
+            return HeartbeatMarker.isHeartbeat(heartbeat, key, value);
         }
     }
 

@@ -35,7 +35,10 @@ final class SyncProcessor implements Processor<String, Object, String, Object> {
     private final int upstreamTasks;
     private final List<EventTimeSync.Channel<?>> channels;
     private final Map<String, Integer> channelIndex = new HashMap<>();
-    private final Map<SourceStamp.Source, long[]> lastPosition = new HashMap<>();
+    /** Per source, the offset of its last record and how many records that offset gave (see {@link #bufferKey}). */
+    private final Map<SourceStamp.Source, Position> lastPosition = new HashMap<>();
+    /** The watermark store's content, read once at start: the per-record path reads it from here. */
+    private final Map<SourceStamp.Source, Long> marks = new HashMap<>();
     private ProcessorContext<String, Object> context;
     private KeyValueStore<Bytes, byte[]> buffer;
     private KeyValueStore<String, Long> watermarks;
@@ -61,6 +64,12 @@ final class SyncProcessor implements Processor<String, Object, String, Object> {
         this.buffer = context.getStateStore(EventTimeSync.bufferStore(name));
         this.watermarks = context.getStateStore(EventTimeSync.watermarkStore(name));
         this.expected = EventTimeSync.expectedSources(channels, upstreamTasks, context.taskId().partition());
+        for (SourceStamp.Source source : expected) {
+            Long mark = watermarks.get(sourceId(source));
+            if (mark != null) {
+                marks.put(source, mark);
+            }
+        }
         this.releasedThrough = lowestWatermark();
         // Also when nothing arrives any more: the warning is for an operator, on the wall clock by design.
         context.schedule(java.time.Duration.ofMillis(STALL_WARNING_MS), PunctuationType.WALL_CLOCK_TIME,
@@ -75,14 +84,14 @@ final class SyncProcessor implements Processor<String, Object, String, Object> {
             throw new IllegalStateException("sync " + name + " got a record from " + source
                     + ", not one of its channels " + channelIndex.keySet());
         }
-        String sourceId = sourceId(source);
-        Long mark = watermarks.get(sourceId);
+        Long mark = marks.get(source);
         // A heartbeat at W says this source has nothing more at or before W: what it sends later goes after W.
         long effective = mark == null ? record.timestamp() : Math.max(record.timestamp(), mark + 1);
-        buffer.put(bufferKey(effective, index, source, offsetOf(source)), encode(index, record));
+        buffer.put(bufferKey(effective, index, source, position(source)), encode(index, source, record));
         heldSinceRelease++;
         if (isHeartbeat(index, record) && (mark == null || record.timestamp() > mark)) {
-            watermarks.put(sourceId, record.timestamp());
+            marks.put(source, record.timestamp());
+            watermarks.put(sourceId(source), record.timestamp());
             long lowest = lowestWatermark();
             if (lowest > releasedThrough) {
                 release(lowest);
@@ -111,7 +120,7 @@ final class SyncProcessor implements Processor<String, Object, String, Object> {
         lastWarningMs = now;
         Map<String, String> behind = new java.util.TreeMap<>();
         for (SourceStamp.Source source : expected) {
-            Long mark = watermarks.get(sourceId(source));
+            Long mark = marks.get(source);
             if (mark == null || mark <= releasedThrough) {
                 behind.put(sourceId(source), mark == null ? "no heartbeat yet" : java.time.Instant.ofEpochMilli(mark).toString());
             }
@@ -141,7 +150,7 @@ final class SyncProcessor implements Processor<String, Object, String, Object> {
     private long lowestWatermark() {
         long lowest = Long.MAX_VALUE;
         for (SourceStamp.Source source : expected) {
-            Long mark = watermarks.get(sourceId(source));
+            Long mark = marks.get(source);
             if (mark == null) {
                 return Long.MIN_VALUE;
             }
@@ -156,37 +165,42 @@ final class SyncProcessor implements Processor<String, Object, String, Object> {
         return channel.isHeartbeat(record.key(), record.value());
     }
 
-    /** The record's position in its input partition, and a counter when one input record gave several. */
-    private long[] offsetOf(SourceStamp.Source source) {
+    /** Where a record stands in its source's order: its input offset, and a counter when one offset gave several. */
+    private static final class Position {
+        long offset = Long.MIN_VALUE;
+        int sub;
+    }
+
+    /** Advances {@code source}'s position to the current record and returns it (valid until the next record). */
+    private Position position(SourceStamp.Source source) {
         long offset = context.recordMetadata().map(RecordMetadata::offset).orElse(-1L);
-        long[] last = lastPosition.computeIfAbsent(source, key -> new long[] {Long.MIN_VALUE, 0});
-        if (last[0] == offset) {
-            last[1]++;
+        Position last = lastPosition.computeIfAbsent(source, key -> new Position());
+        if (last.offset == offset) {
+            last.sub++;
         } else {
-            last[0] = offset;
-            last[1] = 0;
+            last.offset = offset;
+            last.sub = 0;
         }
-        return new long[] {offset, last[1]};
+        return last;
     }
 
     private static String sourceId(SourceStamp.Source source) {
         return source.channel() + "#" + source.partition();
     }
 
-    private static Bytes bufferKey(long effective, int channel, SourceStamp.Source source, long[] position) {
+    private static Bytes bufferKey(long effective, int channel, SourceStamp.Source source, Position position) {
         return Bytes.wrap(ByteBuffer.allocate(KEY_BYTES)
                 .putLong(effective ^ Long.MIN_VALUE)
                 .putInt(channel ^ Integer.MIN_VALUE)
                 .putInt(source.partition() ^ Integer.MIN_VALUE)
-                .putLong(position[0] ^ Long.MIN_VALUE)
-                .putInt((int) position[1] ^ Integer.MIN_VALUE)
+                .putLong(position.offset ^ Long.MIN_VALUE)
+                .putInt(position.sub ^ Integer.MIN_VALUE)
                 .array());
     }
 
     @SuppressWarnings("unchecked")
-    private byte[] encode(int index, Record<String, Object> record) {
+    private byte[] encode(int index, SourceStamp.Source source, Record<String, Object> record) {
         EventTimeSync.Channel<Object> channel = (EventTimeSync.Channel<Object>) channels.get(index);
-        SourceStamp.Source source = SourceStamp.of(record.headers());
         byte[] key = record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8);
         byte[] value = record.value() == null ? null
                 : channel.serde().serializer().serialize(topicOf(channel), record.value());

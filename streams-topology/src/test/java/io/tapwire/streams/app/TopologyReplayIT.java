@@ -228,14 +228,20 @@ class TopologyReplayIT {
                 .setEpochTimeNs((T0.toEpochMilli() + atMs) * 1_000_000L).build();
     }
 
-    private static Path writeConfig(Path file, EmbeddedKafkaBroker broker, StubRegistry registry, Path state, String id)
-            throws java.io.IOException {
+    /** The settings both runs share: this broker and registry, their own state and application id. */
+    private static Properties properties(EmbeddedKafkaBroker broker, StubRegistry registry, Path state, String id) {
         Properties props = new Properties();
         props.setProperty("tapwire.kafka.bootstrap-servers", broker.bootstrapServers());
         props.setProperty("tapwire.registry.url", registry.url());
         props.setProperty("tapwire.streams.state-dir", state.toString());
         props.setProperty("tapwire.streams.replication-factor", "1");
         props.setProperty("tapwire.streams.application-id", id);
+        return props;
+    }
+
+    private static Path writeConfig(Path file, EmbeddedKafkaBroker broker, StubRegistry registry, Path state, String id)
+            throws java.io.IOException {
+        Properties props = properties(broker, registry, state, id);
         // The killed member leaves the group when its session times out: keep that short.
         props.setProperty("tapwire.streams.kafka.consumer.session.timeout.ms", "6000");
         try (var out = java.nio.file.Files.newBufferedWriter(file)) {
@@ -285,12 +291,7 @@ class TopologyReplayIT {
 
     private static StreamsSettings settings(EmbeddedKafkaBroker broker, StubRegistry registry, Path state, String id,
                                             Map<String, String> topics) {
-        Properties props = new Properties();
-        props.setProperty("tapwire.kafka.bootstrap-servers", broker.bootstrapServers());
-        props.setProperty("tapwire.registry.url", registry.url());
-        props.setProperty("tapwire.streams.state-dir", state.toString());
-        props.setProperty("tapwire.streams.replication-factor", "1");
-        props.setProperty("tapwire.streams.application-id", id);
+        Properties props = properties(broker, registry, state, id);
         topics.forEach((from, to) -> props.setProperty("tapwire.streams.topic." + from, to));
         return StreamsSettings.fromProperties(props);
     }
