@@ -30,6 +30,7 @@
 #define TAPWIRE_EVENT_TCP_RETRANSMIT 11
 #define TAPWIRE_EVENT_TCP_STATS 12
 #define TAPWIRE_EVENT_FILE_OPEN_WRITE 13    /* struct tapwire_file_event */
+#define TAPWIRE_EVENT_L7_PAYLOAD 14         /* struct tapwire_l7_event, followed by its head and tail bytes */
 #define TAPWIRE_EVENT_TYPE_COUNT 16 /* upper bound for event type values (drops map size) */
 
 #define TAPWIRE_COMM_LEN 16      /* TASK_COMM_LEN */
@@ -200,6 +201,113 @@ _Static_assert(__builtin_offsetof(struct tapwire_file_event, path_flags) == 62, 
 _Static_assert(__builtin_offsetof(struct tapwire_file_event, path) == 64, "path offset");
 _Static_assert(__builtin_offsetof(struct tapwire_file_event, start_ticks) == 320, "file start_ticks offset");
 _Static_assert(sizeof(struct tapwire_file_event) == 328, "tapwire_file_event size");
+
+/* Protocol hints of the L7 classifier; the values of io.tapwire.collector.l7.L7Protocol's ids. */
+#define TAPWIRE_L7_PROTO_UNKNOWN 0
+#define TAPWIRE_L7_PROTO_HTTP1 1
+#define TAPWIRE_L7_PROTO_POSTGRES 2
+#define TAPWIRE_L7_PROTO_MYSQL 3
+#define TAPWIRE_L7_PROTO_REDIS 4
+#define TAPWIRE_L7_PROTO_MEMCACHED 5
+#define TAPWIRE_L7_PROTO_DNS 6
+
+/* tapwire_l7_event.direction */
+#define TAPWIRE_L7_SEND 1    /* the task wrote the bytes */
+#define TAPWIRE_L7_RECEIVE 2 /* the task read the bytes */
+
+/* tapwire_l7_event.transport */
+#define TAPWIRE_L7_TCP 6
+#define TAPWIRE_L7_UDP 17
+
+/* tapwire_l7_event.syscall: which call moved the bytes */
+#define TAPWIRE_L7_SYS_READ 1
+#define TAPWIRE_L7_SYS_READV 2
+#define TAPWIRE_L7_SYS_RECVFROM 3
+#define TAPWIRE_L7_SYS_RECVMSG 4
+#define TAPWIRE_L7_SYS_RECVMMSG 5
+#define TAPWIRE_L7_SYS_WRITE 6
+#define TAPWIRE_L7_SYS_WRITEV 7
+#define TAPWIRE_L7_SYS_SENDTO 8
+#define TAPWIRE_L7_SYS_SENDMSG 9
+#define TAPWIRE_L7_SYS_SENDMMSG 10
+#define TAPWIRE_L7_SYS_SENDFILE 11
+#define TAPWIRE_L7_SYS_SPLICE 12
+
+/* tapwire_l7_event.flags */
+#define TAPWIRE_L7_HEAD_TRUNCATED 0x1 /* byte_count > head_len: the head is not all of the data */
+#define TAPWIRE_L7_SIZE_ONLY 0x2      /* sendfile/splice: no bytes visible, head_len and tail_len are 0 */
+#define TAPWIRE_L7_SEQ_VALID 0x4      /* tcp_seq and stream_offset are set (TCP) */
+#define TAPWIRE_L7_IOV_LIMIT 0x8      /* the data spanned more iovecs than the kernel walks: head or tail is short */
+#define TAPWIRE_L7_READ_FAILED 0x10   /* user memory could not be read: head or tail is short */
+#define TAPWIRE_L7_ROLE_GUESSED 0x20  /* role UNKNOWN: a send's stream_offset counts a SYN if the socket connected */
+
+/* The hard caps of the configurable head and tail sizes (TAPWIRE_L7_SETTING_HEAD_BYTES, _TAIL_BYTES). */
+#define TAPWIRE_L7_HEAD_CAP 16384
+#define TAPWIRE_L7_TAIL_CAP 1024
+
+/*
+ * One read or write of a socket whose connection the classifier recognised, from tapwire_l7.bpf.c:
+ * 152 bytes, then head_len bytes of head and tail_len bytes of tail (the record is 152 + head_len +
+ * tail_len bytes). task is the thread that did the syscall, task.ktime_ns the syscall's exit.
+ *
+ * The head is the first bytes of the data; when the data is longer than the head, the tail is its
+ * last bytes (never overlapping the head). stream_offset is the number of payload bytes that went
+ * this direction on the connection before the first byte of this one, from the connection's start
+ * (derived from tcp_sock's counters, so it is right also for connections older than the collector
+ * and across traffic the classifier shipped nothing for). tcp_seq is the TCP sequence number of the
+ * first byte: write_seq at a send, copied_seq at a receive, read at the syscall's enter.
+ */
+struct tapwire_l7_event {
+	struct tapwire_task task; /*   0 */
+	__u64 socket_ino;         /*  48  the connection id's inode */
+	__u64 start_ns;           /*  56  bpf_ktime_get_ns() at the syscall's enter */
+	__u64 stream_offset;      /*  64  see above; 0 for UDP */
+	__u64 byte_count;         /*  72  bytes the syscall moved (this message's, for recvmmsg/sendmmsg) */
+	__u64 start_ticks;        /*  80  the task's process start time, as tapwire_process_event.start_ticks */
+	__u8 saddr[16];           /*  88  local address, as tapwire_tcp_event.saddr */
+	__u8 daddr[16];           /* 104  peer address (UDP: the datagram's peer) */
+	__u16 family;             /* 120  AF_INET or AF_INET6 */
+	__u16 sport;              /* 122  local port, host order */
+	__u16 dport;              /* 124  peer port, host order */
+	__u8 role;                /* 126  TAPWIRE_ROLE_*; for UDP, CLIENT when the task asked, SERVER when it answered */
+	__u8 direction;           /* 127  TAPWIRE_L7_SEND or TAPWIRE_L7_RECEIVE */
+	__u32 tcp_seq;            /* 128  with TAPWIRE_L7_SEQ_VALID */
+	__u32 head_len;           /* 132  bytes of head following the struct */
+	__u32 tail_len;           /* 136  bytes of tail following the head */
+	__u16 flags;              /* 140  TAPWIRE_L7_* bits */
+	__u8 protocol;            /* 142  TAPWIRE_L7_PROTO_* */
+	__u8 syscall;             /* 143  TAPWIRE_L7_SYS_* */
+	__s32 fd;                 /* 144 */
+	__u8 transport;           /* 148  TAPWIRE_L7_TCP or TAPWIRE_L7_UDP */
+	__u8 reserved[3];         /* 149  0 */
+};
+
+_Static_assert(__builtin_offsetof(struct tapwire_l7_event, socket_ino) == 48, "l7 socket_ino offset");
+_Static_assert(__builtin_offsetof(struct tapwire_l7_event, start_ns) == 56, "l7 start_ns offset");
+_Static_assert(__builtin_offsetof(struct tapwire_l7_event, stream_offset) == 64, "l7 stream_offset offset");
+_Static_assert(__builtin_offsetof(struct tapwire_l7_event, byte_count) == 72, "l7 byte_count offset");
+_Static_assert(__builtin_offsetof(struct tapwire_l7_event, start_ticks) == 80, "l7 start_ticks offset");
+_Static_assert(__builtin_offsetof(struct tapwire_l7_event, saddr) == 88, "l7 saddr offset");
+_Static_assert(__builtin_offsetof(struct tapwire_l7_event, daddr) == 104, "l7 daddr offset");
+_Static_assert(__builtin_offsetof(struct tapwire_l7_event, family) == 120, "l7 family offset");
+_Static_assert(__builtin_offsetof(struct tapwire_l7_event, sport) == 122, "l7 sport offset");
+_Static_assert(__builtin_offsetof(struct tapwire_l7_event, dport) == 124, "l7 dport offset");
+_Static_assert(__builtin_offsetof(struct tapwire_l7_event, role) == 126, "l7 role offset");
+_Static_assert(__builtin_offsetof(struct tapwire_l7_event, direction) == 127, "l7 direction offset");
+_Static_assert(__builtin_offsetof(struct tapwire_l7_event, tcp_seq) == 128, "l7 tcp_seq offset");
+_Static_assert(__builtin_offsetof(struct tapwire_l7_event, head_len) == 132, "l7 head_len offset");
+_Static_assert(__builtin_offsetof(struct tapwire_l7_event, tail_len) == 136, "l7 tail_len offset");
+_Static_assert(__builtin_offsetof(struct tapwire_l7_event, flags) == 140, "l7 flags offset");
+_Static_assert(__builtin_offsetof(struct tapwire_l7_event, protocol) == 142, "l7 protocol offset");
+_Static_assert(__builtin_offsetof(struct tapwire_l7_event, syscall) == 143, "l7 syscall offset");
+_Static_assert(__builtin_offsetof(struct tapwire_l7_event, fd) == 144, "l7 fd offset");
+_Static_assert(__builtin_offsetof(struct tapwire_l7_event, transport) == 148, "l7 transport offset");
+_Static_assert(sizeof(struct tapwire_l7_event) == 152, "tapwire_l7_event size");
+
+/* Indexes of the tapwire_l7_settings array map (__u64 values), written by user space after load. */
+#define TAPWIRE_L7_SETTING_HEAD_BYTES 0 /* N: head bytes per event, 1..TAPWIRE_L7_HEAD_CAP */
+#define TAPWIRE_L7_SETTING_TAIL_BYTES 1 /* M: tail bytes per event, 0..TAPWIRE_L7_TAIL_CAP */
+#define TAPWIRE_L7_SETTING_COUNT 2
 
 /* tapwire_socket.flags */
 #define TAPWIRE_SOCKET_EXCLUDED 0x1    /* the owner was excluded: no event about this socket is emitted */

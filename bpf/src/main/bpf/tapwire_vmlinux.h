@@ -180,6 +180,8 @@ struct tcp_sock {
 	__u64 bytes_acked;    /* sequence space acknowledged: payload, plus 1 each for the SYN (active open) and FIN */
 	__u32 snd_una;        /* first byte not yet acknowledged */
 	__u32 write_seq;      /* one past the last byte queued, FIN included */
+	__u32 copied_seq;     /* the next byte the application reads */
+	__u32 rcv_nxt;        /* the next byte expected from the peer */
 } __attribute__((preserve_access_index));
 
 struct sk_buff {

@@ -56,13 +56,29 @@ class BpfObjectLayoutTest {
                     "tp_btf/tcp_probe", "tapwire_tcp_probe"),
             "tapwire_file", Map.of(
                     "tracepoint/syscalls/sys_enter_openat", "tapwire_openat_enter",
-                    "tracepoint/syscalls/sys_exit_openat", "tapwire_openat_exit"));
+                    "tracepoint/syscalls/sys_exit_openat", "tapwire_openat_exit"),
+            "tapwire_l7", l7Programs());
+
+    /** Enter and exit of every payload syscall (DESIGN.md "Kernel side"). */
+    private static Map<String, String> l7Programs() {
+        Map<String, String> programs = new java.util.HashMap<>();
+        for (String syscall : List.of("read", "readv", "recvfrom", "recvmsg", "recvmmsg", "write", "writev", "sendto",
+                "sendmsg", "sendmmsg", "splice")) {
+            programs.put("tracepoint/syscalls/sys_enter_" + syscall, "tapwire_" + syscall + "_enter");
+            programs.put("tracepoint/syscalls/sys_exit_" + syscall, "tapwire_" + syscall + "_exit");
+        }
+        programs.put("tracepoint/syscalls/sys_enter_sendfile64", "tapwire_sendfile_enter");
+        programs.put("tracepoint/syscalls/sys_exit_sendfile64", "tapwire_sendfile_exit");
+        return programs;
+    }
 
     /** Maps the collector looks up by name in each object. */
     private static final Map<String, List<String>> MAPS = Map.of(
             "tapwire_process", List.of("tapwire_process_events"),
             "tapwire_tcp", List.of("tapwire_tcp_events", "tapwire_sockets", "tapwire_tcp_settings"),
-            "tapwire_file", List.of("tapwire_file_events"));
+            "tapwire_file", List.of("tapwire_file_events"),
+            "tapwire_l7", List.of("tapwire_l7_events", "tapwire_l7_conns", "tapwire_l7_scratch", "tapwire_l7_settings",
+                    "tapwire_sockets"));
 
     /** Defined identically in every object (tapwire_common.bpf.h), so the collector can share one instance. */
     private static final List<String> SHARED_MAPS =

@@ -32,6 +32,7 @@ import io.tapwire.collector.proc.ProcessFactsCache;
 import io.tapwire.collector.produce.HeartbeatSender;
 import io.tapwire.collector.produce.RawProducer;
 import io.tapwire.collector.records.KernelEventMapper;
+import io.tapwire.collector.redact.Redactor;
 import io.tapwire.collector.records.SnapshotRoles;
 import io.tapwire.collector.records.RawRecord;
 import io.tapwire.schemas.keys.NodeKey;
@@ -90,7 +91,8 @@ public final class Collector implements AutoCloseable {
         this.producer = new RawProducer(settings.producer(), new RegistryClient(RegistryClientConfig.of(settings.registryUrl())),
                 metrics);
         ProcessFactsCache facts = new ProcessFactsCache(procFs);
-        this.mapper = new KernelEventMapper(headers, facts, CgroupIds.locate(procFs), snapshotRoles);
+        this.mapper = new KernelEventMapper(headers, facts, CgroupIds.locate(procFs), snapshotRoles,
+                new Redactor(settings.redaction()));
         TaskContext self = selfTask(procFs);
 
         KernelProbeSettings probeSettings = withExclusions(settings.probes(), settings.excludedPids(),
@@ -222,12 +224,7 @@ public final class Collector implements AutoCloseable {
 
     private static KernelProbeSettings withExclusions(KernelProbeSettings probes, java.util.Set<Integer> pids,
                                                       java.util.Set<Integer> ports) {
-        KernelProbeSettings.Builder builder = KernelProbeSettings.builder()
-                .processRingBufferBytes(probes.processRingBufferBytes())
-                .tcpRingBufferBytes(probes.tcpRingBufferBytes())
-                .fileRingBufferBytes(probes.fileRingBufferBytes())
-                .socketMapEntries(probes.socketMapEntries())
-                .tcpStatsInterval(probes.tcpStatsInterval());
+        KernelProbeSettings.Builder builder = probes.toBuilder();
         pids.forEach(builder::excludePid);
         ports.forEach(builder::excludeLocalPort);
         return builder.build();

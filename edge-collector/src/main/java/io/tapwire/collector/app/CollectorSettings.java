@@ -2,12 +2,17 @@ package io.tapwire.collector.app;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 import io.tapwire.collector.bpf.KernelProbeSettings;
+import io.tapwire.collector.bpf.L7CaptureSettings;
 import io.tapwire.collector.produce.ProducerSettings;
+import io.tapwire.collector.redact.RedactionRules;
 import io.tapwire.schemas.settings.TypedProperties;
 
 /**
@@ -31,7 +36,8 @@ public record CollectorSettings(
         Duration pollBatchWait,
         String metricsHost,
         int metricsPort,
-        boolean excludeTapwirePorts) {
+        boolean excludeTapwirePorts,
+        RedactionRules redaction) {
 
     public static final String PREFIX = "tapwire.collector.";
 
@@ -43,7 +49,10 @@ public record CollectorSettings(
             PREFIX + "exclude-self", PREFIX + "exclude-pids", PREFIX + "exclude-ports", PREFIX + "producer-buffer-bytes",
             PREFIX + "producer-max-block", PREFIX + "heartbeat-interval", PREFIX + "inventory-interval",
             PREFIX + "clock-interval", PREFIX + "poll-timeout", PREFIX + "poll-batch-wait", PREFIX + "metrics-host", PREFIX + "metrics-port",
-            PREFIX + "exclude-tapwire-ports");
+            PREFIX + "exclude-tapwire-ports", PREFIX + "l7-capture", PREFIX + "l7-ring-buffer-bytes",
+            PREFIX + "l7-connection-entries", PREFIX + "l7-head-bytes", PREFIX + "l7-tail-bytes", PREFIX + "redaction",
+            PREFIX + "redaction-http-headers", PREFIX + "redaction-postgres-passwords", PREFIX + "redaction-mysql-auth",
+            PREFIX + "redaction-redis-auth", PREFIX + "redaction-pattern");
 
     public static CollectorSettings from(TypedProperties p) {
         KernelProbeSettings.Builder probes = KernelProbeSettings.builder()
@@ -51,7 +60,8 @@ public record CollectorSettings(
                 .tcpRingBufferBytes((int) p.bytes(PREFIX + "tcp-ring-buffer-bytes", 2 * 1024 * 1024))
                 .fileRingBufferBytes((int) p.bytes(PREFIX + "file-ring-buffer-bytes", 1024 * 1024))
                 .socketMapEntries(p.positive(PREFIX + "socket-map-entries", 65536))
-                .tcpStatsInterval(p.duration(PREFIX + "tcp-stats-interval", Duration.ofSeconds(30)));
+                .tcpStatsInterval(p.duration(PREFIX + "tcp-stats-interval", Duration.ofSeconds(30)))
+                .l7(l7(p));
         for (String pid : p.list(PREFIX + "exclude-pids", List.of())) {
             probes.excludePid(integer(PREFIX + "exclude-pids", pid));
         }
@@ -77,7 +87,43 @@ public record CollectorSettings(
                 p.duration(PREFIX + "poll-batch-wait", Duration.ofMillis(5)),
                 p.string(PREFIX + "metrics-host", "127.0.0.1"),
                 p.port(PREFIX + "metrics-port", 9464),
-                p.bool(PREFIX + "exclude-tapwire-ports", true));
+                p.bool(PREFIX + "exclude-tapwire-ports", true),
+                redaction(p));
+    }
+
+    private static L7CaptureSettings l7(TypedProperties p) {
+        L7CaptureSettings d = L7CaptureSettings.DEFAULTS;
+        try {
+            return new L7CaptureSettings(
+                    p.bool(PREFIX + "l7-capture", d.enabled()),
+                    (int) p.bytes(PREFIX + "l7-ring-buffer-bytes", d.ringBufferBytes()),
+                    p.positive(PREFIX + "l7-connection-entries", d.connectionEntries()),
+                    (int) p.bytes(PREFIX + "l7-head-bytes", d.headBytes()),
+                    (int) p.bytes(PREFIX + "l7-tail-bytes", d.tailBytes()));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(PREFIX + "l7-*: " + e.getMessage(), e);
+        }
+    }
+
+    private static RedactionRules redaction(TypedProperties p) {
+        RedactionRules d = RedactionRules.defaults();
+        List<Pattern> patterns = new ArrayList<>(d.patterns());
+        String pattern = p.string(PREFIX + "redaction-pattern", null);
+        if (pattern != null && !pattern.isBlank()) {
+            try {
+                patterns.add(Pattern.compile(pattern));
+            } catch (PatternSyntaxException e) {
+                throw new IllegalArgumentException(PREFIX + "redaction-pattern is no valid Java regular expression: "
+                        + e.getDescription() + " in '" + pattern + "'");
+            }
+        }
+        return new RedactionRules(
+                p.bool(PREFIX + "redaction", d.enabled()),
+                p.list(PREFIX + "redaction-http-headers", d.httpHeaders()),
+                p.bool(PREFIX + "redaction-postgres-passwords", d.postgresPasswords()),
+                p.bool(PREFIX + "redaction-mysql-auth", d.mysqlAuth()),
+                p.bool(PREFIX + "redaction-redis-auth", d.redisAuth()),
+                patterns);
     }
 
     /** The pids to exclude in the kernel: the configured ones, and this process when excludeSelf. */

@@ -18,7 +18,9 @@ public enum EventType {
     TCP_CLOSE(10, TcpEventDecoder.SIZE),
     TCP_RETRANSMIT(11, TcpEventDecoder.SIZE),
     TCP_STATS(12, TcpEventDecoder.SIZE),
-    FILE_OPEN_WRITE(13, FileEventDecoder.SIZE);
+    FILE_OPEN_WRITE(13, FileEventDecoder.SIZE),
+    /** Followed by its head and tail bytes: between {@code recordSize} and {@code maxRecordSize} bytes. */
+    L7_PAYLOAD(14, L7EventDecoder.SIZE, L7EventDecoder.MAX_SIZE);
 
     /** TAPWIRE_EVENT_TYPE_COUNT: the size of the drops map. */
     static final int CODE_LIMIT = 16;
@@ -33,10 +35,16 @@ public enum EventType {
 
     private final int code;
     private final int recordSize;
+    private final int largestRecordSize;
 
     EventType(int code, int recordSize) {
+        this(code, recordSize, recordSize);
+    }
+
+    EventType(int code, int recordSize, int largestRecordSize) {
         this.code = code;
         this.recordSize = recordSize;
+        this.largestRecordSize = largestRecordSize;
     }
 
     /** TAPWIRE_EVENT_*. */
@@ -44,7 +52,7 @@ public enum EventType {
         return code;
     }
 
-    /** sizeof the kernel struct that carries this type. */
+    /** sizeof the kernel struct that carries this type: the shortest record of the type. */
     public int recordSize() {
         return recordSize;
     }
@@ -53,7 +61,7 @@ public enum EventType {
     public static int maxRecordSize() {
         int max = 0;
         for (EventType type : values()) {
-            max = Math.max(max, type.recordSize);
+            max = Math.max(max, type.largestRecordSize);
         }
         return max;
     }

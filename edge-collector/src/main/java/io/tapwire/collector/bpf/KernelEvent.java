@@ -2,7 +2,7 @@ package io.tapwire.collector.bpf;
 
 /** One record from a Tapwire ring buffer, decoded by {@link KernelEventDecoder}. */
 public sealed interface KernelEvent
-        permits ExecEvent, ProcessStartEvent, ProcessExitEvent, OomKillEvent, TcpEvent, FileOpenEvent {
+        permits ExecEvent, ProcessStartEvent, ProcessExitEvent, OomKillEvent, TcpEvent, FileOpenEvent, L7PayloadEvent {
 
     EventType type();
 

@@ -23,6 +23,7 @@ public final class KernelEventDecoder {
             case TCP_LISTEN_OPEN, TCP_LISTEN_CLOSE, TCP_CONNECT_OK, TCP_CONNECT_FAILED, TCP_ACCEPT, TCP_CLOSE,
                     TCP_RETRANSMIT, TCP_STATS -> TcpEventDecoder.decode(type, record);
             case FILE_OPEN_WRITE -> FileEventDecoder.decode(record);
+            case L7_PAYLOAD -> L7EventDecoder.decode(record);
         };
     }
 }

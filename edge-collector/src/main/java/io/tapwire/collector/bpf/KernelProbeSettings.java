@@ -16,6 +16,7 @@ import java.util.Set;
  * @param tcpStatsInterval       how often a busy connection reports STATS; zero disables them
  * @param excludedPids           processes never observed, with their children
  * @param excludedLocalPorts     local TCP ports never observed
+ * @param l7                     payload capture
  */
 public record KernelProbeSettings(
         int processRingBufferBytes,
@@ -24,7 +25,8 @@ public record KernelProbeSettings(
         int socketMapEntries,
         Duration tcpStatsInterval,
         Set<Integer> excludedPids,
-        Set<Integer> excludedLocalPorts) {
+        Set<Integer> excludedLocalPorts,
+        L7CaptureSettings l7) {
 
     /** The kernel's page size on x86-64 and arm64 with 4 KiB pages; ring buffers are whole pages. */
     private static final int PAGE_SIZE = 4096;
@@ -53,20 +55,36 @@ public record KernelProbeSettings(
         }
         excludedPids = Set.copyOf(excludedPids);
         excludedLocalPorts = Set.copyOf(excludedLocalPorts);
+        if (l7 == null) {
+            throw new IllegalArgumentException("l7 settings are required");
+        }
+    }
+
+    /** A builder holding these settings, to change some. */
+    public Builder toBuilder() {
+        Builder builder = new Builder().processRingBufferBytes(processRingBufferBytes)
+                .tcpRingBufferBytes(tcpRingBufferBytes).fileRingBufferBytes(fileRingBufferBytes)
+                .socketMapEntries(socketMapEntries).tcpStatsInterval(tcpStatsInterval).l7(l7);
+        excludedPids.forEach(builder::excludePid);
+        excludedLocalPorts.forEach(builder::excludeLocalPort);
+        return builder;
     }
 
     public static Builder builder() {
         return new Builder();
     }
 
-    private static void requireRingBufferSize(String name, int bytes) {
+    static void requireRingBufferSize(String name, int bytes) {
         if (bytes < PAGE_SIZE || bytes > MAX_RING_BUFFER_BYTES || Integer.bitCount(bytes) != 1) {
             throw new IllegalArgumentException(name + " must be a power of two from " + PAGE_SIZE + " to "
                     + MAX_RING_BUFFER_BYTES + " bytes: " + bytes);
         }
     }
 
-    /** Defaults: 256 KiB for processes and files, 1 MiB for TCP, 65536 sockets, STATS every 30 s, nothing excluded. */
+    /**
+     * Defaults: 256 KiB for processes and files, 1 MiB for TCP, 65536 sockets, STATS every 30 s, nothing excluded,
+     * {@link L7CaptureSettings#DEFAULTS}.
+     */
     public static final class Builder {
         private int processRingBufferBytes = 256 * 1024;
         private int tcpRingBufferBytes = 1024 * 1024;
@@ -75,6 +93,7 @@ public record KernelProbeSettings(
         private Duration tcpStatsInterval = Duration.ofSeconds(30);
         private final Set<Integer> excludedPids = new LinkedHashSet<>();
         private final Set<Integer> excludedLocalPorts = new LinkedHashSet<>();
+        private L7CaptureSettings l7 = L7CaptureSettings.DEFAULTS;
 
         private Builder() {
         }
@@ -114,9 +133,14 @@ public record KernelProbeSettings(
             return this;
         }
 
+        public Builder l7(L7CaptureSettings settings) {
+            this.l7 = settings;
+            return this;
+        }
+
         public KernelProbeSettings build() {
             return new KernelProbeSettings(processRingBufferBytes, tcpRingBufferBytes, fileRingBufferBytes,
-                    socketMapEntries, tcpStatsInterval, excludedPids, excludedLocalPorts);
+                    socketMapEntries, tcpStatsInterval, excludedPids, excludedLocalPorts, l7);
         }
     }
 }

@@ -8,11 +8,12 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * All of Tapwire's kernel programs, loaded, configured and attached: process lifecycle, TCP and
- * file opens, one BPF object each, each with its own ring buffer.
+ * All of Tapwire's kernel programs, loaded, configured and attached: process lifecycle, TCP, file opens and L7
+ * payloads, one BPF object each, each with its own ring buffer.
  *
  * <p>tapwire_process loads first and owns the maps every object shares (exclusions, drop counters);
- * the others take them over with {@link BpfObject#reuseMap} before they load. The exclusions from
+ * the others take them over with {@link BpfObject#reuseMap} before they load; tapwire_l7 also takes tapwire_tcp's
+ * socket map (the roles of sockets). The exclusions from
  * the settings are written before anything attaches, so not one event of an excluded process is
  * ever emitted.
  *
@@ -24,13 +25,16 @@ public final class KernelProbes implements AutoCloseable {
     private final BpfObject process;
     private final BpfObject tcp;
     private final BpfObject file;
+    /** Null when L7 capture is off. */
+    private final BpfObject l7;
     private final ExclusionMaps exclusions;
     private final PerCpuCounterMap drops;
 
-    private KernelProbes(BpfObject process, BpfObject tcp, BpfObject file) {
+    private KernelProbes(BpfObject process, BpfObject tcp, BpfObject file, BpfObject l7) {
         this.process = process;
         this.tcp = tcp;
         this.file = file;
+        this.l7 = l7;
         this.exclusions = ExclusionMaps.of(process);
         this.drops = PerCpuCounterMap.open(process, ProcessBpfObject.RINGBUF_DROPS_MAP);
     }
@@ -55,11 +59,24 @@ public final class KernelProbes implements AutoCloseable {
             BpfObject file = shareMaps(open(opened, FileBpfObject.OBJECT), process)
                     .resizeMap(FileBpfObject.EVENTS_MAP, settings.fileRingBufferBytes())
                     .load();
-            KernelProbes probes = new KernelProbes(process, tcp, file);
+            BpfObject l7 = null;
+            if (settings.l7().enabled()) {
+                l7 = shareMaps(open(opened, L7BpfObject.OBJECT), process)
+                        .resizeMap(TcpBpfObject.SOCKETS_MAP, settings.socketMapEntries())
+                        .reuseMap(TcpBpfObject.SOCKETS_MAP, tcp)
+                        .resizeMap(L7BpfObject.EVENTS_MAP, settings.l7().ringBufferBytes())
+                        .resizeMap(L7BpfObject.CONNECTIONS_MAP, settings.l7().connectionEntries())
+                        .resizeMap(L7BpfObject.SCRATCH_MAP, possibleCpus())
+                        .load();
+            }
+            KernelProbes probes = new KernelProbes(process, tcp, file, l7);
             probes.configure(settings);
             process.attachAll();
             tcp.attachAll();
             file.attachAll();
+            if (l7 != null) {
+                l7.attachAll();
+            }
             return probes;
         } catch (RuntimeException | Error e) {
             for (int i = opened.size() - 1; i >= 0; i--) {
@@ -73,6 +90,12 @@ public final class KernelProbes implements AutoCloseable {
         BpfObject object = BpfObject.openResource(name);
         opened.add(object);
         return object;
+    }
+
+    private static int possibleCpus() {
+        int cpus = LibBpf.libbpf_num_possible_cpus();
+        LibBpfException.check("libbpf_num_possible_cpus", cpus);
+        return cpus;
     }
 
     private static BpfObject shareMaps(BpfObject object, BpfObject owner) {
@@ -91,6 +114,19 @@ public final class KernelProbes implements AutoCloseable {
         value.setLong(0, settings.tcpStatsInterval().toNanos());
         LibBpfException.check("bpf_map_update_elem(" + tcp.name() + "/" + TcpBpfObject.SETTINGS_MAP + ")",
                 LibBpf.bpf_map_update_elem(tcp.mapFd(TcpBpfObject.SETTINGS_MAP), key, value, 0));
+        if (l7 != null) {
+            writeSetting(l7, L7BpfObject.SETTINGS_MAP, L7BpfObject.SETTING_HEAD_BYTES, settings.l7().headBytes());
+            writeSetting(l7, L7BpfObject.SETTINGS_MAP, L7BpfObject.SETTING_TAIL_BYTES, settings.l7().tailBytes());
+        }
+    }
+
+    private static void writeSetting(BpfObject object, String map, int index, long setting) {
+        Memory key = new Memory(Integer.BYTES);
+        Memory value = new Memory(Long.BYTES);
+        key.setInt(0, index);
+        value.setLong(0, setting);
+        LibBpfException.check("bpf_map_update_elem(" + object.name() + "/" + map + ")",
+                LibBpf.bpf_map_update_elem(object.mapFd(map), key, value, 0));
     }
 
     /** The excluded pids and ports, to change while running. */
@@ -109,11 +145,14 @@ public final class KernelProbes implements AutoCloseable {
 
     /** As {@link #openPoller} but hands over undecoded records, for a caller that decodes only what it needs. */
     public RingBufferPoller openRawPoller(RingBufferPoller.RecordHandler handler) {
-        return RingBufferPoller.open(List.of(
-                        new RingBufferPoller.RingBufferMap(process, ProcessBpfObject.EVENTS_MAP),
-                        new RingBufferPoller.RingBufferMap(tcp, TcpBpfObject.EVENTS_MAP),
-                        new RingBufferPoller.RingBufferMap(file, FileBpfObject.EVENTS_MAP)),
-                EventType.maxRecordSize(), handler);
+        List<RingBufferPoller.RingBufferMap> maps = new ArrayList<>(List.of(
+                new RingBufferPoller.RingBufferMap(process, ProcessBpfObject.EVENTS_MAP),
+                new RingBufferPoller.RingBufferMap(tcp, TcpBpfObject.EVENTS_MAP),
+                new RingBufferPoller.RingBufferMap(file, FileBpfObject.EVENTS_MAP)));
+        if (l7 != null) {
+            maps.add(new RingBufferPoller.RingBufferMap(l7, L7BpfObject.EVENTS_MAP));
+        }
+        return RingBufferPoller.open(maps, EventType.maxRecordSize(), handler);
     }
 
     /** Events of this type the kernel could not reserve ring-buffer space for, since start, summed over CPUs. */
@@ -134,6 +173,9 @@ public final class KernelProbes implements AutoCloseable {
         List<String> names = new ArrayList<>(process.attachedPrograms());
         names.addAll(tcp.attachedPrograms());
         names.addAll(file.attachedPrograms());
+        if (l7 != null) {
+            names.addAll(l7.attachedPrograms());
+        }
         return names;
     }
 
@@ -152,6 +194,9 @@ public final class KernelProbes implements AutoCloseable {
 
     @Override
     public void close() {
+        if (l7 != null) {
+            l7.close();
+        }
         file.close();
         tcp.close();
         process.close();

@@ -1,5 +1,7 @@
 package io.tapwire.collector.bpf;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -71,5 +73,35 @@ final class RecordFields {
         byte[] bytes = new byte[length];
         record.get(offset, bytes);
         return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    static final int AF_INET = 2;
+    static final int AF_INET6 = 10;
+
+    /** A socket's addresses and ports: 4 or 16 address bytes in network order, by the family field. */
+    static TcpEndpoints endpoints(ByteBuffer record, int family, int localAddress, int localPort, int remoteAddress,
+                                  int remotePort) {
+        int af = Short.toUnsignedInt(record.getShort(family));
+        if (af != AF_INET && af != AF_INET6) {
+            throw new IllegalArgumentException("socket record with address family " + af + " (expected 2 or 10)");
+        }
+        int addressLength = af == AF_INET6 ? 16 : 4;
+        return new TcpEndpoints(
+                af == AF_INET6,
+                address(record, localAddress, addressLength),
+                Short.toUnsignedInt(record.getShort(localPort)),
+                address(record, remoteAddress, addressLength),
+                Short.toUnsignedInt(record.getShort(remotePort)));
+    }
+
+    /** Addresses are in network order in the record; InetAddress wants exactly that. No DNS lookup happens. */
+    private static InetAddress address(ByteBuffer record, int offset, int length) {
+        byte[] bytes = new byte[length];
+        record.get(offset, bytes);
+        try {
+            return InetAddress.getByAddress(bytes);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("a " + length + "-byte address was refused", e);
+        }
     }
 }

@@ -1,7 +1,5 @@
 package io.tapwire.collector.bpf;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 
 /**
@@ -32,8 +30,6 @@ final class TcpEventDecoder {
     /** sizeof(struct tapwire_tcp_event). */
     static final int SIZE = 152;
 
-    static final int AF_INET = 2;
-    static final int AF_INET6 = 10;
     static final int FLAG_OWNER_UNKNOWN = 0x1;
 
     private TcpEventDecoder() {
@@ -63,27 +59,6 @@ final class TcpEventDecoder {
     }
 
     private static TcpEndpoints endpoints(ByteBuffer record) {
-        int family = Short.toUnsignedInt(record.getShort(FAMILY));
-        if (family != AF_INET && family != AF_INET6) {
-            throw new IllegalArgumentException("TCP record with address family " + family + " (expected 2 or 10)");
-        }
-        int addressLength = family == AF_INET6 ? 16 : 4;
-        return new TcpEndpoints(
-                family == AF_INET6,
-                address(record, SADDR, addressLength),
-                Short.toUnsignedInt(record.getShort(SPORT)),
-                address(record, DADDR, addressLength),
-                Short.toUnsignedInt(record.getShort(DPORT)));
-    }
-
-    /** Addresses are in network order in the record; InetAddress wants exactly that. No DNS lookup happens. */
-    private static InetAddress address(ByteBuffer record, int offset, int length) {
-        byte[] bytes = new byte[length];
-        record.get(offset, bytes);
-        try {
-            return InetAddress.getByAddress(bytes);
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException("a " + length + "-byte address was refused", e);
-        }
+        return RecordFields.endpoints(record, FAMILY, SADDR, SPORT, DADDR, DPORT);
     }
 }

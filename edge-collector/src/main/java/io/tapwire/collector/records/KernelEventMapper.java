@@ -9,6 +9,7 @@ import io.tapwire.collector.bpf.ExecEvent;
 import io.tapwire.collector.bpf.FileOpenEvent;
 import io.tapwire.collector.bpf.KernelEvent;
 import io.tapwire.collector.bpf.KernelTask;
+import io.tapwire.collector.bpf.L7PayloadEvent;
 import io.tapwire.collector.bpf.OomKillEvent;
 import io.tapwire.collector.bpf.ProcessExitEvent;
 import io.tapwire.collector.bpf.ProcessStartEvent;
@@ -18,6 +19,7 @@ import io.tapwire.collector.proc.AddressText;
 import io.tapwire.collector.proc.CgroupIds;
 import io.tapwire.collector.proc.ProcessFacts;
 import io.tapwire.collector.proc.ProcessFactsCache;
+import io.tapwire.collector.redact.Redactor;
 import io.tapwire.schemas.raw.AddressFamily;
 import io.tapwire.schemas.raw.ConnectionRole;
 import io.tapwire.schemas.raw.FileEvent;
@@ -43,16 +45,22 @@ public final class KernelEventMapper {
     private final CgroupIds cgroups;
     private final SnapshotRoles roles;
     private final NodeKeys keys;
+    private final PayloadRecordMapper payloads;
 
-    public KernelEventMapper(RecordHeaders headers, ProcessFactsCache facts, CgroupIds cgroups, SnapshotRoles roles) {
+    public KernelEventMapper(RecordHeaders headers, ProcessFactsCache facts, CgroupIds cgroups, SnapshotRoles roles,
+                             Redactor redactor) {
         this.headers = headers;
         this.facts = facts;
         this.cgroups = cgroups;
         this.roles = roles;
         this.keys = new NodeKeys(headers.identity());
+        this.payloads = new PayloadRecordMapper(headers, roles, keys, redactor);
     }
 
     public Optional<RawRecord> map(KernelEvent event) {
+        if (event instanceof L7PayloadEvent e) {
+            return Optional.of(payloads.map(e));
+        }
         if (event instanceof ExecEvent e) {
             return Optional.of(process(e.ktimeNs(), e.task(), e.startTicks(), ProcessEventType.EXEC, e.ppid(), e.uid())
                     .apply(p -> p.setExecFilename(e.filename()), true));
@@ -210,7 +218,7 @@ public final class KernelEventMapper {
         return new RawRecord(TapwireTopic.RAW_TCP, key, tcp.build(), header.getEpochTimeNs());
     }
 
-    private static SocketTuple tuple(TcpEndpoints endpoints) {
+    static SocketTuple tuple(TcpEndpoints endpoints) {
         return SocketTuple.newBuilder()
                 .setFamily(endpoints.ipv6() ? AddressFamily.IPV6 : AddressFamily.IPV4)
                 .setLocalAddress(text(endpoints.localAddress(), endpoints.ipv6())).setLocalPort(endpoints.localPort())
@@ -226,7 +234,7 @@ public final class KernelEventMapper {
         return AddressText.of(address.getAddress());
     }
 
-    private static TaskContext task(KernelTask task, long processStartTicks) {
+    static TaskContext task(KernelTask task, long processStartTicks) {
         return new TaskContext(task.pid(), task.tid(), task.comm(), task.cgroupId(), task.netnsInode(), processStartTicks);
     }
 

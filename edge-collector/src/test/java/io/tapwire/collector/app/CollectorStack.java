@@ -11,6 +11,7 @@ import io.tapwire.kafka.broker.EmbeddedKafkaBroker;
 import io.tapwire.kafka.registry.SchemaRegistryServer;
 import io.tapwire.schemas.raw.FileEvent;
 import io.tapwire.schemas.raw.NodeInventory;
+import io.tapwire.schemas.raw.PayloadEvent;
 import io.tapwire.schemas.raw.ProcessEvent;
 import io.tapwire.schemas.raw.TcpEvent;
 import io.tapwire.schemas.settings.TypedProperties;
@@ -109,6 +110,10 @@ final class CollectorStack implements AutoCloseable {
 
     RawTopicReader<FileEvent> files() {
         return reader(TapwireTopic.RAW_FILE, FileEvent.class);
+    }
+
+    RawTopicReader<PayloadEvent> payloads() {
+        return reader(TapwireTopic.RAW_L7, PayloadEvent.class);
     }
 
     RawTopicReader<NodeInventory> inventory() {

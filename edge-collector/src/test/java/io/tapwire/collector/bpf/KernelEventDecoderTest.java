@@ -214,9 +214,9 @@ class KernelEventDecoderTest {
 
     @Test
     void rejectsAnUnknownEventType() {
-        ByteBuffer record = record(14, 328);
+        ByteBuffer record = record(15, 328);
 
-        assertThatThrownBy(() -> KernelEventDecoder.decode(record)).hasMessageContaining("unknown kernel event type 14");
+        assertThatThrownBy(() -> KernelEventDecoder.decode(record)).hasMessageContaining("unknown kernel event type 15");
     }
 
     @Test
@@ -240,7 +240,74 @@ class KernelEventDecoderTest {
         assertThat(EventType.PROCESS_EXIT.recordSize()).isEqualTo(80);
         assertThat(EventType.TCP_STATS.recordSize()).isEqualTo(152);
         assertThat(EventType.FILE_OPEN_WRITE.recordSize()).isEqualTo(328);
-        assertThat(EventType.maxRecordSize()).isEqualTo(344);
+        assertThat(EventType.L7_PAYLOAD.recordSize()).isEqualTo(152);
+        assertThat(EventType.maxRecordSize()).as("an L7 record with the largest head and tail").isEqualTo(152 + 16384 + 1024);
+    }
+
+    @Test
+    void decodesAnL7RecordWithItsHeadAndTail() {
+        byte[] head = "GET / HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII);
+        byte[] tail = "\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+        ByteBuffer record = l7Record(head, tail);
+
+        L7PayloadEvent event = (L7PayloadEvent) KernelEventDecoder.decode(record);
+
+        assertThat(event.task()).isEqualTo(TASK);
+        assertThat(event.socketInode()).isEqualTo(777L);
+        assertThat(event.syscallStartNs()).isEqualTo(100L);
+        assertThat(event.streamOffset()).isEqualTo(5000L);
+        assertThat(event.byteCount()).isEqualTo(3000L);
+        assertThat(event.endpoints().localPort()).isEqualTo(41000);
+        assertThat(event.endpoints().remotePort()).isEqualTo(80);
+        assertThat(event.endpoints().remoteAddress().getHostAddress()).isEqualTo("10.0.0.9");
+        assertThat(event.role()).isEqualTo(TcpRole.CLIENT);
+        assertThat(event.send()).isTrue();
+        assertThat(event.tcpSeq()).as("unsigned").isEqualTo(0xF000_0001L);
+        assertThat(event.protocol()).isEqualTo(io.tapwire.collector.l7.L7Protocol.HTTP1);
+        assertThat(event.syscall()).isEqualTo("writev");
+        assertThat(event.udp()).isFalse();
+        assertThat(event.head()).isEqualTo(head);
+        assertThat(event.tail()).isEqualTo(tail);
+        assertThat(event.headTruncated()).isTrue();
+        assertThat(event.iovecLimit()).isTrue();
+        assertThat(event.sizeOnly()).isFalse();
+    }
+
+    @Test
+    void rejectsAnL7RecordWhoseHeadRunsPastItsEnd() {
+        ByteBuffer full = l7Record(new byte[40], new byte[0]);
+        ByteBuffer cut = ByteBuffer.allocate(152 + 20).order(ByteOrder.nativeOrder());
+        cut.put(0, full, 0, 152 + 20);
+
+        assertThatThrownBy(() -> KernelEventDecoder.decode(cut)).hasMessageContaining("claims a head of 40");
+    }
+
+    /** An L7 record as tapwire_l7.bpf.c writes it: a writev of 3000 bytes by a client, HTTP, seq valid, iovec limit. */
+    private static ByteBuffer l7Record(byte[] head, byte[] tail) {
+        ByteBuffer record = record(14, 152 + head.length + tail.length);
+        record.putLong(48, 777L);
+        record.putLong(56, 100L);
+        record.putLong(64, 5000L);
+        record.putLong(72, 3000L);
+        record.putLong(80, 42L);
+        record.put(88, new byte[] {127, 0, 0, 1});
+        record.put(104, new byte[] {10, 0, 0, 9});
+        record.putShort(120, (short) 2);
+        record.putShort(122, (short) 41000);
+        record.putShort(124, (short) 80);
+        record.put(126, (byte) 1);
+        record.put(127, (byte) 1);
+        record.putInt(128, 0xF000_0001);
+        record.putInt(132, head.length);
+        record.putInt(136, tail.length);
+        record.putShort(140, (short) (0x4 | 0x8 | 0x1));
+        record.put(142, (byte) 1);
+        record.put(143, (byte) 7);
+        record.putInt(144, 9);
+        record.put(148, (byte) 6);
+        record.put(152, head);
+        record.put(152 + head.length, tail);
+        return record;
     }
 
     /** A zeroed record of this type and size with {@link #TASK} in its header, as the kernel writes it. */

@@ -98,8 +98,8 @@ class TapwireAvroSerdeTest {
 
     @Test
     void bytesWrittenWithAnOlderSchemaVersionReadIntoTheCurrentClass() throws Exception {
-        // Version 1 of the payload schema had neither iovecTruncated nor redactedValues (both added with defaults).
-        Schema v1 = withoutFields(PayloadEvent.getClassSchema(), "iovecTruncated", "redactedValues");
+        // Version 1 of the payload schema had none of iovecTruncated, copyFailed and redactedBytes (all added with defaults).
+        Schema v1 = withoutFields(PayloadEvent.getClassSchema(), "iovecTruncated", "copyFailed", "redactedBytes");
         PayloadEvent current = SampleEvents.httpRequest(3);
         GenericRecord old = new GenericData.Record(v1);
         for (Schema.Field field : v1.getFields()) {
@@ -110,7 +110,8 @@ class TapwireAvroSerdeTest {
         PayloadEvent read = serde.deserializer().deserialize(TOPIC, framed);
 
         assertThat(read.getIovecTruncated()).isFalse();
-        assertThat(read.getRedactedValues()).isZero();
+        assertThat(read.getRedactedBytes()).isZero();
+        assertThat(read.getCopyFailed()).isFalse();
         assertThat(read.getHead()).isEqualTo(ByteBuffer.wrap(current.getHead().array()));
         assertThat(read.getTcpSeq()).isEqualTo(3_141_592_653L);
     }

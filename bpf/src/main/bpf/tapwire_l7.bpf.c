@@ -1,0 +1,871 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * L7 payload capture, phase one of the two-phase design: the kernel recognises connections of known
+ * protocols by the first bytes of their messages and ships, for every read and write on such a
+ * connection, what the stream parsers need (head, tail, stream offset, byte count, TCP sequence
+ * number). It never pairs requests with responses: events leave in syscall order per thread, so
+ * pipelined requests are never lost.
+ *
+ * Each payload syscall has an enter hook, which finds the socket behind the fd, drops everything
+ * that is no TCP/UDP socket, no candidate or excluded, and remembers the call by thread id; and an
+ * exit hook, which knows how many bytes really moved, classifies unknown connections and emits.
+ * A connection the classifier gave up on (its first request was no known protocol, or eight
+ * messages in a row were none) is marked opaque and costs one map lookup per syscall after that.
+ *
+ * A connection's state is keyed by the struct sock's address and names the socket inode it belongs
+ * to, so a struct sock reused for a new socket starts afresh.
+ */
+#include "tapwire_common.bpf.h"
+#include "tapwire_socket.bpf.h"
+#include <bpf/bpf_endian.h>
+
+char LICENSE[] SEC("license") = "GPL";
+
+#define TAPWIRE_L7_IOV_MAX 16   /* iovecs walked per syscall: the rest of longer vectors is not captured */
+#define TAPWIRE_L7_MMSG_MAX 4   /* messages shipped per recvmmsg/sendmmsg */
+#define TAPWIRE_L7_PROBE_LEN 16 /* bytes the classifier looks at */
+#define TAPWIRE_L7_MAX_TRIES 8  /* unrecognised messages before a connection seen mid-stream is opaque */
+#define TAPWIRE_MSG_PEEK 2
+#define TAPWIRE_MSGHDR_SIZE 56  /* struct user_msghdr */
+#define TAPWIRE_MMSGHDR_SIZE 64 /* struct mmsghdr: user_msghdr, msg_len, padding */
+
+/* Sized by the collector before load. */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 4 * 1024 * 1024);
+} tapwire_l7_events SEC(".maps");
+
+struct tapwire_l7_conn {
+	__u64 socket_ino;  /* the socket this state belongs to */
+	__u8 protocol;     /* TAPWIRE_L7_PROTO_*, UNKNOWN while unclassified */
+	__u8 opaque;       /* the classifier gave up: the hooks return at enter */
+	__u8 tries;        /* unrecognised request-direction messages so far */
+	__u8 request_dir;  /* TAPWIRE_L7_SEND or _RECEIVE: which direction carries requests; 0 unknown */
+	__u32 reserved;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u64);
+	__type(value, struct tapwire_l7_conn);
+} tapwire_l7_conns SEC(".maps");
+
+/* A payload syscall between its enter and exit, by thread id. */
+struct tapwire_l7_pending {
+	__u64 sk;
+	__u64 socket_ino;
+	__u64 buf;           /* buffer, iovec array, msghdr or mmsghdr array, by syscall */
+	__u64 addr;          /* recvfrom/sendto: the peer's sockaddr, or 0 */
+	__u64 start_ns;
+	__u64 stream_offset; /* TCP, at enter */
+	__u32 len;           /* count, iovcnt or vlen, by syscall */
+	__u32 tcp_seq;       /* TCP, at enter */
+	__s32 fd;
+	__u8 syscall;        /* TAPWIRE_L7_SYS_* */
+	__u8 direction;      /* TAPWIRE_L7_SEND / _RECEIVE */
+	__u8 transport;      /* TAPWIRE_L7_TCP / _UDP */
+	__u8 role;           /* TAPWIRE_ROLE_* from tapwire_sockets */
+	__u16 flags;         /* TAPWIRE_L7_* bits known at enter */
+	__u16 sport;
+	__u32 reserved;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u32);
+	__type(value, struct tapwire_l7_pending);
+} tapwire_l7_pending SEC(".maps");
+
+/* TAPWIRE_L7_SETTING_* values, written by the collector after load. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, TAPWIRE_L7_SETTING_COUNT);
+	__type(key, __u32);
+	__type(value, __u64);
+} tapwire_l7_settings SEC(".maps");
+
+struct tapwire_iovec {
+	__u64 base;
+	__u64 len;
+};
+
+/*
+ * Where an event is built before bpf_ringbuf_output() copies its used part. The data area is twice
+ * the head cap plus the tail cap so that a copy of at most HEAD_CAP bytes at any offset up to
+ * HEAD_CAP + TAIL_CAP stays inside it, which the verifier can check from the clamped ranges alone.
+ * One slot per CPU (an array indexed by CPU, resized by the collector: a per-CPU array value may not
+ * exceed 32 KiB).
+ */
+#define TAPWIRE_L7_DATA_SIZE (2 * TAPWIRE_L7_HEAD_CAP + TAPWIRE_L7_TAIL_CAP)
+struct tapwire_l7_scratch {
+	struct tapwire_l7_event event;
+	__u8 data[TAPWIRE_L7_DATA_SIZE];
+	struct tapwire_iovec iov[TAPWIRE_L7_IOV_MAX];
+	__u32 iov_count;
+	__u32 reserved;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 256);
+	__type(key, __u32);
+	__type(value, struct tapwire_l7_scratch);
+} tapwire_l7_scratch SEC(".maps");
+
+/* v = min(v, max) in a form the verifier tracks (a plain `if` is often compiled away into a shape it cannot). */
+#define TAPWIRE_CLAMP(v, max) asm volatile("if %0 <= %1 goto +1; %0 = %1" : "+r"(v) : "i"(max))
+
+static __always_inline __u64 tapwire_l7_setting(__u32 index, __u64 fallback)
+{
+	__u64 *value = bpf_map_lookup_elem(&tapwire_l7_settings, &index);
+
+	return value && *value ? *value : fallback;
+}
+
+/* ---------------------------------------------------------------------------------------------- */
+/* Classification: the first TAPWIRE_L7_PROBE_LEN bytes of a message (PROTOCOLS.md).               */
+
+static __always_inline bool tapwire_starts(const __u8 *b, __u32 n, const char *prefix, __u32 length)
+{
+	if (n < length)
+		return false;
+#pragma unroll
+	for (int i = 0; i < TAPWIRE_L7_PROBE_LEN; i++) {
+		if (i >= length)
+			break;
+		if (b[i] != (__u8)prefix[i])
+			return false;
+	}
+	return true;
+}
+
+static __always_inline bool tapwire_is_digit(__u8 c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static __always_inline bool tapwire_http_request(const __u8 *b, __u32 n)
+{
+	return tapwire_starts(b, n, "GET ", 4) || tapwire_starts(b, n, "POST ", 5) || tapwire_starts(b, n, "PUT ", 4)
+	       || tapwire_starts(b, n, "DELETE ", 7) || tapwire_starts(b, n, "HEAD ", 5)
+	       || tapwire_starts(b, n, "OPTIONS ", 8) || tapwire_starts(b, n, "PATCH ", 6)
+	       || tapwire_starts(b, n, "CONNECT ", 8) || tapwire_starts(b, n, "TRACE ", 6);
+}
+
+static __always_inline __u32 tapwire_be32(const __u8 *b)
+{
+	return ((__u32)b[0] << 24) | ((__u32)b[1] << 16) | ((__u32)b[2] << 8) | b[3];
+}
+
+static __always_inline __u32 tapwire_le24(const __u8 *b)
+{
+	return b[0] | ((__u32)b[1] << 8) | ((__u32)b[2] << 16);
+}
+
+/* StartupMessage (protocol 3.0), SSLRequest, GSSENCRequest, CancelRequest: the first client message. */
+static __always_inline bool tapwire_postgres_startup(const __u8 *b, __u32 n, __u64 count)
+{
+	__u32 length, code;
+
+	if (n < 8)
+		return false;
+	length = tapwire_be32(b);
+	code = tapwire_be32(b + 4);
+	if (length != count)
+		return false;
+	return (code == 196608 && length > 8 && length < 10000) || (length == 8 && (code == 80877103 || code == 80877104))
+	       || (length == 16 && code == 80877102);
+}
+
+/* Simple query, Parse or Bind seen mid-connection: a type byte and a plausible length. */
+static __always_inline bool tapwire_postgres_query(const __u8 *b, __u32 n, __u64 count)
+{
+	__u32 length;
+
+	if (n < 6 || (b[0] != 'Q' && b[0] != 'P' && b[0] != 'B'))
+		return false;
+	length = tapwire_be32(b + 1);
+	return length >= 5 && length < (1 << 24) && length + 1 <= count && b[1] == 0;
+}
+
+static __always_inline bool tapwire_mysql_command(const __u8 *b, __u32 n, __u64 count)
+{
+	__u8 command;
+
+	if (n < 5 || b[3] != 0 || tapwire_le24(b) + 4 != count)
+		return false;
+	command = b[4];
+	/* COM_QUIT, INIT_DB, QUERY, PING, CHANGE_USER, STMT_PREPARE/EXECUTE/SEND_LONG_DATA/CLOSE/RESET, RESET_CONNECTION */
+	return command == 0x01 || command == 0x02 || command == 0x03 || command == 0x0e || command == 0x11
+	       || (command >= 0x16 && command <= 0x1a) || command == 0x1f;
+}
+
+/* The server's greeting: protocol version 10 and a version string starting with a digit, sequence 0. */
+static __always_inline bool tapwire_mysql_greeting(const __u8 *b, __u32 n, __u64 count)
+{
+	return n >= 6 && b[3] == 0 && b[4] == 0x0a && tapwire_is_digit(b[5]) && tapwire_le24(b) + 4 <= count;
+}
+
+/* A RESP array of bulk strings: *<n>\r\n$<len>\r\n */
+static __always_inline bool tapwire_redis_command(const __u8 *b, __u32 n)
+{
+	__u32 i = 1;
+
+	if (n < 8 || b[0] != '*' || !tapwire_is_digit(b[1]))
+		return false;
+	if (tapwire_is_digit(b[2]))
+		i = 2;
+	if (tapwire_is_digit(b[3]) && i == 2)
+		i = 3;
+	return b[i + 1] == '\r' && b[i + 2] == '\n' && b[i + 3] == '$' && tapwire_is_digit(b[i + 4]);
+}
+
+static __always_inline bool tapwire_memcached_word(const __u8 *b, __u32 n, const char *word, __u32 length)
+{
+	return tapwire_starts(b, n, word, length) && n > length
+	       && (b[length] == ' ' || b[length] == '\r' || b[length] == '\n');
+}
+
+static __always_inline bool tapwire_memcached_command(const __u8 *b, __u32 n)
+{
+	if (n < 4)
+		return false;
+	switch (b[0]) {
+	case 'g':
+		return tapwire_memcached_word(b, n, "get", 3) || tapwire_memcached_word(b, n, "gets", 4)
+		       || tapwire_memcached_word(b, n, "gat", 3) || tapwire_memcached_word(b, n, "gats", 4);
+	case 's':
+		return tapwire_memcached_word(b, n, "set", 3) || tapwire_memcached_word(b, n, "stats", 5);
+	case 'a':
+		return tapwire_memcached_word(b, n, "add", 3) || tapwire_memcached_word(b, n, "append", 6);
+	case 'r':
+		return tapwire_memcached_word(b, n, "replace", 7);
+	case 'p':
+		return tapwire_memcached_word(b, n, "prepend", 7);
+	case 'c':
+		return tapwire_memcached_word(b, n, "cas", 3);
+	case 'i':
+		return tapwire_memcached_word(b, n, "incr", 4);
+	case 'd':
+		return tapwire_memcached_word(b, n, "decr", 4) || tapwire_memcached_word(b, n, "delete", 6);
+	case 't':
+		return tapwire_memcached_word(b, n, "touch", 5);
+	case 'f':
+		return tapwire_memcached_word(b, n, "flush_all", 9);
+	case 'v':
+		return tapwire_memcached_word(b, n, "version", 7);
+	case 'm':
+		/* meta commands: mg, ms, md, ma, mn */
+		return n > 2 && (b[1] == 'g' || b[1] == 's' || b[1] == 'd' || b[1] == 'a' || b[1] == 'n')
+		       && (b[2] == ' ' || b[2] == '\r');
+	}
+	return false;
+}
+
+/*
+ * A DNS message over UDP: one question, opcode QUERY, a first label of at most 63 bytes. A query
+ * carries no answers and RCODE 0; a response has QR set.
+ */
+static __always_inline bool tapwire_dns_message(const __u8 *b, __u32 n, __u64 count)
+{
+	bool response;
+
+	if (n < 13 || count < 17 || count > 65535)
+		return false;
+	response = b[2] & 0x80;
+	if ((b[2] & 0x78) != 0 || b[4] != 0 || b[5] != 1 || b[12] > 63)
+		return false;
+	if (!response)
+		return b[6] == 0 && b[7] == 0 && b[8] == 0 && b[9] == 0 && (b[3] & 0x0f) == 0;
+	return (b[3] & 0x0f) <= 5;
+}
+
+/* The protocol of a client-to-server message, or UNKNOWN. at_start: it is the direction's first byte. */
+static __always_inline __u8 tapwire_classify_request(const __u8 *b, __u32 n, __u64 count, bool at_start)
+{
+	if (tapwire_http_request(b, n))
+		return TAPWIRE_L7_PROTO_HTTP1;
+	if (tapwire_redis_command(b, n))
+		return TAPWIRE_L7_PROTO_REDIS;
+	if (at_start && tapwire_postgres_startup(b, n, count))
+		return TAPWIRE_L7_PROTO_POSTGRES;
+	if (!at_start && tapwire_postgres_query(b, n, count))
+		return TAPWIRE_L7_PROTO_POSTGRES;
+	if (tapwire_mysql_command(b, n, count))
+		return TAPWIRE_L7_PROTO_MYSQL;
+	if (tapwire_memcached_command(b, n))
+		return TAPWIRE_L7_PROTO_MEMCACHED;
+	return TAPWIRE_L7_PROTO_UNKNOWN;
+}
+
+/*
+ * How many head bytes to ship: N, except that SQL statements (PostgreSQL Query and Parse, MySQL
+ * COM_QUERY and COM_STMT_PREPARE) are shipped whole up to the cap, so a long statement is not cut.
+ */
+static __always_inline __u32 tapwire_head_length(__u8 protocol, const __u8 *b, __u32 n, __u64 count, __u32 head_bytes)
+{
+	__u64 wanted = head_bytes;
+	__u64 message = 0;
+
+	if (protocol == TAPWIRE_L7_PROTO_POSTGRES && n >= 5 && (b[0] == 'Q' || b[0] == 'P'))
+		message = (__u64)tapwire_be32(b + 1) + 1;
+	else if (protocol == TAPWIRE_L7_PROTO_MYSQL && n >= 5 && b[3] == 0 && (b[4] == 0x03 || b[4] == 0x16))
+		message = (__u64)tapwire_le24(b) + 4;
+	if (message > wanted)
+		wanted = message;
+	if (wanted > count)
+		wanted = count;
+	if (wanted > TAPWIRE_L7_HEAD_CAP)
+		wanted = TAPWIRE_L7_HEAD_CAP;
+	return wanted;
+}
+
+/* ---------------------------------------------------------------------------------------------- */
+/* Copying user memory into the scratch slot.                                                      */
+
+static __always_inline struct tapwire_l7_scratch *tapwire_l7_slot(void)
+{
+	__u32 cpu = bpf_get_smp_processor_id();
+
+	return bpf_map_lookup_elem(&tapwire_l7_scratch, &cpu);
+}
+
+/* Reads the iovec array of a readv/writev/msghdr into the slot; returns false if it cannot be read. */
+static __always_inline bool tapwire_load_iovecs(struct tapwire_l7_scratch *s, __u64 iov, __u64 count, __u16 *flags)
+{
+	__u64 bytes;
+
+	if (count > TAPWIRE_L7_IOV_MAX) {
+		*flags |= TAPWIRE_L7_IOV_LIMIT;
+		count = TAPWIRE_L7_IOV_MAX;
+	}
+	bytes = count * sizeof(struct tapwire_iovec);
+	TAPWIRE_CLAMP(bytes, TAPWIRE_L7_IOV_MAX * sizeof(struct tapwire_iovec));
+	s->iov_count = count;
+	return bpf_probe_read_user(s->iov, bytes, (const void *)iov) == 0;
+}
+
+static __always_inline void tapwire_single_buffer(struct tapwire_l7_scratch *s, __u64 buf, __u64 length)
+{
+	s->iov[0].base = buf;
+	s->iov[0].len = length;
+	s->iov_count = 1;
+}
+
+/* The state of one tapwire_copy(), for its bpf_loop() callback. */
+struct tapwire_copy_state {
+	__u64 from;          /* the next byte to copy, counted in the data */
+	__u64 segment_start; /* where iovec i starts in the data */
+	__u32 dst;           /* where in the slot's data area the copy goes */
+	__u32 copied;
+	__u32 length;
+	__u16 flags;
+	__u16 reserved;
+};
+
+/*
+ * One iovec of a copy. A bpf_loop() callback is verified once, whatever the number of iterations;
+ * the same walk as an open loop made the verifier explore every combination of ranges (over its
+ * million-instruction limit).
+ */
+static long tapwire_copy_segment(__u32 i, void *context)
+{
+	struct tapwire_copy_state *c = context;
+	struct tapwire_l7_scratch *s = tapwire_l7_slot();
+	__u64 segment_len, skip, n;
+	__u32 at;
+
+	if (!s || i >= TAPWIRE_L7_IOV_MAX || i >= s->iov_count || c->copied >= c->length)
+		return 1;
+	/* i is below it already; the verifier loses that check in a register copy, so bound i again where clang cannot drop it */
+	asm volatile("%0 &= %1" : "+r"(i) : "i"(TAPWIRE_L7_IOV_MAX - 1));
+	segment_len = s->iov[i].len;
+	if (c->from < c->segment_start + segment_len) {
+		skip = c->from - c->segment_start;
+		n = segment_len - skip;
+		if (n > c->length - c->copied)
+			n = c->length - c->copied;
+		TAPWIRE_CLAMP(n, TAPWIRE_L7_HEAD_CAP);
+		at = c->dst + c->copied;
+		TAPWIRE_CLAMP(at, TAPWIRE_L7_HEAD_CAP + TAPWIRE_L7_TAIL_CAP);
+		if (bpf_probe_read_user(&s->data[at], n, (const void *)(s->iov[i].base + skip))) {
+			c->flags |= TAPWIRE_L7_READ_FAILED;
+			return 1;
+		}
+		c->copied += n;
+		c->from += n;
+	}
+	c->segment_start += segment_len;
+	return 0;
+}
+
+/*
+ * Copies bytes [from, from + length) of the data described by the slot's iovecs into data[dst...].
+ * Returns how many bytes it copied; short when the iovecs end first or a read fails (flagged). Global, as
+ * tapwire_emit: its bpf_loop() is verified once per program, not once per call site.
+ */
+__noinline __u32 tapwire_copy(__u32 dst, __u64 from, __u32 length, __u16 *flags)
+{
+	struct tapwire_copy_state c = {};
+
+	if (!flags)
+		return 0;
+	c.from = from;
+	c.dst = dst;
+	c.length = length;
+	bpf_loop(TAPWIRE_L7_IOV_MAX, tapwire_copy_segment, &c, 0);
+	if (c.copied < length && !(c.flags & TAPWIRE_L7_READ_FAILED))
+		c.flags |= TAPWIRE_L7_IOV_LIMIT;
+	*flags |= c.flags;
+	return c.copied;
+}
+
+/* ---------------------------------------------------------------------------------------------- */
+/* Enter: is this a socket worth looking at?                                                       */
+
+static __always_inline struct tapwire_l7_conn *tapwire_conn_of(struct sock *sk, __u64 socket_ino)
+{
+	__u64 key = (__u64)sk;
+	struct tapwire_l7_conn *conn = bpf_map_lookup_elem(&tapwire_l7_conns, &key);
+
+	if (conn && conn->socket_ino != socket_ino) {
+		bpf_map_delete_elem(&tapwire_l7_conns, &key);
+		return NULL;
+	}
+	return conn;
+}
+
+/*
+ * TCP stream offsets from tcp_sock's counters. bytes_received - rcv_nxt and bytes_acked - snd_una
+ * are constant over a connection's life (ISN + 1, and the SYN for an active opener), so these are
+ * exact from the connection's first byte on, whatever the collector saw.
+ */
+static __always_inline void tapwire_tcp_position(struct tapwire_l7_pending *p, struct sock *sk)
+{
+	struct tcp_sock *tp = (struct tcp_sock *)sk;
+
+	if (p->direction == TAPWIRE_L7_SEND) {
+		__u32 write_seq = BPF_CORE_READ(tp, write_seq);
+		__u64 acked = BPF_CORE_READ(tp, bytes_acked);
+
+		p->tcp_seq = write_seq;
+		p->stream_offset = acked + (__u32)(write_seq - BPF_CORE_READ(tp, snd_una));
+		if (p->role == TAPWIRE_ROLE_CLIENT && p->stream_offset > 0)
+			p->stream_offset -= 1;
+	} else {
+		__u32 copied_seq = BPF_CORE_READ(tp, copied_seq);
+
+		p->tcp_seq = copied_seq;
+		p->stream_offset = BPF_CORE_READ(tp, bytes_received) - (__u32)(BPF_CORE_READ(tp, rcv_nxt) - copied_seq);
+	}
+	if (p->role != TAPWIRE_ROLE_CLIENT && p->role != TAPWIRE_ROLE_SERVER)
+		p->flags |= TAPWIRE_L7_ROLE_GUESSED;
+	p->flags |= TAPWIRE_L7_SEQ_VALID;
+}
+
+static __always_inline int tapwire_l7_enter(long fd, __u64 buf, __u64 len, __u64 addr, __u8 syscall, __u8 direction)
+{
+	struct tapwire_l7_pending p = {};
+	struct tapwire_l7_conn *conn;
+	struct tapwire_socket *owner;
+	struct socket *socket;
+	struct sock *sk;
+	__u16 protocol, type, family;
+	__u32 tid;
+
+	if (tapwire_current_excluded())
+		return 0;
+	socket = tapwire_socket_of_fd(fd);
+	if (!socket)
+		return 0;
+	sk = BPF_CORE_READ(socket, sk);
+	if (!sk)
+		return 0;
+	family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	if (family != TAPWIRE_AF_INET && family != TAPWIRE_AF_INET6)
+		return 0;
+	protocol = BPF_CORE_READ(sk, sk_protocol);
+	type = BPF_CORE_READ(sk, sk_type);
+	if (protocol == TAPWIRE_IPPROTO_TCP && type == TAPWIRE_SOCK_STREAM)
+		p.transport = TAPWIRE_L7_TCP;
+	else if (protocol == TAPWIRE_IPPROTO_UDP && type == TAPWIRE_SOCK_DGRAM)
+		p.transport = TAPWIRE_L7_UDP;
+	else
+		return 0;
+	p.socket_ino = tapwire_sock_ino(sk);
+	conn = tapwire_conn_of(sk, p.socket_ino);
+	if (conn && conn->opaque)
+		return 0;
+	/* size-only syscalls matter only on a connection already classified */
+	if ((syscall == TAPWIRE_L7_SYS_SENDFILE || syscall == TAPWIRE_L7_SYS_SPLICE)
+	    && (!conn || conn->protocol == TAPWIRE_L7_PROTO_UNKNOWN || p.transport != TAPWIRE_L7_TCP))
+		return 0;
+	p.sport = BPF_CORE_READ(sk, __sk_common.skc_num);
+	if (tapwire_port_excluded(p.sport))
+		return 0;
+	p.sk = (__u64)sk;
+	p.buf = buf;
+	p.len = len;
+	p.addr = addr;
+	p.fd = fd;
+	p.syscall = syscall;
+	p.direction = direction;
+	p.start_ns = bpf_ktime_get_ns();
+	if (p.transport == TAPWIRE_L7_TCP) {
+		__u64 key = (__u64)sk;
+
+		owner = bpf_map_lookup_elem(&tapwire_sockets, &key);
+		p.role = owner ? owner->role : TAPWIRE_ROLE_UNKNOWN;
+		tapwire_tcp_position(&p, sk);
+	}
+	tid = (__u32)bpf_get_current_pid_tgid();
+	bpf_map_update_elem(&tapwire_l7_pending, &tid, &p, BPF_ANY);
+	return 0;
+}
+
+/* ---------------------------------------------------------------------------------------------- */
+/* Exit: classify and emit.                                                                        */
+
+static __always_inline void tapwire_fill_peer_from_sockaddr(struct tapwire_l7_event *e, __u64 addr)
+{
+	/* struct sockaddr_in: family@0 port@2 addr@4; struct sockaddr_in6: family@0 port@2 addr@8 */
+	__u8 raw[24] = {};
+
+	if (!addr || bpf_probe_read_user(raw, sizeof(raw), (const void *)addr))
+		return;
+	e->dport = (raw[2] << 8) | raw[3];
+	if ((raw[0] | (raw[1] << 8)) == TAPWIRE_AF_INET6) {
+		__builtin_memcpy(e->daddr, raw + 8, 16);
+	} else if ((raw[0] | (raw[1] << 8)) == TAPWIRE_AF_INET) {
+		__builtin_memset(e->daddr, 0, 16);
+		__builtin_memcpy(e->daddr, raw + 4, 4);
+	}
+}
+
+static __always_inline void tapwire_fill_l7_tuple(struct tapwire_l7_event *e, struct sock *sk, __u16 sport)
+{
+	__u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
+
+	e->family = family;
+	e->sport = sport;
+	e->dport = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+	__builtin_memset(e->saddr, 0, 16);
+	__builtin_memset(e->daddr, 0, 16);
+	if (family == TAPWIRE_AF_INET6) {
+		BPF_CORE_READ_INTO(&e->saddr, sk, __sk_common.skc_v6_rcv_saddr);
+		BPF_CORE_READ_INTO(&e->daddr, sk, __sk_common.skc_v6_daddr);
+	} else {
+		BPF_CORE_READ_INTO((__be32 *)e->saddr, sk, __sk_common.skc_rcv_saddr);
+		BPF_CORE_READ_INTO((__be32 *)e->daddr, sk, __sk_common.skc_daddr);
+	}
+}
+
+static __always_inline struct tapwire_l7_conn *tapwire_conn_for(struct tapwire_l7_pending *p)
+{
+	struct tapwire_l7_conn fresh = {};
+	struct tapwire_l7_conn *conn = tapwire_conn_of((struct sock *)p->sk, p->socket_ino);
+
+	if (conn)
+		return conn;
+	fresh.socket_ino = p->socket_ino;
+	if (p->role == TAPWIRE_ROLE_CLIENT)
+		fresh.request_dir = TAPWIRE_L7_SEND;
+	else if (p->role == TAPWIRE_ROLE_SERVER)
+		fresh.request_dir = TAPWIRE_L7_RECEIVE;
+	bpf_map_update_elem(&tapwire_l7_conns, &p->sk, &fresh, BPF_ANY);
+	return bpf_map_lookup_elem(&tapwire_l7_conns, &p->sk);
+}
+
+/*
+ * Classifies a TCP connection on one message; the probe bytes are in s->data. Returns the protocol
+ * (UNKNOWN: ship nothing) and gives up on the connection when it should.
+ */
+static __always_inline __u8 tapwire_classify_tcp(struct tapwire_l7_conn *conn, struct tapwire_l7_pending *p,
+						 const __u8 *b, __u32 n, __u64 count)
+{
+	bool at_start = (p->flags & TAPWIRE_L7_SEQ_VALID) && p->stream_offset == 0 && !(p->flags & TAPWIRE_L7_ROLE_GUESSED);
+	__u8 protocol;
+
+	if (conn->protocol != TAPWIRE_L7_PROTO_UNKNOWN)
+		return conn->protocol;
+	if (conn->request_dir && conn->request_dir != p->direction) {
+		/* The response direction: only a server-first protocol can start here. */
+		if (at_start && tapwire_mysql_greeting(b, n, count)) {
+			conn->protocol = TAPWIRE_L7_PROTO_MYSQL;
+			return conn->protocol;
+		}
+		return TAPWIRE_L7_PROTO_UNKNOWN;
+	}
+	protocol = tapwire_classify_request(b, n, count, at_start);
+	if (protocol != TAPWIRE_L7_PROTO_UNKNOWN) {
+		conn->protocol = protocol;
+		conn->request_dir = p->direction;
+		return protocol;
+	}
+	conn->tries += 1;
+	if (at_start || conn->tries >= TAPWIRE_L7_MAX_TRIES)
+		conn->opaque = 1;
+	return TAPWIRE_L7_PROTO_UNKNOWN;
+}
+
+/*
+ * Emits one event for `count` bytes of the data in the slot's iovecs (TAPWIRE_L7_SIZE_ONLY: no bytes). A global
+ * function: the verifier checks it once on its own instead of once for every path that leads to it.
+ */
+__noinline int tapwire_emit(struct tapwire_l7_scratch *s, struct tapwire_l7_pending *p, __u64 count, __u8 protocol,
+			    __u64 peer)
+{
+	__u32 head_bytes = tapwire_l7_setting(TAPWIRE_L7_SETTING_HEAD_BYTES, 1024);
+	__u32 tail_bytes = tapwire_l7_setting(TAPWIRE_L7_SETTING_TAIL_BYTES, 64);
+	__u32 probe = count < TAPWIRE_L7_PROBE_LEN ? count : TAPWIRE_L7_PROBE_LEN;
+	__u32 head = 0, tail = 0, want_tail;
+	struct tapwire_l7_event *e;
+	struct sock *sk;
+	__u64 size;
+	__u16 flags;
+
+	if (!s || !p)
+		return 0;
+	e = &s->event;
+	sk = (struct sock *)p->sk;
+	flags = p->flags;
+
+	if (tail_bytes > TAPWIRE_L7_TAIL_CAP)
+		tail_bytes = TAPWIRE_L7_TAIL_CAP;
+	if (count > 0 && !(p->flags & TAPWIRE_L7_SIZE_ONLY)) {
+		head = tapwire_head_length(protocol, s->data, probe, count, head_bytes);
+		head = tapwire_copy(0, 0, head, &flags);
+		if (count > head) {
+			want_tail = count - head;
+			if (want_tail > tail_bytes)
+				want_tail = tail_bytes;
+			TAPWIRE_CLAMP(want_tail, TAPWIRE_L7_TAIL_CAP);
+			tail = tapwire_copy(head, count - want_tail, want_tail, &flags);
+			flags |= TAPWIRE_L7_HEAD_TRUNCATED;
+		}
+	}
+	tapwire_fill_current_task(&e->task, TAPWIRE_EVENT_L7_PAYLOAD);
+	e->socket_ino = p->socket_ino;
+	e->start_ns = p->start_ns;
+	e->stream_offset = p->stream_offset;
+	e->byte_count = count;
+	e->start_ticks = tapwire_start_ticks((struct task_struct *)bpf_get_current_task());
+	tapwire_fill_l7_tuple(e, sk, p->sport);
+	if (p->transport == TAPWIRE_L7_UDP && peer)
+		tapwire_fill_peer_from_sockaddr(e, peer);
+	e->role = p->role;
+	e->direction = p->direction;
+	e->tcp_seq = p->tcp_seq;
+	e->head_len = head;
+	e->tail_len = tail;
+	e->flags = flags;
+	e->protocol = protocol;
+	e->syscall = p->syscall;
+	e->fd = p->fd;
+	e->transport = p->transport;
+	e->reserved[0] = 0;
+	e->reserved[1] = 0;
+	e->reserved[2] = 0;
+	size = sizeof(*e) + (__u64)head + tail;
+	TAPWIRE_CLAMP(size, sizeof(struct tapwire_l7_event) + TAPWIRE_L7_HEAD_CAP + TAPWIRE_L7_TAIL_CAP);
+	if (bpf_ringbuf_output(&tapwire_l7_events, s, size, 0))
+		tapwire_count_drop(TAPWIRE_EVENT_L7_PAYLOAD);
+	return 0;
+}
+
+/* One message of `count` bytes whose iovecs are in the slot: classify, then emit if known. Global, as tapwire_emit. */
+__noinline int tapwire_l7_message(struct tapwire_l7_scratch *s, struct tapwire_l7_pending *p,
+				  struct tapwire_l7_conn *conn, __u64 count, __u64 peer)
+{
+	__u16 flags = 0;
+	__u32 probe = count < TAPWIRE_L7_PROBE_LEN ? count : TAPWIRE_L7_PROBE_LEN;
+	__u8 protocol, role;
+
+	if (!s || !p || !conn)
+		return 0;
+	role = p->role;
+	probe = tapwire_copy(0, 0, probe, &flags);
+	if (p->transport == TAPWIRE_L7_UDP) {
+		if (conn->protocol == TAPWIRE_L7_PROTO_UNKNOWN && !tapwire_dns_message(s->data, probe, count)) {
+			if (++conn->tries >= TAPWIRE_L7_MAX_TRIES)
+				conn->opaque = 1;
+			return 0;
+		}
+		if (!tapwire_dns_message(s->data, probe, count))
+			return 0;
+		conn->protocol = TAPWIRE_L7_PROTO_DNS;
+		protocol = TAPWIRE_L7_PROTO_DNS;
+		/* who asked: the sender of a query, the receiver of a response */
+		role = ((p->direction == TAPWIRE_L7_SEND) == !(s->data[2] & 0x80)) ? TAPWIRE_ROLE_CLIENT : TAPWIRE_ROLE_SERVER;
+	} else {
+		protocol = tapwire_classify_tcp(conn, p, s->data, probe, count);
+		if (protocol == TAPWIRE_L7_PROTO_UNKNOWN)
+			return 0;
+	}
+	p->role = role;
+	return tapwire_emit(s, p, count, protocol, peer);
+}
+
+/* One recvmmsg/sendmmsg call, for the bpf_loop() over its messages (verified once, not once per message). */
+struct tapwire_mmsg_state {
+	struct tapwire_l7_pending pending;
+	__u64 count; /* messages to look at */
+};
+
+static long tapwire_mmsg_message(__u32 i, void *context)
+{
+	struct tapwire_mmsg_state *m = context;
+	struct tapwire_l7_scratch *s = tapwire_l7_slot();
+	struct tapwire_l7_conn *conn;
+	__u8 mmsg[TAPWIRE_MMSGHDR_SIZE];
+
+	if (!s || i >= m->count)
+		return 1;
+	conn = tapwire_conn_of((struct sock *)m->pending.sk, m->pending.socket_ino);
+	if (!conn || conn->opaque)
+		return 1;
+	if (bpf_probe_read_user(mmsg, sizeof(mmsg), (const void *)(m->pending.buf + (__u64)i * TAPWIRE_MMSGHDR_SIZE)))
+		return 1;
+	if (!tapwire_load_iovecs(s, *(__u64 *)&mmsg[16], *(__u64 *)&mmsg[24], &m->pending.flags))
+		return 1;
+	tapwire_l7_message(s, &m->pending, conn, *(__u32 *)&mmsg[56], *(__u64 *)&mmsg[0]);
+	return 0;
+}
+
+/* syscall is a constant in each exit hook, so each hook's program holds only its own branch of the switch. */
+static __always_inline int tapwire_l7_exit(long ret, const __u8 syscall)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct tapwire_l7_pending *pending = bpf_map_lookup_elem(&tapwire_l7_pending, &tid);
+	struct tapwire_l7_pending p;
+	struct tapwire_l7_scratch *s;
+	struct tapwire_l7_conn *conn;
+	__u8 msghdr[TAPWIRE_MSGHDR_SIZE];
+	__u64 peer = 0;
+
+	if (!pending)
+		return 0;
+	p = *pending;
+	bpf_map_delete_elem(&tapwire_l7_pending, &tid);
+	if (ret <= 0)
+		return 0;
+	s = tapwire_l7_slot();
+	if (!s)
+		return 0;
+	conn = tapwire_conn_for(&p);
+	if (!conn)
+		return 0;
+
+	switch (syscall) {
+	case TAPWIRE_L7_SYS_SENDFILE:
+	case TAPWIRE_L7_SYS_SPLICE:
+		p.flags |= TAPWIRE_L7_SIZE_ONLY;
+		s->iov_count = 0;
+		tapwire_emit(s, &p, ret, conn->protocol, 0);
+		return 0;
+	case TAPWIRE_L7_SYS_READV:
+	case TAPWIRE_L7_SYS_WRITEV:
+		if (!tapwire_load_iovecs(s, p.buf, p.len, &p.flags))
+			return 0;
+		break;
+	case TAPWIRE_L7_SYS_RECVMSG:
+	case TAPWIRE_L7_SYS_SENDMSG:
+		if (bpf_probe_read_user(msghdr, sizeof(msghdr), (const void *)p.buf))
+			return 0;
+		peer = *(__u64 *)&msghdr[0];
+		if (!tapwire_load_iovecs(s, *(__u64 *)&msghdr[16], *(__u64 *)&msghdr[24], &p.flags))
+			return 0;
+		break;
+	case TAPWIRE_L7_SYS_RECVMMSG:
+	case TAPWIRE_L7_SYS_SENDMMSG: {
+		struct tapwire_mmsg_state m = {.pending = p, .count = ret < TAPWIRE_L7_MMSG_MAX ? ret : TAPWIRE_L7_MMSG_MAX};
+
+		bpf_loop(TAPWIRE_L7_MMSG_MAX, tapwire_mmsg_message, &m, 0);
+		return 0;
+	}
+	default:
+		tapwire_single_buffer(s, p.buf, ret);
+		peer = p.addr;
+		break;
+	}
+	tapwire_l7_message(s, &p, conn, ret, peer);
+	return 0;
+}
+
+/* ---------------------------------------------------------------------------------------------- */
+/* The hooks. Argument order from the syscalls' tracepoint formats (args[0] is always the fd).      */
+
+#define TAPWIRE_ARG(ctx, i) BPF_CORE_READ(ctx, args[i])
+
+#define TAPWIRE_PAYLOAD_HOOKS(name, syscall, direction, buf_arg, len_arg, addr_expr)                     \
+	SEC("tracepoint/syscalls/sys_enter_" #name)                                                      \
+	int tapwire_##name##_enter(struct trace_event_raw_sys_enter *ctx)                                \
+	{                                                                                                \
+		return tapwire_l7_enter(TAPWIRE_ARG(ctx, 0), TAPWIRE_ARG(ctx, buf_arg),                  \
+					TAPWIRE_ARG(ctx, len_arg), addr_expr, syscall, direction);       \
+	}                                                                                                \
+	SEC("tracepoint/syscalls/sys_exit_" #name)                                                       \
+	int tapwire_##name##_exit(struct trace_event_raw_sys_exit *ctx)                                  \
+	{                                                                                                \
+		return tapwire_l7_exit(BPF_CORE_READ(ctx, ret), syscall);                                \
+	}
+
+/* read(fd, buf, count), readv(fd, iov, iovcnt), recvfrom(fd, buf, len, flags, addr, addrlen), ... */
+TAPWIRE_PAYLOAD_HOOKS(read, TAPWIRE_L7_SYS_READ, TAPWIRE_L7_RECEIVE, 1, 2, 0)
+TAPWIRE_PAYLOAD_HOOKS(readv, TAPWIRE_L7_SYS_READV, TAPWIRE_L7_RECEIVE, 1, 2, 0)
+TAPWIRE_PAYLOAD_HOOKS(recvmsg, TAPWIRE_L7_SYS_RECVMSG, TAPWIRE_L7_RECEIVE, 1, 2, 0)
+TAPWIRE_PAYLOAD_HOOKS(recvmmsg, TAPWIRE_L7_SYS_RECVMMSG, TAPWIRE_L7_RECEIVE, 1, 2, 0)
+TAPWIRE_PAYLOAD_HOOKS(write, TAPWIRE_L7_SYS_WRITE, TAPWIRE_L7_SEND, 1, 2, 0)
+TAPWIRE_PAYLOAD_HOOKS(writev, TAPWIRE_L7_SYS_WRITEV, TAPWIRE_L7_SEND, 1, 2, 0)
+TAPWIRE_PAYLOAD_HOOKS(sendto, TAPWIRE_L7_SYS_SENDTO, TAPWIRE_L7_SEND, 1, 2, TAPWIRE_ARG(ctx, 4))
+TAPWIRE_PAYLOAD_HOOKS(sendmsg, TAPWIRE_L7_SYS_SENDMSG, TAPWIRE_L7_SEND, 1, 2, 0)
+TAPWIRE_PAYLOAD_HOOKS(sendmmsg, TAPWIRE_L7_SYS_SENDMMSG, TAPWIRE_L7_SEND, 1, 2, 0)
+
+/* recvfrom: a peek leaves the bytes for the next read, which ships them. */
+SEC("tracepoint/syscalls/sys_enter_recvfrom")
+int tapwire_recvfrom_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	if (TAPWIRE_ARG(ctx, 3) & TAPWIRE_MSG_PEEK)
+		return 0;
+	return tapwire_l7_enter(TAPWIRE_ARG(ctx, 0), TAPWIRE_ARG(ctx, 1), TAPWIRE_ARG(ctx, 2), TAPWIRE_ARG(ctx, 4),
+				TAPWIRE_L7_SYS_RECVFROM, TAPWIRE_L7_RECEIVE);
+}
+
+SEC("tracepoint/syscalls/sys_exit_recvfrom")
+int tapwire_recvfrom_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	return tapwire_l7_exit(BPF_CORE_READ(ctx, ret), TAPWIRE_L7_SYS_RECVFROM);
+}
+
+/* sendfile64(out_fd, in_fd, offset, count): the socket is out_fd; size only. */
+SEC("tracepoint/syscalls/sys_enter_sendfile64")
+int tapwire_sendfile_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	return tapwire_l7_enter(TAPWIRE_ARG(ctx, 0), 0, 0, 0, TAPWIRE_L7_SYS_SENDFILE, TAPWIRE_L7_SEND);
+}
+
+SEC("tracepoint/syscalls/sys_exit_sendfile64")
+int tapwire_sendfile_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	return tapwire_l7_exit(BPF_CORE_READ(ctx, ret), TAPWIRE_L7_SYS_SENDFILE);
+}
+
+/* splice(fd_in, off_in, fd_out, off_out, len, flags): a socket on either end; size only. */
+SEC("tracepoint/syscalls/sys_enter_splice")
+int tapwire_splice_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	long fd_in = TAPWIRE_ARG(ctx, 0);
+	long fd_out = TAPWIRE_ARG(ctx, 2);
+
+	if (tapwire_socket_of_fd(fd_out))
+		return tapwire_l7_enter(fd_out, 0, 0, 0, TAPWIRE_L7_SYS_SPLICE, TAPWIRE_L7_SEND);
+	return tapwire_l7_enter(fd_in, 0, 0, 0, TAPWIRE_L7_SYS_SPLICE, TAPWIRE_L7_RECEIVE);
+}
+
+SEC("tracepoint/syscalls/sys_exit_splice")
+int tapwire_splice_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	return tapwire_l7_exit(BPF_CORE_READ(ctx, ret), TAPWIRE_L7_SYS_SPLICE);
+}

@@ -1,0 +1,79 @@
+package io.tapwire.collector.records;
+
+import java.nio.ByteBuffer;
+
+import io.tapwire.collector.bpf.L7PayloadEvent;
+import io.tapwire.collector.node.RecordHeaders;
+import io.tapwire.collector.redact.Redactor;
+import io.tapwire.schemas.raw.ConnectionRole;
+import io.tapwire.schemas.raw.Direction;
+import io.tapwire.schemas.raw.L7Protocol;
+import io.tapwire.schemas.raw.PayloadEvent;
+import io.tapwire.schemas.raw.RawHeader;
+import io.tapwire.schemas.raw.Transport;
+import io.tapwire.schemas.topics.TapwireTopic;
+
+/**
+ * Turns an L7 payload event into its raw record for {@code tapwire.raw.l7.v1}, keyed by connection id, with the
+ * credentials in its head and tail masked first: nothing secret leaves the node. Not thread-safe (the poll thread
+ * owns it).
+ */
+final class PayloadRecordMapper {
+
+    private final RecordHeaders headers;
+    private final SnapshotRoles roles;
+    private final NodeKeys keys;
+    private final Redactor redactor;
+
+    PayloadRecordMapper(RecordHeaders headers, SnapshotRoles roles, NodeKeys keys, Redactor redactor) {
+        this.headers = headers;
+        this.roles = roles;
+        this.keys = keys;
+        this.redactor = redactor;
+    }
+
+    RawRecord map(L7PayloadEvent e) {
+        RawHeader header = headers.event(e.ktimeNs());
+        ConnectionRole role = ConnectionRole.valueOf(e.role().name());
+        long offset = e.streamOffset();
+        if (role == ConnectionRole.UNKNOWN && !e.udp()) {
+            // A socket older than the collector: its snapshot knows the role, and an actively opened socket's
+            // send offset still counts its SYN (the kernel takes it out only when it saw the connect).
+            role = roles.of(e.socketInode());
+            if (role == ConnectionRole.CLIENT && e.send() && offset > 0) {
+                offset -= 1;
+            }
+        }
+        byte[] head = e.head();
+        byte[] tail = e.tail();
+        // Unknown role: apply the client-direction rules too; masking a server's bytes by mistake loses little.
+        boolean fromClient = role == ConnectionRole.UNKNOWN || (role == ConnectionRole.CLIENT) == e.send();
+        int masked = redactor.redact(e.protocol(), fromClient, e.byteCount(), head, head.length, tail, tail.length);
+
+        PayloadEvent.Builder payload = PayloadEvent.newBuilder()
+                .setHeader(header)
+                .setTask(KernelEventMapper.task(e.task(), e.processStartTicks()))
+                .setSocketInode(e.socketInode())
+                .setRole(role)
+                .setTuple(KernelEventMapper.tuple(e.endpoints()))
+                .setTransport(e.udp() ? Transport.UDP : Transport.TCP)
+                .setDirection(e.send() ? Direction.EGRESS : Direction.INGRESS)
+                .setSyscall(e.syscall())
+                .setFd(e.fd())
+                .setSyscallStartNs(e.syscallStartNs())
+                .setStreamOffset(offset)
+                .setByteCount(e.byteCount())
+                .setPayloadVisible(!e.sizeOnly())
+                .setHead(ByteBuffer.wrap(head))
+                .setHeadTruncated(e.headTruncated() && !e.sizeOnly())
+                .setTail(tail.length > 0 ? ByteBuffer.wrap(tail) : null)
+                .setIovecTruncated(e.iovecLimit())
+                .setCopyFailed(e.readFailed())
+                .setProtocolHint(L7Protocol.valueOf(e.protocol().name()))
+                .setTcpSeq(e.tcpSeq() >= 0 ? e.tcpSeq() : null)
+                .setTls(false)
+                .setRedactedBytes(masked);
+        return new RawRecord(TapwireTopic.RAW_L7, keys.connection(e.socketInode()), payload.build(),
+                header.getEpochTimeNs());
+    }
+}

@@ -1,0 +1,77 @@
+package io.tapwire.collector.servers;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Ports on 127.0.0.1: finding a free one, and seeing whether a server listens on it. Readiness is read from
+ * /proc/net rather than probed with a connection, so that no stray connection of the test JVM reaches the
+ * server's port.
+ */
+final class Loopback {
+
+    static final String ADDRESS = "127.0.0.1";
+    /** 127.0.0.1 as /proc/net/tcp prints it: the address in host byte order, hex. */
+    private static final String PROC_ADDRESS = "0100007F";
+    private static final String TCP_LISTEN = "0A";
+    private static final String UDP_UNCONNECTED = "07";
+
+    private Loopback() {
+    }
+
+    /**
+     * A port free for both TCP and UDP on 127.0.0.1 at the time of the call (a DNS server needs both). Another
+     * process may take it before the server binds it; the kernel hands out ephemeral ports from the same
+     * range, so the window is short but not closed.
+     */
+    static int freePort() {
+        for (int attempt = 0; attempt < 20; attempt++) {
+            int port;
+            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(ADDRESS))) {
+                port = socket.getLocalPort();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot bind a TCP port on " + ADDRESS, e);
+            }
+            try {
+                new DatagramSocket(new InetSocketAddress(ADDRESS, port)).close();
+                return port;
+            } catch (IOException busy) {
+                // The UDP port is taken: try another.
+            }
+        }
+        throw new AssertionError("no port on " + ADDRESS + " free for both TCP and UDP after 20 attempts");
+    }
+
+    static boolean tcpListening(int port) {
+        return hasSocket(Path.of("/proc/net/tcp"), port, TCP_LISTEN);
+    }
+
+    static boolean udpBound(int port) {
+        return hasSocket(Path.of("/proc/net/udp"), port, UDP_UNCONNECTED);
+    }
+
+    private static boolean hasSocket(Path table, int port, String state) {
+        String local = PROC_ADDRESS + ":" + String.format(Locale.ROOT, "%04X", port);
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(table);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + table, e);
+        }
+        for (String line : lines.subList(1, lines.size())) {
+            String[] fields = line.trim().split("\\s+");
+            if (fields[1].equals(local) && fields[3].equals(state)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
