@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 import io.tapwire.collector.bpf.KernelProbeSettings;
+import io.tapwire.collector.bpf.L7BpfObject;
 import io.tapwire.collector.bpf.L7CaptureSettings;
 import io.tapwire.collector.produce.ProducerSettings;
 import io.tapwire.collector.redact.RedactionRules;
@@ -93,15 +94,20 @@ public record CollectorSettings(
 
     private static L7CaptureSettings l7(TypedProperties p) {
         L7CaptureSettings d = L7CaptureSettings.DEFAULTS;
+        long head = p.bytes(PREFIX + "l7-head-bytes", d.headBytes());
+        long tail = p.bytes(PREFIX + "l7-tail-bytes", d.tailBytes());
+        if (head < 1 || head > L7BpfObject.HEAD_CAP) {
+            throw new IllegalArgumentException(PREFIX + "l7-head-bytes must be 1 to " + L7BpfObject.HEAD_CAP + ", was " + head);
+        }
+        if (tail < 0 || tail > L7BpfObject.TAIL_CAP) {
+            throw new IllegalArgumentException(PREFIX + "l7-tail-bytes must be 0 to " + L7BpfObject.TAIL_CAP + ", was " + tail);
+        }
+        long ring = p.bytes(PREFIX + "l7-ring-buffer-bytes", d.ringBufferBytes());
         try {
-            return new L7CaptureSettings(
-                    p.bool(PREFIX + "l7-capture", d.enabled()),
-                    (int) p.bytes(PREFIX + "l7-ring-buffer-bytes", d.ringBufferBytes()),
-                    p.positive(PREFIX + "l7-connection-entries", d.connectionEntries()),
-                    (int) p.bytes(PREFIX + "l7-head-bytes", d.headBytes()),
-                    (int) p.bytes(PREFIX + "l7-tail-bytes", d.tailBytes()));
+            return new L7CaptureSettings(p.bool(PREFIX + "l7-capture", d.enabled()), (int) Math.min(ring, Integer.MAX_VALUE),
+                    p.positive(PREFIX + "l7-connection-entries", d.connectionEntries()), (int) head, (int) tail);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(PREFIX + "l7-*: " + e.getMessage(), e);
+            throw new IllegalArgumentException(PREFIX + "l7-ring-buffer-bytes: " + e.getMessage(), e);
         }
     }
 

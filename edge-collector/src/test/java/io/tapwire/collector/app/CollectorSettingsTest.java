@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
+import io.tapwire.collector.bpf.L7CaptureSettings;
 import io.tapwire.schemas.settings.TypedProperties;
 import org.junit.jupiter.api.Test;
 
@@ -48,12 +49,42 @@ class CollectorSettingsTest {
     }
 
     @Test
+    void payloadCaptureAndRedactionHaveSafeDefaultsAndCanBeChanged() {
+        CollectorSettings defaults = CollectorSettings.from(new TypedProperties(new Properties()));
+        assertThat(defaults.probes().l7()).isEqualTo(L7CaptureSettings.DEFAULTS);
+        assertThat(defaults.probes().l7().headBytes()).isEqualTo(1024);
+        assertThat(defaults.probes().l7().tailBytes()).isEqualTo(64);
+        assertThat(defaults.redaction().enabled()).isTrue();
+        assertThat(defaults.redaction().httpHeaders())
+                .containsExactlyInAnyOrder("Authorization", "Cookie", "Set-Cookie", "Proxy-Authorization");
+
+        Properties props = new Properties();
+        props.setProperty("tapwire.collector.l7-head-bytes", "4KiB");
+        props.setProperty("tapwire.collector.l7-tail-bytes", "128");
+        props.setProperty("tapwire.collector.redaction-http-headers", "Authorization, X-Api-Key");
+        props.setProperty("tapwire.collector.redaction-pattern", "(?i)password=([^&\\s]*)");
+        props.setProperty("tapwire.collector.redaction-redis-auth", "false");
+        CollectorSettings changed = CollectorSettings.from(new TypedProperties(props));
+        assertThat(changed.probes().l7().headBytes()).isEqualTo(4096);
+        assertThat(changed.probes().l7().tailBytes()).isEqualTo(128);
+        assertThat(changed.redaction().httpHeaders()).containsExactly("Authorization", "X-Api-Key");
+        assertThat(changed.redaction().patterns()).singleElement().extracting(java.util.regex.Pattern::pattern)
+                .isEqualTo("(?i)password=([^&\\s]*)");
+        assertThat(changed.redaction().redisAuth()).isFalse();
+    }
+
+    @Test
     void badSettingsFailNamingTheSetting() {
         for (List<String> bad : List.of(
                 List.of("tapwire.collector.tcp-ring-buffer-bytes", "3000", "power of two"),
                 List.of("tapwire.collector.heartbeat-interval", "0s", "tapwire.collector.heartbeat-interval"),
                 List.of("tapwire.collector.exclude-pids", "12,abc", "tapwire.collector.exclude-pids"),
-                List.of("tapwire.collector.metrics-port", "99999", "tapwire.collector.metrics-port"))) {
+                List.of("tapwire.collector.metrics-port", "99999", "tapwire.collector.metrics-port"),
+                List.of("tapwire.collector.l7-head-bytes", "32KiB", "tapwire.collector.l7-head-bytes must be 1 to 16384"),
+                List.of("tapwire.collector.l7-tail-bytes", "2000", "tapwire.collector.l7-tail-bytes must be 0 to 1024"),
+                List.of("tapwire.collector.l7-ring-buffer-bytes", "5000", "tapwire.collector.l7-ring-buffer-bytes"),
+                List.of("tapwire.collector.redaction-pattern", "password=(", "tapwire.collector.redaction-pattern"),
+                List.of("tapwire.collector.redaction-http-headers", "Cookie,Bad Header", "Bad Header"))) {
             Properties props = new Properties();
             props.setProperty(bad.get(0), bad.get(1));
             assertThatThrownBy(() -> CollectorSettings.from(new TypedProperties(props))).as(bad.get(0))

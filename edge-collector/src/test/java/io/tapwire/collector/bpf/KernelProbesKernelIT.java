@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tapwire.bpf.KernelPrerequisites;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,20 +31,27 @@ class KernelProbesKernelIT {
         Set<Long> ourPrograms;
         Set<Long> ourMaps;
         try (KernelProbes probes = KernelProbes.start(KernelProbeSettings.builder().build())) {
-            assertThat(probes.attachedPrograms()).containsExactlyInAnyOrder(
+            List<String> expected = new ArrayList<>(List.of(
                     "tapwire_newtask", "tapwire_exec", "tapwire_exit", "tapwire_free", "tapwire_oom",
                     "tapwire_connect_enter", "tapwire_connect_exit", "tapwire_accept_exit", "tapwire_accept4_exit",
                     "tapwire_state", "tapwire_retransmit", "tapwire_tcp_probe",
-                    "tapwire_openat_enter", "tapwire_openat_exit");
+                    "tapwire_openat_enter", "tapwire_openat_exit"));
+            for (String syscall : List.of("read", "readv", "recvfrom", "recvmsg", "recvmmsg", "write", "writev", "sendto",
+                    "sendmsg", "sendmmsg", "sendfile", "splice")) {
+                expected.add("tapwire_" + syscall + "_enter");
+                expected.add("tapwire_" + syscall + "_exit");
+            }
+            assertThat(probes.attachedPrograms()).containsExactlyInAnyOrderElementsOf(expected);
             ourPrograms = new HashSet<>(Bpftool.programIds());
             ourPrograms.removeAll(programsBefore);
             ourMaps = new HashSet<>(Bpftool.mapIds());
             ourMaps.removeAll(mapsBefore);
-            assertThat(ourPrograms).as("our programs, as bpftool sees them while attached").hasSize(14);
+            assertThat(ourPrograms).as("our programs, as bpftool sees them while attached").hasSize(38);
             assertThat(Bpftool.linkedProgramIds()).as("links while attached").containsAll(ourPrograms);
-            // 3 ring buffers, sockets, pending connects, TCP settings, pending opens, and the 3 shared
-            // maps once: 10, where 16 would mean each object made its own exclusion and drop maps.
-            assertThat(ourMaps).as("maps: shared ones exist once, not once per object").hasSize(10);
+            // 4 ring buffers, sockets, pending connects, TCP settings, pending opens, L7 connections, pending
+            // payload calls, L7 settings and scratch slots, and the 3 shared maps once: 15, where 24 would mean each
+            // object made its own exclusion and drop maps (and tapwire_l7 its own socket map).
+            assertThat(ourMaps).as("maps: shared ones exist once, not once per object").hasSize(15);
         }
 
         // The kernel frees a program after its last reference goes, via RCU: allow it a moment.
