@@ -173,7 +173,7 @@ public final class KernelEventMapper {
         }
         ProcessFacts f = found.get();
         f.cgroup().ifPresent(cgroup -> builder.setCgroupPath(cgroup.recorded()));
-        if (builder.getType() == ProcessEventType.START && !f.comm().equals(builder.getTaskBuilder().getComm())) {
+        if (builder.getType() == ProcessEventType.START && execdBeforeRead(f, builder)) {
             // A fork that exec'd before /proc was read: exe and cmdline are the new program's, which the EXEC
             // record that follows carries. They would mislabel the fork (a shell's child as its program).
             builder.setProcError("exec'd before /proc was read: exe and cmdline are on its EXEC record");
@@ -183,6 +183,23 @@ public final class KernelEventMapper {
         if (!f.cmdline().isEmpty()) {
             builder.setCmdline(f.cmdline());
         }
+    }
+
+    /**
+     * Whether a fork's /proc entry already shows a program it exec'd. exec replaces exe, then the memory (cmdline),
+     * then comm, so a read in the middle can show a new exe beside the old comm: a fork's exe is its parent's
+     * unless it exec'd, its comm the kernel's at the fork, and its cmdline is empty only while exec swaps memory.
+     */
+    private boolean execdBeforeRead(ProcessFacts child, ProcessEvent.Builder builder) {
+        if (!child.comm().equals(builder.getTaskBuilder().getComm())) {
+            return true;
+        }
+        if (child.executable().isPresent() && child.cmdline().isEmpty()) {
+            return true;
+        }
+        Optional<ProcessFacts> parent = facts.lookup(builder.getPpid());
+        return parent.isPresent() && parent.get().executable().isPresent() && child.executable().isPresent()
+                && !parent.get().executable().get().path().equals(child.executable().get().path());
     }
 
     private RawRecord tcp(io.tapwire.collector.bpf.TcpEvent e) {

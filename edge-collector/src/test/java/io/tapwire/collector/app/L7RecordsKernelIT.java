@@ -110,6 +110,9 @@ class L7RecordsKernelIT {
                     .isEqualTo(postgres.statementCalls("%AS tapwire_probe%")).isEqualTo(3);
             assertThat(count(clientWrites, "AS tapwire_bench")).as("Parse messages pgbench sent")
                     .isEqualTo(postgres.statementCalls("%AS tapwire_bench%")).isEqualTo(20);
+            List<PayloadEvent> serverWrites = streams.of(ConnectionRole.SERVER, Direction.EGRESS);
+            assertThat(count(serverWrites, "tapwire_probe")).as("RowDescriptions of psql's answers").isEqualTo(3);
+            assertThat(count(serverWrites, "tapwire_bench")).as("RowDescriptions of pgbench's answers").isEqualTo(20);
             PayloadEvent longQuery = clientWrites.stream().filter(e -> head(e).contains("tapwire_long")).findFirst()
                     .orElseThrow();
             assertThat(head(longQuery)).as("a 3 KB statement is shipped whole, beyond the 1 KiB head")
@@ -138,6 +141,9 @@ class L7RecordsKernelIT {
                     .as("COM_QUERY selects the client sent, against Com_select").isEqualTo(selects);
             assertThat(count(queries, "tapwire_one")).isEqualTo(1);
             assertThat(count(queries, "tapwire_two")).isEqualTo(1);
+            List<PayloadEvent> results = streams.of(ConnectionRole.SERVER, Direction.EGRESS);
+            assertThat(count(results, "tapwire_one")).as("column definitions in the server's result sets").isEqualTo(1);
+            assertThat(count(results, "tapwire_two")).isEqualTo(1);
         }
     }
 
@@ -183,6 +189,10 @@ class L7RecordsKernelIT {
             List<PayloadEvent> requests = streams.of(ConnectionRole.CLIENT, Direction.EGRESS);
             assertThat(count(requests, "set tapwire_key ")).as("sets, against cmd_set").isEqualTo(sets).isEqualTo(1);
             assertThat(count(requests, "get tapwire_")).as("gets, against cmd_get").isEqualTo(gets).isEqualTo(2);
+            List<PayloadEvent> replies = streams.of(ConnectionRole.SERVER, Direction.EGRESS);
+            assertThat(count(replies, "STORED\r\n")).as("the set's reply").isEqualTo(1);
+            assertThat(count(replies, "VALUE tapwire_key ")).as("the hit").isEqualTo(1);
+            assertThat(count(replies, "END\r\n")).as("both gets end, the miss with END alone").isEqualTo(2);
         }
     }
 
