@@ -32,7 +32,6 @@ import io.tapwire.collector.proc.ProcessFactsCache;
 import io.tapwire.collector.produce.HeartbeatSender;
 import io.tapwire.collector.produce.RawProducer;
 import io.tapwire.collector.records.KernelEventMapper;
-import io.tapwire.collector.redact.Redactor;
 import io.tapwire.collector.records.SnapshotRoles;
 import io.tapwire.collector.records.RawRecord;
 import io.tapwire.schemas.keys.NodeKey;
@@ -92,7 +91,7 @@ public final class Collector implements AutoCloseable {
                 metrics);
         ProcessFactsCache facts = new ProcessFactsCache(procFs);
         this.mapper = new KernelEventMapper(headers, facts, CgroupIds.locate(procFs), snapshotRoles,
-                new Redactor(settings.redaction()));
+                settings.redaction());
         TaskContext self = selfTask(procFs);
 
         KernelProbeSettings probeSettings = withExclusions(settings.probes(), settings.excludedPids(),

@@ -19,7 +19,7 @@ import io.tapwire.collector.proc.AddressText;
 import io.tapwire.collector.proc.CgroupIds;
 import io.tapwire.collector.proc.ProcessFacts;
 import io.tapwire.collector.proc.ProcessFactsCache;
-import io.tapwire.collector.redact.Redactor;
+import io.tapwire.collector.redact.RedactionRules;
 import io.tapwire.schemas.raw.AddressFamily;
 import io.tapwire.schemas.raw.ConnectionRole;
 import io.tapwire.schemas.raw.FileEvent;
@@ -48,13 +48,13 @@ public final class KernelEventMapper {
     private final PayloadRecordMapper payloads;
 
     public KernelEventMapper(RecordHeaders headers, ProcessFactsCache facts, CgroupIds cgroups, SnapshotRoles roles,
-                             Redactor redactor) {
+                             RedactionRules redaction) {
         this.headers = headers;
         this.facts = facts;
         this.cgroups = cgroups;
         this.roles = roles;
         this.keys = new NodeKeys(headers.identity());
-        this.payloads = new PayloadRecordMapper(headers, roles, keys, redactor);
+        this.payloads = new PayloadRecordMapper(headers, roles, keys, redaction);
     }
 
     public Optional<RawRecord> map(KernelEvent event) {

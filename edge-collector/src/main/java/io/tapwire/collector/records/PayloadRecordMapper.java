@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 
 import io.tapwire.collector.bpf.L7PayloadEvent;
 import io.tapwire.collector.node.RecordHeaders;
+import io.tapwire.collector.redact.RedactionRules;
 import io.tapwire.collector.redact.Redactor;
 import io.tapwire.schemas.raw.ConnectionRole;
 import io.tapwire.schemas.raw.Direction;
@@ -24,12 +25,20 @@ final class PayloadRecordMapper {
     private final SnapshotRoles roles;
     private final NodeKeys keys;
     private final Redactor redactor;
+    /** Null when MySQL authentication is not to be masked. */
+    private final MysqlAuthMasking mysqlAuth;
 
-    PayloadRecordMapper(RecordHeaders headers, SnapshotRoles roles, NodeKeys keys, Redactor redactor) {
+    /**
+     * @param rules the redaction rules; MySQL authentication is masked here by stream offset (MysqlAuthMasking),
+     *              not by the per-call rule of the Redactor
+     */
+    PayloadRecordMapper(RecordHeaders headers, SnapshotRoles roles, NodeKeys keys, RedactionRules rules) {
         this.headers = headers;
         this.roles = roles;
         this.keys = keys;
-        this.redactor = redactor;
+        this.redactor = new Redactor(new RedactionRules(rules.enabled(), rules.httpHeaders(), rules.postgresPasswords(),
+                false, rules.redisAuth(), rules.patterns()));
+        this.mysqlAuth = rules.enabled() && rules.mysqlAuth() ? new MysqlAuthMasking() : null;
     }
 
     RawRecord map(L7PayloadEvent e) {
@@ -49,6 +58,9 @@ final class PayloadRecordMapper {
         // Unknown role: apply the client-direction rules too; masking a server's bytes by mistake loses little.
         boolean fromClient = role == ConnectionRole.UNKNOWN || (role == ConnectionRole.CLIENT) == e.send();
         int masked = redactor.redact(e.protocol(), fromClient, e.byteCount(), head, head.length, tail, tail.length);
+        if (mysqlAuth != null && e.protocol() == io.tapwire.collector.l7.L7Protocol.MYSQL && fromClient && !e.sizeOnly()) {
+            masked += mysqlAuth.mask(e.socketInode(), offset, e.byteCount(), head, tail);
+        }
 
         PayloadEvent.Builder payload = PayloadEvent.newBuilder()
                 .setHeader(header)

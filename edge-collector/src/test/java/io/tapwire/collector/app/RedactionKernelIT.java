@@ -65,6 +65,13 @@ class RedactionKernelIT {
                 .anySatisfy(head -> assertThat(head).startsWith("GET /private/").contains("Authorization: ****")
                         .contains("Cookie: ****"));
         assertThat(secrets.mysqlHandshakeResponse().getRedactedBytes()).as("MySQL handshake response").isPositive();
+        // MariaDB reads a packet's header and payload in two calls: its reads of the handshake are masked too, and
+        // its reads of the commands are not.
+        assertThat(secrets.mysql()).as("MySQL records carrying the user name of the handshake")
+                .noneSatisfy(e -> assertThat(PayloadStreams.head(e)).contains(MariaDb.USER + "\0"));
+        assertThat(secrets.mysql()).filteredOn(e -> e.getRole() == ConnectionRole.SERVER
+                        && e.getDirection() == Direction.INGRESS)
+                .as("the server's reads of the query").anySatisfy(e -> assertThat(PayloadStreams.head(e)).contains("SELECT 1"));
     }
 
     @Test
@@ -79,6 +86,10 @@ class RedactionKernelIT {
                     .anySatisfy(e -> assertThat(PayloadStreams.head(e) + "|" + PayloadStreams.tail(e)).contains(secret));
         }
         assertThat(secrets.records()).allSatisfy(e -> assertThat(e.getRedactedBytes()).isZero());
+        assertThat(secrets.mysql()).filteredOn(e -> e.getRole() == ConnectionRole.SERVER
+                        && e.getDirection() == Direction.INGRESS)
+                .as("the server's reads of the handshake").anySatisfy(e -> assertThat(PayloadStreams.head(e))
+                        .contains(MariaDb.USER + "\0"));
     }
 
     /** Logs in to PostgreSQL (cleartext password), MariaDB, Redis (AUTH) and nginx (Basic auth and a cookie). */
@@ -104,10 +115,11 @@ class RedactionKernelIT {
                             && e.getHead().remaining() > 36 && e.getHead().get(e.getHead().position() + 3) == 1)
                     .findFirst().orElseThrow(() -> new AssertionError("no MySQL handshake response among " + mysql));
             return new Secrets(all, List.of(Postgres.PASSWORD, REDIS_PASSWORD, COOKIE_SECRET, basic),
-                    handshake);
+                    handshake, mysql);
         }
     }
 
-    private record Secrets(List<PayloadEvent> records, List<String> values, PayloadEvent mysqlHandshakeResponse) {
+    private record Secrets(List<PayloadEvent> records, List<String> values, PayloadEvent mysqlHandshakeResponse,
+                           List<PayloadEvent> mysql) {
     }
 }
