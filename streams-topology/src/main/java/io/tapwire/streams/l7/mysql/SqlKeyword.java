@@ -1,0 +1,50 @@
+package io.tapwire.streams.l7.mysql;
+
+import java.util.Locale;
+
+/**
+ * The operation of a SQL statement: its first keyword, upper-cased (SELECT, INSERT, BEGIN, WITH…). Leading white
+ * space, semicolons, opening parentheses ({@code (SELECT …) UNION …}) and comments ({@code -- …} to the end of the
+ * line, {@code #} to the end of the line, {@code /* … *}{@code /}) are passed over, since ORMs and poolers often prefix
+ * statements with a comment. (The PostgreSQL parser has its twin without {@code #}.)
+ */
+final class SqlKeyword {
+
+    /** Longer words are cut: a keyword is never this long, and the label must stay small. */
+    private static final int MAX_LENGTH = 32;
+
+    private SqlKeyword() {
+    }
+
+    /** The first keyword of {@code sql}, or null when it has none (an empty query, a statement of symbols). */
+    static String of(String sql) {
+        if (sql == null) {
+            return null;
+        }
+        int n = sql.length();
+        int i = 0;
+        while (i < n) {
+            char c = sql.charAt(i);
+            if (Character.isWhitespace(c) || c == '(' || c == ';') {
+                i++;
+            } else if (c == '#' || c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
+                int newline = sql.indexOf('\n', i);
+                i = newline < 0 ? n : newline + 1;
+            } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
+                int close = sql.indexOf("*/", i + 2);
+                i = close < 0 ? n : close + 2;
+            } else {
+                break;
+            }
+        }
+        int start = i;
+        while (i < n && i - start < MAX_LENGTH && isWordChar(sql.charAt(i))) {
+            i++;
+        }
+        return i == start ? null : sql.substring(start, i).toUpperCase(Locale.ROOT);
+    }
+
+    private static boolean isWordChar(char c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_';
+    }
+}

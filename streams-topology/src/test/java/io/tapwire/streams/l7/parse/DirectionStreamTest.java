@@ -1,0 +1,96 @@
+package io.tapwire.streams.l7.parse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.nio.charset.StandardCharsets;
+
+import org.junit.jupiter.api.Test;
+
+class DirectionStreamTest {
+
+    private static Segment segment(long offset, long count, String head, String tail, long seq) {
+        return new Segment(true, offset, count, head.getBytes(StandardCharsets.ISO_8859_1),
+                tail.getBytes(StandardCharsets.ISO_8859_1), true, 1000 + offset, 2000 + offset, seq);
+    }
+
+    @Test
+    void capturedBytesAreReadableUpToTheFirstStretchThatWasNotCaptured() {
+        DirectionStream stream = new DirectionStream();
+        stream.append(segment(0, 16, "GET / HTTP/1.1\r\n", "", 100));
+        stream.append(segment(16, 100, "Host: a\r\n", "\r\n\r\n", 116));
+
+        assertThat(stream.knownAhead()).isEqualTo(16 + 9);
+        assertThat(new String(stream.bytes(0, 5), StandardCharsets.ISO_8859_1)).isEqualTo("GET /");
+        assertThat(stream.indexOf("Host".getBytes(StandardCharsets.ISO_8859_1), 0)).isEqualTo(16);
+        assertThat(stream.end()).isEqualTo(116);
+        assertThat(stream.seqAt(20)).isEqualTo(120);
+        assertThat(stream.timeAt(0)).as("a segment's first byte").isEqualTo(1000);
+        assertThat(stream.timeAt(3)).as("its other bytes").isEqualTo(2000);
+
+        stream.consume(25);
+        assertThat(stream.atUncaptured()).isTrue();
+        assertThat(stream.knownAhead()).isZero();
+        assertThat(stream.skipUncaptured()).isEqualTo(112 - 25);
+        assertThat(stream.position()).isEqualTo(112);
+        assertThat(new String(stream.bytes(0, 4), StandardCharsets.ISO_8859_1)).isEqualTo("\r\n\r\n");
+        assertThat(stream.skippedBytes()).isEqualTo(87);
+    }
+
+    @Test
+    void aGapBetweenSegmentsIsUncapturedAndConsumingAheadDropsBytesThatComeLater() {
+        DirectionStream stream = new DirectionStream();
+        stream.append(segment(0, 4, "abcd", "", -1));
+        stream.append(segment(10, 4, "klmn", "", -1));
+        stream.consume(4);
+        assertThat(stream.atUncaptured()).isTrue();
+        stream.consume(20);
+        stream.append(segment(14, 20, "0123456789ABCDEFGHIJ", "", -1));
+        assertThat(stream.position()).isEqualTo(24);
+        assertThat(new String(stream.bytes(0, 3), StandardCharsets.ISO_8859_1)).isEqualTo("ABC");
+        assertThat(stream.seqAt(0)).isEqualTo(-1);
+    }
+
+    @Test
+    void aRepeatedSegmentAddsNothing() {
+        DirectionStream stream = new DirectionStream();
+        stream.append(segment(0, 4, "abcd", "", -1));
+        stream.append(segment(0, 4, "abcd", "", -1));
+        assertThat(stream.knownAhead()).isEqualTo(4);
+        assertThat(stream.end()).isEqualTo(4);
+    }
+
+    @Test
+    void theStateRoundTrips() throws Exception {
+        DirectionStream stream = new DirectionStream();
+        stream.append(segment(0, 100, "head", "tail", 7));
+        stream.consume(2);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        stream.writeState(new DataOutputStream(bytes));
+
+        DirectionStream restored = DirectionStream.readState(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+
+        assertThat(restored.position()).isEqualTo(2);
+        assertThat(restored.end()).isEqualTo(100);
+        assertThat(restored.knownAhead()).isEqualTo(2);
+        assertThat(restored.seqAt(0)).isEqualTo(9);
+        restored.consume(2);
+        restored.skipUncaptured();
+        assertThat(new String(restored.bytes(0, 4), StandardCharsets.ISO_8859_1)).isEqualTo("tail");
+    }
+
+    @Test
+    void capturedBytesBeyondTheBoundBecomeUncaptured() {
+        DirectionStream stream = new DirectionStream();
+        byte[] big = new byte[16 * 1024];
+        for (int i = 0; i < 20; i++) {
+            stream.append(new Segment(true, (long) i * big.length, big.length, big, new byte[0], true, 0, 0, -1));
+        }
+        assertThat(stream.atUncaptured()).as("the oldest bytes were let go").isTrue();
+        stream.skipUncaptured();
+        assertThat(stream.knownAhead()).isLessThanOrEqualTo(DirectionStream.MAX_BUFFERED);
+    }
+}
