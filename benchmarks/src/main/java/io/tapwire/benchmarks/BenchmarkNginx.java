@@ -2,12 +2,19 @@ package io.tapwire.benchmarks;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The traced server: a private nginx with one worker on 127.0.0.1, pinned to {@code cpus}. It serves a 600-byte
@@ -57,14 +64,17 @@ final class BenchmarkNginx implements AutoCloseable {
                     }
                 }
                 """.formatted(dir, port));
-        // The workers run as www-data: they must be able to read the files.
-        for (Path path : List.of(dir, html, html.resolve(STATIC_PATH.substring(1)))) {
-            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(Files.isDirectory(path) ? "rwxr-xr-x" : "rw-r--r--"));
+        // The workers run as www-data: they must be able to reach and read the files.
+        for (Path path : List.of(dir.getParent(), dir, html, html.resolve(STATIC_PATH.substring(1)))) {
+            String mode = Files.isDirectory(path) ? "rwxr-xr-x" : "rw-r--r--";
+            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(mode));
         }
         long pid = launcher.startBackground(List.of("taskset", "-c", cpus, "/usr/sbin/nginx", "-c", conf.toString(),
                 "-p", dir.toString()), dir.resolve("nginx.out"));
         BenchmarkNginx nginx = new BenchmarkNginx(port, pid);
         nginx.awaitListening(dir);
+        nginx.check(STATIC_PATH, STATIC_BYTES);
+        nginx.check("/api/v1/users/1", 3);
         return nginx;
     }
 
@@ -89,6 +99,16 @@ final class BenchmarkNginx implements AutoCloseable {
                 + Files.readString(dir.resolve("nginx.out")) + readIfExists(dir.resolve("error.log")));
     }
 
+    /** A benchmark of 403s measures nothing: fail unless {@code path} answers 200 with {@code bytes} bytes. */
+    private void check(String path, int bytes) throws IOException, InterruptedException {
+        HttpResponse<byte[]> response = HttpClient.newHttpClient()
+                .send(HttpRequest.newBuilder(URI.create(url(path))).build(), HttpResponse.BodyHandlers.ofByteArray());
+        if (response.statusCode() != 200 || response.body().length != bytes) {
+            throw new IOException("nginx answered " + url(path) + " with " + response.statusCode() + " and "
+                    + response.body().length + " bytes, expected 200 and " + bytes);
+        }
+    }
+
     private static String readIfExists(Path path) throws IOException {
         return Files.exists(path) ? Files.readString(path) : "";
     }
@@ -108,9 +128,18 @@ final class BenchmarkNginx implements AutoCloseable {
         }
     }
 
-    /** SIGTERM to the master: a fast shutdown of it and its worker. */
+    /** SIGTERM to the master (a fast shutdown of it and its worker), and waits until it has exited. */
     @Override
     public void close() {
-        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
+        ProcessHandle.of(pid).ifPresent(master -> {
+            master.destroy();
+            try {
+                master.onExit().get(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                master.destroyForcibly();
+            }
+        });
     }
 }

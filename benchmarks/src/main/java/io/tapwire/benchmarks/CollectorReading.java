@@ -16,6 +16,7 @@ import io.tapwire.collector.app.Collector;
  *
  * @param cpuSeconds    utime + stime of this JVM (the collector's threads, GC, JIT; the harness only waits)
  * @param l7Events      L7 payload events decoded
+ * @param allEvents     kernel events of every type decoded (process, TCP, file, L7)
  * @param l7Sent        records handed to the producer for tapwire.raw.l7.v1 (heartbeats included)
  * @param kernelDrops   L7 events the kernel could not reserve ring-buffer space for
  * @param userDrops     raw records dropped in user space, all reasons and topics
@@ -23,7 +24,7 @@ import io.tapwire.collector.app.Collector;
  * @param bpfRunNs      run time of this process's BPF programs
  * @param bpfRuns       runs of this process's BPF programs
  */
-record CollectorReading(double cpuSeconds, long l7Events, long l7Sent, long kernelDrops, long userDrops,
+record CollectorReading(double cpuSeconds, long l7Events, long allEvents, long l7Sent, long kernelDrops, long userDrops,
                         long produceErrors, long bpfRunNs, long bpfRuns) {
 
     static final Path BPF_STATS = Path.of("/proc/sys/kernel/bpf_stats_enabled");
@@ -32,21 +33,25 @@ record CollectorReading(double cpuSeconds, long l7Events, long l7Sent, long kern
     static CollectorReading now(Collector collector) throws IOException {
         double cpu = processCpuSeconds();
         if (collector == null) {
-            return new CollectorReading(cpu, 0, 0, 0, 0, 0, 0, 0);
+            return new CollectorReading(cpu, 0, 0, 0, 0, 0, 0, 0, 0);
         }
         Map<String, Double> metrics = metrics(collector);
         long userDrops = metrics.entrySet().stream()
                 .filter(e -> e.getKey().startsWith("tapwire_collector_dropped_records_total{"))
                 .mapToLong(e -> e.getValue().longValue()).sum();
+        long allEvents = metrics.entrySet().stream()
+                .filter(e -> e.getKey().startsWith("tapwire_collector_events_total{"))
+                .mapToLong(e -> e.getValue().longValue()).sum();
         long[] bpf = bpfRunTime();
-        return new CollectorReading(cpu, l7Events(collector),
+        return new CollectorReading(cpu, l7Events(collector), allEvents,
                 value(metrics, "tapwire_collector_records_sent_total{topic=\"tapwire.raw.l7.v1\"}"),
                 value(metrics, "tapwire_collector_kernel_dropped_events_total{type=\"l7_payload\"}"), userDrops,
                 value(metrics, "tapwire_collector_produce_errors_total"), bpf[0], bpf[1]);
     }
 
     CollectorReading minus(CollectorReading before) {
-        return new CollectorReading(cpuSeconds - before.cpuSeconds, l7Events - before.l7Events, l7Sent - before.l7Sent,
+        return new CollectorReading(cpuSeconds - before.cpuSeconds, l7Events - before.l7Events,
+                allEvents - before.allEvents, l7Sent - before.l7Sent,
                 kernelDrops - before.kernelDrops, userDrops - before.userDrops, produceErrors - before.produceErrors,
                 bpfRunNs - before.bpfRunNs, bpfRuns - before.bpfRuns);
     }
@@ -88,11 +93,21 @@ record CollectorReading(double cpuSeconds, long l7Events, long l7Sent, long kern
         return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
     }
 
-    /**
-     * {run_time_ns, run_cnt} summed over the BPF programs whose fds this process holds, from /proc/self/fdinfo (a
-     * program fd's fdinfo has prog_id, run_time_ns and run_cnt; a program held by several fds is counted once)
-     */
+    /** {run_time_ns, run_cnt} summed over {@link #bpfPrograms()}. */
     private static long[] bpfRunTime() throws IOException {
+        long[] sum = new long[2];
+        bpfPrograms().values().forEach(run -> {
+            sum[0] += run[0];
+            sum[1] += run[1];
+        });
+        return sum;
+    }
+
+    /**
+     * {run_time_ns, run_cnt} of each BPF program whose fd this process holds, by program id, from /proc/self/fdinfo
+     * (a program fd's fdinfo has prog_id, run_time_ns and run_cnt; a program held by several fds is counted once).
+     */
+    static Map<Long, long[]> bpfPrograms() throws IOException {
         Map<Long, long[]> byProgram = new HashMap<>();
         try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc/self/fdinfo"))) {
             for (Path fd : fds) {
@@ -119,11 +134,6 @@ record CollectorReading(double cpuSeconds, long l7Events, long l7Sent, long kern
                 byProgram.put(id, run);
             }
         }
-        long[] sum = new long[2];
-        byProgram.values().forEach(run -> {
-            sum[0] += run[0];
-            sum[1] += run[1];
-        });
-        return sum;
+        return byProgram;
     }
 }

@@ -17,8 +17,8 @@ final class HttpLoad {
     /**
      * One run's figures from the generator's own summary.
      *
-     * @param requests  responses received (hey: all status codes; wrk: completed requests)
-     * @param errors    hey's error distribution, wrk's socket errors and non-2xx/3xx responses
+     * @param requests  responses received, whatever their status (wrk: completed requests)
+     * @param errors    responses other than 2xx/3xx, and hey's error distribution or wrk's socket errors
      * @param perSecond the generator's Requests/sec
      * @param p50Ms     median latency (NaN where the generator does not print it)
      * @param p99Ms     99th percentile latency; hey prints seconds with four decimals, so 0.1 ms steps
@@ -54,10 +54,14 @@ final class HttpLoad {
         String out = launcher.run(heyCommand(url, seconds, workers, perWorkerRate), Duration.ofSeconds(seconds + 60L));
         long requests = 0;
         Matcher status = HEY_STATUS.matcher(out);
-        while (status.find()) {
-            requests += Long.parseLong(status.group(2));
-        }
         long errors = 0;
+        while (status.find()) {
+            long count = Long.parseLong(status.group(2));
+            requests += count;
+            if (!status.group(1).startsWith("2") && !status.group(1).startsWith("3")) {
+                errors += count;
+            }
+        }
         Matcher error = HEY_ERROR.matcher(out);
         while (error.find()) {
             errors += Long.parseLong(error.group(1));

@@ -3,15 +3,19 @@ package io.tapwire.benchmarks;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import io.tapwire.collector.app.Collector;
@@ -29,6 +33,8 @@ import io.tapwire.schemas.settings.TypedProperties;
  *   <li>Fixed load: hey at 10,000 requests/s open loop on a 600-byte static file; p99 latency on/off and the
  *       collector's CPU (this JVM's utime + stime, drain included) per 1,000 requests.</li>
  *   <li>Saturation: wrk flat out (1 thread, 50 connections) on the same file; requests/s on/off.</li>
+ *   <li>Kernel time (once): one more fixed-load run with kernel.bpf_stats_enabled on, for the run time of the BPF
+ *       programs, which the traced processes pay and the collector's CPU does not show.</li>
  *   <li>Bytes (once, collector on): wrk with varied paths and headers at about 10,000 requests/s; the growth of
  *       tapwire.raw.l7.v1 on the broker's disk per observed request, and the records' uncompressed size per event.</li>
  * </ol>
@@ -42,15 +48,20 @@ public final class L7CaptureBenchmark {
     private static final int PER_WORKER_RATE = 200;
     private static final int TARGET_RATE = WORKERS * PER_WORKER_RATE;
     private static final int WARM_UP_SECONDS = 2;
-    /** Each of wrk's 50 connections waits this long between requests in the bytes run: just under 10k/s. */
-    private static final int VARIED_DELAY_MS = 5;
+    /** Each of wrk's 50 connections waits this long between requests in the bytes run: about 10k/s with the latency. */
+    private static final int VARIED_DELAY_MS = 3;
     /** As RawProducer configures its producer. */
+    private static final Duration OTHER_PROBES_WAIT = Duration.ofMinutes(3);
     private static final String PRODUCER_BATCHING = "lz4 compression, linger 50 ms, batch size 256 KiB";
 
     private enum Load { FIXED, SATURATION }
 
-    /** One run's figures; the collector's fields are zero when it was off. */
-    record Run(int round, boolean on, Load load, HttpLoad.Result result, CollectorReading collector, double seconds) {
+    /**
+     * One run's figures; the collector's fields are zero when it was off. {@code alone}: no other process had
+     * Tapwire probes loaded when it started.
+     */
+    record Run(int round, boolean on, boolean alone, Load load, HttpLoad.Result result, CollectorReading collector,
+               double seconds) {
 
         double cpuMsPer1000Requests() {
             return collector.cpuSeconds() * 1e6 / result.requests();
@@ -86,8 +97,7 @@ public final class L7CaptureBenchmark {
         String bpfStatsBefore = Files.readString(CollectorReading.BPF_STATS).trim();
         Runnable restoreBpfStats = () -> writeQuietly(CollectorReading.BPF_STATS, bpfStatsBefore);
         Runtime.getRuntime().addShutdownHook(new Thread(restoreBpfStats));
-        // Kernel run time of our BPF programs is counted only while this is on (two clock reads per program run).
-        Files.writeString(CollectorReading.BPF_STATS, "1");
+        System.out.printf("kernel.bpf_stats_enabled in the rounds: %s%n", bpfStatsBefore);
         try (TracedProcessLauncher launcher = TracedProcessLauncher.start(work);
              BenchmarkNginx nginx = BenchmarkNginx.start(launcher, Files.createDirectories(work.resolve("nginx")), LOAD_CPUS)) {
             HttpLoad load = new HttpLoad(launcher, LOAD_CPUS);
@@ -99,29 +109,28 @@ public final class L7CaptureBenchmark {
                     String.join(" ", load.wrkCommand(url, seconds, WORKERS, null)));
 
             List<Run> runs = new ArrayList<>();
-            double idleCpuPerSecond = Double.NaN;
+            List<Double> idleCpuPerSecond = new ArrayList<>();
             for (int round = 1; round <= rounds; round++) {
                 for (boolean on : new boolean[] {false, true}) {
-                    warnIfOtherTapwireProbes(on);
+                    boolean alone = awaitNoOtherTapwireProbes();
                     try (Collector collector = on ? Collector.start(settings) : null) {
-                        if (on && round == 1) {
-                            idleCpuPerSecond = idleCpu(collector, seconds);
-                        }
-                        runs.add(measure(round, on, Load.FIXED, collector,
+                        runs.add(measure(round, on, alone, Load.FIXED, collector,
                                 s -> load.hey(url, s, WORKERS, PER_WORKER_RATE), seconds));
-                        runs.add(measure(round, on, Load.SATURATION, collector,
+                        runs.add(measure(round, on, alone, Load.SATURATION, collector,
                                 s -> load.wrk(url, s, WORKERS, null), seconds));
+                        if (on) {
+                            idleCpuPerSecond.add(idleCpu(collector, seconds));
+                        }
                     }
                 }
             }
-            printFixed(runs, idleCpuPerSecond);
+            printFixed(runs, Spread.of(idleCpuPerSecond));
             printSaturation(runs);
+            measureKernelCost(settings, load, url, seconds, restoreBpfStats);
             measureBytes(settings, load, nginx, work, seconds, bootstrap, registryUrl);
         } finally {
             restoreBpfStats.run();
-            try (Stream<Path> paths = Files.walk(work)) {
-                paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-            }
+            deleteQuietly(work);
         }
     }
 
@@ -129,8 +138,8 @@ public final class L7CaptureBenchmark {
         HttpLoad.Result run(int seconds) throws Exception;
     }
 
-    private static Run measure(int round, boolean on, Load load, Collector collector, Generator generator,
-                               int seconds) throws Exception {
+    private static Run measure(int round, boolean on, boolean alone, Load load, Collector collector,
+                               Generator generator, int seconds) throws Exception {
         generator.run(WARM_UP_SECONDS);
         if (collector != null) {
             CollectorReading.awaitDrained(collector);
@@ -141,44 +150,46 @@ public final class L7CaptureBenchmark {
         if (collector != null) {
             CollectorReading.awaitDrained(collector);
         }
-        Run run = new Run(round, on, load, result, CollectorReading.now(collector).minus(before),
+        Run run = new Run(round, on, alone, load, result, CollectorReading.now(collector).minus(before),
                 (System.nanoTime() - start) / 1e9);
         System.out.println("  " + row(run));
         return run;
     }
 
-    /** The collector's CPU with no load of ours (other processes on the machine are still traced), per second. */
+    /**
+     * The collector's CPU with no load of ours (other processes on the machine are still traced), per second; after
+     * the loads, so the JIT has compiled what the loads ran.
+     */
     private static double idleCpu(Collector collector, int seconds) throws Exception {
-        Thread.sleep(WARM_UP_SECONDS * 1000L);
         CollectorReading before = CollectorReading.now(collector);
         Thread.sleep(seconds * 1000L);
         CollectorReading idle = CollectorReading.now(collector).minus(before);
-        System.out.printf("  collector idle for %d s: %.2f s CPU, %d L7 events (other processes)%n", seconds,
-                idle.cpuSeconds(), idle.l7Events());
+        System.out.printf("  %-15s collector idle for %d s: %.2f s CPU; other processes' events: %d L7, %d of all types%n",
+                "", seconds, idle.cpuSeconds(), idle.l7Events(), idle.allEvents());
         return idle.cpuSeconds() / seconds;
     }
 
-    private static final String HEADER = String.format("%-5s %-4s %-10s %8s %9s %6s %7s %7s %7s %12s %10s %8s %8s %11s",
+    private static final String HEADER = String.format("%-5s %-4s %-10s %8s %9s %6s %7s %7s %7s %12s %10s %8s %8s",
             "round", "mode", "load", "req/s", "requests", "errors", "p50 ms", "p99 ms", "CPU s", "CPU ms/1k req",
-            "L7 events", "ev/req", "drops", "BPF ms/1k");
+            "L7 events", "ev/req", "drops");
 
     private static String row(Run run) {
         CollectorReading c = run.collector();
         boolean on = run.on();
-        return String.format("%-5d %-4s %-10s %8.0f %9d %6d %7.2f %7.2f %7.2f %12s %10s %8s %8s %11s", run.round(),
-                on ? "on" : "off", run.load().name().toLowerCase(), run.result().perSecond(), run.result().requests(),
-                run.result().errors(), run.result().p50Ms(), run.result().p99Ms(), c.cpuSeconds(),
+        return String.format("%-5s %-4s %-10s %8.0f %9d %6d %7.2f %7.2f %7.2f %12s %10s %8s %8s",
+                run.round() + (run.alone() ? "" : "*"), on ? "on" : "off", run.load().name().toLowerCase(),
+                run.result().perSecond(), run.result().requests(), run.result().errors(), run.result().p50Ms(),
+                run.result().p99Ms(), c.cpuSeconds(),
                 on ? String.format("%.2f", run.cpuMsPer1000Requests()) : "-",
                 on ? String.valueOf(c.l7Events()) : "-", on ? String.format("%.2f", run.eventsPerRequest()) : "-",
-                on ? c.kernelDrops() + "/" + c.userDrops() : "-",
-                on ? String.format("%.2f", run.bpfMsPer1000Requests()) : "-");
+                on ? c.kernelDrops() + "/" + c.userDrops() : "-");
     }
 
     private static List<Double> values(List<Run> runs, Predicate<Run> which, Function<Run, Double> value) {
         return runs.stream().filter(which).map(value).toList();
     }
 
-    private static void printFixed(List<Run> all, double idleCpuPerSecond) {
+    private static void printFixed(List<Run> all, Spread idleCpuPerSecond) {
         List<Run> runs = all.stream().filter(r -> r.load() == Load.FIXED).toList();
         Predicate<Run> off = r -> !r.on();
         Predicate<Run> on = Run::on;
@@ -187,8 +198,7 @@ public final class L7CaptureBenchmark {
         System.out.println(HEADER);
         runs.forEach(run -> System.out.println(row(run)));
         System.out.println("(CPU s: this JVM's utime+stime over the run and the drain; with the collector off it is the"
-                + " harness alone. drops: kernel ring-buffer / user-space. BPF: kernel time in our programs, charged to"
-                + " nginx and hey, not in the collector's CPU.)");
+                + " harness alone. drops: kernel ring-buffer / user-space. *: another process's Tapwire probes were loaded.)");
         Spread rateOff = Spread.of(values(runs, off, r -> r.result().perSecond()));
         Spread rateOn = Spread.of(values(runs, on, r -> r.result().perSecond()));
         System.out.printf("medians (min–max) over %d runs each:%n", runs.size() / 2);
@@ -205,14 +215,12 @@ public final class L7CaptureBenchmark {
         System.out.printf("  collector CPU per 1,000 requests: %s ms (target <= 10 ms); %s cores%n",
                 Spread.of(values(runs, on, Run::cpuMsPer1000Requests)).format("%.2f"),
                 Spread.of(values(runs, on, r -> r.collector().cpuSeconds() / r.seconds())).format("%.3f"));
-        System.out.printf("  of which idle (collector on, no load, measured once): %.1f ms CPU per s = %.2f ms per"
-                + " 1,000 requests at %,d req/s%n", idleCpuPerSecond * 1000, idleCpuPerSecond * 1e6 / TARGET_RATE, TARGET_RATE);
+        System.out.printf("  the collector idle, for comparison (no load of ours, after each round's loads): %.1f"
+                + " (%.1f–%.1f) ms CPU per s = %.2f ms per 1,000 requests at %,d req/s%n", idleCpuPerSecond.median() * 1000,
+                idleCpuPerSecond.min() * 1000, idleCpuPerSecond.max() * 1000, idleCpuPerSecond.median() * 1e6 / TARGET_RATE,
+                TARGET_RATE);
         System.out.printf("  harness alone (collector off): %s s CPU per run%n",
                 Spread.of(values(runs, off, r -> r.collector().cpuSeconds())).format("%.2f"));
-        System.out.printf("  BPF programs in the kernel per 1,000 requests: %s ms; %s ns per program run%n",
-                Spread.of(values(runs, on, Run::bpfMsPer1000Requests)).format("%.2f"),
-                Spread.of(values(runs, on, r -> (double) r.collector().bpfRunNs() / Math.max(1, r.collector().bpfRuns())))
-                        .format("%.0f"));
         printEventsAndDrops(runs);
     }
 
@@ -261,6 +269,63 @@ public final class L7CaptureBenchmark {
     }
 
     /**
+     * What the collector's figure leaves out: the time of its BPF programs, which run in the traced processes'
+     * syscalls and are charged to them. Measured in one extra fixed-load run with kernel.bpf_stats_enabled on, not in
+     * the rounds: the stats add two clock reads to every program run.
+     */
+    private static void measureKernelCost(CollectorSettings settings, HttpLoad load, String url, int seconds,
+                                          Runnable restoreBpfStats) throws Exception {
+        System.out.printf("%n== Kernel time of the BPF programs: one more fixed-load run, kernel.bpf_stats_enabled=1 ==%n");
+        boolean alone = awaitNoOtherTapwireProbes();
+        Files.writeString(CollectorReading.BPF_STATS, "1");
+        Run run;
+        Map<Long, long[]> programs = new HashMap<>();
+        Map<Long, String> names;
+        try (Collector collector = Collector.start(settings)) {
+            Map<Long, long[]> before = CollectorReading.bpfPrograms();
+            run = measure(0, true, alone, Load.FIXED, collector, s -> load.hey(url, s, WORKERS, PER_WORKER_RATE), seconds);
+            CollectorReading.bpfPrograms().forEach((id, after) -> {
+                long[] start = before.getOrDefault(id, new long[2]);
+                programs.put(id, new long[] {after[0] - start[0], after[1] - start[1]});
+            });
+            names = bpfProgramNames();
+        } finally {
+            restoreBpfStats.run();
+        }
+        CollectorReading c = run.collector();
+        double requests = run.result().requests();
+        System.out.printf("BPF programs: %.2f ms per 1,000 requests (%.3f cores at %.0f req/s), %.0f ns per program run,"
+                + " %.1f program runs per request; charged to nginx and hey, on top of the collector's CPU%n",
+                run.bpfMsPer1000Requests(), c.bpfRunNs() / 1e9 / run.seconds(), run.result().perSecond(),
+                (double) c.bpfRunNs() / Math.max(1, c.bpfRuns()), c.bpfRuns() / requests);
+        // Per program over warm-up and run together: shares, scaled to the run's totals per request.
+        long totalNs = programs.values().stream().mapToLong(p -> p[0]).sum();
+        long totalRuns = programs.values().stream().mapToLong(p -> p[1]).sum();
+        System.out.printf("  %-24s %8s %12s %10s%n", "program", "share", "runs/request", "ns/run");
+        programs.entrySet().stream().filter(e -> e.getValue()[1] > 0)
+                .sorted((a, b) -> Long.compare(b.getValue()[0], a.getValue()[0])).limit(10)
+                .forEach(e -> System.out.printf("  %-24s %7.1f%% %12.2f %10.0f%n", names.getOrDefault(e.getKey(),
+                                "id " + e.getKey()), 100.0 * e.getValue()[0] / Math.max(1, totalNs),
+                        (double) e.getValue()[1] / Math.max(1, totalRuns) * c.bpfRuns() / requests,
+                        (double) e.getValue()[0] / e.getValue()[1]));
+    }
+
+    /** Program id → name, from bpftool's listing ("123: tracepoint  name tapwire_read_exit  tag ..."). */
+    private static Map<Long, String> bpfProgramNames() {
+        Map<Long, String> names = new HashMap<>();
+        try {
+            Process bpftool = new ProcessBuilder("bpftool", "prog", "show").redirectErrorStream(true).start();
+            Pattern line = Pattern.compile("^(\\d+): \\S+\\s+name (\\S+)");
+            new String(bpftool.getInputStream().readAllBytes()).lines().map(line::matcher).filter(Matcher::find)
+                    .forEach(m -> names.put(Long.parseLong(m.group(1)), m.group(2)));
+            bpftool.waitFor();
+        } catch (IOException | InterruptedException e) {
+            System.out.println("  (cannot list BPF programs: " + e.getMessage() + ")");
+        }
+        return names;
+    }
+
+    /**
      * The bytes an observed request costs: a fresh collector, wrk with varied requests for {@code seconds}, then the
      * growth of tapwire.raw.l7.v1 on the broker's disk (compressed as the producer sent it) and its records read back.
      */
@@ -270,6 +335,7 @@ public final class L7CaptureBenchmark {
         String url = nginx.url("/");
         System.out.printf("%n== Bytes per observed HTTP request: %s (%d paths, varied User-Agent, Accept, X-Request-Id)"
                 + " ==%n", String.join(" ", load.wrkCommand(url, seconds, WORKERS, script)), VariedHttpRequests.PATHS);
+        awaitNoOtherTapwireProbes();
         try (L7TopicBytes topic = new L7TopicBytes(bootstrap, registryUrl)) {
             L7TopicBytes.Mark before = topic.awaitSettled();
             HttpLoad.Result result;
@@ -317,19 +383,39 @@ public final class L7CaptureBenchmark {
         return out.toString();
     }
 
-    /** Another collector's probes (tests, a second benchmark) would cost nginx and hey in every run: say so. */
-    private static void warnIfOtherTapwireProbes(boolean collectorAboutToStart) {
+    /**
+     * Another collector's probes (tests, a second benchmark) would cost nginx and hey in this run too: waits up to
+     * {@link #OTHER_PROBES_WAIT} for them to be unloaded. Called while no collector of ours runs, so every Tapwire
+     * program loaded is another process's. Returns whether the machine is free of them.
+     */
+    private static boolean awaitNoOtherTapwireProbes() throws InterruptedException {
+        long deadline = System.nanoTime() + OTHER_PROBES_WAIT.toNanos();
+        long others = tapwirePrograms();
+        if (others > 0) {
+            System.out.printf("  %d Tapwire BPF programs of another process are loaded (another collector traces nginx"
+                    + " and the load generator too); waiting up to %d s for them to go%n", others,
+                    OTHER_PROBES_WAIT.toSeconds());
+        }
+        while (others > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(5000);
+            others = tapwirePrograms();
+        }
+        if (others > 0) {
+            System.out.printf("  still %d: the next run is marked with *%n", others);
+        }
+        return others == 0;
+    }
+
+    private static long tapwirePrograms() {
         try {
             Process bpftool = new ProcessBuilder("bpftool", "prog", "show").redirectErrorStream(true).start();
-            long tapwire = new String(bpftool.getInputStream().readAllBytes()).lines()
+            long count = new String(bpftool.getInputStream().readAllBytes()).lines()
                     .filter(line -> line.matches("^\\d+: .* name tapwire.*")).count();
             bpftool.waitFor();
-            if (tapwire > 0) {
-                System.out.printf("  WARNING: %d Tapwire BPF programs of another process are loaded before this %s run:"
-                        + " another collector traces the same processes%n", tapwire, collectorAboutToStart ? "on" : "off");
-            }
+            return count;
         } catch (IOException | InterruptedException e) {
             System.out.println("  (cannot list BPF programs: " + e.getMessage() + ")");
+            return 0;
         }
     }
 
@@ -340,11 +426,22 @@ public final class L7CaptureBenchmark {
                 .map(line -> line.substring(line.indexOf(':') + 1).trim()).orElse("?");
         String memory = Files.readAllLines(Path.of("/proc/meminfo")).get(0).replaceAll("\\s+", " ");
         System.out.printf("L7 capture benchmark, %s%n", ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
-        System.out.printf("command: %s%n", System.getProperty("benchmark.command", "L7CaptureBenchmark " + rounds + " " + seconds));
+        System.out.printf("command: %s%n",
+                System.getProperty("benchmark.command", "L7CaptureBenchmark " + rounds + " " + seconds));
         System.out.printf("machine: %d cores (%s), %s, kernel %s, Java %s%n", cores, model, memory,
                 Files.readString(Path.of("/proc/sys/kernel/osrelease")).trim(), System.getProperty("java.version"));
+        System.out.printf("JVM (collector and harness): %s%n",
+                String.join(" ", java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()));
         System.out.printf("rounds: %d x (collector off, collector on), each load %d s after a %d s warm-up%n", rounds,
                 seconds, WARM_UP_SECONDS);
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException | java.io.UncheckedIOException e) {
+            System.err.println("could not delete all of " + dir + ": " + e.getMessage());
+        }
     }
 
     private static void writeQuietly(Path path, String value) {

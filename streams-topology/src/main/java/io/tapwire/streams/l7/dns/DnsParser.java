@@ -124,12 +124,7 @@ public final class DnsParser implements ProtocolParser {
         long resyncs = transport == TCP ? queryFramer.resyncs() + responseFramer.resyncs() : 0;
         long skipped = skippedBytes
                 + (transport == TCP ? queryStream.skippedBytes() + responseStream.skippedBytes() : 0);
-        return new ParserCounters(unpairedResponses, resyncs, skipped);
-    }
-
-    /** Queries dropped unanswered: too old, or too many newer ones waiting. */
-    public long expiredQueries() {
-        return pending.expired();
+        return new ParserCounters(unpairedResponses, resyncs, skipped, pending.expired());
     }
 
     /** Queries waiting for their response. */

@@ -3,9 +3,8 @@ package io.tapwire.streams.l7.dns;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
-import java.util.ArrayDeque;
-import java.util.Iterator;
 
+import io.tapwire.streams.l7.parse.PendingQueue;
 import io.tapwire.streams.l7.parse.StateIO;
 
 /**
@@ -27,74 +26,55 @@ final class PendingQueries {
             return response.id() == id && (response.name() == null || name == null
                     || (response.type() == type && response.name().equals(name)));
         }
+
+        void writeTo(DataOutput out) throws IOException {
+            out.writeInt(id);
+            StateIO.writeString(out, operation);
+            StateIO.writeString(out, name);
+            out.writeInt(type);
+            out.writeLong(startNs);
+            out.writeLong(bytes);
+            out.writeLong(seq);
+        }
+
+        static Query readFrom(DataInput in) throws IOException {
+            return new Query(in.readInt(), StateIO.readString(in), StateIO.readString(in), in.readInt(), in.readLong(),
+                    in.readLong(), in.readLong());
+        }
     }
 
-    private final ArrayDeque<Query> queries = new ArrayDeque<>();
-    private long expired;
+    private final PendingQueue<Query> queries = new PendingQueue<>(MAX_PENDING);
 
     void add(Query query) {
-        if (queries.size() == MAX_PENDING) {
-            queries.removeFirst();
-            expired++;
-        }
-        queries.addLast(query);
+        queries.add(query);
     }
 
     /** The oldest query {@code response} answers, taken off the list; null when none waits for it. */
     Query take(DnsMessage response) {
-        Iterator<Query> it = queries.iterator();
-        while (it.hasNext()) {
-            Query query = it.next();
-            if (query.answeredBy(response)) {
-                it.remove();
-                return query;
-            }
-        }
-        return null;
+        return queries.takeFirst(query -> query.answeredBy(response));
     }
 
     /** Drops the queries sent more than {@link #MAX_AGE_NS} before {@code nowNs}. */
     void expire(long nowNs) {
-        while (!queries.isEmpty() && nowNs - queries.peekFirst().startNs() > MAX_AGE_NS) {
-            queries.removeFirst();
-            expired++;
-        }
+        queries.dropWhile(query -> nowNs - query.startNs() > MAX_AGE_NS, query -> { });
     }
 
     int size() {
         return queries.size();
     }
 
-    /** Queries dropped unanswered so far. */
+    /** Queries dropped unanswered so far: too old, or too many newer ones waiting. */
     long expired() {
-        return expired;
+        return queries.dropped();
     }
 
     void writeState(DataOutput out) throws IOException {
-        out.writeLong(expired);
-        out.writeInt(queries.size());
-        for (Query q : queries) {
-            out.writeInt(q.id());
-            StateIO.writeString(out, q.operation());
-            StateIO.writeString(out, q.name());
-            out.writeInt(q.type());
-            out.writeLong(q.startNs());
-            out.writeLong(q.bytes());
-            out.writeLong(q.seq());
-        }
+        queries.writeState(out, (o, query) -> query.writeTo(o));
     }
 
     static PendingQueries readState(DataInput in) throws IOException {
         PendingQueries pending = new PendingQueries();
-        pending.expired = in.readLong();
-        int count = in.readInt();
-        if (count < 0 || count > MAX_PENDING) {
-            throw new IOException("corrupt DNS parser state: " + count + " pending queries");
-        }
-        for (int i = 0; i < count; i++) {
-            pending.queries.addLast(new Query(in.readInt(), StateIO.readString(in), StateIO.readString(in),
-                    in.readInt(), in.readLong(), in.readLong(), in.readLong()));
-        }
+        pending.queries.readState(in, Query::readFrom, "DNS");
         return pending;
     }
 }

@@ -5,6 +5,7 @@ import java.io.DataOutput;
 import java.io.IOException;
 
 import io.tapwire.streams.l7.parse.DirectionStream;
+import io.tapwire.streams.l7.parse.TextLines;
 
 /**
  * Walks one message body (RFC 9112 §6) in one direction's stream, across segments: a Content-Length body, a chunked
@@ -126,23 +127,15 @@ final class BodyFramer {
         return remaining == 0;
     }
 
-    /** The length of the line ahead with its LF; 0 when it has not all arrived; -1 when it cannot be read. */
+    /** The length of the line ahead with its LF; 0 when it has not all arrived; below 0 when it cannot be read. */
     private static int lineLength(DirectionStream stream) {
         if (stream.position() >= stream.end()) {
-            return 0;
+            return TextLines.WAIT;
         }
         if (stream.atUncaptured()) {
-            return -1;
+            return TextLines.CUT;
         }
-        int known = stream.knownAhead();
-        int limit = Math.min(known, MAX_LINE);
-        for (int i = 0; i < limit; i++) {
-            if (stream.byteAt(i) == '\n') {
-                return i + 1;
-            }
-        }
-        boolean gapFollows = known < stream.end() - stream.position();
-        return known >= MAX_LINE || gapFollows ? -1 : 0;
+        return TextLines.length(stream, MAX_LINE);
     }
 
     /** {@code chunk-size [; extensions] CRLF} (§7.1); null to go on. */

@@ -80,8 +80,8 @@ final class HeadFramer {
             return Step.GARBAGE;
         }
         int known = stream.knownAhead();
-        int end = stream.indexOf(HEAD_END, 0);
-        if (end >= 0 && end + HEAD_END.length <= MAX_HEAD) {
+        int end = stream.indexOf(HEAD_END, 0, MAX_HEAD);
+        if (end >= 0) {
             int length = end + HEAD_END.length;
             byte[] bytes = stream.bytes(0, length);
             HttpHead decoded = decode(bytes, length);
@@ -120,7 +120,7 @@ final class HeadFramer {
                 continue;
             }
             int known = stream.knownAhead();
-            int end = stream.indexOf(HEAD_END, 0);
+            int end = stream.indexOf(HEAD_END, 0, (int) Math.max(0, MAX_HEAD - (stream.position() - startOffset)));
             int length = end >= 0 ? end + HEAD_END.length : known;
             if (stream.position() + length - startOffset > MAX_HEAD) {
                 inRest = false;

@@ -7,15 +7,16 @@ import java.util.function.Consumer;
 
 import io.tapwire.streams.l7.parse.Exchange;
 import io.tapwire.streams.l7.parse.ParserCounters;
+import io.tapwire.streams.l7.parse.PendingQueue;
 import io.tapwire.streams.l7.parse.ProtocolParser;
 import io.tapwire.streams.l7.parse.Segment;
 
 /**
  * HTTP/1.0 and HTTP/1.1 on one observed socket (RFC 9112): requests are framed by {@link RequestReader} and wait in
- * {@link PendingRequests}; {@link ResponseReader} frames the responses and pairs each final one with the oldest
- * waiting request (pipelined requests are answered in order). Each exchange reports the method, the target without
- * its query values ({@link RequestTarget}), the status code ("404"; an error from 500 on, with the reason phrase as
- * detail from 400 on) and exact sizes from the framing, also for bodies the capture did not see.
+ * a {@link PendingQueue}; {@link ResponseReader} frames the responses and pairs each final one with the oldest
+ * waiting request (pipelined requests are answered in order, RFC 9112 §9.3.2). Each exchange reports the method, the
+ * target without its query values ({@link RequestTarget}), the status code ("404"; an error from 500 on, with the
+ * reason phrase as detail from 400 on) and exact sizes from the framing, also for bodies the capture did not see.
  *
  * <p>A response delimited by the connection's close (no Content-Length, not chunked) is reported when the client sends
  * its next bytes, with the bytes and last-byte time seen until then; the capture shows no close, so a connection that
@@ -24,9 +25,15 @@ import io.tapwire.streams.l7.parse.Segment;
  */
 public final class HttpParser implements ProtocolParser {
 
+    /**
+     * Requests kept waiting for their responses; past this the oldest is given up on (reported with status
+     * "unknown"), so that a connection whose responses are not seen stays small.
+     */
+    static final int MAX_PENDING = 1024;
+
     private final RequestReader requests = new RequestReader();
     private final ResponseReader responses = new ResponseReader();
-    private final PendingRequests pending = new PendingRequests();
+    private final PendingQueue<PendingRequest> pending = new PendingQueue<>(MAX_PENDING);
 
     @Override
     public void accept(Segment segment, Consumer<Exchange> out) {
@@ -49,7 +56,8 @@ public final class HttpParser implements ProtocolParser {
         return new ParserCounters(responses.unpairedResponses(),
                 requests.resync().resyncs() + responses.resync().resyncs(),
                 requests.stream().skippedBytes() + responses.stream().skippedBytes()
-                        + requests.resync().scannedBytes() + responses.resync().scannedBytes());
+                        + requests.resync().scannedBytes() + responses.resync().scannedBytes(),
+                pending.dropped());
     }
 
     @Override
@@ -57,7 +65,7 @@ public final class HttpParser implements ProtocolParser {
         out.writeByte(HttpParserFactory.STATE_VERSION);
         requests.writeState(out);
         responses.writeState(out);
-        pending.writeState(out);
+        pending.writeState(out, (o, request) -> request.writeTo(o));
     }
 
     static HttpParser readState(DataInput in) throws IOException {
@@ -68,7 +76,7 @@ public final class HttpParser implements ProtocolParser {
         HttpParser parser = new HttpParser();
         parser.requests.readState(in);
         parser.responses.readState(in);
-        parser.pending.readState(in);
+        parser.pending.readState(in, PendingRequest::readFrom, "HTTP");
         return parser;
     }
 }

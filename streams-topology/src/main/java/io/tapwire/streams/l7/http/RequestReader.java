@@ -7,6 +7,8 @@ import java.util.function.Consumer;
 
 import io.tapwire.streams.l7.parse.DirectionStream;
 import io.tapwire.streams.l7.parse.Exchange;
+import io.tapwire.streams.l7.parse.LineResynchroniser;
+import io.tapwire.streams.l7.parse.PendingQueue;
 import io.tapwire.streams.l7.parse.Segment;
 
 /**
@@ -18,36 +20,36 @@ final class RequestReader {
     private DirectionStream stream = new DirectionStream();
     private final HeadFramer head = new HeadFramer(true);
     private final BodyFramer body = new BodyFramer();
-    private final Resynchroniser resync = new Resynchroniser(true);
+    private final LineResynchroniser resync = new LineResynchroniser();
     /** Start offset of the request whose body is being walked. */
     private long bodyOf = -1;
-    private long segmentStart;
 
     DirectionStream stream() {
         return stream;
     }
 
-    Resynchroniser resync() {
+    LineResynchroniser resync() {
         return resync;
     }
 
-    void read(Segment segment, PendingRequests pending, Consumer<Exchange> out) {
+    void read(Segment segment, PendingQueue<PendingRequest> pending, Consumer<Exchange> out) {
         stream.append(segment);
-        segmentStart = segment.offset();
         while (true) {
             if (body.active()) {
                 BodyFramer.Step step = body.advance(stream);
                 if (step == BodyFramer.Step.WAIT) {
                     return;
                 }
-                pending.ended(bodyOf, stream.position());
+                // the request whose body this was is the newest, if it still waits
+                long end = stream.position();
+                pending.updateLast(request -> request.startOffset() == bodyOf ? request.withEnd(end) : request);
                 if (step == BodyFramer.Step.LOST) {
                     resync.lose(stream);
                 }
                 continue;
             }
             if (resync.lost()) {
-                if (resync.find(stream, false, segmentStart, segment.lastByteNs()) == Resynchroniser.Found.WAIT) {
+                if (resync.find(stream, segment, MessageStarts::request) == LineResynchroniser.WAIT) {
                     return;
                 }
                 continue;
@@ -71,7 +73,7 @@ final class RequestReader {
         }
     }
 
-    private void queue(PendingRequests pending, Consumer<Exchange> out) {
+    private void queue(PendingQueue<PendingRequest> pending, Consumer<Exchange> out) {
         HttpHead request = head.head();
         long headEnd = stream.position();
         long end;
@@ -86,18 +88,26 @@ final class RequestReader {
             end = headEnd + length;
         }
         bodyOf = head.startOffset();
-        pending.add(new PendingRequest(request.method(), RequestTarget.resource(request.target()), head.startOffset(),
-                head.startNs(), head.startSeq(), end), stream.position(), out);
+        enqueue(pending, new PendingRequest(request.method(), RequestTarget.resource(request.target()),
+                head.startOffset(), head.startNs(), head.startSeq(), end), out);
         if (request.otherCoding() || request.badLength()) {
             // §6.3 rules 4 and 5: the server cannot frame it either and closes the connection
             resync.lose(stream);
         }
     }
 
-    private void queueCut(PendingRequests pending, Consumer<Exchange> out) {
+    private void queueCut(PendingQueue<PendingRequest> pending, Consumer<Exchange> out) {
         HttpHead request = head.head();
-        pending.add(new PendingRequest(request.method(), RequestTarget.resource(request.target()), head.startOffset(),
-                head.startNs(), head.startSeq(), stream.position()), stream.position(), out);
+        enqueue(pending, new PendingRequest(request.method(), RequestTarget.resource(request.target()),
+                head.startOffset(), head.startNs(), head.startSeq(), stream.position()), out);
+    }
+
+    /** Queues a request; the oldest one, dropped when too many wait, is reported with status "unknown". */
+    private void enqueue(PendingQueue<PendingRequest> pending, PendingRequest request, Consumer<Exchange> out) {
+        PendingRequest dropped = pending.add(request);
+        if (dropped != null) {
+            out.accept(dropped.unanswered(request.startNs(), stream.position()));
+        }
     }
 
     void writeState(DataOutput out) throws IOException {
@@ -106,7 +116,6 @@ final class RequestReader {
         body.writeState(out);
         resync.writeState(out);
         out.writeLong(bodyOf);
-        out.writeLong(segmentStart);
     }
 
     void readState(DataInput in) throws IOException {
@@ -115,6 +124,5 @@ final class RequestReader {
         body.readState(in);
         resync.readState(in);
         bodyOf = in.readLong();
-        segmentStart = in.readLong();
     }
 }

@@ -7,6 +7,8 @@ import java.util.function.Consumer;
 
 import io.tapwire.streams.l7.parse.DirectionStream;
 import io.tapwire.streams.l7.parse.Exchange;
+import io.tapwire.streams.l7.parse.LineResynchroniser;
+import io.tapwire.streams.l7.parse.PendingQueue;
 import io.tapwire.streams.l7.parse.Segment;
 import io.tapwire.streams.l7.parse.StateIO;
 
@@ -31,7 +33,7 @@ final class ResponseReader {
     private DirectionStream stream = new DirectionStream();
     private final HeadFramer head = new HeadFramer(false);
     private final BodyFramer body = new BodyFramer();
-    private final Resynchroniser resync = new Resynchroniser(false);
+    private final LineResynchroniser resync = new LineResynchroniser();
     private Open open;
     /** The open response's end was lost at {@link #lostAt} (its last byte seen at {@link #lostNs}). */
     private boolean openLost;
@@ -39,13 +41,12 @@ final class ResponseReader {
     private long lostNs;
     private boolean switched;
     private long unpairedResponses;
-    private long segmentStart;
 
     DirectionStream stream() {
         return stream;
     }
 
-    Resynchroniser resync() {
+    LineResynchroniser resync() {
         return resync;
     }
 
@@ -58,10 +59,8 @@ final class ResponseReader {
         return switched;
     }
 
-    void read(Segment segment, PendingRequests pending, long requestPosition, Consumer<Exchange> out) {
+    void read(Segment segment, PendingQueue<PendingRequest> pending, long requestPosition, Consumer<Exchange> out) {
         stream.append(segment);
-        segmentStart = segment.offset();
-        long latestNs = segment.lastByteNs();
         while (!switched) {
             if (open != null && !openLost) {
                 BodyFramer.Step step = body.advance(stream);
@@ -76,18 +75,21 @@ final class ResponseReader {
                 continue;
             }
             if (resync.lost()) {
-                Resynchroniser.Found found = resync.find(stream, open != null && open.chunked(), segmentStart, latestNs);
-                if (found == Resynchroniser.Found.WAIT) {
+                boolean chunkedOpen = open != null && open.chunked();
+                int found = resync.find(stream, segment,
+                        chunkedOpen ? MessageStarts::lastChunkOrResponse : MessageStarts::response);
+                if (found == LineResynchroniser.WAIT) {
                     return;
                 }
-                if (found == Resynchroniser.Found.BODY_END && open != null) {
-                    finish(resync.bodyEndNs(), stream.position(), requestPosition, out);
+                if (found > 0) {
+                    // the position is past the last chunk of the open response's body
+                    finish(resync.foundLastNs(), stream.position(), requestPosition, out);
                     continue;
                 }
                 if (open != null) {
                     finish(lostNs, lostAt, requestPosition, out);
                 }
-                pending.giveUpSentBefore(resync.skippedNs(), requestPosition, out);
+                giveUpSentBefore(resync.skippedNs(), pending, requestPosition, out);
                 continue;
             }
             switch (head.advance(stream)) {
@@ -115,6 +117,18 @@ final class ResponseReader {
     }
 
     /**
+     * Gives up on the requests seen no later than {@code skippedNs}, reporting them with status "unknown": their
+     * responses may have been among the bytes the parser skipped, so pairing them with the responses that follow
+     * could pair the wrong ones. Requests seen after the last skipped byte cannot have been answered by it and keep
+     * waiting.
+     */
+    private static void giveUpSentBefore(long skippedNs, PendingQueue<PendingRequest> pending, long requestPosition,
+                                         Consumer<Exchange> out) {
+        pending.dropWhile(request -> request.startNs() <= skippedNs,
+                request -> out.accept(request.unanswered(skippedNs, requestPosition)));
+    }
+
+    /**
      * A response delimited by the connection's close ends, as far as the parser can tell, when the client sends again:
      * the capture shows no close, and waiting for one would hold the exchange for as long as the connection lives.
      */
@@ -125,7 +139,7 @@ final class ResponseReader {
         }
     }
 
-    private void framed(PendingRequests pending, long requestPosition, Consumer<Exchange> out) {
+    private void framed(PendingQueue<PendingRequest> pending, long requestPosition, Consumer<Exchange> out) {
         HttpHead response = head.head();
         int status = response.status();
         if (isInterim(status)) {
@@ -157,7 +171,7 @@ final class ResponseReader {
         return status >= 100 && status < 200 && status != 101;
     }
 
-    private void openFor(PendingRequests pending) {
+    private void openFor(PendingQueue<PendingRequest> pending) {
         PendingRequest request = pending.poll();
         if (request == null) {
             unpairedResponses++;
@@ -208,7 +222,6 @@ final class ResponseReader {
         out.writeLong(lostNs);
         out.writeBoolean(switched);
         out.writeLong(unpairedResponses);
-        out.writeLong(segmentStart);
     }
 
     void readState(DataInput in) throws IOException {
@@ -227,6 +240,5 @@ final class ResponseReader {
         lostNs = in.readLong();
         switched = in.readBoolean();
         unpairedResponses = in.readLong();
-        segmentStart = in.readLong();
     }
 }

@@ -10,7 +10,7 @@ import io.tapwire.streams.l7.parse.ProtocolParserFactory;
 public final class MemcachedParserFactory implements ProtocolParserFactory {
 
     /** First byte of a written state; a new layout gets a new number. */
-    static final int STATE_VERSION = 1;
+    static final int STATE_VERSION = 2;
 
     @Override
     public String protocol() {

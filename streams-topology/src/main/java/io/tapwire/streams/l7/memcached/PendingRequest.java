@@ -22,6 +22,10 @@ import io.tapwire.streams.l7.parse.StateIO;
 record PendingRequest(String command, String key, boolean quiet, long startOffset, long startNs, long seq,
                       long endOffset) {
 
+    PendingRequest withEnd(long end) {
+        return new PendingRequest(command, key, quiet, startOffset, startNs, seq, end);
+    }
+
     /** A response starting with {@code code} cannot be this request's: quiet mode left its answer out. */
     boolean answeredSilentlyBefore(String code) {
         if (!quiet) {

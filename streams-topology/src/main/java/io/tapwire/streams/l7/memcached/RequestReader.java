@@ -7,7 +7,10 @@ import java.util.function.Consumer;
 
 import io.tapwire.streams.l7.parse.DirectionStream;
 import io.tapwire.streams.l7.parse.Exchange;
+import io.tapwire.streams.l7.parse.LineResynchroniser;
+import io.tapwire.streams.l7.parse.PendingQueue;
 import io.tapwire.streams.l7.parse.Segment;
+import io.tapwire.streams.l7.parse.TextLines;
 
 /**
  * The client-to-server direction of one connection: frames each command line and the data block a storage command
@@ -20,18 +23,17 @@ final class RequestReader {
     private static final int MAX_LINE = 64 * 1024;
 
     private DirectionStream stream = new DirectionStream();
-    private final Resynchroniser resync = new Resynchroniser(true);
+    private final LineResynchroniser resync = new LineResynchroniser();
     /** A get line the capture cut is registered; its end is looked for past the stretch not captured. */
     private boolean inCutLine;
     private long cutLineStart;
-    private long segmentStart;
     private long noReplyRequests;
 
     DirectionStream stream() {
         return stream;
     }
 
-    Resynchroniser resync() {
+    LineResynchroniser resync() {
         return resync;
     }
 
@@ -40,9 +42,8 @@ final class RequestReader {
         return noReplyRequests;
     }
 
-    void read(Segment segment, PendingRequests pending, Consumer<Exchange> out) {
+    void read(Segment segment, PendingQueue<PendingRequest> pending, Consumer<Exchange> out) {
         stream.append(segment);
-        segmentStart = segment.offset();
         while (true) {
             if (inCutLine) {
                 if (!findCutLineEnd(pending)) {
@@ -51,7 +52,7 @@ final class RequestReader {
                 continue;
             }
             if (resync.lost()) {
-                if (!resync.find(stream, segmentStart, segment.lastByteNs())) {
+                if (resync.find(stream, segment, MessageStarts::request) == LineResynchroniser.WAIT) {
                     return;
                 }
                 continue;
@@ -63,12 +64,12 @@ final class RequestReader {
                 resync.lose(stream);
                 continue;
             }
-            int length = Lines.length(stream, MAX_LINE);
-            if (length == Lines.WAIT) {
+            int length = TextLines.length(stream, MAX_LINE);
+            if (length == TextLines.WAIT) {
                 return;
-            } else if (length == Lines.TOO_LONG) {
+            } else if (length == TextLines.TOO_LONG) {
                 resync.lose(stream);
-            } else if (length == Lines.CUT) {
+            } else if (length == TextLines.CUT) {
                 cutLine(pending, out);
             } else {
                 line(length, pending, out);
@@ -76,8 +77,8 @@ final class RequestReader {
         }
     }
 
-    private void line(int length, PendingRequests pending, Consumer<Exchange> out) {
-        MemcachedCommand command = MemcachedCommand.decode(Lines.text(stream, length), true);
+    private void line(int length, PendingQueue<PendingRequest> pending, Consumer<Exchange> out) {
+        MemcachedCommand command = MemcachedCommand.decode(TextLines.text(stream, length), true);
         long start = stream.position();
         long startNs = stream.timeAt(0);
         long seq = stream.seqAt(0);
@@ -87,11 +88,11 @@ final class RequestReader {
             noReplyRequests++;
             return;
         }
-        pending.add(new PendingRequest(command.name(), command.key(), command.quiet(), start, startNs, seq,
+        enqueue(pending, new PendingRequest(command.name(), command.key(), command.quiet(), start, startNs, seq,
                 start + size), out);
     }
 
-    private void cutLine(PendingRequests pending, Consumer<Exchange> out) {
+    private void cutLine(PendingQueue<PendingRequest> pending, Consumer<Exchange> out) {
         int known = stream.knownAhead();
         MemcachedCommand command = MemcachedCommand.decode(stream.bytes(0, known), false);
         if (command == null) {
@@ -99,15 +100,15 @@ final class RequestReader {
             return;
         }
         long start = stream.position();
-        pending.add(new PendingRequest(command.name(), command.key(), false, start, stream.timeAt(0), stream.seqAt(0),
-                start + known), out);
+        enqueue(pending, new PendingRequest(command.name(), command.key(), false, start, stream.timeAt(0),
+                stream.seqAt(0), start + known), out);
         stream.consume(known);
         inCutLine = true;
         cutLineStart = start;
     }
 
     /** Passes the rest of a cut get line; false to wait for more bytes. */
-    private boolean findCutLineEnd(PendingRequests pending) {
+    private boolean findCutLineEnd(PendingQueue<PendingRequest> pending) {
         while (true) {
             if (stream.position() - cutLineStart > MAX_LINE) {
                 inCutLine = false;
@@ -121,17 +122,27 @@ final class RequestReader {
                 stream.skipUncaptured();
                 continue;
             }
-            int length = Lines.length(stream, MAX_LINE);
-            if (length == Lines.WAIT) {
+            int length = TextLines.length(stream, MAX_LINE);
+            if (length == TextLines.WAIT) {
                 return false;
             }
             if (length > 0) {
                 stream.consume(length);
-                pending.ended(cutLineStart, stream.position());
+                // the get whose line this was is the newest, if it still waits
+                long end = stream.position();
+                pending.updateLast(request -> request.startOffset() == cutLineStart ? request.withEnd(end) : request);
                 inCutLine = false;
                 return true;
             }
             stream.consume(stream.knownAhead());
+        }
+    }
+
+    /** Queues a command; the oldest one, dropped when too many wait, is reported with status "unknown". */
+    private static void enqueue(PendingQueue<PendingRequest> pending, PendingRequest request, Consumer<Exchange> out) {
+        PendingRequest dropped = pending.add(request);
+        if (dropped != null) {
+            out.accept(dropped.unanswered(request.startNs()));
         }
     }
 
@@ -140,7 +151,6 @@ final class RequestReader {
         resync.writeState(out);
         out.writeBoolean(inCutLine);
         out.writeLong(cutLineStart);
-        out.writeLong(segmentStart);
         out.writeLong(noReplyRequests);
     }
 
@@ -149,7 +159,6 @@ final class RequestReader {
         resync.readState(in);
         inCutLine = in.readBoolean();
         cutLineStart = in.readLong();
-        segmentStart = in.readLong();
         noReplyRequests = in.readLong();
     }
 }

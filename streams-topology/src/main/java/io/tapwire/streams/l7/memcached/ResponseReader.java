@@ -8,8 +8,11 @@ import java.util.function.Consumer;
 
 import io.tapwire.streams.l7.parse.DirectionStream;
 import io.tapwire.streams.l7.parse.Exchange;
+import io.tapwire.streams.l7.parse.LineResynchroniser;
+import io.tapwire.streams.l7.parse.PendingQueue;
 import io.tapwire.streams.l7.parse.Segment;
 import io.tapwire.streams.l7.parse.StateIO;
+import io.tapwire.streams.l7.parse.TextLines;
 
 /**
  * The server-to-client direction of one connection: frames each response and pairs it with the oldest waiting
@@ -32,7 +35,7 @@ final class ResponseReader {
     }
 
     private DirectionStream stream = new DirectionStream();
-    private final Resynchroniser resync = new Resynchroniser(false);
+    private final LineResynchroniser resync = new LineResynchroniser();
     private Open open;
     /** Inside a response that ends with END. */
     private boolean toEnd;
@@ -40,13 +43,13 @@ final class ResponseReader {
     private long remaining;
     private long lastNs;
     private long unpairedResponses;
-    private long segmentStart;
+    private long silentlyAnswered;
 
     DirectionStream stream() {
         return stream;
     }
 
-    Resynchroniser resync() {
+    LineResynchroniser resync() {
         return resync;
     }
 
@@ -54,9 +57,13 @@ final class ResponseReader {
         return unpairedResponses;
     }
 
-    void read(Segment segment, PendingRequests pending, Consumer<Exchange> out) {
+    /** Quiet meta commands whose answer quiet mode left out: successes that are not reported as exchanges. */
+    long silentlyAnswered() {
+        return silentlyAnswered;
+    }
+
+    void read(Segment segment, PendingQueue<PendingRequest> pending, Consumer<Exchange> out) {
         stream.append(segment);
-        segmentStart = segment.offset();
         while (true) {
             if (remaining > 0) {
                 if (!passData()) {
@@ -68,10 +75,10 @@ final class ResponseReader {
                 continue;
             }
             if (resync.lost()) {
-                if (!resync.find(stream, segmentStart, segment.lastByteNs())) {
+                if (resync.find(stream, segment, MessageStarts::response) == LineResynchroniser.WAIT) {
                     return;
                 }
-                pending.giveUpSentBefore(resync.skippedNs(), out);
+                giveUpSentBefore(resync.skippedNs(), pending, out);
                 continue;
             }
             if (stream.position() >= stream.end()) {
@@ -81,17 +88,17 @@ final class ResponseReader {
                 lose(out);
                 continue;
             }
-            int length = Lines.length(stream, MAX_LINE);
-            if (length == Lines.WAIT) {
+            int length = TextLines.length(stream, MAX_LINE);
+            if (length == TextLines.WAIT) {
                 return;
             }
-            ResponseLine line = length > 0 ? ResponseLine.decode(Lines.text(stream, length)) : null;
+            ResponseLine line = length > 0 ? ResponseLine.decode(TextLines.text(stream, length)) : null;
             if (line == null) {
                 lose(out);
                 continue;
             }
             if (open == null) {
-                PendingRequest request = pending.answeredBy(line.code());
+                PendingRequest request = answeredBy(line.code(), pending);
                 if (request == null) {
                     unpairedResponses++;
                 }
@@ -101,6 +108,31 @@ final class ResponseReader {
             stream.consume(length);
             framed(line, out);
         }
+    }
+
+    /**
+     * The request a response starting with {@code code} answers, taken out; null when none waits. Quiet meta commands
+     * ahead of it whose answer quiet mode left out are passed (the response cannot be theirs: quiet mode would have
+     * left it out, or it is the MN that ends a quiet batch).
+     */
+    private PendingRequest answeredBy(String code, PendingQueue<PendingRequest> pending) {
+        while (!pending.isEmpty() && pending.peek().answeredSilentlyBefore(code)) {
+            pending.poll();
+            silentlyAnswered++;
+        }
+        return pending.poll();
+    }
+
+    /**
+     * Gives up on the requests seen no later than {@code skippedNs}, reporting them with status "unknown": their
+     * responses may have been among the bytes the parser skipped, so pairing them with the responses that follow
+     * could pair the wrong ones. Requests seen after the last skipped byte cannot have been answered by it and keep
+     * waiting.
+     */
+    private static void giveUpSentBefore(long skippedNs, PendingQueue<PendingRequest> pending,
+                                         Consumer<Exchange> out) {
+        pending.dropWhile(request -> request.startNs() <= skippedNs,
+                request -> out.accept(request.unanswered(skippedNs)));
     }
 
     private void framed(ResponseLine line, Consumer<Exchange> out) {
@@ -185,7 +217,7 @@ final class ResponseReader {
         out.writeLong(remaining);
         out.writeLong(lastNs);
         out.writeLong(unpairedResponses);
-        out.writeLong(segmentStart);
+        out.writeLong(silentlyAnswered);
     }
 
     void readState(DataInput in) throws IOException {
@@ -210,6 +242,6 @@ final class ResponseReader {
         remaining = in.readLong();
         lastNs = in.readLong();
         unpairedResponses = in.readLong();
-        segmentStart = in.readLong();
+        silentlyAnswered = in.readLong();
     }
 }

@@ -1,13 +1,14 @@
 package io.tapwire.streams.l7.mysql;
 
 import io.tapwire.streams.l7.parse.DirectionStream;
+import io.tapwire.streams.l7.parse.HeaderResynchroniser;
 
 /**
  * Packet boundaries in one direction of a MySQL/MariaDB connection ("MySQL Packets"): a 3-byte little-endian payload
  * length and a 1-byte sequence id, then the payload. A command starts a new sequence at 0 and every further packet of
  * the exchange, in either direction, takes the next id; a payload of 2^24 - 1 bytes continues in the next packet.
  *
- * <p>The header alone says little (any length is possible), so after lost boundaries {@link #resync} trusts a
+ * <p>The header alone says little (any length is possible), so after lost boundaries {@link #startsChain} trusts a
  * candidate only when the packets that follow it chain on with consecutive sequence ids (a client's commands each at
  * 0, with a known command byte) up to where the captured bytes end.
  */
@@ -30,7 +31,6 @@ final class MysqlFramer {
     private final boolean clientSide;
     private int length;
     private int seq;
-    private long passedOver;
 
     private MysqlFramer(boolean clientSide) {
         this.clientSide = clientSide;
@@ -54,11 +54,6 @@ final class MysqlFramer {
         return seq;
     }
 
-    /** Captured bytes the last {@link #resync} passed over while looking for a packet start. */
-    long passedOver() {
-        return passedOver;
-    }
-
     Result read(DirectionStream stream) {
         if (stream.atUncaptured()) {
             return Result.LOST;
@@ -73,36 +68,10 @@ final class MysqlFramer {
     }
 
     /**
-     * Finds the next plausible packet start after the boundaries were lost: passes over what was not captured, then
-     * scans the captured bytes for a header from which the packets chain on. Returns true when the stream stands at
-     * one; false when it needs more bytes (it keeps the last few, which may begin a header).
+     * Whether the boundaries may be found again at {@code from} bytes ahead ({@link HeaderResynchroniser.Candidate}):
+     * from there the packets chain on up to the end of the {@code known} captured bytes.
      */
-    boolean resync(DirectionStream stream) {
-        passedOver = 0;
-        while (true) {
-            stream.skipUncaptured();
-            int known = stream.knownAhead();
-            if (known == 0) {
-                return false;
-            }
-            boolean uncapturedFollows = stream.position() + known < stream.end();
-            for (int i = 0; i < known; i++) {
-                if (chainFrom(stream, i, known)) {
-                    stream.consume(i);
-                    passedOver += i;
-                    return true;
-                }
-            }
-            int keep = uncapturedFollows ? 0 : Math.min(known, MysqlPacket.HEADER);
-            stream.consume(known - keep);
-            passedOver += known - keep;
-            if (!uncapturedFollows) {
-                return false;
-            }
-        }
-    }
-
-    private boolean chainFrom(DirectionStream stream, long from, int known) {
+    boolean startsChain(DirectionStream stream, long from, int known) {
         long at = from;
         int packets = 0;
         int previousSeq = -1;

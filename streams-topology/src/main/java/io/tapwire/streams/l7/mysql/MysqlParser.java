@@ -3,15 +3,18 @@ package io.tapwire.streams.l7.mysql;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
-import java.util.ArrayDeque;
 import java.util.function.Consumer;
 
 import io.tapwire.streams.l7.parse.DirectionStream;
 import io.tapwire.streams.l7.parse.Exchange;
+import io.tapwire.streams.l7.parse.HeaderResynchroniser;
 import io.tapwire.streams.l7.parse.ParserCounters;
+import io.tapwire.streams.l7.parse.PendingQueue;
 import io.tapwire.streams.l7.parse.ProtocolParser;
 import io.tapwire.streams.l7.parse.Segment;
 import io.tapwire.streams.l7.parse.StateIO;
+import io.tapwire.streams.l7.sql.SqlKeyword;
+import io.tapwire.streams.l7.sql.StatementTexts;
 
 /**
  * MySQL and MariaDB (client/server protocol 4.1) on one socket. After the connection phase ({@link MysqlHandshake}),
@@ -36,42 +39,39 @@ public final class MysqlParser implements ProtocolParser {
     /** The handshake response's fixed part: capability flags, max packet size, charset, filler. */
     private static final int HANDSHAKE_FIXED = 32;
     private static final long LAST_PREPARED = 0xFFFFFFFFL;
-    private static final int STATE_VERSION = 1;
+    private static final int STATE_VERSION = 2;
 
     private final DirectionStream client;
     private final DirectionStream server;
     private final MysqlHandshake handshake;
-    private final PreparedStatements statements;
-    private final ArrayDeque<PendingCommand> pending;
+    /** The text of each prepared statement by the id the server gave it in its STMT_PREPARE OK. */
+    private final StatementTexts<Long> statements;
+    private final PendingQueue<PendingCommand> pending = new PendingQueue<>(MAX_PENDING);
     private final MysqlFramer clientFramer = MysqlFramer.client();
     private final MysqlFramer serverFramer = MysqlFramer.server();
     private final MysqlPacket packet = new MysqlPacket();
+    /** Looking for a packet start, the last captured bytes that may begin a header are kept for the next segment. */
+    private final HeaderResynchroniser clientResync = new HeaderResynchroniser(MysqlPacket.HEADER);
+    private final HeaderResynchroniser serverResync = new HeaderResynchroniser(MysqlPacket.HEADER);
 
     /** The text of the last STMT_PREPARE the client sent, for MariaDB's "last prepared" statement id. */
     private String lastPreparedText;
     /** The client's last packet was 2^24 - 1 bytes long: the next continues its payload. */
     private boolean clientContinues;
-    private boolean clientLost;
-    private boolean serverLost;
     /** Inside a response that had no command: counted once. */
     private boolean inUnpairedResponse;
     private long unpairedResponses;
-    private long resyncs;
-    private long passedOver;
-    private long droppedRequests;
 
     MysqlParser() {
-        this(new DirectionStream(), new DirectionStream(), new MysqlHandshake(), new PreparedStatements(),
-                new ArrayDeque<>());
+        this(new DirectionStream(), new DirectionStream(), new MysqlHandshake(), new StatementTexts<>());
     }
 
     private MysqlParser(DirectionStream client, DirectionStream server, MysqlHandshake handshake,
-                        PreparedStatements statements, ArrayDeque<PendingCommand> pending) {
+                        StatementTexts<Long> statements) {
         this.client = client;
         this.server = server;
         this.handshake = handshake;
         this.statements = statements;
-        this.pending = pending;
     }
 
     @Override
@@ -83,13 +83,9 @@ public final class MysqlParser implements ProtocolParser {
 
     @Override
     public ParserCounters counters() {
-        return new ParserCounters(unpairedResponses, resyncs,
-                client.skippedBytes() + server.skippedBytes() + passedOver);
-    }
-
-    /** Commands dropped unanswered because more than {@link #MAX_PENDING} were waiting. */
-    public long droppedRequests() {
-        return droppedRequests;
+        return new ParserCounters(unpairedResponses, clientResync.resyncs() + serverResync.resyncs(),
+                client.skippedBytes() + server.skippedBytes() + clientResync.passedOver() + serverResync.passedOver(),
+                pending.dropped());
     }
 
     /** True once the client switched the connection to TLS: its bytes are skipped from there on. */
@@ -101,11 +97,11 @@ public final class MysqlParser implements ProtocolParser {
         while (!handshake.encrypted()) {
             if (client.position() == 0 && client.atUncaptured()) {
                 handshake.joinedMidConnection();
-                clientLost = true;
+                clientResync.unknownFromStart();
             }
             boolean progressed = switch (clientFramer.read(client)) {
                 case WAIT -> false;
-                case LOST -> resync(client, clientFramer, true);
+                case LOST -> resyncClient();
                 case PACKET -> clientPacket();
             };
             if (!progressed) {
@@ -120,7 +116,7 @@ public final class MysqlParser implements ProtocolParser {
         while (!handshake.encrypted()) {
             if (server.position() == 0 && server.atUncaptured()) {
                 handshake.joinedMidConnection();
-                serverLost = true;
+                serverResync.unknownFromStart();
             }
             boolean progressed = switch (serverFramer.read(server)) {
                 case WAIT -> {
@@ -128,9 +124,9 @@ public final class MysqlParser implements ProtocolParser {
                     yield false;
                 }
                 case LOST -> {
-                    boolean found = resync(server, serverFramer, false);
+                    boolean found = serverResync.find(server, serverFramer::startsChain);
                     if (found && !pending.isEmpty()) {
-                        pending.peekFirst().response().resynchronised();
+                        pending.peek().response().resynchronised();
                     }
                     yield found;
                 }
@@ -144,19 +140,9 @@ public final class MysqlParser implements ProtocolParser {
         server.skipAll();
     }
 
-    private boolean resync(DirectionStream stream, MysqlFramer framer, boolean clientSide) {
-        if (clientSide ? !clientLost : !serverLost) {
-            resyncs++;
-        }
-        if (clientSide) {
-            clientLost = true;
-            clientContinues = false;
-        } else {
-            serverLost = true;
-        }
-        boolean found = framer.resync(stream);
-        passedOver += framer.passedOver();
-        return found;
+    private boolean resyncClient() {
+        clientContinues = false;
+        return clientResync.find(client, clientFramer::startsChain);
     }
 
     /** Handles the client packet at the position; false to wait for more of its bytes. */
@@ -165,16 +151,16 @@ public final class MysqlParser implements ProtocolParser {
         long size = MysqlPacket.HEADER + (long) length;
         boolean opensCommand = clientFramer.seq() == 0 && !clientContinues;
         int wanted = opensCommand ? STATEMENT_BYTES : HANDSHAKE_FIXED;
-        int readable = readable(client, Math.min(size, MysqlPacket.HEADER + wanted));
+        int readable = client.readable(Math.min(size, MysqlPacket.HEADER + wanted));
         if (readable < 0) {
             return false;
         }
         MysqlPacket p = packet.at(client, length, clientFramer.seq(), readable - MysqlPacket.HEADER);
         if (opensCommand && (length == 0 || p.u8(0) >= 0 && !MysqlCommand.isCommand(p.u8(0)))) {
             // No command looks like this: the boundaries were wrong.
-            return resync(client, clientFramer, true);
+            return resyncClient();
         }
-        clientLost = false;
+        clientResync.framed();
         clientContinues = length == MysqlFramer.MAX_PAYLOAD;
         if (handshake.phase() != MysqlHandshake.Phase.COMMANDS && handshake.clientPacket(p)) {
             client.consume(size);
@@ -198,7 +184,7 @@ public final class MysqlParser implements ProtocolParser {
         String resource = null;
         if (command == MysqlCommand.QUERY) {
             resource = MysqlCommand.queryText(p, handshake.queryAttributes());
-            operation = resource == null ? operation : SqlKeyword.of(resource);
+            operation = resource == null ? operation : SqlKeyword.MYSQL.of(resource);
         } else if (command == MysqlCommand.STMT_PREPARE) {
             resource = p.text(1);
             lastPreparedText = resource;
@@ -213,17 +199,14 @@ public final class MysqlParser implements ProtocolParser {
             if (command == MysqlCommand.STMT_CLOSE) {
                 statements.remove(id);
             } else if (command == MysqlCommand.STMT_EXECUTE || command == MysqlCommand.STMT_BULK_EXECUTE) {
-                operation = resource == null ? "EXECUTE" : SqlKeyword.of(resource);
+                operation = resource == null ? "EXECUTE" : SqlKeyword.MYSQL.of(resource);
             }
         }
         if (!MysqlCommand.answered(command)) {
             return;
         }
-        if (pending.size() >= MAX_PENDING) {
-            pending.removeFirst();
-            droppedRequests++;
-        }
-        pending.addLast(new PendingCommand(command, operation, resource, startNs, seq, from, to,
+        // past MAX_PENDING waiting, the oldest is dropped unanswered
+        pending.add(new PendingCommand(command, operation, resource, startNs, seq, from, to,
                 new MysqlResponse(command)));
         inUnpairedResponse = false;
     }
@@ -233,21 +216,21 @@ public final class MysqlParser implements ProtocolParser {
         int length = serverFramer.length();
         long size = MysqlPacket.HEADER + (long) length;
         int wanted = length <= SMALL_PACKET ? length : PACKET_PREFIX;
-        int readable = readable(server, MysqlPacket.HEADER + wanted);
+        int readable = server.readable(MysqlPacket.HEADER + wanted);
         if (readable < 0) {
             return false;
         }
         MysqlPacket p = packet.at(server, length, serverFramer.seq(), readable - MysqlPacket.HEADER);
-        serverLost = false;
+        serverResync.framed();
         if (handshake.phase() != MysqlHandshake.Phase.COMMANDS) {
             handshake.serverPacket(p);
             server.consume(size);
             return true;
         }
-        PendingCommand head = pending.peekFirst();
+        PendingCommand head = pending.peek();
         if (head != null && head.response().endedBefore(p, handshake)) {
             complete(out);
-            head = pending.peekFirst();
+            head = pending.peek();
         }
         if (head == null) {
             if (!inUnpairedResponse) {
@@ -270,31 +253,19 @@ public final class MysqlParser implements ProtocolParser {
      * the server wrote nothing after it, it is (a server writes a response at once).
      */
     private void endResponseTheServerLeftOpen(Consumer<Exchange> out) {
-        PendingCommand head = pending.peekFirst();
+        PendingCommand head = pending.peek();
         if (head != null && head.response().mayHaveEnded(handshake) && server.position() >= server.end()) {
             complete(out);
         }
     }
 
     private void complete(Consumer<Exchange> out) {
-        PendingCommand done = pending.removeFirst();
+        PendingCommand done = pending.poll();
         long id = done.response().preparedId();
         if (done.command() == MysqlCommand.STMT_PREPARE && id >= 0 && done.resource() != null) {
             statements.put(id, done.resource());
         }
         out.accept(done.complete());
-    }
-
-    /**
-     * How many bytes of a packet of {@code wanted} bytes at the position can be read now: all once they arrived,
-     * fewer when the capture cut the packet, or -1 when the rest is still to come.
-     */
-    private static int readable(DirectionStream stream, long wanted) {
-        int known = stream.knownAhead();
-        if (known >= wanted) {
-            return (int) wanted;
-        }
-        return stream.position() + known < stream.end() ? known : -1;
     }
 
     @Override
@@ -303,20 +274,14 @@ public final class MysqlParser implements ProtocolParser {
         client.writeState(out);
         server.writeState(out);
         handshake.writeState(out);
-        statements.writeState(out);
-        out.writeInt(pending.size());
-        for (PendingCommand command : pending) {
-            command.writeState(out);
-        }
+        statements.writeState(out, DataOutput::writeLong);
+        pending.writeState(out, (o, command) -> command.writeState(o));
+        clientResync.writeState(out);
+        serverResync.writeState(out);
         StateIO.writeString(out, lastPreparedText);
         out.writeBoolean(clientContinues);
-        out.writeBoolean(clientLost);
-        out.writeBoolean(serverLost);
         out.writeBoolean(inUnpairedResponse);
         out.writeLong(unpairedResponses);
-        out.writeLong(resyncs);
-        out.writeLong(passedOver);
-        out.writeLong(droppedRequests);
     }
 
     static MysqlParser readState(DataInput in) throws IOException {
@@ -324,28 +289,15 @@ public final class MysqlParser implements ProtocolParser {
         if (version != STATE_VERSION) {
             throw new IOException("not a mysql parser state of version " + STATE_VERSION + ": " + version);
         }
-        DirectionStream client = DirectionStream.readState(in);
-        DirectionStream server = DirectionStream.readState(in);
-        MysqlHandshake handshake = MysqlHandshake.readState(in);
-        PreparedStatements statements = PreparedStatements.readState(in);
-        int count = in.readInt();
-        if (count < 0 || count > MAX_PENDING) {
-            throw new IOException("corrupt mysql parser state: " + count + " pending commands");
-        }
-        ArrayDeque<PendingCommand> pending = new ArrayDeque<>();
-        for (int i = 0; i < count; i++) {
-            pending.addLast(PendingCommand.readState(in));
-        }
-        MysqlParser parser = new MysqlParser(client, server, handshake, statements, pending);
+        MysqlParser parser = new MysqlParser(DirectionStream.readState(in), DirectionStream.readState(in),
+                MysqlHandshake.readState(in), StatementTexts.readState(in, DataInput::readLong, "mysql"));
+        parser.pending.readState(in, PendingCommand::readState, "mysql");
+        parser.clientResync.readState(in);
+        parser.serverResync.readState(in);
         parser.lastPreparedText = StateIO.readString(in);
         parser.clientContinues = in.readBoolean();
-        parser.clientLost = in.readBoolean();
-        parser.serverLost = in.readBoolean();
         parser.inUnpairedResponse = in.readBoolean();
         parser.unpairedResponses = in.readLong();
-        parser.resyncs = in.readLong();
-        parser.passedOver = in.readLong();
-        parser.droppedRequests = in.readLong();
         return parser;
     }
 }

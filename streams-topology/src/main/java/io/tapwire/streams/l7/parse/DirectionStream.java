@@ -124,7 +124,13 @@ public final class DirectionStream {
         return chunk != null && chunk.bytes() == null;
     }
 
-    /** The captured byte at {@code position() + relative}, 0–255; it must lie within {@link #knownAhead()}. */
+    /**
+     * The byte at {@code position() + relative}, 0–255. Any byte that arrived captured and is not consumed can be read,
+     * also one past a stretch not captured (in a segment's tail); {@link #knownAhead()} tells how many can be read
+     * without a break.
+     *
+     * @throws IllegalStateException when that byte was not captured or has not arrived
+     */
     public int byteAt(long relative) {
         long at = position + relative;
         Chunk chunk = chunkAt(at);
@@ -134,7 +140,7 @@ public final class DirectionStream {
         return chunk.bytes()[(int) (at - chunk.start())] & 0xFF;
     }
 
-    /** {@code length} captured bytes from {@code position() + relative}; they must lie within {@link #knownAhead()}. */
+    /** {@code length} bytes from {@code position() + relative}, each of which must be readable by {@link #byteAt}. */
     public byte[] bytes(long relative, int length) {
         byte[] out = new byte[length];
         for (int i = 0; i < length; i++) {
@@ -148,7 +154,15 @@ public final class DirectionStream {
      * -1 when it is not within {@link #knownAhead()} (yet).
      */
     public int indexOf(byte[] needle, int from) {
-        int known = knownAhead();
+        return indexOf(needle, from, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Like {@link #indexOf(byte[], int)}, but only a needle that ends within the first {@code limit} bytes ahead is
+     * found: a parser that gives up on longer lines or heads need not scan what it would refuse anyway.
+     */
+    public int indexOf(byte[] needle, int from, int limit) {
+        int known = Math.min(knownAhead(), limit);
         outer:
         for (int i = Math.max(0, from); i + needle.length <= known; i++) {
             for (int j = 0; j < needle.length; j++) {
@@ -159,6 +173,18 @@ public final class DirectionStream {
             return i;
         }
         return -1;
+    }
+
+    /**
+     * How many of the next {@code wanted} bytes can be read now: all of them once they arrived, fewer when the capture
+     * cut them (a stretch not captured follows the captured ones), or -1 while the rest is still to come.
+     */
+    public int readable(long wanted) {
+        int known = knownAhead();
+        if (known >= wanted) {
+            return (int) wanted;
+        }
+        return position + known < end ? known : -1;
     }
 
     /** Consumes {@code n} bytes, also past what arrived: bytes not yet here are dropped when they come. */

@@ -5,8 +5,23 @@ import java.io.DataOutput;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
-/** Small helpers the parsers share to write and read their state: nullable strings and byte arrays of any length. */
+/**
+ * Small helpers the parsers share to write and read their state: nullable strings and byte arrays of any length, and
+ * the writer and reader of one value for the shared containers ({@link PendingQueue}).
+ */
 public final class StateIO {
+
+    /** Writes one value of a parser's state (a pending request, a map key) for its {@link Reader}. */
+    @FunctionalInterface
+    public interface Writer<T> {
+        void write(DataOutput out, T value) throws IOException;
+    }
+
+    /** Reads back what its {@link Writer} wrote. */
+    @FunctionalInterface
+    public interface Reader<T> {
+        T read(DataInput in) throws IOException;
+    }
 
     private StateIO() {
     }

@@ -7,6 +7,7 @@ import java.util.List;
 
 import io.tapwire.streams.l7.parse.Exchange;
 import io.tapwire.streams.l7.parse.StateIO;
+import io.tapwire.streams.l7.sql.SqlKeyword;
 
 /**
  * One request in flight and what arrived of its response so far. A request is everything the server answers with
@@ -137,11 +138,11 @@ final class PendingRequest {
      */
     private String operation() {
         return switch (kind) {
-            case QUERY -> SqlKeyword.of(text);
+            case QUERY -> SqlKeyword.POSTGRES.of(text);
             case FUNCTION_CALL -> "FUNCTION_CALL";
             case BATCH -> {
                 if (executed) {
-                    yield executedUnknown ? "EXECUTE" : SqlKeyword.of(text);
+                    yield executedUnknown ? "EXECUTE" : SqlKeyword.POSTGRES.of(text);
                 }
                 yield parsed ? "PREPARE" : closed ? "CLOSE" : "SYNC";
             }

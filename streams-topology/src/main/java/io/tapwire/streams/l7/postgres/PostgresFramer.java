@@ -1,6 +1,7 @@
 package io.tapwire.streams.l7.postgres;
 
 import io.tapwire.streams.l7.parse.DirectionStream;
+import io.tapwire.streams.l7.parse.HeaderResynchroniser;
 
 /**
  * Message boundaries in one direction of a PostgreSQL connection (protocol 3.x, "Message Formats"): a type byte, then
@@ -8,8 +9,8 @@ import io.tapwire.streams.l7.parse.DirectionStream;
  * (StartupMessage, SSLRequest…) are read by the parser itself.
  *
  * <p>Which types a direction may send, and the lengths some of them always have, are what tells a message start from
- * any other byte: {@link #read} reports a header that breaks them as lost, and {@link #resync} looks for the next place
- * where they hold.
+ * any other byte: {@link #read} reports a header that breaks them as lost, and {@link #startsChain} tells where the
+ * boundaries may be found again.
  */
 final class PostgresFramer {
 
@@ -39,7 +40,6 @@ final class PostgresFramer {
 
     private int type;
     private long size;
-    private long passedOver;
 
     private PostgresFramer() {
     }
@@ -88,11 +88,6 @@ final class PostgresFramer {
         return size;
     }
 
-    /** Captured bytes the last {@link #resync} passed over while looking for a message start. */
-    long passedOver() {
-        return passedOver;
-    }
-
     /** Reads the header at the stream's position. */
     Result read(DirectionStream stream) {
         if (stream.atUncaptured()) {
@@ -113,37 +108,11 @@ final class PostgresFramer {
     }
 
     /**
-     * Finds the next plausible message start after the boundaries were lost: passes over what was not captured, then
-     * scans the captured bytes for a header from which a chain of valid headers runs to the end of what was captured
-     * (a write usually ends at a message end) or on past it. Returns true when the stream stands at such a start;
-     * false when it needs more bytes (it keeps the last few, which may begin a header).
+     * Whether the boundaries may be found again at {@code from} bytes ahead ({@link HeaderResynchroniser.Candidate}):
+     * from there a chain of valid headers runs to the end of the {@code known} captured bytes (a write usually ends at
+     * a message end) or on past it.
      */
-    boolean resync(DirectionStream stream) {
-        passedOver = 0;
-        while (true) {
-            stream.skipUncaptured();
-            int known = stream.knownAhead();
-            if (known == 0) {
-                return false;
-            }
-            boolean uncapturedFollows = stream.position() + known < stream.end();
-            for (int i = 0; i < known; i++) {
-                if (chainFrom(stream, i, known)) {
-                    stream.consume(i);
-                    passedOver += i;
-                    return true;
-                }
-            }
-            int keep = uncapturedFollows ? 0 : Math.min(known, HEADER - 1);
-            stream.consume(known - keep);
-            passedOver += known - keep;
-            if (!uncapturedFollows) {
-                return false;
-            }
-        }
-    }
-
-    private boolean chainFrom(DirectionStream stream, long from, int known) {
+    boolean startsChain(DirectionStream stream, long from, int known) {
         long at = from;
         int messages = 0;
         while (at + HEADER <= known) {
@@ -173,18 +142,5 @@ final class PostgresFramer {
     static long int32(DirectionStream stream, long relative) {
         return (stream.byteAt(relative) << 24 | stream.byteAt(relative + 1) << 16 | stream.byteAt(relative + 2) << 8
                 | stream.byteAt(relative + 3));
-    }
-
-    /**
-     * How many bytes of a message of {@code wanted} bytes at the position can be read now: all of them once they
-     * arrived, fewer when the capture cut the message (the rest is a stretch it did not see), or -1 when the rest is
-     * still to come.
-     */
-    static int readable(DirectionStream stream, long wanted) {
-        int known = stream.knownAhead();
-        if (known >= wanted) {
-            return (int) wanted;
-        }
-        return stream.position() + known < stream.end() ? known : -1;
     }
 }

@@ -3,14 +3,17 @@ package io.tapwire.streams.l7.postgres;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
-import java.util.ArrayDeque;
 import java.util.function.Consumer;
 
 import io.tapwire.streams.l7.parse.DirectionStream;
 import io.tapwire.streams.l7.parse.Exchange;
+import io.tapwire.streams.l7.parse.HeaderResynchroniser;
 import io.tapwire.streams.l7.parse.ParserCounters;
+import io.tapwire.streams.l7.parse.PendingQueue;
 import io.tapwire.streams.l7.parse.ProtocolParser;
 import io.tapwire.streams.l7.parse.Segment;
+import io.tapwire.streams.l7.parse.StateIO;
+import io.tapwire.streams.l7.sql.StatementTexts;
 
 /**
  * PostgreSQL (frontend/backend protocol 3.x) on one socket. A request is what the server answers with one
@@ -37,40 +40,36 @@ public final class PostgresParser implements ProtocolParser {
     private static final int NAME_BYTES = 256;
     private static final int ERROR_BYTES = 2048;
     private static final byte[] NO_BYTES = {};
-    private static final int STATE_VERSION = 1;
+    private static final int STATE_VERSION = 2;
 
     private final DirectionStream client;
     private final DirectionStream server;
     private final PostgresStartup startup;
-    private final StatementTexts statements;
-    private final StatementTexts portals;
-    private final ArrayDeque<PendingRequest> pending;
+    private final StatementTexts<String> statements;
+    private final StatementTexts<String> portals;
+    private final PendingQueue<PendingRequest> pending = new PendingQueue<>(MAX_PENDING);
     private final PostgresFramer frontend = PostgresFramer.frontend();
     private final PostgresFramer backend = PostgresFramer.backend();
+    /** Looking for a message start, the last captured bytes that may begin a header are kept for the next segment. */
+    private final HeaderResynchroniser clientResync = new HeaderResynchroniser(PostgresFramer.HEADER - 1);
+    private final HeaderResynchroniser serverResync = new HeaderResynchroniser(PostgresFramer.HEADER - 1);
 
-    /** The client's or the server's boundaries are lost and not found again yet (one resync is counted per loss). */
-    private boolean clientLost;
-    private boolean serverLost;
     /** Inside a response that had no request: it is counted once, at its first message. */
     private boolean inUnpairedResponse;
     private long unpairedResponses;
-    private long resyncs;
-    private long passedOver;
-    private long droppedRequests;
 
     PostgresParser() {
-        this(new DirectionStream(), new DirectionStream(), new PostgresStartup(), new StatementTexts(),
-                new StatementTexts(), new ArrayDeque<>());
+        this(new DirectionStream(), new DirectionStream(), new PostgresStartup(), new StatementTexts<>(),
+                new StatementTexts<>());
     }
 
     private PostgresParser(DirectionStream client, DirectionStream server, PostgresStartup startup,
-                           StatementTexts statements, StatementTexts portals, ArrayDeque<PendingRequest> pending) {
+                           StatementTexts<String> statements, StatementTexts<String> portals) {
         this.client = client;
         this.server = server;
         this.startup = startup;
         this.statements = statements;
         this.portals = portals;
-        this.pending = pending;
     }
 
     @Override
@@ -82,13 +81,9 @@ public final class PostgresParser implements ProtocolParser {
 
     @Override
     public ParserCounters counters() {
-        return new ParserCounters(unpairedResponses, resyncs,
-                client.skippedBytes() + server.skippedBytes() + passedOver);
-    }
-
-    /** Requests dropped unanswered because more than {@link #MAX_PENDING} were waiting. */
-    public long droppedRequests() {
-        return droppedRequests;
+        return new ParserCounters(unpairedResponses, clientResync.resyncs() + serverResync.resyncs(),
+                client.skippedBytes() + server.skippedBytes() + clientResync.passedOver() + serverResync.passedOver(),
+                pending.dropped());
     }
 
     /** True once the connection switched to TLS or GSSAPI encryption: its bytes are skipped from there on. */
@@ -100,7 +95,7 @@ public final class PostgresParser implements ProtocolParser {
         while (!startup.encrypted()) {
             if (client.position() == 0 && client.atUncaptured()) {
                 startup.joinedMidConnection();
-                clientLost = true;
+                clientResync.unknownFromStart();
             }
             if (startup.openingExpected()) {
                 if (!startup.readOpening(client)) {
@@ -110,7 +105,7 @@ public final class PostgresParser implements ProtocolParser {
             }
             boolean progressed = switch (frontend.read(client)) {
                 case WAIT -> false;
-                case LOST -> resync(client, frontend, true);
+                case LOST -> clientResync.find(client, frontend::startsChain);
                 case MESSAGE -> frontendMessage();
             };
             if (!progressed) {
@@ -124,7 +119,7 @@ public final class PostgresParser implements ProtocolParser {
         while (!startup.encrypted()) {
             if (server.position() == 0 && server.atUncaptured()) {
                 startup.joinedMidConnection();
-                serverLost = true;
+                serverResync.unknownFromStart();
             }
             if (startup.answerDue()) {
                 if (!startup.readAnswer(server)) {
@@ -134,7 +129,7 @@ public final class PostgresParser implements ProtocolParser {
             }
             boolean progressed = switch (backend.read(server)) {
                 case WAIT -> false;
-                case LOST -> resync(server, backend, false);
+                case LOST -> serverResync.find(server, backend::startsChain);
                 case MESSAGE -> backendMessage(out);
             };
             if (!progressed) {
@@ -143,20 +138,6 @@ public final class PostgresParser implements ProtocolParser {
         }
         server.skipAll();
         client.skipAll();
-    }
-
-    private boolean resync(DirectionStream stream, PostgresFramer framer, boolean clientSide) {
-        if (clientSide ? !clientLost : !serverLost) {
-            resyncs++;
-        }
-        if (clientSide) {
-            clientLost = true;
-        } else {
-            serverLost = true;
-        }
-        boolean found = framer.resync(stream);
-        passedOver += framer.passedOver();
-        return found;
     }
 
     /** Handles the frontend message at the client's position; false to wait for more of its bytes. */
@@ -168,7 +149,7 @@ public final class PostgresParser implements ProtocolParser {
             case 'B', 'E', 'C' -> NAME_BYTES;
             default -> 0;
         };
-        int readable = PostgresFramer.readable(client, Math.min(size, PostgresFramer.HEADER + wanted));
+        int readable = client.readable(Math.min(size, PostgresFramer.HEADER + wanted));
         if (readable < 0) {
             return false;
         }
@@ -177,7 +158,7 @@ public final class PostgresParser implements ProtocolParser {
         long seq = client.seqAt(0);
         long from = client.position();
         long to = from + size;
-        clientLost = false;
+        clientResync.framed();
         if (type != 'p') {
             // Only an authenticated client sends anything but password messages.
             startup.authenticated();
@@ -245,12 +226,9 @@ public final class PostgresParser implements ProtocolParser {
         return latest;
     }
 
+    /** Queues a request; past {@link #MAX_PENDING} waiting, the oldest is dropped unanswered. */
     private void enqueue(PendingRequest request) {
-        if (pending.size() >= MAX_PENDING) {
-            pending.removeFirst();
-            droppedRequests++;
-        }
-        pending.addLast(request);
+        pending.add(request);
         inUnpairedResponse = false;
     }
 
@@ -264,12 +242,12 @@ public final class PostgresParser implements ProtocolParser {
             case 'Z' -> size;
             default -> PostgresFramer.HEADER;
         };
-        int readable = PostgresFramer.readable(server, wanted);
+        int readable = server.readable(wanted);
         if (readable < 0) {
             return false;
         }
-        serverLost = false;
-        PendingRequest head = pending.peekFirst();
+        serverResync.framed();
+        PendingRequest head = pending.peek();
         if (!startup.ready()) {
             if (type == 'Z') {
                 startup.authenticated();
@@ -288,7 +266,7 @@ public final class PostgresParser implements ProtocolParser {
                         server.bytes(PostgresFramer.HEADER, readable - PostgresFramer.HEADER)));
             } else if (type == 'Z') {
                 long lastNs = server.timeAt(size - 1);
-                pending.removeFirst();
+                pending.poll();
                 out.accept(head.complete(lastNs));
             }
         }
@@ -302,19 +280,13 @@ public final class PostgresParser implements ProtocolParser {
         client.writeState(out);
         server.writeState(out);
         startup.writeState(out);
-        statements.writeState(out);
-        portals.writeState(out);
-        out.writeInt(pending.size());
-        for (PendingRequest request : pending) {
-            request.writeState(out);
-        }
-        out.writeBoolean(clientLost);
-        out.writeBoolean(serverLost);
+        statements.writeState(out, StateIO::writeString);
+        portals.writeState(out, StateIO::writeString);
+        pending.writeState(out, (o, request) -> request.writeState(o));
+        clientResync.writeState(out);
+        serverResync.writeState(out);
         out.writeBoolean(inUnpairedResponse);
         out.writeLong(unpairedResponses);
-        out.writeLong(resyncs);
-        out.writeLong(passedOver);
-        out.writeLong(droppedRequests);
     }
 
     static PostgresParser readState(DataInput in) throws IOException {
@@ -322,27 +294,14 @@ public final class PostgresParser implements ProtocolParser {
         if (version != STATE_VERSION) {
             throw new IOException("not a postgres parser state of version " + STATE_VERSION + ": " + version);
         }
-        DirectionStream client = DirectionStream.readState(in);
-        DirectionStream server = DirectionStream.readState(in);
-        PostgresStartup startup = PostgresStartup.readState(in);
-        StatementTexts statements = StatementTexts.readState(in);
-        StatementTexts portals = StatementTexts.readState(in);
-        int count = in.readInt();
-        if (count < 0 || count > MAX_PENDING) {
-            throw new IOException("corrupt postgres parser state: " + count + " pending requests");
-        }
-        ArrayDeque<PendingRequest> pending = new ArrayDeque<>();
-        for (int i = 0; i < count; i++) {
-            pending.addLast(PendingRequest.readState(in));
-        }
-        PostgresParser parser = new PostgresParser(client, server, startup, statements, portals, pending);
-        parser.clientLost = in.readBoolean();
-        parser.serverLost = in.readBoolean();
+        PostgresParser parser = new PostgresParser(DirectionStream.readState(in), DirectionStream.readState(in),
+                PostgresStartup.readState(in), StatementTexts.readState(in, StateIO::readString, "postgres"),
+                StatementTexts.readState(in, StateIO::readString, "postgres"));
+        parser.pending.readState(in, PendingRequest::readState, "postgres");
+        parser.clientResync.readState(in);
+        parser.serverResync.readState(in);
         parser.inUnpairedResponse = in.readBoolean();
         parser.unpairedResponses = in.readLong();
-        parser.resyncs = in.readLong();
-        parser.passedOver = in.readLong();
-        parser.droppedRequests = in.readLong();
         return parser;
     }
 }

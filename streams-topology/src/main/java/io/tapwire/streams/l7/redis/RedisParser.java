@@ -3,8 +3,6 @@ package io.tapwire.streams.l7.redis;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
-import java.util.ArrayDeque;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -12,6 +10,7 @@ import java.util.function.Consumer;
 import io.tapwire.streams.l7.parse.DirectionStream;
 import io.tapwire.streams.l7.parse.Exchange;
 import io.tapwire.streams.l7.parse.ParserCounters;
+import io.tapwire.streams.l7.parse.PendingQueue;
 import io.tapwire.streams.l7.parse.ProtocolParser;
 import io.tapwire.streams.l7.parse.Segment;
 
@@ -31,7 +30,7 @@ public final class RedisParser implements ProtocolParser {
     /** Requests kept waiting for their reply; beyond that the oldest is dropped (and counted). */
     public static final int MAX_PENDING = 1024;
 
-    private static final int STATE_VERSION = 1;
+    private static final int STATE_VERSION = 2;
     private static final Set<String> PUBLISHED = Set.of("message", "pmessage", "smessage");
     private static final Set<String> CONFIRMATIONS = Set.of("subscribe", "psubscribe", "ssubscribe", "unsubscribe",
             "punsubscribe", "sunsubscribe");
@@ -40,14 +39,13 @@ public final class RedisParser implements ProtocolParser {
     private final DirectionStream replyStream;
     private final RespFramer requestFramer;
     private final RespFramer replyFramer;
-    private final ArrayDeque<RedisRequest> pending = new ArrayDeque<>();
+    private final PendingQueue<RedisRequest> pending = new PendingQueue<>(MAX_PENDING);
     private boolean subscribed;
     private boolean monitoring;
     /** Whether the other direction had a segment since each direction's previous one (see RespFramer#advance). */
     private boolean serverSpokeSinceRequests = true;
     private boolean clientSpokeSinceReplies = true;
     private long unpairedResponses;
-    private long droppedRequests;
 
     RedisParser() {
         this(new DirectionStream(), new DirectionStream(), RespFramer.requests(), RespFramer.replies());
@@ -88,18 +86,14 @@ public final class RedisParser implements ProtocolParser {
         if (monitoring) {
             return;
         }
-        if (pending.size() == MAX_PENDING) {
-            pending.removeFirst();
-            droppedRequests++;
-        }
-        pending.addLast(RedisRequest.of(message));
+        pending.add(RedisRequest.of(message));
     }
 
     private void onReply(RespMessage reply, Consumer<Exchange> out) {
         if (monitoring || !answersACommand(reply)) {
             return;
         }
-        RedisRequest request = pending.pollFirst();
+        RedisRequest request = pending.poll();
         if (request == null) {
             unpairedResponses++;
             return;
@@ -127,7 +121,7 @@ public final class RedisParser implements ProtocolParser {
         String first = reply.firstElement();
         boolean confirmation = first != null && CONFIRMATIONS.contains(first);
         boolean awaited = confirmation && !pending.isEmpty()
-                && first.equalsIgnoreCase(pending.peekFirst().operation());
+                && first.equalsIgnoreCase(pending.peek().operation());
         if (reply.type() == '>') {
             return awaited;
         }
@@ -143,24 +137,13 @@ public final class RedisParser implements ProtocolParser {
      * with later replies.
      */
     private void dropAnsweredUnseen(long lostUntilNs) {
-        Iterator<RedisRequest> it = pending.iterator();
-        while (it.hasNext()) {
-            if (it.next().startNs() < lostUntilNs) {
-                it.remove();
-                droppedRequests++;
-            }
-        }
+        pending.dropIf(request -> request.startNs() < lostUntilNs);
     }
 
     @Override
     public ParserCounters counters() {
         return new ParserCounters(unpairedResponses, requestFramer.resyncs() + replyFramer.resyncs(),
-                requestStream.skippedBytes() + replyStream.skippedBytes());
-    }
-
-    /** Requests dropped without a reply: the oldest beyond {@link #MAX_PENDING}, or answered in a stretch not read. */
-    public long droppedRequests() {
-        return droppedRequests;
+                requestStream.skippedBytes() + replyStream.skippedBytes(), pending.dropped());
     }
 
     /** Requests waiting for their reply. */
@@ -175,16 +158,12 @@ public final class RedisParser implements ProtocolParser {
         replyStream.writeState(out);
         requestFramer.writeState(out);
         replyFramer.writeState(out);
-        out.writeInt(pending.size());
-        for (RedisRequest request : pending) {
-            request.write(out);
-        }
+        pending.writeState(out, (o, request) -> request.write(o));
         out.writeBoolean(subscribed);
         out.writeBoolean(monitoring);
         out.writeBoolean(serverSpokeSinceRequests);
         out.writeBoolean(clientSpokeSinceReplies);
         out.writeLong(unpairedResponses);
-        out.writeLong(droppedRequests);
     }
 
     static RedisParser readState(DataInput in) throws IOException {
@@ -194,19 +173,12 @@ public final class RedisParser implements ProtocolParser {
         }
         RedisParser parser = new RedisParser(DirectionStream.readState(in), DirectionStream.readState(in),
                 RespFramer.readState(in, true), RespFramer.readState(in, false));
-        int count = in.readInt();
-        if (count < 0 || count > MAX_PENDING) {
-            throw new IOException("corrupt Redis parser state: " + count + " pending requests");
-        }
-        for (int i = 0; i < count; i++) {
-            parser.pending.addLast(RedisRequest.read(in));
-        }
+        parser.pending.readState(in, RedisRequest::read, "Redis");
         parser.subscribed = in.readBoolean();
         parser.monitoring = in.readBoolean();
         parser.serverSpokeSinceRequests = in.readBoolean();
         parser.clientSpokeSinceReplies = in.readBoolean();
         parser.unpairedResponses = in.readLong();
-        parser.droppedRequests = in.readLong();
         return parser;
     }
 }

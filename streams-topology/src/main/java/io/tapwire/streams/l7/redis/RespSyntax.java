@@ -36,14 +36,8 @@ final class RespSyntax {
 
     /** Content bytes readable from {@code header} on ({@code wanted} at most), or -1 while they are still to come. */
     static int capturable(DirectionStream stream, int header, int wanted) {
-        int known = stream.knownAhead();
-        if (known >= header + wanted) {
-            return wanted;
-        }
-        if (stream.position() + known < stream.end()) {
-            return Math.max(0, known - header);
-        }
-        return -1;
+        int readable = stream.readable(header + wanted);
+        return readable < 0 ? -1 : Math.max(0, readable - header);
     }
 
     /** True when the captured bytes ahead start like a request: {@code *<n>\r\n$}, or a word and a blank or CR/LF. */

@@ -3,16 +3,13 @@ package io.tapwire.streams.l7.dns;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import io.tapwire.schemas.raw.ConnectionRole;
-import io.tapwire.schemas.raw.PayloadEvent;
 import io.tapwire.streams.l7.parse.Captures;
+import io.tapwire.streams.l7.parse.Captures.Side;
 import io.tapwire.streams.l7.parse.Exchange;
-import io.tapwire.streams.l7.parse.PayloadSegments;
-import io.tapwire.streams.l7.parse.Segment;
+import io.tapwire.streams.l7.parse.StateRoundTrip;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,22 +21,12 @@ class DnsCapturesTest {
 
     private static final DnsParserFactory FACTORY = new DnsParserFactory();
 
-    /** One observed socket of a capture and what its parser made of it. */
-    private record Side(ConnectionRole role, List<Exchange> exchanges, DnsParser parser, List<Segment> segments) {
-    }
-
     private static List<Side> sides(String capture) {
-        List<Side> sides = new ArrayList<>();
-        for (Map.Entry<Long, List<PayloadEvent>> socket : Captures.bySocket(Captures.read(capture)).entrySet()) {
-            List<Segment> segments = socket.getValue().stream().map(PayloadSegments::of).toList();
-            DnsParser parser = (DnsParser) FACTORY.create();
-            sides.add(new Side(socket.getValue().get(0).getRole(), Wire.feed(parser, segments), parser, segments));
-        }
-        return sides;
+        return Captures.sides(FACTORY, capture);
     }
 
     private static List<Exchange> of(List<Side> sides, ConnectionRole role) {
-        return sides.stream().filter(s -> s.role() == role).flatMap(s -> s.exchanges().stream()).toList();
+        return Captures.exchanges(sides, role);
     }
 
     private static void assertSane(List<Side> sides) {
@@ -52,9 +39,8 @@ class DnsCapturesTest {
             }
             assertThat(side.parser().counters().unpairedResponses()).isZero();
             assertThat(side.parser().counters().skippedBytes()).isZero();
-            assertThat(side.parser().pendingQueries()).isZero();
-            assertThat(Wire.feedRestoringEachTime(FACTORY, side.segments())).as("after a state round trip per segment")
-                    .isEqualTo(side.exchanges());
+            assertThat(((DnsParser) side.parser()).pendingQueries()).isZero();
+            StateRoundTrip.assertRestoredMatches(FACTORY, side.run());
         }
     }
 

@@ -13,7 +13,10 @@ import java.util.List;
 import java.util.Random;
 
 import io.tapwire.streams.l7.parse.Exchange;
+import io.tapwire.streams.l7.parse.ParserFuzz;
+import io.tapwire.streams.l7.parse.ParserRun;
 import io.tapwire.streams.l7.parse.Segment;
+import io.tapwire.streams.l7.parse.Wire;
 import org.junit.jupiter.api.Test;
 
 /** Odd datagrams and streams never make the parser throw, grow without bound, or differ after a state round trip. */
@@ -29,20 +32,15 @@ class DnsFuzzTest {
             boolean overTcp = random.nextBoolean();
             List<Segment> segments = overTcp ? tcpStream(random) : datagrams(random);
 
-            DnsParser parser = (DnsParser) FACTORY.create();
-            List<Exchange> exchanges = Wire.feed(parser, segments);
+            ParserRun run = ParserFuzz.feed(FACTORY, segments, round % 5 == 0);
 
-            assertThat(parser.pendingQueries()).isLessThanOrEqualTo(PendingQueries.MAX_PENDING);
-            assertThat(parser.counters().skippedBytes()).isNotNegative();
-            for (Exchange exchange : exchanges) {
+            assertThat(((DnsParser) run.parser()).pendingQueries()).isLessThanOrEqualTo(PendingQueries.MAX_PENDING);
+            for (Exchange exchange : run.exchanges()) {
                 assertThat(exchange.requestBytes()).isPositive();
                 assertThat(exchange.responseBytes()).isPositive();
                 assertThat(exchange.answers().size()).isLessThanOrEqualTo(64);
             }
-            paired += exchanges.size();
-            if (round % 5 == 0) {
-                assertThat(Wire.feedRestoringEachTime(FACTORY, segments)).as("round %d", round).isEqualTo(exchanges);
-            }
+            paired += run.exchanges().size();
         }
         assertThat(paired).as("mutated messages still pair now and then").isGreaterThan(500);
     }
@@ -81,7 +79,7 @@ class DnsFuzzTest {
 
     private static List<Segment> tcpStream(Random random) {
         Wire wire = new Wire();
-        wire.client(tcp(query(0, "first.example", A)), Integer.MAX_VALUE, 0);
+        wire.client(tcp(query(0, "first.example", A)));
         for (int i = random.nextInt(10); i >= 0; i--) {
             boolean query = random.nextBoolean();
             byte[] framed = random.nextInt(8) == 0 ? message(random, query) : tcp(message(random, query));
@@ -100,11 +98,7 @@ class DnsFuzzTest {
                     wire.server(part, head, tail);
                 }
                 if (random.nextInt(12) == 0) {
-                    if (query) {
-                        wire.clientGap(random.nextInt(40));
-                    } else {
-                        wire.serverGap(random.nextInt(40));
-                    }
+                    wire.lose(query, random.nextInt(40));
                 }
             }
         }

@@ -64,14 +64,6 @@ final class DnsMessages {
         return framed;
     }
 
-    static byte[] concat(byte[]... parts) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (byte[] part : parts) {
-            out.writeBytes(part);
-        }
-        return out.toByteArray();
-    }
-
     private DnsMessages u16(int value) {
         bytes.write(value >> 8);
         bytes.write(value);

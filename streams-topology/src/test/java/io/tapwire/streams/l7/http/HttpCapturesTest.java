@@ -1,20 +1,17 @@
 package io.tapwire.streams.l7.http;
 
+import static io.tapwire.streams.l7.parse.CaptureAssertions.assertNothingLost;
+import static io.tapwire.streams.l7.parse.CaptureAssertions.assertRoundTrips;
+import static io.tapwire.streams.l7.parse.CaptureAssertions.assertSidesAgree;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.stream.Stream;
 
 import io.tapwire.schemas.raw.ConnectionRole;
-import io.tapwire.schemas.raw.PayloadEvent;
+import io.tapwire.streams.l7.parse.CaptureAssertions;
 import io.tapwire.streams.l7.parse.Captures;
 import io.tapwire.streams.l7.parse.Exchange;
-import io.tapwire.streams.l7.parse.ParserCounters;
-import io.tapwire.streams.l7.parse.PayloadSegments;
-import io.tapwire.streams.l7.parse.Segment;
 import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 
@@ -71,11 +68,7 @@ class HttpCapturesTest {
     void theCapturesParseTheSameWhenTheParserIsRestoredAfterEverySegment() {
         for (String fixture : List.of("keep-alive", "pipelined", "head-and-auth", "post-body", "chunked-post",
                 "expect-continue")) {
-            for (List<PayloadEvent> socket : sockets(fixture).values()) {
-                List<Segment> segments = new ArrayList<>();
-                socket.forEach(e -> segments.add(PayloadSegments.of(e)));
-                HttpParserTest.assertRestoredParserMatches(segments);
-            }
+            assertRoundTrips(FACTORY, sides(fixture));
         }
     }
 
@@ -84,36 +77,20 @@ class HttpCapturesTest {
      * name the same TCP sequence numbers (the client's writes and the server's reads of the same bytes).
      */
     private static void assertEachSide(String fixture, List<Tuple> expected) {
-        List<List<Long>> sequenceNumbers = new ArrayList<>();
+        List<Captures.Side> sides = sides(fixture);
+        assertNothingLost(sides);
         for (ConnectionRole role : List.of(ConnectionRole.CLIENT, ConnectionRole.SERVER)) {
-            List<Exchange> exchanges = new ArrayList<>();
-            for (List<PayloadEvent> socket : sockets(fixture).values()) {
-                if (socket.get(0).getRole() != role) {
-                    continue;
-                }
-                var parser = FACTORY.create();
-                socket.forEach(e -> parser.accept(PayloadSegments.of(e), exchanges::add));
-                assertThat(parser.counters()).as("%s, %s side", fixture, role).isEqualTo(ParserCounters.NONE);
-            }
+            List<Exchange> exchanges = Captures.exchanges(sides, role);
             assertThat(exchanges).as("%s, %s side", fixture, role)
                     .extracting(Exchange::operation, Exchange::resource, Exchange::status, Exchange::error,
                             Exchange::requestBytes, Exchange::responseBytes)
                     .containsExactlyElementsOf(expected);
-            assertThat(exchanges).allSatisfy(e -> {
-                assertThat(e.requestStartNs()).isPositive();
-                assertThat(e.responseFirstNs()).isGreaterThanOrEqualTo(e.requestStartNs());
-                assertThat(e.responseLastNs()).isGreaterThanOrEqualTo(e.responseFirstNs());
-                assertThat(e.requestSeq()).isNotNegative();
-                assertThat(e.responseSeq()).isNotNegative();
-            });
-            sequenceNumbers.add(exchanges.stream().flatMap(e -> Stream.of(e.requestSeq(), e.responseSeq()))
-                    .toList());
+            assertThat(exchanges).allSatisfy(CaptureAssertions::assertWellFormed);
         }
-        assertThat(sequenceNumbers.get(0)).as("%s: the client's sequence numbers", fixture)
-                .isEqualTo(sequenceNumbers.get(1));
+        assertSidesAgree(sides, e -> List.of(e.requestSeq(), e.responseSeq()));
     }
 
-    private static Map<Long, List<PayloadEvent>> sockets(String fixture) {
-        return Captures.bySocket(Captures.read("/captures/http/" + fixture + ".jsonl"));
+    private static List<Captures.Side> sides(String fixture) {
+        return Captures.sides(FACTORY, "/captures/http/" + fixture + ".jsonl");
     }
 }

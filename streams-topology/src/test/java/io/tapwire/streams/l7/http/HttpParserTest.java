@@ -1,33 +1,43 @@
 package io.tapwire.streams.l7.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.groups.Tuple.tuple;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
 import io.tapwire.streams.l7.parse.Exchange;
 import io.tapwire.streams.l7.parse.ParserCounters;
+import io.tapwire.streams.l7.parse.ParserFuzz;
+import io.tapwire.streams.l7.parse.ParserRun;
 import io.tapwire.streams.l7.parse.ProtocolParser;
 import io.tapwire.streams.l7.parse.Segment;
+import io.tapwire.streams.l7.parse.StateRoundTrip;
+import io.tapwire.streams.l7.parse.Wire;
 import org.junit.jupiter.api.Test;
 
 class HttpParserTest {
 
     private static final HttpParserFactory FACTORY = new HttpParserFactory();
-    private static final String FUZZ_CHARACTERS = "0123456789abcdef\r\n: ;";
+    private static final ParserFuzz.TextSamples SAMPLES = new ParserFuzz.TextSamples(List.of(
+            "GET / HTTP/1.1\r\nHost: a\r\n\r\n",
+            "POST /p?a=1 HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello",
+            "PUT /c HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
+            "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabc",
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nA\r\n0123456789\r\n0\r\n\r\n",
+            "HTTP/1.1 100 Continue\r\n\r\n",
+            "HTTP/1.1 101 Switching Protocols\r\n\r\n",
+            "HTTP/1.0 200 OK\r\n\r\nrest",
+            "HEAD / HTTP/1.1\r\n\r\n",
+            "HTTP/1.1 204 No Content\r\n\r\n",
+            "Content-Length: 99999999999999999999\r\n",
+            "fffffffffffffffffff\r\n"), 4, "0123456789abcdef\r\n: ;");
 
-    private final Wire wire = new Wire();
+    /** The collector's capture: the first 1 KiB and the last 64 bytes of each write. */
+    private final Wire wire = Wire.capturing(1024, 64);
     private final ProtocolParser parser = FACTORY.create();
+    private final ParserRun run = new ParserRun(parser);
 
     @Test
     void aKeepAliveConnectionPairsEachRequestWithItsResponse() {
@@ -36,7 +46,7 @@ class HttpParserTest {
         Segment search = wire.client("GET /search?q=secret&page=2 HTTP/1.1\r\nHost: a\r\n\r\n");
         Segment notFound = wire.server("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n");
 
-        List<Exchange> exchanges = parse(get, ok, search, notFound);
+        List<Exchange> exchanges = run.feed(get, ok, search, notFound);
 
         assertThat(exchanges).containsExactly(
                 new Exchange("GET", "/index.html", "200", false, null, get.firstByteNs(), ok.firstByteNs(),
@@ -55,7 +65,7 @@ class HttpParserTest {
         Segment ok2 = wire.server("ngth: 10\r\n\r\n01234");
         Segment ok3 = wire.server("56789");
 
-        List<Exchange> exchanges = parse(get1, get2, get3, ok1, ok2, ok3);
+        List<Exchange> exchanges = run.feed(get1, get2, get3, ok1, ok2, ok3);
 
         assertThat(exchanges).singleElement().satisfies(e -> {
             assertThat(e.resource()).isEqualTo("/a");
@@ -76,7 +86,7 @@ class HttpParserTest {
         String headOk = "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n";
         String created = "HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n";
 
-        List<Exchange> exchanges = parse(wire.client(get + head + post), wire.server(okBody + headOk + created));
+        List<Exchange> exchanges = run.feed(wire.client(get + head + post), wire.server(okBody + headOk + created));
 
         assertThat(exchanges).extracting(Exchange::operation, Exchange::resource, Exchange::status,
                         Exchange::requestBytes, Exchange::responseBytes)
@@ -100,7 +110,7 @@ class HttpParserTest {
         assertThat(post.head()).hasSize(1024);
         assertThat(post.tail()).hasSize(64);
 
-        List<Exchange> exchanges = parse(post, ok, next, noContent);
+        List<Exchange> exchanges = run.feed(post, ok, next, noContent);
 
         assertThat(exchanges).extracting(Exchange::resource, Exchange::requestBytes, Exchange::responseBytes)
                 .containsExactly(tuple("/upload", post.count(), ok.count()),
@@ -116,7 +126,7 @@ class HttpParserTest {
         Segment next = wire.client("GET /next HTTP/1.1\r\n\r\n");
         Segment notModified = wire.server("HTTP/1.1 304 Not Modified\r\n\r\n");
 
-        List<Exchange> exchanges = parse(get, ok, next, notModified);
+        List<Exchange> exchanges = run.feed(get, ok, next, notModified);
 
         assertThat(exchanges).extracting(Exchange::resource, Exchange::status, Exchange::requestBytes,
                         Exchange::responseBytes)
@@ -131,9 +141,9 @@ class HttpParserTest {
         Segment head = wire.server("HTTP/1.1 200 OK\r\nContent-Length: 34\r\n\r\n");
         Segment body = wire.serverSendfile(34);
 
-        List<Exchange> exchanges = parse(get, head);
+        List<Exchange> exchanges = run.feed(get, head);
         assertThat(exchanges).as("the body has not come").isEmpty();
-        exchanges = parse(body);
+        exchanges = run.feed(body);
 
         assertThat(exchanges).singleElement().satisfies(e -> {
             assertThat(e.responseBytes()).isEqualTo(head.count() + 34);
@@ -149,7 +159,7 @@ class HttpParserTest {
         Segment small = wire.server("3;name=value\r\nabc\r\n");
         Segment last = wire.server("0\r\nX-Checksum: 1\r\n\r\n");
 
-        List<Exchange> exchanges = parse(get, head, chunk, small, last);
+        List<Exchange> exchanges = run.feed(get, head, chunk, small, last);
 
         assertThat(exchanges).singleElement().satisfies(e -> {
             assertThat(e.responseBytes()).isEqualTo(head.count() + chunk.count() + small.count() + last.count());
@@ -165,7 +175,7 @@ class HttpParserTest {
         Segment created = wire.server("HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n");
         Segment ok = wire.server("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
 
-        List<Exchange> exchanges = parse(post, rest, created, ok);
+        List<Exchange> exchanges = run.feed(post, rest, created, ok);
 
         assertThat(exchanges).extracting(Exchange::resource, Exchange::requestBytes).containsExactly(
                 tuple("/c", post.count() + "cd\r\n0\r\n\r\n".length()),
@@ -183,7 +193,7 @@ class HttpParserTest {
         Segment next = wire.client("GET /after HTTP/1.1\r\n\r\n");
         Segment ok = wire.server("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
 
-        List<Exchange> exchanges = parse(get, response, next, ok);
+        List<Exchange> exchanges = run.feed(get, response, next, ok);
 
         assertThat(exchanges).extracting(Exchange::resource, Exchange::status, Exchange::responseBytes)
                 .containsExactly(tuple("/many", "200", response.count()),
@@ -200,7 +210,7 @@ class HttpParserTest {
         Segment next = wire.client("GET /next HTTP/1.1\r\n\r\n");
         Segment ok = wire.server("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
 
-        List<Exchange> exchanges = parse(get, head, rest, next, ok);
+        List<Exchange> exchanges = run.feed(get, head, rest, next, ok);
 
         assertThat(exchanges).extracting(Exchange::resource, Exchange::responseBytes).containsExactly(
                 tuple("/big", head.count() + 4000 + rest.count()),
@@ -216,11 +226,11 @@ class HttpParserTest {
         Segment next = wire.client("GET /b HTTP/1.1\r\n\r\n");
         Segment ok = wire.server("HTTP/1.1 202 Accepted\r\nContent-Length: 0\r\n\r\n");
 
-        List<Exchange> exchanges = parse(strayResponse, next, ok);
+        List<Exchange> exchanges = run.feed(strayResponse, next, ok);
 
         assertThat(exchanges).extracting(Exchange::resource, Exchange::status).containsExactly(
                 tuple("/b", "202"));
-        assertThat(parser.counters()).isEqualTo(new ParserCounters(1, 1, 40));
+        assertThat(parser.counters()).isEqualTo(new ParserCounters(1, 1, 40, 0));
     }
 
     @Test
@@ -232,7 +242,7 @@ class HttpParserTest {
         Segment third = wire.client("GET /third HTTP/1.1\r\n\r\n");
         Segment thirdOk = wire.server("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
 
-        List<Exchange> exchanges = parse(first, second, secondOk, third, thirdOk);
+        List<Exchange> exchanges = run.feed(first, second, secondOk, third, thirdOk);
 
         assertThat(exchanges).extracting(Exchange::resource, Exchange::status).containsExactly(
                 tuple("/first", "unknown"),
@@ -241,7 +251,7 @@ class HttpParserTest {
         assertThat(exchanges.get(0).responseBytes()).isZero();
         assertThat(exchanges.get(0).responseSeq()).isEqualTo(-1);
         assertThat(exchanges.get(2).responseSeq()).isEqualTo(Wire.SERVER_SEQ + 100 + secondOk.count());
-        assertThat(parser.counters()).isEqualTo(new ParserCounters(1, 1, 100));
+        assertThat(parser.counters()).isEqualTo(new ParserCounters(1, 1, 100, 2));
     }
 
     @Test
@@ -251,7 +261,7 @@ class HttpParserTest {
         Segment next = wire.client("GET /y HTTP/1.1\r\n\r\n");
         Segment ok = wire.server("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
 
-        List<Exchange> exchanges = parse(get, garbage, next, ok);
+        List<Exchange> exchanges = run.feed(get, garbage, next, ok);
 
         assertThat(exchanges).extracting(Exchange::resource, Exchange::status).containsExactly(
                 tuple("/x", "unknown"),
@@ -266,18 +276,18 @@ class HttpParserTest {
         Segment get = wire.client("GET /a HTTP/1.1\r\n\r\n");
         Segment ok = wire.server("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
 
-        List<Exchange> exchanges = parse(stray, get, ok);
+        List<Exchange> exchanges = run.feed(stray, get, ok);
 
         assertThat(exchanges).singleElement().satisfies(e -> {
             assertThat(e.status()).isEqualTo("200");
             assertThat(e.responseFirstNs()).isEqualTo(ok.firstByteNs());
         });
-        assertThat(parser.counters()).isEqualTo(new ParserCounters(1, 0, 0));
+        assertThat(parser.counters()).isEqualTo(new ParserCounters(1, 0, 0, 0));
     }
 
     @Test
     void serverErrorsAreErrorsAndClientErrorsAreNot() {
-        List<Exchange> exchanges = parse(wire.client("GET /a HTTP/1.1\r\n\r\n"),
+        List<Exchange> exchanges = run.feed(wire.client("GET /a HTTP/1.1\r\n\r\n"),
                 wire.server("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n"),
                 wire.client("DELETE /b HTTP/1.1\r\n\r\n"),
                 wire.server("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n"));
@@ -294,7 +304,7 @@ class HttpParserTest {
         Segment body = wire.client("data");
         Segment created = wire.server("HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n");
 
-        List<Exchange> exchanges = parse(put, carryOn, body, created);
+        List<Exchange> exchanges = run.feed(put, carryOn, body, created);
 
         assertThat(exchanges).singleElement().satisfies(e -> {
             assertThat(e.status()).isEqualTo("201");
@@ -312,7 +322,7 @@ class HttpParserTest {
         Segment frame = wire.client("\u0081\u0082abcdGET / HTTP/1.1\r\n\r\n");
         Segment reply = wire.server("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
 
-        List<Exchange> exchanges = parse(upgrade, switching, frame, reply);
+        List<Exchange> exchanges = run.feed(upgrade, switching, frame, reply);
 
         assertThat(exchanges).extracting(Exchange::resource, Exchange::status)
                 .containsExactly(tuple("/chat", "101"));
@@ -326,9 +336,9 @@ class HttpParserTest {
         Segment head = wire.server("HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nabc");
         Segment more = wire.server("defg");
 
-        assertThat(parse(get, head, more)).isEmpty();
+        assertThat(run.feed(get, head, more)).isEmpty();
         Segment next = wire.client("GET /new HTTP/1.0\r\n\r\n");
-        List<Exchange> exchanges = parse(next);
+        List<Exchange> exchanges = run.feed(next);
 
         assertThat(exchanges).singleElement().satisfies(e -> {
             assertThat(e.resource()).isEqualTo("/old");
@@ -340,60 +350,23 @@ class HttpParserTest {
     @Test
     void requestsWithoutResponsesAreBoundedAndTheOldestGivenUp() {
         List<Exchange> exchanges = new ArrayList<>();
-        for (int i = 0; i < PendingRequests.MAX + 10; i++) {
-            exchanges.addAll(parse(wire.client("GET /" + i + " HTTP/1.1\r\n\r\n")));
+        for (int i = 0; i < HttpParser.MAX_PENDING + 10; i++) {
+            exchanges.addAll(run.feed(wire.client("GET /" + i + " HTTP/1.1\r\n\r\n")));
         }
 
         assertThat(exchanges).hasSize(10).allSatisfy(e -> assertThat(e.status()).isEqualTo("unknown"));
         assertThat(exchanges.get(0).resource()).isEqualTo("/0");
-        assertThat(parse(wire.server("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")))
+        assertThat(parser.counters().droppedRequests()).isEqualTo(10);
+        assertThat(run.feed(wire.server("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")))
                 .extracting(Exchange::resource).containsExactly("/10");
     }
 
     @Test
     void randomAndMutatedBytesNeverThrowAndTheirStateRoundTrips() {
         Random random = new Random(20261127);
-        String[] samples = {
-                "GET / HTTP/1.1\r\nHost: a\r\n\r\n",
-                "POST /p?a=1 HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello",
-                "PUT /c HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
-                "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabc",
-                "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nA\r\n0123456789\r\n0\r\n\r\n",
-                "HTTP/1.1 100 Continue\r\n\r\n",
-                "HTTP/1.1 101 Switching Protocols\r\n\r\n",
-                "HTTP/1.0 200 OK\r\n\r\nrest",
-                "HEAD / HTTP/1.1\r\n\r\n",
-                "HTTP/1.1 204 No Content\r\n\r\n",
-                "Content-Length: 99999999999999999999\r\n",
-                "fffffffffffffffffff\r\n",
-        };
-        for (int run = 0; run < 3000; run++) {
-            Wire fuzz = new Wire();
-            fuzz.headBytes = 1 + random.nextInt(200);
-            fuzz.tailBytes = random.nextInt(40);
-            ProtocolParser fuzzed = FACTORY.create();
-            List<Exchange> out = new ArrayList<>();
-            List<Segment> fed = new ArrayList<>();
-            int segments = 1 + random.nextInt(12);
-            for (int i = 0; i < segments; i++) {
-                byte[] data = mutated(random, samples);
-                boolean fromClient = random.nextBoolean();
-                if (random.nextInt(10) == 0) {
-                    fuzz.lose(fromClient, random.nextInt(500));
-                }
-                Segment segment = random.nextInt(15) == 0 && !fromClient ? fuzz.serverSendfile(data.length)
-                        : fromClient ? fuzz.client(data) : fuzz.server(data);
-                fed.add(segment);
-                assertThatCode(() -> fuzzed.accept(segment, out::add)).as("run %d", run).doesNotThrowAnyException();
-            }
-            assertRestoredParserMatches(fed);
-            assertThat(out).allSatisfy(e -> {
-                assertThat(e.requestBytes()).isNotNegative();
-                assertThat(e.responseBytes()).isNotNegative();
-                assertThat(e.responseLastNs()).isGreaterThanOrEqualTo(e.responseFirstNs());
-            });
-            ParserCounters counters = fuzzed.counters();
-            assertThat(counters.skippedBytes()).isNotNegative();
+        for (int round = 0; round < 3000; round++) {
+            Wire fuzz = Wire.capturing(1 + random.nextInt(200), random.nextInt(40));
+            ParserFuzz.feed(FACTORY, ParserFuzz.mutatedWrites(random, fuzz, SAMPLES, true), true);
         }
     }
 
@@ -407,88 +380,10 @@ class HttpParserTest {
                 + "HTTP/1.1 500 Internal Server Error\r\nTransfer-Encoding: chunked\r\n\r\n"
                 + "100\r\n" + "r".repeat(256) + "\r\n0\r\n\r\n"
                 + "HTTP/1.1 200 OK\r\nContent-Length: 77\r\n\r\n";
-        for (int run = 0; run < 200; run++) {
-            Wire split = new Wire();
-            split.headBytes = 20 + random.nextInt(100);
-            split.tailBytes = random.nextInt(30);
-            List<Segment> segments = new ArrayList<>();
-            int client = 0;
-            int server = 0;
-            while (client < conversation.length() || server < answers.length()) {
-                boolean fromClient = server >= answers.length()
-                        || (client < conversation.length() && (client <= server / 3 || random.nextBoolean()));
-                if (fromClient) {
-                    int n = Math.min(conversation.length() - client, 1 + random.nextInt(60));
-                    segments.add(split.client(conversation.substring(client, client + n)));
-                    client += n;
-                } else {
-                    int n = Math.min(answers.length() - server, 1 + random.nextInt(200));
-                    segments.add(split.server(answers.substring(server, server + n)));
-                    server += n;
-                }
-            }
-            assertRestoredParserMatches(segments);
+        for (int round = 0; round < 200; round++) {
+            Wire split = Wire.capturing(20 + random.nextInt(100), random.nextInt(30));
+            StateRoundTrip.assertRestoredMatches(FACTORY,
+                    ParserFuzz.splitAnywhere(random, split, conversation, answers, 3));
         }
-    }
-
-    /** Feeds the segments to one parser that lives throughout and to one written and restored after every segment. */
-    static void assertRestoredParserMatches(List<Segment> segments) {
-        ProtocolParser live = FACTORY.create();
-        ProtocolParser restored = FACTORY.create();
-        List<Exchange> liveOut = new ArrayList<>();
-        List<Exchange> restoredOut = new ArrayList<>();
-        for (Segment segment : segments) {
-            live.accept(segment, liveOut::add);
-            restored.accept(segment, restoredOut::add);
-            restored = roundTrip(restored);
-        }
-        assertThat(restoredOut).isEqualTo(liveOut);
-        assertThat(restored.counters()).isEqualTo(live.counters());
-    }
-
-    private static ProtocolParser roundTrip(ProtocolParser parser) {
-        try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            parser.writeState(new DataOutputStream(bytes));
-            ProtocolParser restored = FACTORY.restore(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
-            ByteArrayOutputStream again = new ByteArrayOutputStream();
-            restored.writeState(new DataOutputStream(again));
-            assertThat(again.toByteArray()).as("the restored state writes the same bytes").isEqualTo(bytes.toByteArray());
-            return restored;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static byte[] mutated(Random random, String[] samples) {
-        if (random.nextInt(4) == 0) {
-            byte[] noise = new byte[random.nextInt(300)];
-            random.nextBytes(noise);
-            return noise;
-        }
-        StringBuilder text = new StringBuilder();
-        int parts = 1 + random.nextInt(4);
-        for (int i = 0; i < parts; i++) {
-            text.append(samples[random.nextInt(samples.length)]);
-        }
-        byte[] data = Wire.bytes(text.toString());
-        int mutations = random.nextInt(4);
-        for (int i = 0; i < mutations && data.length > 0; i++) {
-            int at = random.nextInt(data.length);
-            switch (random.nextInt(3)) {
-                case 0 -> data[at] = (byte) random.nextInt(256);
-                case 1 -> data = Arrays.copyOf(data, at);
-                default -> data[at] = (byte) FUZZ_CHARACTERS.charAt(random.nextInt(FUZZ_CHARACTERS.length()));
-            }
-        }
-        return data;
-    }
-
-    private List<Exchange> parse(Segment... segments) {
-        List<Exchange> exchanges = new ArrayList<>();
-        for (Segment segment : segments) {
-            parser.accept(segment, exchanges::add);
-        }
-        return exchanges;
     }
 }

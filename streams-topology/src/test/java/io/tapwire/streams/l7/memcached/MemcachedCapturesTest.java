@@ -1,20 +1,17 @@
 package io.tapwire.streams.l7.memcached;
 
+import static io.tapwire.streams.l7.parse.CaptureAssertions.assertNothingLost;
+import static io.tapwire.streams.l7.parse.CaptureAssertions.assertRoundTrips;
+import static io.tapwire.streams.l7.parse.CaptureAssertions.assertSidesAgree;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.stream.Stream;
 
 import io.tapwire.schemas.raw.ConnectionRole;
-import io.tapwire.schemas.raw.PayloadEvent;
+import io.tapwire.streams.l7.parse.CaptureAssertions;
 import io.tapwire.streams.l7.parse.Captures;
 import io.tapwire.streams.l7.parse.Exchange;
-import io.tapwire.streams.l7.parse.ParserCounters;
-import io.tapwire.streams.l7.parse.PayloadSegments;
-import io.tapwire.streams.l7.parse.Segment;
 import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 
@@ -82,59 +79,35 @@ class MemcachedCapturesTest {
     @Test
     void theCapturesParseTheSameWhenTheParserIsRestoredAfterEverySegment() {
         for (String fixture : List.of("memccp-memccat", "memcslap", "text-session")) {
-            for (List<PayloadEvent> socket : sockets(fixture).values()) {
-                List<Segment> segments = new ArrayList<>();
-                socket.forEach(e -> segments.add(PayloadSegments.of(e)));
-                MemcachedParserTest.assertRestoredParserMatches(segments);
-            }
+            assertRoundTrips(FACTORY, sides(fixture));
         }
     }
 
     /**
      * The exchanges of the client's sockets, in order, and those of the server's, must both be {@code expected}
-     * (operation, resource, status, error, detail), with the same TCP sequence numbers; each socket of
+     * (operation, resource, status, error, detail), with the same TCP sequence numbers and sizes; each socket of
      * {@code connections} also sent quit (or a noreply command), which no exchange reports. Returns the client's.
      */
     private static List<Exchange> assertEachSide(String fixture, List<Tuple> expected, int connections) {
-        List<List<Exchange>> sides = new ArrayList<>();
+        List<Captures.Side> sides = sides(fixture);
+        assertNothingLost(sides);
         for (ConnectionRole role : List.of(ConnectionRole.CLIENT, ConnectionRole.SERVER)) {
-            List<Exchange> exchanges = new ArrayList<>();
-            long noReply = 0;
-            for (List<PayloadEvent> socket : sockets(fixture).values()) {
-                if (socket.get(0).getRole() != role) {
-                    continue;
-                }
-                MemcachedParser parser = (MemcachedParser) FACTORY.create();
-                socket.forEach(e -> parser.accept(PayloadSegments.of(e), exchanges::add));
-                assertThat(parser.counters()).as("%s, %s side", fixture, role).isEqualTo(ParserCounters.NONE);
-                noReply += parser.noReplyRequests();
-            }
+            long noReply = sides.stream().filter(side -> side.role() == role)
+                    .mapToLong(side -> ((MemcachedParser) side.parser()).noReplyRequests()).sum();
             assertThat(noReply).as("%s, %s side: quit and noreply", fixture, role).isGreaterThanOrEqualTo(connections);
+            List<Exchange> exchanges = Captures.exchanges(sides, role);
             assertThat(exchanges).as("%s, %s side", fixture, role)
                     .extracting(Exchange::operation, Exchange::resource, Exchange::status, Exchange::error,
                             Exchange::errorDetail)
                     .containsExactlyElementsOf(expected);
-            assertThat(exchanges).allSatisfy(e -> {
-                assertThat(e.requestBytes()).isPositive();
-                assertThat(e.responseBytes()).isPositive();
-                assertThat(e.requestStartNs()).isPositive();
-                assertThat(e.responseFirstNs()).isGreaterThanOrEqualTo(e.requestStartNs());
-                assertThat(e.responseLastNs()).isGreaterThanOrEqualTo(e.responseFirstNs());
-            });
-            sides.add(exchanges);
+            assertThat(exchanges).allSatisfy(CaptureAssertions::assertWellFormed);
         }
-        assertThat(sequenceNumbers(sides.get(0))).as("%s: the client's and the server's sequence numbers", fixture)
-                .isEqualTo(sequenceNumbers(sides.get(1)));
-        assertThat(sides.get(0)).extracting(Exchange::requestBytes, Exchange::responseBytes)
-                .isEqualTo(sides.get(1).stream().map(e -> tuple(e.requestBytes(), e.responseBytes())).toList());
-        return sides.get(0);
+        assertSidesAgree(sides,
+                e -> List.of(e.requestSeq(), e.responseSeq(), e.requestBytes(), e.responseBytes()));
+        return Captures.exchanges(sides, ConnectionRole.CLIENT);
     }
 
-    private static List<Long> sequenceNumbers(List<Exchange> exchanges) {
-        return exchanges.stream().flatMap(e -> Stream.of(e.requestSeq(), e.responseSeq())).toList();
-    }
-
-    private static Map<Long, List<PayloadEvent>> sockets(String fixture) {
-        return Captures.bySocket(Captures.read("/captures/memcached/" + fixture + ".jsonl"));
+    private static List<Captures.Side> sides(String fixture) {
+        return Captures.sides(FACTORY, "/captures/memcached/" + fixture + ".jsonl");
     }
 }

@@ -1,33 +1,35 @@
 package io.tapwire.streams.l7.memcached;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.groups.Tuple.tuple;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
 import io.tapwire.streams.l7.parse.Exchange;
 import io.tapwire.streams.l7.parse.ParserCounters;
-import io.tapwire.streams.l7.parse.ProtocolParser;
+import io.tapwire.streams.l7.parse.ParserFuzz;
+import io.tapwire.streams.l7.parse.ParserRun;
 import io.tapwire.streams.l7.parse.Segment;
+import io.tapwire.streams.l7.parse.StateRoundTrip;
+import io.tapwire.streams.l7.parse.Wire;
 import org.junit.jupiter.api.Test;
 
 class MemcachedParserTest {
 
     private static final MemcachedParserFactory FACTORY = new MemcachedParserFactory();
-    private static final String FUZZ_CHARACTERS = "0123456789 \r\nqv";
+    private static final ParserFuzz.TextSamples SAMPLES = new ParserFuzz.TextSamples(List.of(
+            "set a 0 0 5\r\nhello\r\n", "get a b c\r\n", "gat 10 a\r\n", "VALUE a 0 5\r\nhello\r\n",
+            "END\r\n", "STORED\r\n", "ERROR\r\n", "SERVER_ERROR x\r\n", "VA 3 t\r\nabc\r\n", "mg a v q\r\n",
+            "ms a 3 q\r\nabc\r\n", "MN\r\n", "HD\r\n", "EN\r\n", "12\r\n", "set b 0 0 99999999999\r\n",
+            "VALUE b 0 4294967295\r\n", "quit\r\n", "incr a 1 noreply\r\n", "STAT pid 1\r\n"), 5,
+            "0123456789 \r\nqv");
 
-    private final Wire wire = new Wire();
+    /** The collector's capture: the first 1 KiB and the last 64 bytes of each write. */
+    private final Wire wire = Wire.capturing(1024, 64);
     private final MemcachedParser parser = (MemcachedParser) FACTORY.create();
+    private final ParserRun run = new ParserRun(parser);
 
     @Test
     void aSessionOfStorageRetrievalAndDeletion() {
@@ -40,7 +42,7 @@ class MemcachedParserTest {
         Segment delete = wire.client("delete greeting\r\n");
         Segment deleted = wire.server("DELETED\r\n");
 
-        List<Exchange> exchanges = parse(set, stored, get, value, miss, end, delete, deleted);
+        List<Exchange> exchanges = run.feed(set, stored, get, value, miss, end, delete, deleted);
 
         assertThat(exchanges).containsExactly(
                 new Exchange("set", "greeting", "ok", false, null, set.firstByteNs(), stored.firstByteNs(),
@@ -70,7 +72,7 @@ class MemcachedParserTest {
         Segment value2 = wire.server("456789\r\nEN");
         Segment value3 = wire.server("D\r\n");
 
-        List<Exchange> exchanges = parse(set1, set2, set3, stored1, stored2, get, value1, value2, value3);
+        List<Exchange> exchanges = run.feed(set1, set2, set3, stored1, stored2, get, value1, value2, value3);
 
         assertThat(exchanges).extracting(Exchange::operation, Exchange::requestBytes, Exchange::responseBytes,
                         Exchange::requestStartNs, Exchange::responseFirstNs, Exchange::responseLastNs)
@@ -90,7 +92,7 @@ class MemcachedParserTest {
         String delete = "delete b\r\n";
         String answers = "STORED\r\n" + "VALUE a 0 1\r\n1\r\nVALUE b 0 1\r\n2\r\nEND\r\n" + "6\r\n" + "DELETED\r\n";
 
-        List<Exchange> exchanges = parse(wire.client(set + quiet + get + incr + delete), wire.server(answers));
+        List<Exchange> exchanges = run.feed(wire.client(set + quiet + get + incr + delete), wire.server(answers));
 
         assertThat(exchanges).extracting(Exchange::operation, Exchange::resource, Exchange::status,
                         Exchange::requestBytes, Exchange::responseBytes)
@@ -117,7 +119,7 @@ class MemcachedParserTest {
         Segment answer = wire.server("VERSION 1.6.18\r\n");
         assertThat(set.head()).hasSize(1024);
 
-        List<Exchange> exchanges = parse(set, stored, get, hit, version, answer);
+        List<Exchange> exchanges = run.feed(set, stored, get, hit, version, answer);
 
         assertThat(exchanges).extracting(Exchange::operation, Exchange::requestBytes, Exchange::responseBytes)
                 .containsExactly(tuple("set", set.count(), stored.count()), tuple("get", get.count(), hit.count()),
@@ -136,7 +138,7 @@ class MemcachedParserTest {
         Segment next = wire.client("touch key1 10\r\n");
         Segment touched = wire.server("TOUCHED\r\n");
 
-        List<Exchange> exchanges = parse(get, end, next, touched);
+        List<Exchange> exchanges = run.feed(get, end, next, touched);
 
         assertThat(exchanges).extracting(Exchange::operation, Exchange::resource, Exchange::requestBytes)
                 .containsExactly(tuple("get", "key0", get.count()), tuple("touch", "key1", next.count()));
@@ -150,7 +152,7 @@ class MemcachedParserTest {
         wire.lose(false, 3000);
         Segment last = wire.server("w".repeat(3000) + "\r\nEND\r\n");
 
-        List<Exchange> exchanges = parse(get, first, last);
+        List<Exchange> exchanges = run.feed(get, first, last);
 
         assertThat(exchanges).singleElement().satisfies(e -> {
             assertThat(e.responseBytes()).isEqualTo(first.count() + 3000 + last.count());
@@ -166,10 +168,10 @@ class MemcachedParserTest {
         Segment get = wire.client("get a\r\n");
         Segment end = wire.server("END\r\n");
 
-        List<Exchange> exchanges = parse(stray, get, end);
+        List<Exchange> exchanges = run.feed(stray, get, end);
 
         assertThat(exchanges).extracting(Exchange::operation, Exchange::status).containsExactly(tuple("get", "ok"));
-        assertThat(parser.counters()).isEqualTo(new ParserCounters(1, 1, 30));
+        assertThat(parser.counters()).isEqualTo(new ParserCounters(1, 1, 30, 0));
     }
 
     @Test
@@ -181,11 +183,11 @@ class MemcachedParserTest {
         Segment third = wire.client("get c\r\n");
         Segment thirdEnd = wire.server("END\r\n");
 
-        List<Exchange> exchanges = parse(first, second, secondEnd, third, thirdEnd);
+        List<Exchange> exchanges = run.feed(first, second, secondEnd, third, thirdEnd);
 
         assertThat(exchanges).extracting(Exchange::resource, Exchange::status)
                 .containsExactly(tuple("a", "unknown"), tuple("b", "unknown"), tuple("c", "ok"));
-        assertThat(parser.counters()).isEqualTo(new ParserCounters(1, 1, 40));
+        assertThat(parser.counters()).isEqualTo(new ParserCounters(1, 1, 40, 2));
     }
 
     @Test
@@ -194,18 +196,18 @@ class MemcachedParserTest {
         Segment get = wire.client("get y\r\n");
         Segment end = wire.server("END\r\n");
 
-        List<Exchange> exchanges = parse(stray, get, end);
+        List<Exchange> exchanges = run.feed(stray, get, end);
 
         assertThat(exchanges).singleElement().satisfies(e -> {
             assertThat(e.resource()).isEqualTo("y");
             assertThat(e.responseBytes()).isEqualTo(end.count());
         });
-        assertThat(parser.counters()).isEqualTo(new ParserCounters(1, 0, 0));
+        assertThat(parser.counters()).isEqualTo(new ParserCounters(1, 0, 0, 0));
     }
 
     @Test
     void errorRepliesFailWithTheirMessage() {
-        List<Exchange> exchanges = parse(
+        List<Exchange> exchanges = run.feed(
                 wire.client("bogus\r\nset k 0 0 abc\r\nincr k 1\r\nget k\r\n"),
                 wire.server("ERROR\r\nCLIENT_ERROR bad command line format\r\n"
                         + "CLIENT_ERROR cannot increment or decrement non-numeric value\r\n"
@@ -220,7 +222,7 @@ class MemcachedParserTest {
 
     @Test
     void metaCommandsAndQuietModePairWithTheAnswersThatCome() {
-        List<Exchange> exchanges = parse(
+        List<Exchange> exchanges = run.feed(
                 wire.client("ms m 2 T90\r\nhi\r\nmg m v q\r\nmg gone v q\r\nmd gone q\r\nma n\r\nmn\r\n"),
                 wire.server("HD\r\nVA 2\r\nhi\r\nNF\r\nMN\r\n"));
 
@@ -234,47 +236,22 @@ class MemcachedParserTest {
     @Test
     void commandsWithoutResponsesAreBoundedAndTheOldestGivenUp() {
         List<Exchange> exchanges = new ArrayList<>();
-        for (int i = 0; i < PendingRequests.MAX + 10; i++) {
-            exchanges.addAll(parse(wire.client("get k" + i + "\r\n")));
+        for (int i = 0; i < MemcachedParser.MAX_PENDING + 10; i++) {
+            exchanges.addAll(run.feed(wire.client("get k" + i + "\r\n")));
         }
 
         assertThat(exchanges).hasSize(10).allSatisfy(e -> assertThat(e.status()).isEqualTo("unknown"));
         assertThat(exchanges.get(0).resource()).isEqualTo("k0");
-        assertThat(parse(wire.server("END\r\n"))).extracting(Exchange::resource).containsExactly("k10");
+        assertThat(parser.counters().droppedRequests()).isEqualTo(10);
+        assertThat(run.feed(wire.server("END\r\n"))).extracting(Exchange::resource).containsExactly("k10");
     }
 
     @Test
     void randomAndMutatedBytesNeverThrowAndTheirStateRoundTrips() {
         Random random = new Random(20261127);
-        String[] samples = {"set a 0 0 5\r\nhello\r\n", "get a b c\r\n", "gat 10 a\r\n", "VALUE a 0 5\r\nhello\r\n",
-                "END\r\n", "STORED\r\n", "ERROR\r\n", "SERVER_ERROR x\r\n", "VA 3 t\r\nabc\r\n", "mg a v q\r\n",
-                "ms a 3 q\r\nabc\r\n", "MN\r\n", "HD\r\n", "EN\r\n", "12\r\n", "set b 0 0 99999999999\r\n",
-                "VALUE b 0 4294967295\r\n", "quit\r\n", "incr a 1 noreply\r\n", "STAT pid 1\r\n"};
-        for (int run = 0; run < 3000; run++) {
-            Wire fuzz = new Wire();
-            fuzz.headBytes = 1 + random.nextInt(200);
-            fuzz.tailBytes = random.nextInt(40);
-            MemcachedParser fuzzed = (MemcachedParser) FACTORY.create();
-            List<Exchange> out = new ArrayList<>();
-            List<Segment> fed = new ArrayList<>();
-            int segments = 1 + random.nextInt(12);
-            for (int i = 0; i < segments; i++) {
-                byte[] data = mutated(random, samples);
-                boolean fromClient = random.nextBoolean();
-                if (random.nextInt(10) == 0) {
-                    fuzz.lose(fromClient, random.nextInt(500));
-                }
-                Segment segment = fromClient ? fuzz.client(data) : fuzz.server(data);
-                fed.add(segment);
-                assertThatCode(() -> fuzzed.accept(segment, out::add)).as("run %d", run).doesNotThrowAnyException();
-            }
-            assertRestoredParserMatches(fed);
-            assertThat(out).allSatisfy(e -> {
-                assertThat(e.requestBytes()).isNotNegative();
-                assertThat(e.responseBytes()).isNotNegative();
-                assertThat(e.responseLastNs()).isGreaterThanOrEqualTo(e.responseFirstNs());
-            });
-            assertThat(fuzzed.counters().skippedBytes()).isNotNegative();
+        for (int round = 0; round < 3000; round++) {
+            Wire fuzz = Wire.capturing(1 + random.nextInt(200), random.nextInt(40));
+            ParserFuzz.feed(FACTORY, ParserFuzz.mutatedWrites(random, fuzz, SAMPLES, false), true);
         }
     }
 
@@ -285,88 +262,9 @@ class MemcachedParserTest {
                 + "set n 0 0 1 noreply\r\n1\r\n" + "incr n 2\r\n" + "mg a v q\r\nmg b v q\r\nmn\r\n" + "bogus\r\n";
         String answers = "STORED\r\n" + "VALUE a 0 300\r\n" + "x".repeat(300) + "\r\nEND\r\n" + "3\r\n"
                 + "VA 300\r\n" + "x".repeat(300) + "\r\nMN\r\n" + "ERROR\r\n";
-        for (int run = 0; run < 200; run++) {
-            Wire split = new Wire();
-            split.headBytes = 20 + random.nextInt(100);
-            split.tailBytes = random.nextInt(30);
-            List<Segment> segments = new ArrayList<>();
-            int client = 0;
-            int server = 0;
-            while (client < commands.length() || server < answers.length()) {
-                boolean fromClient = server >= answers.length()
-                        || (client < commands.length() && (client <= server || random.nextBoolean()));
-                if (fromClient) {
-                    int n = Math.min(commands.length() - client, 1 + random.nextInt(60));
-                    segments.add(split.client(commands.substring(client, client + n)));
-                    client += n;
-                } else {
-                    int n = Math.min(answers.length() - server, 1 + random.nextInt(200));
-                    segments.add(split.server(answers.substring(server, server + n)));
-                    server += n;
-                }
-            }
-            assertRestoredParserMatches(segments);
+        for (int round = 0; round < 200; round++) {
+            Wire split = Wire.capturing(20 + random.nextInt(100), random.nextInt(30));
+            StateRoundTrip.assertRestoredMatches(FACTORY, ParserFuzz.splitAnywhere(random, split, commands, answers, 1));
         }
-    }
-
-    /** Feeds the segments to one parser that lives throughout and to one written and restored after every segment. */
-    static void assertRestoredParserMatches(List<Segment> segments) {
-        ProtocolParser live = FACTORY.create();
-        ProtocolParser restored = FACTORY.create();
-        List<Exchange> liveOut = new ArrayList<>();
-        List<Exchange> restoredOut = new ArrayList<>();
-        for (Segment segment : segments) {
-            live.accept(segment, liveOut::add);
-            restored.accept(segment, restoredOut::add);
-            restored = roundTrip(restored);
-        }
-        assertThat(restoredOut).isEqualTo(liveOut);
-        assertThat(restored.counters()).isEqualTo(live.counters());
-    }
-
-    private static ProtocolParser roundTrip(ProtocolParser parser) {
-        try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            parser.writeState(new DataOutputStream(bytes));
-            ProtocolParser restored = FACTORY.restore(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
-            ByteArrayOutputStream again = new ByteArrayOutputStream();
-            restored.writeState(new DataOutputStream(again));
-            assertThat(again.toByteArray()).as("the restored state writes the same bytes").isEqualTo(bytes.toByteArray());
-            return restored;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static byte[] mutated(Random random, String[] samples) {
-        if (random.nextInt(4) == 0) {
-            byte[] noise = new byte[random.nextInt(300)];
-            random.nextBytes(noise);
-            return noise;
-        }
-        StringBuilder text = new StringBuilder();
-        int parts = 1 + random.nextInt(5);
-        for (int i = 0; i < parts; i++) {
-            text.append(samples[random.nextInt(samples.length)]);
-        }
-        byte[] data = Wire.bytes(text.toString());
-        int mutations = random.nextInt(4);
-        for (int i = 0; i < mutations && data.length > 0; i++) {
-            int at = random.nextInt(data.length);
-            switch (random.nextInt(3)) {
-                case 0 -> data[at] = (byte) random.nextInt(256);
-                case 1 -> data = Arrays.copyOf(data, at);
-                default -> data[at] = (byte) FUZZ_CHARACTERS.charAt(random.nextInt(FUZZ_CHARACTERS.length()));
-            }
-        }
-        return data;
-    }
-
-    private List<Exchange> parse(Segment... segments) {
-        List<Exchange> exchanges = new ArrayList<>();
-        for (Segment segment : segments) {
-            parser.accept(segment, exchanges::add);
-        }
-        return exchanges;
     }
 }

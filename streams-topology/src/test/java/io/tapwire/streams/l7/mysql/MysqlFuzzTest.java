@@ -1,23 +1,21 @@
 package io.tapwire.streams.l7.mysql;
 
-import static io.tapwire.streams.l7.mysql.MyWire.BASE_CAPABILITIES;
-import static io.tapwire.streams.l7.mysql.MyWire.err;
-import static io.tapwire.streams.l7.mysql.MyWire.execute;
-import static io.tapwire.streams.l7.mysql.MyWire.ok;
-import static io.tapwire.streams.l7.mysql.MyWire.prepare;
-import static io.tapwire.streams.l7.mysql.MyWire.prepareOk;
-import static io.tapwire.streams.l7.mysql.MyWire.query;
-import static io.tapwire.streams.l7.mysql.MyWire.resultSet;
+import static io.tapwire.streams.l7.mysql.MysqlPackets.BASE_CAPABILITIES;
+import static io.tapwire.streams.l7.mysql.MysqlPackets.err;
+import static io.tapwire.streams.l7.mysql.MysqlPackets.execute;
+import static io.tapwire.streams.l7.mysql.MysqlPackets.ok;
+import static io.tapwire.streams.l7.mysql.MysqlPackets.prepare;
+import static io.tapwire.streams.l7.mysql.MysqlPackets.prepareOk;
+import static io.tapwire.streams.l7.mysql.MysqlPackets.query;
+import static io.tapwire.streams.l7.mysql.MysqlPackets.resultSet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
-import io.tapwire.streams.l7.parse.Exchange;
-import io.tapwire.streams.l7.parse.ProtocolParser;
-import io.tapwire.streams.l7.parse.Segment;
+import io.tapwire.streams.l7.parse.ParserFuzz;
+import io.tapwire.streams.l7.parse.ParserRun;
 import org.junit.jupiter.api.Test;
 
 /** Random and mutated bytes never make the parser throw, loop or grow: it resynchronises and counts. */
@@ -30,27 +28,7 @@ class MysqlFuzzTest {
     void randomSegmentsNeverThrow() {
         Random random = new Random(20261127);
         for (int c = 0; c < CASES; c++) {
-            List<Segment> segments = new ArrayList<>();
-            long[] offsets = new long[2];
-            for (int i = random.nextInt(12); i >= 0; i--) {
-                boolean fromClient = random.nextBoolean();
-                byte[] bytes = new byte[random.nextInt(random.nextBoolean() ? 16 : 2000)];
-                random.nextBytes(bytes);
-                if (random.nextInt(3) == 0 && bytes.length > 5) {
-                    // A small packet header makes the framer go deeper.
-                    bytes[0] = (byte) random.nextInt(64);
-                    bytes[1] = 0;
-                    bytes[2] = 0;
-                    bytes[3] = (byte) random.nextInt(3);
-                    bytes[4] = (byte) new int[] {0x00, 0x03, 0x16, 0x17, 0xFE, 0xFF}[random.nextInt(6)];
-                }
-                int side = fromClient ? 0 : 1;
-                offsets[side] += random.nextInt(8) == 0 ? random.nextInt(5000) - 1000 : 0;
-                offsets[side] = Math.max(0, offsets[side]);
-                segments.add(segment(random, fromClient, offsets[side], bytes));
-                offsets[side] += bytes.length;
-            }
-            parseSafely(segments, c % 10 == 0);
+            ParserFuzz.feed(FACTORY, ParserFuzz.randomWrites(random, MysqlFuzzTest::plausibleHeader), c % 10 == 0);
         }
     }
 
@@ -61,9 +39,9 @@ class MysqlFuzzTest {
         int resynchronised = 0;
         for (int c = 0; c < CASES; c++) {
             boolean deprecateEof = random.nextBoolean();
-            long capabilities = BASE_CAPABILITIES | (deprecateEof ? MyWire.CLIENT_DEPRECATE_EOF : 0);
-            List<byte[]> client = new ArrayList<>(List.of(MyWire.handshakeResponse(capabilities)));
-            List<byte[]> server = new ArrayList<>(List.of(MyWire.greeting(capabilities), ok(2)));
+            long capabilities = BASE_CAPABILITIES | (deprecateEof ? MysqlPackets.CLIENT_DEPRECATE_EOF : 0);
+            List<byte[]> client = new ArrayList<>(List.of(MysqlPackets.handshakeResponse(capabilities)));
+            List<byte[]> server = new ArrayList<>(List.of(MysqlPackets.greeting(capabilities), ok(2)));
             for (int i = 0; i < 4; i++) {
                 switch (random.nextInt(3)) {
                     case 0 -> {
@@ -80,70 +58,30 @@ class MysqlFuzzTest {
                     }
                 }
             }
-            List<Segment> segments = new ArrayList<>();
-            long[] offsets = new long[2];
             // The server speaks first: its i-th write, then the client's i-th, answered by the server's next.
+            List<ParserFuzz.Write> writes = new ArrayList<>();
             for (int i = 0; i < server.size(); i++) {
-                for (boolean fromClient : new boolean[] {false, true}) {
-                    List<byte[]> side = fromClient ? client : server;
-                    if (i >= side.size()) {
-                        continue;
-                    }
-                    byte[] bytes = side.get(i).clone();
-                    int s = fromClient ? 0 : 1;
-                    long offset = offsets[s];
-                    offsets[s] += bytes.length;
-                    switch (random.nextInt(6)) {
-                        case 0 -> bytes[random.nextInt(bytes.length)] = (byte) random.nextInt(256);
-                        case 1 -> {
-                            continue;
-                        }
-                        case 2 -> bytes = Arrays.copyOf(bytes, random.nextInt(bytes.length + 1));
-                        default -> {
-                        }
-                    }
-                    segments.add(segment(random, fromClient, offset, bytes));
+                writes.add(new ParserFuzz.Write(false, server.get(i)));
+                if (i < client.size()) {
+                    writes.add(new ParserFuzz.Write(true, client.get(i)));
                 }
             }
-            StateRoundTrip.Result result = parseSafely(segments, c % 10 == 0);
-            exchanges += result.exchanges().size();
-            resynchronised += result.counters().resyncs() > 0 ? 1 : 0;
+            ParserRun run = ParserFuzz.feed(FACTORY, ParserFuzz.mutatedConversation(random, writes), c % 10 == 0);
+            exchanges += run.exchanges().size();
+            resynchronised += run.counters().resyncs() > 0 ? 1 : 0;
         }
         assertThat(exchanges).as("the mutations leave much to parse").isGreaterThan(CASES);
         assertThat(resynchronised).as("cases that lost and found the boundaries").isGreaterThan(CASES / 10);
     }
 
-    /** A segment of {@code bytes}, of which the capture may have kept only a head and a tail, or none (sendfile). */
-    private static Segment segment(Random random, boolean fromClient, long offset, byte[] bytes) {
-        int head = bytes.length;
-        int tail = 0;
-        boolean visible = random.nextInt(20) != 0;
-        if (random.nextInt(5) == 0) {
-            head = random.nextInt(bytes.length + 1);
-            tail = random.nextInt(bytes.length - head + 1);
+    /** A small packet header makes the framer go deeper. */
+    private static void plausibleHeader(Random random, byte[] bytes) {
+        if (random.nextInt(3) == 0 && bytes.length > 5) {
+            bytes[0] = (byte) random.nextInt(64);
+            bytes[1] = 0;
+            bytes[2] = 0;
+            bytes[3] = (byte) random.nextInt(3);
+            bytes[4] = (byte) new int[] {0x00, 0x03, 0x16, 0x17, 0xFE, 0xFF}[random.nextInt(6)];
         }
-        return new Segment(fromClient, offset, bytes.length, Arrays.copyOf(bytes, head),
-                Arrays.copyOfRange(bytes, bytes.length - tail, bytes.length), visible, offset, offset + 5,
-                random.nextBoolean() ? offset : -1);
-    }
-
-    private static StateRoundTrip.Result parseSafely(List<Segment> segments, boolean roundTrip) {
-        ProtocolParser parser = FACTORY.create();
-        List<Exchange> exchanges = new ArrayList<>();
-        for (Segment segment : segments) {
-            parser.accept(segment, exchanges::add);
-        }
-        assertThat(parser.counters().unpairedResponses()).isNotNegative();
-        assertThat(parser.counters().resyncs()).isNotNegative();
-        assertThat(parser.counters().skippedBytes()).isNotNegative();
-        assertThat(exchanges).allSatisfy(e -> {
-            assertThat(e.requestBytes()).isNotNegative();
-            assertThat(e.responseBytes()).isNotNegative();
-        });
-        if (roundTrip) {
-            assertThat(StateRoundTrip.parseRestoringAfterEachSegment(FACTORY, segments))
-                    .isEqualTo(new StateRoundTrip.Result(exchanges, parser.counters()));
-        }
-        return new StateRoundTrip.Result(exchanges, parser.counters());
     }
 }

@@ -1,24 +1,24 @@
 package io.tapwire.streams.l7.mysql;
 
-import static io.tapwire.streams.l7.mysql.MyWire.BASE_CAPABILITIES;
-import static io.tapwire.streams.l7.mysql.MyWire.CLIENT_DEPRECATE_EOF;
-import static io.tapwire.streams.l7.mysql.MyWire.MORE_RESULTS;
-import static io.tapwire.streams.l7.mysql.MyWire.bytes;
-import static io.tapwire.streams.l7.mysql.MyWire.closeStatement;
-import static io.tapwire.streams.l7.mysql.MyWire.columnDefinition;
-import static io.tapwire.streams.l7.mysql.MyWire.concat;
-import static io.tapwire.streams.l7.mysql.MyWire.eof;
-import static io.tapwire.streams.l7.mysql.MyWire.err;
-import static io.tapwire.streams.l7.mysql.MyWire.execute;
-import static io.tapwire.streams.l7.mysql.MyWire.ok;
-import static io.tapwire.streams.l7.mysql.MyWire.packet;
-import static io.tapwire.streams.l7.mysql.MyWire.ping;
-import static io.tapwire.streams.l7.mysql.MyWire.prepare;
-import static io.tapwire.streams.l7.mysql.MyWire.prepareOk;
-import static io.tapwire.streams.l7.mysql.MyWire.query;
-import static io.tapwire.streams.l7.mysql.MyWire.quit;
-import static io.tapwire.streams.l7.mysql.MyWire.resultSet;
-import static io.tapwire.streams.l7.mysql.MyWire.row;
+import static io.tapwire.streams.l7.mysql.MysqlPackets.BASE_CAPABILITIES;
+import static io.tapwire.streams.l7.mysql.MysqlPackets.CLIENT_DEPRECATE_EOF;
+import static io.tapwire.streams.l7.mysql.MysqlPackets.MORE_RESULTS;
+import static io.tapwire.streams.l7.mysql.MysqlPackets.bytes;
+import static io.tapwire.streams.l7.mysql.MysqlPackets.closeStatement;
+import static io.tapwire.streams.l7.mysql.MysqlPackets.columnDefinition;
+import static io.tapwire.streams.l7.mysql.MysqlPackets.eof;
+import static io.tapwire.streams.l7.mysql.MysqlPackets.err;
+import static io.tapwire.streams.l7.mysql.MysqlPackets.execute;
+import static io.tapwire.streams.l7.mysql.MysqlPackets.ok;
+import static io.tapwire.streams.l7.mysql.MysqlPackets.packet;
+import static io.tapwire.streams.l7.mysql.MysqlPackets.ping;
+import static io.tapwire.streams.l7.mysql.MysqlPackets.prepare;
+import static io.tapwire.streams.l7.mysql.MysqlPackets.prepareOk;
+import static io.tapwire.streams.l7.mysql.MysqlPackets.query;
+import static io.tapwire.streams.l7.mysql.MysqlPackets.quit;
+import static io.tapwire.streams.l7.mysql.MysqlPackets.resultSet;
+import static io.tapwire.streams.l7.mysql.MysqlPackets.row;
+import static io.tapwire.streams.l7.parse.Wire.concat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
@@ -27,7 +27,10 @@ import java.util.List;
 
 import io.tapwire.streams.l7.parse.Exchange;
 import io.tapwire.streams.l7.parse.ParserCounters;
+import io.tapwire.streams.l7.parse.ParserRun;
 import io.tapwire.streams.l7.parse.Segment;
+import io.tapwire.streams.l7.parse.StateRoundTrip;
+import io.tapwire.streams.l7.parse.Wire;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -39,25 +42,24 @@ class MysqlParserTest {
 
     private static final MysqlParserFactory FACTORY = new MysqlParserFactory();
 
-    private final MyWire wire = new MyWire();
+    private final Wire wire = new Wire();
     private final MysqlParser parser = (MysqlParser) FACTORY.create();
-    private final List<Segment> fed = new ArrayList<>();
-    private final List<Exchange> exchanges = new ArrayList<>();
+    private final ParserRun run = new ParserRun(parser);
+    private final List<Exchange> exchanges = run.exchanges();
 
     @AfterEach
     void theSameWithTheStateWrittenAndRestoredAfterEverySegment() {
-        assertThat(StateRoundTrip.parseRestoringAfterEachSegment(FACTORY, fed))
-                .isEqualTo(new StateRoundTrip.Result(exchanges, parser.counters()));
+        StateRoundTrip.assertRestoredMatches(FACTORY, run);
     }
 
     @Test
     void aWholeConnectionFromTheGreetingThroughAnAuthSwitch() {
-        feed(wire.server(MyWire.greeting(BASE_CAPABILITIES)), wire.client(MyWire.handshakeResponse(BASE_CAPABILITIES)),
-                wire.server(MyWire.authSwitch(2)), wire.client(packet(3, "********************".getBytes())),
+        run.feed(wire.server(MysqlPackets.greeting(BASE_CAPABILITIES)), wire.client(MysqlPackets.handshakeResponse(BASE_CAPABILITIES)),
+                wire.server(MysqlPackets.authSwitch(2)), wire.client(packet(3, "********************".getBytes())),
                 wire.server(ok(4)));
         Segment request = wire.client(query("SELECT v FROM t"));
         Segment response = wire.server(resultSet(1, false, 0, "a", "b"));
-        feed(request, response, wire.client(quit()));
+        run.feed(request, response, wire.client(quit()));
 
         assertThat(exchanges).containsExactly(new Exchange("SELECT", "SELECT v FROM t", "ok", false, null,
                 request.firstByteNs(), response.firstByteNs(), response.lastByteNs(), request.count(),
@@ -69,9 +71,9 @@ class MysqlParserTest {
     void resultSetsAndPreparedStatementsWithoutEofPackets() {
         long capabilities = BASE_CAPABILITIES | CLIENT_DEPRECATE_EOF;
         connect(capabilities);
-        feed(wire.client(query("SELECT v FROM t")), wire.server(resultSet(1, true, 0, "a")));
-        feed(wire.client(prepare("SELECT ? FROM t")), wire.server(prepareOk(3, 1, 1, true)));
-        feed(wire.client(execute(3)), wire.server(resultSet(1, true, 0, "x")));
+        run.feed(wire.client(query("SELECT v FROM t")), wire.server(resultSet(1, true, 0, "a")));
+        run.feed(wire.client(prepare("SELECT ? FROM t")), wire.server(prepareOk(3, 1, 1, true)));
+        run.feed(wire.client(execute(3)), wire.server(resultSet(1, true, 0, "x")));
 
         assertThat(exchanges).extracting(Exchange::operation).containsExactly("SELECT", "PREPARE", "SELECT");
         assertThat(exchanges.get(2).resource()).isEqualTo("SELECT ? FROM t");
@@ -85,10 +87,10 @@ class MysqlParserTest {
         byte[] request = query("SELECT v FROM t WHERE id = 1");
         byte[] response = resultSet(1, false, 0, "a");
         Segment first = wire.client(Arrays.copyOfRange(request, 0, 2));
-        feed(first, wire.client(Arrays.copyOfRange(request, 2, 4)),
+        run.feed(first, wire.client(Arrays.copyOfRange(request, 2, 4)),
                 wire.client(Arrays.copyOfRange(request, 4, request.length)));
         for (int at = 0; at < response.length; at += 7) {
-            feed(wire.server(Arrays.copyOfRange(response, at, Math.min(at + 7, response.length))));
+            run.feed(wire.server(Arrays.copyOfRange(response, at, Math.min(at + 7, response.length))));
         }
 
         assertThat(exchanges).singleElement().satisfies(e -> {
@@ -96,7 +98,7 @@ class MysqlParserTest {
             assertThat(e.requestStartNs()).isEqualTo(first.firstByteNs());
             assertThat(e.requestBytes()).isEqualTo(request.length);
             assertThat(e.responseBytes()).isEqualTo(response.length);
-            assertThat(e.responseLastNs()).isEqualTo(fed.get(fed.size() - 1).lastByteNs());
+            assertThat(e.responseLastNs()).isEqualTo(run.fed().get(run.fed().size() - 1).lastByteNs());
         });
     }
 
@@ -111,7 +113,7 @@ class MysqlParserTest {
         byte[] updated = ok(1);
         byte[] failed = err(1, 1146, "42S02", "Table 'shop.nope' doesn't exist");
         Segment responses = wire.server(selected, updated, failed);
-        feed(requests, responses);
+        run.feed(requests, responses);
 
         assertThat(exchanges).extracting(Exchange::operation).containsExactly("SELECT", "UPDATE", "SELECT");
         assertThat(exchanges).extracting(Exchange::status).containsExactly("ok", "ok", "failed");
@@ -127,10 +129,10 @@ class MysqlParserTest {
     @Test
     void aResultLongerThanTheHeadIsFramedByItsLengthsIntoTheTail() {
         connect(BASE_CAPABILITIES);
-        feed(wire.client(query("SELECT body FROM pages")));
+        run.feed(wire.client(query("SELECT body FROM pages")));
         byte[] response = resultSet(1, false, 0, "x".repeat(9000));
-        Segment cut = wire.cut(false, response, 1024, 64);
-        feed(cut);
+        Segment cut = wire.server(response, 1024, 64);
+        run.feed(cut);
 
         assertThat(exchanges).singleElement().satisfies(e -> {
             assertThat(e.responseBytes()).isEqualTo(response.length);
@@ -142,11 +144,11 @@ class MysqlParserTest {
     @Test
     void aLostStretchInsideAPacketIsSkippedByLength() {
         connect(BASE_CAPABILITIES);
-        feed(wire.client(query("SELECT body FROM pages")));
+        run.feed(wire.client(query("SELECT body FROM pages")));
         byte[] response = resultSet(1, false, 0, "y".repeat(5000));
-        feed(wire.server(Arrays.copyOfRange(response, 0, 1000)));
+        run.feed(wire.server(Arrays.copyOfRange(response, 0, 1000)));
         wire.lose(false, 3000);
-        feed(wire.server(Arrays.copyOfRange(response, 4000, response.length)));
+        run.feed(wire.server(Arrays.copyOfRange(response, 4000, response.length)));
 
         assertThat(exchanges).singleElement().satisfies(e -> assertThat(e.responseBytes()).isEqualTo(response.length));
         assertThat(parser.counters().resyncs()).isZero();
@@ -155,14 +157,14 @@ class MysqlParserTest {
     @Test
     void aLostStretchOverPacketHeadersIsResynchronisedAtTheNextPacket() {
         connect(BASE_CAPABILITIES);
-        feed(wire.client(query("SELECT n FROM numbers")));
+        run.feed(wire.client(query("SELECT n FROM numbers")));
         String[] rows = new String[300];
         Arrays.setAll(rows, i -> "row-" + i);
         byte[] response = resultSet(1, false, 0, rows);
-        feed(wire.server(Arrays.copyOfRange(response, 0, 400)));
+        run.feed(wire.server(Arrays.copyOfRange(response, 0, 400)));
         wire.lose(false, response.length - 400 - 120);
-        feed(wire.server(Arrays.copyOfRange(response, response.length - 120, response.length)));
-        feed(wire.client(ping()), wire.server(ok(1)));
+        run.feed(wire.server(Arrays.copyOfRange(response, response.length - 120, response.length)));
+        run.feed(wire.client(ping()), wire.server(ok(1)));
 
         assertThat(exchanges).extracting(Exchange::operation).containsExactly("SELECT", "PING");
         assertThat(exchanges.get(0).responseBytes()).as("exact, from the stream offsets").isEqualTo(response.length);
@@ -173,8 +175,8 @@ class MysqlParserTest {
     @Test
     void aResponseWithoutACommandIsCountedAndNotPairedWithTheNextCommand() {
         connect(BASE_CAPABILITIES);
-        feed(wire.server(err(1, 4031, "HY000", "The client was disconnected by the server because of inactivity")));
-        feed(wire.client(ping()), wire.server(ok(1)));
+        run.feed(wire.server(err(1, 4031, "HY000", "The client was disconnected by the server because of inactivity")));
+        run.feed(wire.client(ping()), wire.server(ok(1)));
 
         assertThat(parser.counters().unpairedResponses()).isEqualTo(1);
         assertThat(exchanges).singleElement().satisfies(e -> {
@@ -186,7 +188,7 @@ class MysqlParserTest {
     @Test
     void anErrorInsideAResultSetFailsTheExchange() {
         connect(BASE_CAPABILITIES);
-        feed(wire.client(query("SELECT slow()")), wire.server(packet(1, bytes(1)), columnDefinition(2, "v"),
+        run.feed(wire.client(query("SELECT slow()")), wire.server(packet(1, bytes(1)), columnDefinition(2, "v"),
                 eof(3, 0), row(4, "a"), err(5, 1317, "70100", "Query execution was interrupted")));
 
         assertThat(exchanges).singleElement().satisfies(e -> {
@@ -198,12 +200,12 @@ class MysqlParserTest {
     @Test
     void binaryProtocolStatementsAreNamedByTheTextTheyWerePreparedWith() {
         connect(BASE_CAPABILITIES);
-        feed(wire.client(prepare("SELECT v FROM t WHERE id = ?")), wire.server(prepareOk(7, 1, 1, false)));
-        feed(wire.client(execute(7)), wire.server(resultSet(1, false, 0, "a")));
-        feed(wire.client(closeStatement(7)));
-        feed(wire.client(execute(7)), wire.server(err(1, 1243, "HY000", "Unknown prepared statement handler (7)")));
+        run.feed(wire.client(prepare("SELECT v FROM t WHERE id = ?")), wire.server(prepareOk(7, 1, 1, false)));
+        run.feed(wire.client(execute(7)), wire.server(resultSet(1, false, 0, "a")));
+        run.feed(wire.client(closeStatement(7)));
+        run.feed(wire.client(execute(7)), wire.server(err(1, 1243, "HY000", "Unknown prepared statement handler (7)")));
         // MariaDB: PREPARE and EXECUTE of "the statement prepared last" (id 0xFFFFFFFF) sent in one go.
-        feed(wire.client(prepare("DELETE FROM t WHERE id = ?"), execute(0xFFFFFFFFL)),
+        run.feed(wire.client(prepare("DELETE FROM t WHERE id = ?"), execute(0xFFFFFFFFL)),
                 wire.server(prepareOk(8, 0, 1, false), ok(1)));
 
         assertThat(exchanges).extracting(Exchange::operation)
@@ -219,8 +221,8 @@ class MysqlParserTest {
         connect(BASE_CAPABILITIES);
         byte[] response = concat(resultSet(1, false, MORE_RESULTS, "a"), resultSet(6, false, MORE_RESULTS, "b"),
                 ok(11));
-        feed(wire.client(query("CALL two_results()")), wire.server(response));
-        feed(wire.client(ping()), wire.server(ok(1)));
+        run.feed(wire.client(query("CALL two_results()")), wire.server(response));
+        run.feed(wire.client(ping()), wire.server(ok(1)));
 
         assertThat(exchanges).extracting(Exchange::operation).containsExactly("CALL", "PING");
         assertThat(exchanges.get(0).responseBytes()).isEqualTo(response.length);
@@ -231,7 +233,7 @@ class MysqlParserTest {
         connect(BASE_CAPABILITIES);
         byte[] load = query("LOAD DATA LOCAL INFILE 'a.csv' INTO TABLE t");
         byte[] file = concat(packet(2, "1,a\n2,b\n".getBytes()), packet(3));
-        feed(wire.client(load), wire.server(packet(1, bytes(0xFB), "a.csv".getBytes())), wire.client(file),
+        run.feed(wire.client(load), wire.server(packet(1, bytes(0xFB), "a.csv".getBytes())), wire.client(file),
                 wire.server(ok(4)));
 
         assertThat(exchanges).singleElement().satisfies(e -> {
@@ -244,17 +246,17 @@ class MysqlParserTest {
     @Test
     void aPacketOfTheMaximumLengthContinuesInTheNext() {
         connect(BASE_CAPABILITIES);
-        feed(wire.client(query("SELECT huge FROM blobs")));
+        run.feed(wire.client(query("SELECT huge FROM blobs")));
         byte[] columns = concat(packet(1, bytes(1)), columnDefinition(2, "huge"), eof(3, 0));
         byte[] longRow = new byte[4 + MysqlFramer.MAX_PAYLOAD];
-        System.arraycopy(MyWire.le(MysqlFramer.MAX_PAYLOAD, 3), 0, longRow, 0, 3);
+        System.arraycopy(MysqlPackets.le(MysqlFramer.MAX_PAYLOAD, 3), 0, longRow, 0, 3);
         longRow[3] = 4;
         // The row's rest starts with 0xFE and is short: an EOF by its looks, but a continuation by its place.
         byte[] rest = packet(5, bytes(0xFE, 1, 2, 3));
         byte[] end = eof(6, 0);
-        feed(wire.server(columns), wire.cut(false, longRow, 1024, 0), wire.server(rest));
+        run.feed(wire.server(columns), wire.server(longRow, 1024, 0), wire.server(rest));
         assertThat(exchanges).isEmpty();
-        feed(wire.server(end));
+        run.feed(wire.server(end));
 
         assertThat(exchanges).singleElement().satisfies(e -> assertThat(e.responseBytes())
                 .isEqualTo(columns.length + longRow.length + rest.length + end.length));
@@ -262,8 +264,8 @@ class MysqlParserTest {
 
     @Test
     void mysql8QueryAttributesArePassedOver() {
-        connect(BASE_CAPABILITIES | MyWire.CLIENT_QUERY_ATTRIBUTES);
-        feed(wire.client(packet(0, bytes(MysqlCommand.QUERY, 0, 1), "SELECT 1".getBytes())),
+        connect(BASE_CAPABILITIES | MysqlPackets.CLIENT_QUERY_ATTRIBUTES);
+        run.feed(wire.client(packet(0, bytes(MysqlCommand.QUERY, 0, 1), "SELECT 1".getBytes())),
                 wire.server(resultSet(1, false, 0, "1")));
 
         assertThat(exchanges).extracting(Exchange::resource).containsExactly("SELECT 1");
@@ -273,9 +275,9 @@ class MysqlParserTest {
     void aConnectionJoinedAfterItsSetUpLearnsWhetherEofPacketsAreDeprecated() {
         wire.lose(true, 500);
         wire.lose(false, 700);
-        feed(wire.client(query("SELECT v FROM t")), wire.server(resultSet(1, true, 0, "a")));
-        feed(wire.client(prepare("SELECT ?")), wire.server(prepareOk(4, 1, 1, true)));
-        feed(wire.client(ping()), wire.server(ok(1)));
+        run.feed(wire.client(query("SELECT v FROM t")), wire.server(resultSet(1, true, 0, "a")));
+        run.feed(wire.client(prepare("SELECT ?")), wire.server(prepareOk(4, 1, 1, true)));
+        run.feed(wire.client(ping()), wire.server(ok(1)));
 
         assertThat(exchanges).extracting(Exchange::operation).containsExactly("SELECT", "PREPARE", "PING");
         assertThat(parser.counters().resyncs()).isZero();
@@ -286,11 +288,11 @@ class MysqlParserTest {
     void aJoinedConnectionEndsAPrepareResponseWhereTheServerStoppedWriting() {
         wire.lose(true, 500);
         wire.lose(false, 700);
-        feed(wire.client(prepare("DELETE FROM t WHERE id = ?")), wire.server(prepareOk(4, 0, 1, true)));
+        run.feed(wire.client(prepare("DELETE FROM t WHERE id = ?")), wire.server(prepareOk(4, 0, 1, true)));
         assertThat(exchanges).as("no EOF came after the last definition, nor anything else")
                 .extracting(Exchange::operation).containsExactly("PREPARE");
-        feed(wire.client(prepare("UPDATE t SET v = ?")), wire.server(prepareOk(5, 0, 1, true)));
-        feed(wire.client(execute(5)), wire.server(ok(1)));
+        run.feed(wire.client(prepare("UPDATE t SET v = ?")), wire.server(prepareOk(5, 0, 1, true)));
+        run.feed(wire.client(execute(5)), wire.server(ok(1)));
 
         assertThat(exchanges).extracting(Exchange::resource).containsExactly("DELETE FROM t WHERE id = ?",
                 "UPDATE t SET v = ?", "UPDATE t SET v = ?");
@@ -299,9 +301,9 @@ class MysqlParserTest {
 
     @Test
     void aConnectionThatSwitchedToTlsIsNotParsed() {
-        feed(wire.server(MyWire.greeting(BASE_CAPABILITIES | MyWire.CLIENT_SSL)),
-                wire.client(MyWire.sslRequest(BASE_CAPABILITIES)));
-        feed(wire.client(bytes(0x16, 3, 1, 0, 5, 0, 0, 0, 0, 3)), wire.server(bytes(0x16, 3, 3, 0, 1, 0)));
+        run.feed(wire.server(MysqlPackets.greeting(BASE_CAPABILITIES | MysqlPackets.CLIENT_SSL)),
+                wire.client(MysqlPackets.sslRequest(BASE_CAPABILITIES)));
+        run.feed(wire.client(bytes(0x16, 3, 1, 0, 5, 0, 0, 0, 0, 3)), wire.server(bytes(0x16, 3, 3, 0, 1, 0)));
 
         assertThat(parser.encrypted()).isTrue();
         assertThat(exchanges).isEmpty();
@@ -313,22 +315,15 @@ class MysqlParserTest {
         connect(BASE_CAPABILITIES);
         byte[][] requests = new byte[MysqlParser.MAX_PENDING + 10][];
         Arrays.setAll(requests, i -> query("SELECT " + i));
-        feed(wire.client(requests));
-        feed(wire.server(ok(1)));
+        run.feed(wire.client(requests));
+        run.feed(wire.server(ok(1)));
 
-        assertThat(parser.droppedRequests()).isEqualTo(10);
+        assertThat(parser.counters().droppedRequests()).isEqualTo(10);
         assertThat(exchanges).extracting(Exchange::resource).containsExactly("SELECT 10");
     }
 
     private void connect(long capabilities) {
-        feed(wire.server(MyWire.greeting(capabilities)), wire.client(MyWire.handshakeResponse(capabilities)),
+        run.feed(wire.server(MysqlPackets.greeting(capabilities)), wire.client(MysqlPackets.handshakeResponse(capabilities)),
                 wire.server(ok(2)));
-    }
-
-    private void feed(Segment... segments) {
-        for (Segment segment : segments) {
-            fed.add(segment);
-            parser.accept(segment, exchanges::add);
-        }
     }
 }

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.tapwire.schemas.raw.ConnectionRole;
 import io.tapwire.schemas.raw.PayloadEvent;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.specific.SpecificDatumReader;
@@ -53,11 +54,37 @@ public final class Captures {
 
     /** Feeds one socket's records to a fresh parser of {@code factory}; returns every exchange it completed. */
     public static List<Exchange> parse(ProtocolParserFactory factory, List<PayloadEvent> socket) {
-        ProtocolParser parser = factory.create();
-        List<Exchange> exchanges = new ArrayList<>();
-        for (PayloadEvent e : socket) {
-            parser.accept(PayloadSegments.of(e), exchanges::add);
+        return run(factory, socket).exchanges();
+    }
+
+    /** Feeds one socket's records to a fresh parser of {@code factory}; returns the run: the parser, what it made. */
+    public static ParserRun run(ProtocolParserFactory factory, List<PayloadEvent> socket) {
+        return ParserRun.of(factory, socket.stream().map(PayloadSegments::of).toList());
+    }
+
+    /** One observed socket of a capture, and what a fresh parser made of its records. */
+    public record Side(ConnectionRole role, ParserRun run) {
+
+        public List<Exchange> exchanges() {
+            return run.exchanges();
         }
-        return exchanges;
+
+        public ProtocolParser parser() {
+            return run.parser();
+        }
+    }
+
+    /** Every socket of the capture {@code resource}, in the capture's order, each parsed by a fresh parser. */
+    public static List<Side> sides(ProtocolParserFactory factory, String resource) {
+        List<Side> sides = new ArrayList<>();
+        for (List<PayloadEvent> socket : bySocket(read(resource)).values()) {
+            sides.add(new Side(socket.get(0).getRole(), run(factory, socket)));
+        }
+        return sides;
+    }
+
+    /** The exchanges of the sockets of {@code role}, one socket after the other. */
+    public static List<Exchange> exchanges(List<Side> sides, ConnectionRole role) {
+        return sides.stream().filter(side -> side.role() == role).flatMap(side -> side.exchanges().stream()).toList();
     }
 }

@@ -1,19 +1,17 @@
 package io.tapwire.streams.l7.postgres;
 
+import static io.tapwire.streams.l7.parse.CaptureAssertions.assertNothingLost;
+import static io.tapwire.streams.l7.parse.CaptureAssertions.assertRoundTrips;
+import static io.tapwire.streams.l7.parse.CaptureAssertions.assertSidesAgree;
+import static io.tapwire.streams.l7.parse.CaptureAssertions.assertWellFormed;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import io.tapwire.schemas.raw.ConnectionRole;
-import io.tapwire.schemas.raw.PayloadEvent;
+import io.tapwire.streams.l7.parse.CaptureAssertions;
 import io.tapwire.streams.l7.parse.Captures;
 import io.tapwire.streams.l7.parse.Exchange;
-import io.tapwire.streams.l7.parse.ParserCounters;
-import io.tapwire.streams.l7.parse.PayloadSegments;
-import io.tapwire.streams.l7.parse.ProtocolParser;
-import io.tapwire.streams.l7.parse.Segment;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -103,7 +101,7 @@ class PostgresCapturesTest {
                 assertThat(e.requestBytes()).isEqualTo(46);
                 assertThat(e.responseBytes()).isEqualTo(72);
             });
-            assertThat(exchanges).allSatisfy(PostgresCapturesTest::assertWellFormed);
+            assertThat(exchanges).allSatisfy(CaptureAssertions::assertWellFormed);
         }
     }
 
@@ -124,59 +122,32 @@ class PostgresCapturesTest {
     void everyCaptureParsesTheSameWhenTheStateIsWrittenAndRestoredAfterEachRecord() {
         for (String capture : List.of("simple-query", "failing-query", "multi-statement", "long-statement",
                 "pgbench-extended", "pgbench-prepared", "pgbench-pipeline")) {
-            for (List<PayloadEvent> socket : Captures.bySocket(Captures.read(path(capture))).values()) {
-                List<Segment> segments = socket.stream().map(PayloadSegments::of).toList();
-                assertThat(StateRoundTrip.parseRestoringAfterEachSegment(FACTORY, segments)).as(capture)
-                        .isEqualTo(StateRoundTrip.parse(FACTORY, segments));
-            }
+            assertRoundTrips(FACTORY, Captures.sides(FACTORY, path(capture)));
         }
     }
 
     /**
      * The exchanges of the capture's one client connection that did something, parsed on the client's socket and on
-     * the server's: the two must agree (pgbench opens a first connection that only logs in).
+     * the server's: the two must agree but for the times (pgbench opens a first connection that only logs in).
      */
     private static List<List<Exchange>> bothSides(String capture) {
-        Map<Long, List<PayloadEvent>> sockets = Captures.bySocket(Captures.read(path(capture)));
-        List<Exchange> client = null;
-        List<Exchange> server = null;
-        for (List<PayloadEvent> socket : sockets.values()) {
-            ProtocolParser parser = FACTORY.create();
-            List<Exchange> exchanges = new ArrayList<>();
-            socket.forEach(e -> parser.accept(PayloadSegments.of(e), exchanges::add));
-            assertThat(parser.counters()).as(capture).isEqualTo(ParserCounters.NONE);
-            if (exchanges.isEmpty()) {
-                continue;
-            }
-            if (socket.get(0).getRole() == ConnectionRole.SERVER) {
-                assertThat(server).as("one busy server socket in " + capture).isNull();
-                server = exchanges;
-            } else {
-                assertThat(client).as("one busy client socket in " + capture).isNull();
-                client = exchanges;
-            }
+        List<Captures.Side> sides = Captures.sides(FACTORY, path(capture));
+        assertNothingLost(sides);
+        for (ConnectionRole role : List.of(ConnectionRole.CLIENT, ConnectionRole.SERVER)) {
+            assertThat(sides).as("one busy %s socket in %s", role, capture)
+                    .filteredOn(side -> side.role() == role && !side.exchanges().isEmpty()).hasSize(1);
         }
-        assertThat(client).as("the client's exchanges in " + capture).isNotNull();
-        assertThat(server).as("the server's exchanges in " + capture).isNotNull();
-        assertThat(server).as("the server's side saw the same, but for the times")
-                .usingRecursiveFieldByFieldElementComparatorIgnoringFields("requestStartNs", "responseFirstNs",
-                        "responseLastNs")
-                .isEqualTo(client);
-        return List.of(client, server);
+        assertSidesAgree(sides, PostgresCapturesTest::withoutTimes);
+        return List.of(Captures.exchanges(sides, ConnectionRole.CLIENT),
+                Captures.exchanges(sides, ConnectionRole.SERVER));
+    }
+
+    private static Exchange withoutTimes(Exchange e) {
+        return new Exchange(e.operation(), e.resource(), e.status(), e.error(), e.errorDetail(), 0, 0, 0,
+                e.requestBytes(), e.responseBytes(), e.requestSeq(), e.responseSeq(), e.answers());
     }
 
     private static String path(String capture) {
         return "/captures/postgres/" + capture + ".jsonl";
-    }
-
-    private static void assertWellFormed(Exchange e) {
-        assertThat(e.requestBytes()).isPositive();
-        assertThat(e.responseBytes()).isPositive();
-        assertThat(e.requestStartNs()).isPositive();
-        assertThat(e.responseFirstNs()).isGreaterThanOrEqualTo(e.requestStartNs());
-        assertThat(e.responseLastNs()).isGreaterThanOrEqualTo(e.responseFirstNs());
-        assertThat(e.requestSeq()).isNotNegative();
-        assertThat(e.responseSeq()).isNotNegative();
-        assertThat(e.answers()).isEmpty();
     }
 }

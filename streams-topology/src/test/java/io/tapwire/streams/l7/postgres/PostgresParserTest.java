@@ -1,26 +1,26 @@
 package io.tapwire.streams.l7.postgres;
 
-import static io.tapwire.streams.l7.postgres.PgWire.bind;
-import static io.tapwire.streams.l7.postgres.PgWire.bindComplete;
-import static io.tapwire.streams.l7.postgres.PgWire.closeComplete;
-import static io.tapwire.streams.l7.postgres.PgWire.closeStatement;
-import static io.tapwire.streams.l7.postgres.PgWire.commandComplete;
-import static io.tapwire.streams.l7.postgres.PgWire.concat;
-import static io.tapwire.streams.l7.postgres.PgWire.dataRow;
-import static io.tapwire.streams.l7.postgres.PgWire.error;
-import static io.tapwire.streams.l7.postgres.PgWire.execute;
-import static io.tapwire.streams.l7.postgres.PgWire.extended;
-import static io.tapwire.streams.l7.postgres.PgWire.extendedResult;
-import static io.tapwire.streams.l7.postgres.PgWire.notice;
-import static io.tapwire.streams.l7.postgres.PgWire.notification;
-import static io.tapwire.streams.l7.postgres.PgWire.parameterStatus;
-import static io.tapwire.streams.l7.postgres.PgWire.parse;
-import static io.tapwire.streams.l7.postgres.PgWire.parseComplete;
-import static io.tapwire.streams.l7.postgres.PgWire.query;
-import static io.tapwire.streams.l7.postgres.PgWire.ready;
-import static io.tapwire.streams.l7.postgres.PgWire.rowDescription;
-import static io.tapwire.streams.l7.postgres.PgWire.sync;
-import static io.tapwire.streams.l7.postgres.PgWire.terminate;
+import static io.tapwire.streams.l7.parse.Wire.concat;
+import static io.tapwire.streams.l7.postgres.PgMessages.bind;
+import static io.tapwire.streams.l7.postgres.PgMessages.bindComplete;
+import static io.tapwire.streams.l7.postgres.PgMessages.closeComplete;
+import static io.tapwire.streams.l7.postgres.PgMessages.closeStatement;
+import static io.tapwire.streams.l7.postgres.PgMessages.commandComplete;
+import static io.tapwire.streams.l7.postgres.PgMessages.dataRow;
+import static io.tapwire.streams.l7.postgres.PgMessages.error;
+import static io.tapwire.streams.l7.postgres.PgMessages.execute;
+import static io.tapwire.streams.l7.postgres.PgMessages.extended;
+import static io.tapwire.streams.l7.postgres.PgMessages.extendedResult;
+import static io.tapwire.streams.l7.postgres.PgMessages.notice;
+import static io.tapwire.streams.l7.postgres.PgMessages.notification;
+import static io.tapwire.streams.l7.postgres.PgMessages.parameterStatus;
+import static io.tapwire.streams.l7.postgres.PgMessages.parse;
+import static io.tapwire.streams.l7.postgres.PgMessages.parseComplete;
+import static io.tapwire.streams.l7.postgres.PgMessages.query;
+import static io.tapwire.streams.l7.postgres.PgMessages.ready;
+import static io.tapwire.streams.l7.postgres.PgMessages.rowDescription;
+import static io.tapwire.streams.l7.postgres.PgMessages.sync;
+import static io.tapwire.streams.l7.postgres.PgMessages.terminate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
@@ -29,8 +29,10 @@ import java.util.List;
 
 import io.tapwire.streams.l7.parse.Exchange;
 import io.tapwire.streams.l7.parse.ParserCounters;
-import io.tapwire.streams.l7.parse.ProtocolParser;
+import io.tapwire.streams.l7.parse.ParserRun;
 import io.tapwire.streams.l7.parse.Segment;
+import io.tapwire.streams.l7.parse.StateRoundTrip;
+import io.tapwire.streams.l7.parse.Wire;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -42,15 +44,14 @@ class PostgresParserTest {
 
     private static final PostgresParserFactory FACTORY = new PostgresParserFactory();
 
-    private final PgWire wire = new PgWire();
+    private final Wire wire = new Wire();
     private final PostgresParser parser = (PostgresParser) FACTORY.create();
-    private final List<Segment> fed = new ArrayList<>();
-    private final List<Exchange> exchanges = new ArrayList<>();
+    private final ParserRun run = new ParserRun(parser);
+    private final List<Exchange> exchanges = run.exchanges();
 
     @AfterEach
     void theSameWithTheStateWrittenAndRestoredAfterEverySegment() {
-        assertThat(StateRoundTrip.parseRestoringAfterEachSegment(FACTORY, fed))
-                .isEqualTo(new StateRoundTrip.Result(exchanges, parser.counters()));
+        StateRoundTrip.assertRestoredMatches(FACTORY, run);
     }
 
     @Test
@@ -58,7 +59,7 @@ class PostgresParserTest {
         setUp();
         Segment request = wire.client(query("SELECT 1"));
         Segment response = wire.server(rowDescription(), dataRow("1"), commandComplete("SELECT 1"), ready());
-        feed(request, response, wire.client(terminate()));
+        run.feed(request, response, wire.client(terminate()));
 
         assertThat(exchanges).containsExactly(new Exchange("SELECT", "SELECT 1", "ok", false, null,
                 request.firstByteNs(), response.firstByteNs(), response.lastByteNs(), request.count(),
@@ -72,14 +73,14 @@ class PostgresParserTest {
         byte[] request = query("SELECT name FROM users WHERE id = 7");
         byte[] response = concat(rowDescription(), dataRow("ada"), commandComplete("SELECT 1"), ready());
         Segment first = wire.client(Arrays.copyOfRange(request, 0, 2));
-        feed(first, wire.client(Arrays.copyOfRange(request, 2, 9)),
+        run.feed(first, wire.client(Arrays.copyOfRange(request, 2, 9)),
                 wire.client(Arrays.copyOfRange(request, 9, request.length)));
         Segment answer = wire.server(Arrays.copyOfRange(response, 0, 3));
         Segment last = wire.server(Arrays.copyOfRange(response, 3, response.length - 2));
         assertThat(exchanges).as("ReadyForQuery is not whole yet").isEmpty();
-        feed(answer, last);
+        run.feed(answer, last);
         Segment end = wire.server(Arrays.copyOfRange(response, response.length - 2, response.length));
-        feed(end);
+        run.feed(end);
 
         assertThat(exchanges).singleElement().satisfies(e -> {
             assertThat(e.resource()).isEqualTo("SELECT name FROM users WHERE id = 7");
@@ -102,7 +103,7 @@ class PostgresParserTest {
         byte[] prepared = concat(parseComplete(), ready());
         byte[] inserted = concat(bindComplete(), commandComplete("INSERT 0 1"), ready());
         Segment responses = wire.server(selected, prepared, inserted);
-        feed(requests, responses);
+        run.feed(requests, responses);
 
         assertThat(exchanges).extracting(Exchange::operation).containsExactly("SELECT", "PREPARE", "INSERT");
         assertThat(exchanges).extracting(Exchange::resource)
@@ -123,10 +124,10 @@ class PostgresParserTest {
     @Test
     void aResponseLongerThanTheHeadIsFramedByItsLengthsIntoTheTail() {
         setUp();
-        feed(wire.client(query("SELECT body FROM pages")));
+        run.feed(wire.client(query("SELECT body FROM pages")));
         byte[] response = concat(rowDescription(), dataRow("x".repeat(9000)), commandComplete("SELECT 1"), ready());
-        Segment cut = wire.cut(false, response, 1024, 64);
-        feed(cut);
+        Segment cut = wire.server(response, 1024, 64);
+        run.feed(cut);
 
         assertThat(exchanges).singleElement().satisfies(e -> {
             assertThat(e.responseBytes()).isEqualTo(response.length);
@@ -138,11 +139,11 @@ class PostgresParserTest {
     @Test
     void aLostStretchInsideAMessageBodyIsSkippedByLength() {
         setUp();
-        feed(wire.client(query("SELECT body FROM pages")));
+        run.feed(wire.client(query("SELECT body FROM pages")));
         byte[] response = concat(rowDescription(), dataRow("y".repeat(5000)), commandComplete("SELECT 1"), ready());
-        feed(wire.server(Arrays.copyOfRange(response, 0, 1000)));
+        run.feed(wire.server(Arrays.copyOfRange(response, 0, 1000)));
         wire.lose(false, 3000);
-        feed(wire.server(Arrays.copyOfRange(response, 4000, response.length)));
+        run.feed(wire.server(Arrays.copyOfRange(response, 4000, response.length)));
 
         assertThat(exchanges).singleElement().satisfies(e -> {
             assertThat(e.status()).isEqualTo("ok");
@@ -155,7 +156,7 @@ class PostgresParserTest {
     @Test
     void aLostStretchOverMessageHeadersIsResynchronisedAtTheNextMessage() {
         setUp();
-        feed(wire.client(query("SELECT n FROM numbers")));
+        run.feed(wire.client(query("SELECT n FROM numbers")));
         List<byte[]> rows = new ArrayList<>();
         rows.add(rowDescription());
         for (int i = 0; i < 200; i++) {
@@ -164,10 +165,10 @@ class PostgresParserTest {
         rows.add(commandComplete("SELECT 200"));
         rows.add(ready());
         byte[] response = concat(rows.toArray(byte[][]::new));
-        feed(wire.server(Arrays.copyOfRange(response, 0, 300)));
+        run.feed(wire.server(Arrays.copyOfRange(response, 0, 300)));
         wire.lose(false, response.length - 300 - 150);
-        feed(wire.server(Arrays.copyOfRange(response, response.length - 150, response.length)));
-        feed(wire.client(query("SELECT 2")), wire.server(rowDescription(), dataRow("2"), commandComplete("SELECT 1"),
+        run.feed(wire.server(Arrays.copyOfRange(response, response.length - 150, response.length)));
+        run.feed(wire.client(query("SELECT 2")), wire.server(rowDescription(), dataRow("2"), commandComplete("SELECT 1"),
                 ready()));
 
         assertThat(exchanges).extracting(Exchange::resource).containsExactly("SELECT n FROM numbers", "SELECT 2");
@@ -181,10 +182,10 @@ class PostgresParserTest {
     @Test
     void aResponseWithoutARequestIsCountedAndNotPairedWithTheNextRequest() {
         setUp();
-        feed(wire.server(commandComplete("SELECT 1"), ready()));
+        run.feed(wire.server(commandComplete("SELECT 1"), ready()));
         Segment request = wire.client(query("SELECT 2"));
         byte[] response = concat(rowDescription(), dataRow("2"), commandComplete("SELECT 1"), ready());
-        feed(request, wire.server(response));
+        run.feed(request, wire.server(response));
 
         assertThat(parser.counters().unpairedResponses()).isEqualTo(1);
         assertThat(exchanges).singleElement().satisfies(e -> {
@@ -196,8 +197,8 @@ class PostgresParserTest {
     @Test
     void notificationsNoticesAndParameterChangesBetweenRequestsAreNoResponses() {
         setUp();
-        feed(wire.server(notification("jobs"), parameterStatus("TimeZone", "UTC"), notice("hello")));
-        feed(wire.client(query("LISTEN jobs")), wire.server(commandComplete("LISTEN"), ready()));
+        run.feed(wire.server(notification("jobs"), parameterStatus("TimeZone", "UTC"), notice("hello")));
+        run.feed(wire.client(query("LISTEN jobs")), wire.server(commandComplete("LISTEN"), ready()));
 
         assertThat(parser.counters()).isEqualTo(ParserCounters.NONE);
         assertThat(exchanges).extracting(Exchange::operation).containsExactly("LISTEN");
@@ -206,9 +207,9 @@ class PostgresParserTest {
     @Test
     void anErrorResponseFailsTheExchangeWithSqlstateAndMessage() {
         setUp();
-        feed(wire.client(query("SELECT * FROM nope")),
+        run.feed(wire.client(query("SELECT * FROM nope")),
                 wire.server(error("42P01", "relation \"nope\" does not exist"), ready()));
-        feed(wire.client(extended("SELEC 1")), wire.server(error("42601", "syntax error at or near \"SELEC\""),
+        run.feed(wire.client(extended("SELEC 1")), wire.server(error("42601", "syntax error at or near \"SELEC\""),
                 ready()));
 
         assertThat(exchanges).extracting(Exchange::status).containsExactly("failed", "failed");
@@ -221,9 +222,9 @@ class PostgresParserTest {
     @Test
     void aClosedStatementIsForgotten() {
         setUp();
-        feed(wire.client(parse("s1", "SELECT 1"), sync()), wire.server(parseComplete(), ready()));
-        feed(wire.client(closeStatement("s1"), sync()), wire.server(closeComplete(), ready()));
-        feed(wire.client(bind("", "s1"), execute(""), sync()),
+        run.feed(wire.client(parse("s1", "SELECT 1"), sync()), wire.server(parseComplete(), ready()));
+        run.feed(wire.client(closeStatement("s1"), sync()), wire.server(closeComplete(), ready()));
+        run.feed(wire.client(bind("", "s1"), execute(""), sync()),
                 wire.server(error("26000", "prepared statement \"s1\" does not exist"), ready()));
 
         assertThat(exchanges).extracting(Exchange::operation).containsExactly("PREPARE", "CLOSE", "EXECUTE");
@@ -235,7 +236,7 @@ class PostgresParserTest {
         wire.lose(true, 5000);
         wire.lose(false, 3000);
         Segment request = wire.client(query("UPDATE t SET a = 1"));
-        feed(request, wire.server(commandComplete("UPDATE 1"), ready()));
+        run.feed(request, wire.server(commandComplete("UPDATE 1"), ready()));
 
         assertThat(exchanges).extracting(Exchange::operation).containsExactly("UPDATE");
         assertThat(exchanges.get(0).requestSeq()).isEqualTo(request.tcpSeq());
@@ -244,8 +245,8 @@ class PostgresParserTest {
 
     @Test
     void aConnectionThatSwitchedToTlsIsNotParsed() {
-        feed(wire.client(PgWire.sslRequest()), wire.server(new byte[] {'S'}));
-        feed(wire.client(new byte[] {0x16, 0x03, 0x01, 0x02, 0x00, 'Q', 0, 0, 0, 8}),
+        run.feed(wire.client(PgMessages.sslRequest()), wire.server(new byte[] {'S'}));
+        run.feed(wire.client(new byte[] {0x16, 0x03, 0x01, 0x02, 0x00, 'Q', 0, 0, 0, 8}),
                 wire.server(new byte[] {0x16, 0x03, 0x03, 0, 0x7a, 'Z', 0, 0, 0, 5, 'I'}));
 
         assertThat(parser.encrypted()).isTrue();
@@ -257,8 +258,8 @@ class PostgresParserTest {
     void copyDataFromTheClientBelongsToItsQuery() {
         setUp();
         byte[] copy = query("COPY t FROM STDIN");
-        byte[] data = concat(PgWire.message('d', "1\n2\n".getBytes()), PgWire.message('c'));
-        feed(wire.client(copy), wire.server(PgWire.message('G', new byte[] {0, 0, 1, 0, 0})), wire.client(data),
+        byte[] data = concat(PgMessages.message('d', "1\n2\n".getBytes()), PgMessages.message('c'));
+        run.feed(wire.client(copy), wire.server(PgMessages.message('G', new byte[] {0, 0, 1, 0, 0})), wire.client(data),
                 wire.server(commandComplete("COPY 2"), ready()));
 
         assertThat(exchanges).singleElement().satisfies(e -> {
@@ -272,24 +273,17 @@ class PostgresParserTest {
         setUp();
         byte[][] requests = new byte[PostgresParser.MAX_PENDING + 10][];
         Arrays.setAll(requests, i -> query("SELECT " + i));
-        feed(wire.client(requests));
-        feed(wire.server(commandComplete("SELECT 1"), ready()));
+        run.feed(wire.client(requests));
+        run.feed(wire.server(commandComplete("SELECT 1"), ready()));
 
-        assertThat(parser.droppedRequests()).isEqualTo(10);
+        assertThat(parser.counters().droppedRequests()).isEqualTo(10);
         assertThat(exchanges).extracting(Exchange::resource).containsExactly("SELECT 10");
     }
 
     private void setUp() {
-        byte[][] messages = PgWire.setUp();
+        byte[][] messages = PgMessages.setUp();
         for (int i = 0; i < messages.length; i++) {
-            feed(i % 2 == 0 ? wire.client(messages[i]) : wire.server(messages[i]));
-        }
-    }
-
-    private void feed(Segment... segments) {
-        for (Segment segment : segments) {
-            fed.add(segment);
-            parser.accept(segment, exchanges::add);
+            run.feed(i % 2 == 0 ? wire.client(messages[i]) : wire.server(messages[i]));
         }
     }
 }

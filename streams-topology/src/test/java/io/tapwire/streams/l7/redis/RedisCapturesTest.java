@@ -1,18 +1,18 @@
 package io.tapwire.streams.l7.redis;
 
+import static io.tapwire.streams.l7.parse.CaptureAssertions.assertSidesAgree;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import io.tapwire.schemas.raw.ConnectionRole;
-import io.tapwire.schemas.raw.PayloadEvent;
+import io.tapwire.streams.l7.parse.CaptureAssertions;
 import io.tapwire.streams.l7.parse.Captures;
+import io.tapwire.streams.l7.parse.Captures.Side;
 import io.tapwire.streams.l7.parse.Exchange;
-import io.tapwire.streams.l7.parse.PayloadSegments;
-import io.tapwire.streams.l7.parse.Segment;
+import io.tapwire.streams.l7.parse.StateRoundTrip;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,46 +23,20 @@ class RedisCapturesTest {
 
     private static final RedisParserFactory FACTORY = new RedisParserFactory();
 
-    /** One observed socket of a capture and what its parser made of it. */
-    private record Side(ConnectionRole role, List<Exchange> exchanges, RedisParser parser, List<Segment> segments) {
-    }
-
     private static List<Side> sides(String capture) {
-        List<Side> sides = new ArrayList<>();
-        for (Map.Entry<Long, List<PayloadEvent>> socket : Captures.bySocket(Captures.read(capture)).entrySet()) {
-            List<Segment> segments = socket.getValue().stream().map(PayloadSegments::of).toList();
-            RedisParser parser = (RedisParser) FACTORY.create();
-            sides.add(new Side(socket.getValue().get(0).getRole(), Wire.feed(parser, segments), parser, segments));
-        }
-        return sides;
+        return Captures.sides(FACTORY, capture);
     }
 
     private static void assertSane(Side side) {
-        for (Exchange exchange : side.exchanges()) {
-            assertThat(exchange.requestBytes()).isPositive();
-            assertThat(exchange.responseBytes()).isPositive();
-            assertThat(exchange.responseFirstNs()).isGreaterThanOrEqualTo(exchange.requestStartNs());
-            assertThat(exchange.responseLastNs()).isGreaterThanOrEqualTo(exchange.responseFirstNs());
-            assertThat(exchange.requestSeq()).isNotNegative();
-            assertThat(exchange.responseSeq()).isNotNegative();
-        }
+        assertThat(side.exchanges()).allSatisfy(CaptureAssertions::assertWellFormed);
         assertThat(side.parser().counters().unpairedResponses()).isZero();
-        assertThat(Wire.feedRestoringEachTime(FACTORY, side.segments())).as("after a state round trip per segment")
-                .isEqualTo(side.exchanges());
+        StateRoundTrip.assertRestoredMatches(FACTORY, side.run());
     }
 
     /** Both sockets of each connection saw the same exchanges: same bytes, same TCP sequence numbers. */
     private static void assertBothSidesAgree(List<Side> sides) {
-        List<List<Object>> client = new ArrayList<>();
-        List<List<Object>> server = new ArrayList<>();
-        for (Side side : sides) {
-            for (Exchange e : side.exchanges()) {
-                List<Object> seen = List.of(e.requestSeq(), e.responseSeq(), String.valueOf(e.operation()),
-                        String.valueOf(e.resource()), e.status(), e.requestBytes(), e.responseBytes());
-                (side.role() == ConnectionRole.CLIENT ? client : server).add(seen);
-            }
-        }
-        assertThat(server).containsExactlyInAnyOrderElementsOf(client);
+        assertSidesAgree(sides, e -> List.of(e.requestSeq(), e.responseSeq(), String.valueOf(e.operation()),
+                String.valueOf(e.resource()), e.status(), e.requestBytes(), e.responseBytes()));
     }
 
     @Test
@@ -135,7 +109,7 @@ class RedisCapturesTest {
             List<String> operations = side.exchanges().stream().map(Exchange::operation).distinct().toList();
             perSocket.add(side.exchanges().size() + " " + operations);
             assertThat(side.parser().counters().resyncs()).isZero();
-            assertThat(side.parser().pendingRequests()).isZero();
+            assertThat(((RedisParser) side.parser()).pendingRequests()).isZero();
             assertSane(side);
         }
         assertThat(perSocket).containsExactlyInAnyOrder("2 [CONFIG]", "2 [CONFIG]", "64 [SET]", "64 [SET]",

@@ -11,7 +11,8 @@ import java.util.List;
 import java.util.Random;
 
 import io.tapwire.streams.l7.parse.Exchange;
-import io.tapwire.streams.l7.parse.ParserCounters;
+import io.tapwire.streams.l7.parse.ParserFuzz;
+import io.tapwire.streams.l7.parse.ParserRun;
 import io.tapwire.streams.l7.parse.Segment;
 import org.junit.jupiter.api.Test;
 
@@ -37,39 +38,18 @@ class RedisFuzzTest {
         for (int round = 0; round < 3000; round++) {
             List<Segment> segments = round % 3 == 0 ? randomBytes(random) : mutatedConversation(random);
 
-            RedisParser parser = (RedisParser) FACTORY.create();
-            List<Exchange> exchanges = Wire.feed(parser, segments);
+            ParserRun run = ParserFuzz.feed(FACTORY, segments, round % 5 == 0);
 
-            ParserCounters counters = parser.counters();
-            assertThat(counters.unpairedResponses()).isNotNegative();
-            assertThat(counters.resyncs()).isNotNegative();
-            assertThat(counters.skippedBytes()).isNotNegative();
-            assertThat(parser.pendingRequests()).isLessThanOrEqualTo(RedisParser.MAX_PENDING);
-            for (Exchange exchange : exchanges) {
-                int at = round;
-                assertThat(exchange.requestBytes()).as(() -> describe(at, exchange, segments)).isPositive();
-                assertThat(exchange.responseBytes()).as(() -> describe(at, exchange, segments)).isPositive();
-                assertThat(exchange.responseLastNs()).isGreaterThanOrEqualTo(exchange.responseFirstNs());
+            assertThat(((RedisParser) run.parser()).pendingRequests()).isLessThanOrEqualTo(RedisParser.MAX_PENDING);
+            for (Exchange exchange : run.exchanges()) {
+                assertThat(exchange.requestBytes()).as(() -> exchange + ParserFuzz.describe(segments)).isPositive();
+                assertThat(exchange.responseBytes()).as(() -> exchange + ParserFuzz.describe(segments)).isPositive();
             }
-            paired += exchanges.size();
-            resyncs += counters.resyncs();
-            if (round % 5 == 0) {
-                assertThat(Wire.feedRestoringEachTime(FACTORY, segments)).as("round %d", round)
-                        .isEqualTo(exchanges);
-            }
+            paired += run.exchanges().size();
+            resyncs += run.counters().resyncs();
         }
         assertThat(paired).as("the mutated conversations still pair exchanges").isGreaterThan(500);
         assertThat(resyncs).as("and lose and find the framing again").isGreaterThan(100);
-    }
-
-    private static String describe(int round, Exchange exchange, List<Segment> segments) {
-        StringBuilder text = new StringBuilder("round ").append(round).append(": ").append(exchange);
-        for (Segment s : segments) {
-            text.append("\n  ").append(s.fromClient() ? "client " : "server ").append(s.offset()).append('+')
-                    .append(s.count()).append(s.visible() ? " " : " invisible ")
-                    .append(new String(s.head(), StandardCharsets.ISO_8859_1).replace("\r\n", "\\r\\n"));
-        }
-        return text.toString();
     }
 
     private static List<Segment> randomBytes(Random random) {

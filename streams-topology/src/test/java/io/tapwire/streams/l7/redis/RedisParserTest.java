@@ -1,18 +1,22 @@
 package io.tapwire.streams.l7.redis;
 
-import static io.tapwire.streams.l7.redis.Wire.CLIENT_ISN;
-import static io.tapwire.streams.l7.redis.Wire.SERVER_ISN;
-import static io.tapwire.streams.l7.redis.Wire.bytes;
-import static io.tapwire.streams.l7.redis.Wire.feed;
+import static io.tapwire.streams.l7.parse.ParserRun.feed;
+import static io.tapwire.streams.l7.parse.Wire.CLIENT_SEQ;
+import static io.tapwire.streams.l7.parse.Wire.SERVER_SEQ;
+import static io.tapwire.streams.l7.parse.Wire.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import java.util.Arrays;
 import java.util.List;
 
 import io.tapwire.streams.l7.parse.Exchange;
 import io.tapwire.streams.l7.parse.ParserCounters;
+import io.tapwire.streams.l7.parse.ParserRun;
 import io.tapwire.streams.l7.parse.ProtocolParser;
 import io.tapwire.streams.l7.parse.Segment;
+import io.tapwire.streams.l7.parse.StateRoundTrip;
+import io.tapwire.streams.l7.parse.Wire;
 import org.junit.jupiter.api.Test;
 
 class RedisParserTest {
@@ -41,11 +45,11 @@ class RedisParserTest {
         String auth = command("AUTH", "***************");
         String set = command("SET", "greeting", "hello");
         String get = command("GET", "greeting");
-        List<Segment> segments = new Wire()
-                .client(auth).server("+OK\r\n")
-                .client(set).server("+OK\r\n")
-                .client(get).server(bulk("hello"))
-                .segments();
+        Wire wire = new Wire();
+        List<Segment> segments = List.of(
+                wire.client(auth), wire.server("+OK\r\n"),
+                wire.client(set), wire.server("+OK\r\n"),
+                wire.client(get), wire.server(bulk("hello")));
 
         ProtocolParser parser = parser();
         List<Exchange> exchanges = feed(parser, segments);
@@ -59,11 +63,11 @@ class RedisParserTest {
         assertThat(first.responseLastNs()).isEqualTo(segments.get(1).lastByteNs());
         assertThat(first.requestBytes()).isEqualTo(auth.length());
         assertThat(first.responseBytes()).isEqualTo(5);
-        assertThat(first.requestSeq()).isEqualTo(CLIENT_ISN);
-        assertThat(first.responseSeq()).isEqualTo(SERVER_ISN);
+        assertThat(first.requestSeq()).isEqualTo(CLIENT_SEQ);
+        assertThat(first.responseSeq()).isEqualTo(SERVER_SEQ);
         Exchange last = exchanges.get(2);
-        assertThat(last.requestSeq()).isEqualTo(CLIENT_ISN + auth.length() + set.length());
-        assertThat(last.responseSeq()).isEqualTo(SERVER_ISN + 10);
+        assertThat(last.requestSeq()).isEqualTo(CLIENT_SEQ + auth.length() + set.length());
+        assertThat(last.responseSeq()).isEqualTo(SERVER_SEQ + 10);
         assertThat(last.responseBytes()).isEqualTo(bulk("hello").length());
         assertThat(last.answers()).isEmpty();
         assertThat(parser.counters()).isEqualTo(ParserCounters.NONE);
@@ -75,10 +79,10 @@ class RedisParserTest {
         String reply = "*2\r\n" + bulk("name") + ":1\r\n";
         for (int cut = 1; cut < request.length(); cut++) {
             for (int replyCut = 1; replyCut < reply.length(); replyCut += 3) {
-                List<Segment> segments = new Wire()
-                        .client(request.substring(0, cut)).client(request.substring(cut))
-                        .server(reply.substring(0, replyCut)).server(reply.substring(replyCut))
-                        .segments();
+                Wire wire = new Wire();
+                List<Segment> segments = List.of(
+                        wire.client(request.substring(0, cut)), wire.client(request.substring(cut)),
+                        wire.server(reply.substring(0, replyCut)), wire.server(reply.substring(replyCut)));
                 ProtocolParser parser = parser();
 
                 List<Exchange> exchanges = feed(parser, segments);
@@ -102,10 +106,10 @@ class RedisParserTest {
         String set = command("SET", "a", "1");
         String get = command("GET", "a");
         String incr = command("INCR", "a");
-        List<Segment> segments = new Wire()
-                .client(set + get + incr)
-                .server("+OK\r\n" + bulk("1") + ":2\r\n")
-                .segments();
+        Wire wire = new Wire();
+        List<Segment> segments = List.of(
+                wire.client(set + get + incr),
+                wire.server("+OK\r\n" + bulk("1") + ":2\r\n"));
         ProtocolParser parser = parser();
 
         List<Exchange> exchanges = feed(parser, segments);
@@ -113,10 +117,10 @@ class RedisParserTest {
         assertThat(exchanges).extracting(Exchange::operation, Exchange::requestBytes, Exchange::responseBytes,
                         Exchange::requestSeq, Exchange::responseSeq)
                 .containsExactly(
-                        tuple("SET", (long) set.length(), 5L, CLIENT_ISN, SERVER_ISN),
-                        tuple("GET", (long) get.length(), 7L, CLIENT_ISN + set.length(), SERVER_ISN + 5),
-                        tuple("INCR", (long) incr.length(), 4L, CLIENT_ISN + set.length() + get.length(),
-                                SERVER_ISN + 12));
+                        tuple("SET", (long) set.length(), 5L, CLIENT_SEQ, SERVER_SEQ),
+                        tuple("GET", (long) get.length(), 7L, CLIENT_SEQ + set.length(), SERVER_SEQ + 5),
+                        tuple("INCR", (long) incr.length(), 4L, CLIENT_SEQ + set.length() + get.length(),
+                                SERVER_SEQ + 12));
         assertThat(exchanges.get(0).requestStartNs()).as("the write's first byte")
                 .isEqualTo(segments.get(0).firstByteNs());
         assertThat(exchanges.get(1).requestStartNs()).as("later bytes of the write")
@@ -129,11 +133,11 @@ class RedisParserTest {
         String value = "x".repeat(5000);
         String set = command("SET", "big", value);
         String getReply = bulk(value);
-        List<Segment> segments = new Wire()
-                .client(bytes(set), 1024, 64).server("+OK\r\n")
-                .client(command("GET", "big")).server(bytes(getReply), 1024, 64)
-                .client(command("STRLEN", "big")).server(":5000\r\n")
-                .segments();
+        Wire wire = new Wire();
+        List<Segment> segments = List.of(
+                wire.client(bytes(set), 1024, 64), wire.server("+OK\r\n"),
+                wire.client(command("GET", "big")), wire.server(bytes(getReply), 1024, 64),
+                wire.client(command("STRLEN", "big")), wire.server(":5000\r\n"));
         ProtocolParser parser = parser();
 
         List<Exchange> exchanges = feed(parser, segments);
@@ -151,17 +155,18 @@ class RedisParserTest {
         byte[] set = bytes(command("SET", "big", "v".repeat(6000)));
         String value = "w".repeat(40_000);
         byte[] reply = bytes(bulk(value));
-        List<Segment> segments = new Wire()
-                .client(java.util.Arrays.copyOfRange(set, 0, 1500), 1024, 64)
-                .clientGap(3000)
-                .client(java.util.Arrays.copyOfRange(set, 4500, set.length), 1024, 64)
-                .server("+OK\r\n")
-                .client(command("GET", "big"))
-                .server(java.util.Arrays.copyOfRange(reply, 0, 16384), 1024, 64)
-                .serverGap(16384)
-                .server(java.util.Arrays.copyOfRange(reply, 32768, reply.length), 1024, 64)
-                .client(command("PING")).server("+PONG\r\n")
-                .segments();
+        Wire wire = new Wire();
+        wire.client(Arrays.copyOfRange(set, 0, 1500), 1024, 64);
+        wire.lose(true, 3000);
+        wire.client(Arrays.copyOfRange(set, 4500, set.length), 1024, 64);
+        wire.server("+OK\r\n");
+        wire.client(command("GET", "big"));
+        wire.server(Arrays.copyOfRange(reply, 0, 16384), 1024, 64);
+        wire.lose(false, 16384);
+        wire.server(Arrays.copyOfRange(reply, 32768, reply.length), 1024, 64);
+        wire.client(command("PING"));
+        wire.server("+PONG\r\n");
+        List<Segment> segments = wire.segments();
         ProtocolParser parser = parser();
 
         List<Exchange> exchanges = feed(parser, segments);
@@ -177,11 +182,11 @@ class RedisParserTest {
 
     @Test
     void aSendfileOfKnownCountInsideAValueIsSkippedByLength() {
-        List<Segment> segments = new Wire()
-                .client(command("GET", "blob"))
-                .server("$10000\r\n").serverSendfile(10_000).server("\r\n")
-                .client(command("GET", "a")).server("$-1\r\n")
-                .segments();
+        Wire wire = new Wire();
+        List<Segment> segments = List.of(
+                wire.client(command("GET", "blob")),
+                wire.server("$10000\r\n"), wire.serverSendfile(10_000), wire.server("\r\n"),
+                wire.client(command("GET", "a")), wire.server("$-1\r\n"));
         ProtocolParser parser = parser();
 
         List<Exchange> exchanges = feed(parser, segments);
@@ -198,12 +203,12 @@ class RedisParserTest {
             reply.append(bulk("field-" + i)).append(bulk("value-" + i));
         }
         String hgetall = command("HGETALL", "user:1");
-        List<Segment> segments = new Wire()
-                .client(hgetall)
-                .server(bytes(reply.substring(0, 4000)), 1024, 64)
-                .server(bytes(reply.substring(4000)), 1024, 64)
-                .client(command("PING")).server("+PONG\r\n")
-                .segments();
+        Wire wire = new Wire();
+        List<Segment> segments = List.of(
+                wire.client(hgetall),
+                wire.server(bytes(reply.substring(0, 4000)), 1024, 64),
+                wire.server(bytes(reply.substring(4000)), 1024, 64),
+                wire.client(command("PING")), wire.server("+PONG\r\n"));
         ProtocolParser parser = parser();
 
         List<Exchange> exchanges = feed(parser, segments);
@@ -226,12 +231,12 @@ class RedisParserTest {
         }
         String text = reply.toString();
         int cut = text.indexOf("$5\r\nsince", 2000);
-        List<Segment> segments = new Wire()
-                .client(command("COMMAND", "DOCS"))
-                .server(bytes(text.substring(0, cut)), 64, 16)
-                .server(bytes(text.substring(cut)), 64, 16)
-                .client(command("GET", "a")).server("$-1\r\n")
-                .segments();
+        Wire wire = new Wire();
+        List<Segment> segments = List.of(
+                wire.client(command("COMMAND", "DOCS")),
+                wire.server(bytes(text.substring(0, cut)), 64, 16),
+                wire.server(bytes(text.substring(cut)), 64, 16),
+                wire.client(command("GET", "a")), wire.server("$-1\r\n"));
         ProtocolParser parser = parser();
 
         List<Exchange> exchanges = feed(parser, segments);
@@ -251,10 +256,10 @@ class RedisParserTest {
             args[i + 1] = "value-" + i;
         }
         String mset = command(args);
-        List<Segment> segments = new Wire()
-                .client(bytes(mset), 1024, 64).server("+OK\r\n")
-                .client(command("GET", "key-1")).server(bulk("value-2"))
-                .segments();
+        Wire wire = new Wire();
+        List<Segment> segments = List.of(
+                wire.client(bytes(mset), 1024, 64), wire.server("+OK\r\n"),
+                wire.client(command("GET", "key-1")), wire.server(bulk("value-2")));
         ProtocolParser parser = parser();
 
         List<Exchange> exchanges = feed(parser, segments);
@@ -267,26 +272,27 @@ class RedisParserTest {
 
     @Test
     void aReplyWithNoRequestWaitingIsCountedAndNeverPairedWithTheNextRequest() {
-        List<Segment> segments = new Wire()
-                .server("+OK\r\n")
-                .client(command("GET", "a")).server("$-1\r\n")
-                .segments();
+        Wire wire = new Wire();
+        List<Segment> segments = List.of(
+                wire.server("+OK\r\n"),
+                wire.client(command("GET", "a")), wire.server("$-1\r\n"));
         ProtocolParser parser = parser();
 
         List<Exchange> exchanges = feed(parser, segments);
 
         assertThat(exchanges).extracting(Exchange::operation, Exchange::responseBytes, Exchange::responseSeq)
-                .containsExactly(tuple("GET", 5L, SERVER_ISN + 5));
+                .containsExactly(tuple("GET", 5L, SERVER_SEQ + 5));
         assertThat(parser.counters().unpairedResponses()).isEqualTo(1);
     }
 
     @Test
     void errorRepliesFailWithTheirMessage() {
-        List<Segment> segments = new Wire()
-                .client(command("INCR", "greeting")).server("-ERR value is not an integer or out of range\r\n")
-                .client(command("GET", "a", "b")).server("!21\r\nSYNTAX invalid syntax\r\n")
-                .client(command("GET", "a")).server("$-1\r\n")
-                .segments();
+        Wire wire = new Wire();
+        List<Segment> segments = List.of(
+                wire.client(command("INCR", "greeting")),
+                wire.server("-ERR value is not an integer or out of range\r\n"),
+                wire.client(command("GET", "a", "b")), wire.server("!21\r\nSYNTAX invalid syntax\r\n"),
+                wire.client(command("GET", "a")), wire.server("$-1\r\n"));
 
         List<Exchange> exchanges = feed(parser(), segments);
 
@@ -305,16 +311,16 @@ class RedisParserTest {
                 + "*2\r\n:2039123\r\n:9543892\r\n";
         String bigNumber = "(3492890328409238509324850943850943825024385\r\n";
         String push = ">2\r\n" + bulk("invalidate") + "*1\r\n" + bulk("a");
-        List<Segment> segments = new Wire()
-                .client(command("HELLO", "3")).server(hello)
-                .client(command("HGETALL", "user:1")).server(map)
-                .client(command("SMEMBERS", "s")).server(push + set)
-                .client(command("ZSCORE", "z", "a")).server(",1.5\r\n")
-                .client(command("SISMEMBER", "s", "x")).server("#t\r\n")
-                .client(command("GET", "missing")).server("_\r\n")
-                .client(command("OBJECT", "FREQ", "n")).server(bigNumber)
-                .client(command("MGET", "a", "b")).server(attributed)
-                .segments();
+        Wire wire = new Wire();
+        List<Segment> segments = List.of(
+                wire.client(command("HELLO", "3")), wire.server(hello),
+                wire.client(command("HGETALL", "user:1")), wire.server(map),
+                wire.client(command("SMEMBERS", "s")), wire.server(push + set),
+                wire.client(command("ZSCORE", "z", "a")), wire.server(",1.5\r\n"),
+                wire.client(command("SISMEMBER", "s", "x")), wire.server("#t\r\n"),
+                wire.client(command("GET", "missing")), wire.server("_\r\n"),
+                wire.client(command("OBJECT", "FREQ", "n")), wire.server(bigNumber),
+                wire.client(command("MGET", "a", "b")), wire.server(attributed));
         ProtocolParser parser = parser();
 
         List<Exchange> exchanges = feed(parser, segments);
@@ -330,7 +336,7 @@ class RedisParserTest {
                         tuple("OBJECT", "n", "ok", (long) bigNumber.length()),
                         tuple("MGET", "a", "ok", (long) attributed.length()));
         assertThat(exchanges.get(2).responseSeq()).as("the set after the push")
-                .isEqualTo(SERVER_ISN + hello.length() + map.length() + push.length());
+                .isEqualTo(SERVER_SEQ + hello.length() + map.length() + push.length());
         assertThat(parser.counters()).isEqualTo(ParserCounters.NONE);
     }
 
@@ -339,13 +345,13 @@ class RedisParserTest {
         String confirmations = "*3\r\n" + bulk("subscribe") + bulk("news") + ":1\r\n"
                 + "*3\r\n" + bulk("subscribe") + bulk("sport") + ":2\r\n";
         String message = "*3\r\n" + bulk("message") + bulk("news") + bulk("hello");
-        List<Segment> segments = new Wire()
-                .client(command("SUBSCRIBE", "news", "sport")).server(confirmations)
-                .server(message).server(message)
-                .client(command("PING")).server("*2\r\n" + bulk("pong") + bulk(""))
-                .client(command("UNSUBSCRIBE", "news"))
-                .server(message + "*3\r\n" + bulk("unsubscribe") + bulk("news") + ":1\r\n")
-                .segments();
+        Wire wire = new Wire();
+        List<Segment> segments = List.of(
+                wire.client(command("SUBSCRIBE", "news", "sport")), wire.server(confirmations),
+                wire.server(message), wire.server(message),
+                wire.client(command("PING")), wire.server("*2\r\n" + bulk("pong") + bulk("")),
+                wire.client(command("UNSUBSCRIBE", "news")),
+                wire.server(message + "*3\r\n" + bulk("unsubscribe") + bulk("news") + ":1\r\n"));
         ProtocolParser parser = parser();
 
         List<Exchange> exchanges = feed(parser, segments);
@@ -357,11 +363,12 @@ class RedisParserTest {
 
     @Test
     void aResp3SubscribeIsAnsweredByAPushAndPublishedPushesAreSkipped() {
-        List<Segment> segments = new Wire()
-                .client(command("SUBSCRIBE", "news")).server(">3\r\n" + bulk("subscribe") + bulk("news") + ":1\r\n")
-                .server(">3\r\n" + bulk("message") + bulk("news") + bulk("hello"))
-                .client(command("GET", "a")).server("_\r\n")
-                .segments();
+        Wire wire = new Wire();
+        List<Segment> segments = List.of(
+                wire.client(command("SUBSCRIBE", "news")),
+                wire.server(">3\r\n" + bulk("subscribe") + bulk("news") + ":1\r\n"),
+                wire.server(">3\r\n" + bulk("message") + bulk("news") + bulk("hello")),
+                wire.client(command("GET", "a")), wire.server("_\r\n"));
         ProtocolParser parser = parser();
 
         List<Exchange> exchanges = feed(parser, segments);
@@ -372,11 +379,12 @@ class RedisParserTest {
 
     @Test
     void afterMonitorTheParserStopsPairing() {
-        List<Segment> segments = new Wire()
-                .client(command("MONITOR")).server("+OK\r\n+1700000000.123456 [0 127.0.0.1:50000] \"GET\" \"a\"\r\n")
-                .server("+1700000000.223456 [0 127.0.0.1:50000] \"SET\" \"a\" \"1\"\r\n")
-                .client(command("QUIT"))
-                .segments();
+        Wire wire = new Wire();
+        List<Segment> segments = List.of(
+                wire.client(command("MONITOR")),
+                wire.server("+OK\r\n+1700000000.123456 [0 127.0.0.1:50000] \"GET\" \"a\"\r\n"),
+                wire.server("+1700000000.223456 [0 127.0.0.1:50000] \"SET\" \"a\" \"1\"\r\n"),
+                wire.client(command("QUIT")));
         ProtocolParser parser = parser();
 
         List<Exchange> exchanges = feed(parser, segments);
@@ -387,9 +395,9 @@ class RedisParserTest {
 
     @Test
     void inlineCommandsArePairedLikeArrays() {
-        List<Segment> segments = new Wire()
-                .client("PING\r\nSET counter 41\r\n\r\nINCR counter\n").server("+PONG\r\n+OK\r\n:42\r\n")
-                .segments();
+        Wire wire = new Wire();
+        List<Segment> segments = List.of(
+                wire.client("PING\r\nSET counter 41\r\n\r\nINCR counter\n"), wire.server("+PONG\r\n+OK\r\n:42\r\n"));
         ProtocolParser parser = parser();
 
         List<Exchange> exchanges = feed(parser, segments);
@@ -401,11 +409,12 @@ class RedisParserTest {
 
     @Test
     void scriptsNameTheirFirstKeyNeverTheScript() {
-        List<Segment> segments = new Wire()
-                .client(command("EVAL", "return redis.call('GET', KEYS[1])", "1", "user:7")).server("$-1\r\n")
-                .client(command("EVALSHA", "abc", "0")).server("$-1\r\n")
-                .client(command("CONFIG", "GET", "maxmemory")).server("*0\r\n")
-                .segments();
+        Wire wire = new Wire();
+        List<Segment> segments = List.of(
+                wire.client(command("EVAL", "return redis.call('GET', KEYS[1])", "1", "user:7")),
+                wire.server("$-1\r\n"),
+                wire.client(command("EVALSHA", "abc", "0")), wire.server("$-1\r\n"),
+                wire.client(command("CONFIG", "GET", "maxmemory")), wire.server("*0\r\n"));
 
         assertThat(feed(parser(), segments)).extracting(Exchange::operation, Exchange::resource)
                 .containsExactly(tuple("EVAL", "user:7"), tuple("EVALSHA", null), tuple("CONFIG", null));
@@ -414,15 +423,15 @@ class RedisParserTest {
     @Test
     void theOldestRequestsBeyondTheCapAreDropped() {
         String get = command("GET", "a");
-        Wire wire = new Wire().client(get.repeat(RedisParser.MAX_PENDING + 5));
-        wire.server("$-1\r\n");
+        Wire wire = new Wire();
+        List<Segment> segments = List.of(wire.client(get.repeat(RedisParser.MAX_PENDING + 5)), wire.server("$-1\r\n"));
         RedisParser parser = (RedisParser) parser();
 
-        List<Exchange> exchanges = feed(parser, wire.segments());
+        List<Exchange> exchanges = feed(parser, segments);
 
-        assertThat(parser.droppedRequests()).isEqualTo(5);
+        assertThat(parser.counters().droppedRequests()).isEqualTo(5);
         assertThat(exchanges).singleElement().extracting(Exchange::requestSeq)
-                .isEqualTo(CLIENT_ISN + 5L * get.length());
+                .isEqualTo(CLIENT_SEQ + 5L * get.length());
         assertThat(parser.pendingRequests()).isEqualTo(RedisParser.MAX_PENDING - 1);
     }
 
@@ -433,23 +442,22 @@ class RedisParserTest {
             nested.append(bulk("element-" + i));
         }
         byte[] value = bytes(bulk("v".repeat(30_000)));
-        List<Segment> segments = new Wire()
-                .client(command("HELLO", "3")).server("%1\r\n" + bulk("proto") + ":3\r\n")
-                .client(command("SET", "k", "v").substring(0, 9)).client(command("SET", "k", "v").substring(9))
-                .server("+O").server("K\r\n")
-                .client(command("GET", "big")).server(java.util.Arrays.copyOf(value, 16384), 1024, 64)
-                .server(java.util.Arrays.copyOfRange(value, 16384, value.length), 1024, 64)
-                .client(command("LRANGE", "list", "0", "-1")).server(bytes(nested.toString()), 1024, 64)
-                .client(command("SUBSCRIBE", "c")).server(">3\r\n" + bulk("subscribe") + bulk("c") + ":1\r\n")
-                .server(">3\r\n" + bulk("message") + bulk("c") + bulk("hi"))
-                .client(command("PING")).server("+PONG\r\n")
-                .segments();
-        List<Exchange> plain = feed(parser(), segments);
+        Wire wire = new Wire();
+        List<Segment> segments = List.of(
+                wire.client(command("HELLO", "3")), wire.server("%1\r\n" + bulk("proto") + ":3\r\n"),
+                wire.client(command("SET", "k", "v").substring(0, 9)),
+                wire.client(command("SET", "k", "v").substring(9)),
+                wire.server("+O"), wire.server("K\r\n"),
+                wire.client(command("GET", "big")), wire.server(Arrays.copyOf(value, 16384), 1024, 64),
+                wire.server(Arrays.copyOfRange(value, 16384, value.length), 1024, 64),
+                wire.client(command("LRANGE", "list", "0", "-1")), wire.server(bytes(nested.toString()), 1024, 64),
+                wire.client(command("SUBSCRIBE", "c")),
+                wire.server(">3\r\n" + bulk("subscribe") + bulk("c") + ":1\r\n"),
+                wire.server(">3\r\n" + bulk("message") + bulk("c") + bulk("hi")),
+                wire.client(command("PING")), wire.server("+PONG\r\n"));
+        ParserRun plain = StateRoundTrip.assertRestoredMatches(FACTORY, segments);
 
-        List<Exchange> restored = Wire.feedRestoringEachTime(FACTORY, segments);
-
-        assertThat(plain).extracting(Exchange::operation)
+        assertThat(plain.exchanges()).extracting(Exchange::operation)
                 .containsExactly("HELLO", "SET", "GET", "LRANGE", "SUBSCRIBE", "PING");
-        assertThat(restored).isEqualTo(plain);
     }
 }

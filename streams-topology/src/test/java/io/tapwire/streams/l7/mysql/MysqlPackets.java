@@ -1,17 +1,15 @@
 package io.tapwire.streams.l7.mysql;
 
+import static io.tapwire.streams.l7.parse.Wire.concat;
+
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
-
-import io.tapwire.streams.l7.parse.Segment;
 
 /**
- * Builds MySQL client/server protocol packets (as in MariaDB's "Client/Server Protocol" and MySQL's "Client/Server
- * Protocol" documentation) and the segments of one socket that carry them: each direction's stream offsets and TCP
- * sequence numbers advance with its bytes, and every segment is 1 µs after the one before.
+ * Builds MySQL client/server protocol packets, as in MariaDB's "Client/Server Protocol" and MySQL's "Client/Server
+ * Protocol" documentation.
  */
-final class MyWire {
+final class MysqlPackets {
 
     static final long CLIENT_PROTOCOL_41 = 1 << 9;
     static final long CLIENT_SSL = 1 << 11;
@@ -22,48 +20,7 @@ final class MyWire {
     static final long BASE_CAPABILITIES = CLIENT_PROTOCOL_41 | CLIENT_SECURE_CONNECTION | CLIENT_PLUGIN_AUTH;
     static final int MORE_RESULTS = 0x0008;
 
-    private long clientOffset;
-    private long serverOffset;
-    private long ns = 1_000_000;
-
-    // --- segments
-
-    Segment client(byte[]... packets) {
-        byte[] bytes = concat(packets);
-        return segment(true, bytes, bytes.length, 0);
-    }
-
-    Segment server(byte[]... packets) {
-        byte[] bytes = concat(packets);
-        return segment(false, bytes, bytes.length, 0);
-    }
-
-    /** A write of which the capture kept the first {@code head} and the last {@code tail} bytes. */
-    Segment cut(boolean fromClient, byte[] bytes, int head, int tail) {
-        return segment(fromClient, bytes, head, tail);
-    }
-
-    /** Bytes of a direction the capture never saw: the next segment's offset jumps past them. */
-    void lose(boolean fromClient, long n) {
-        if (fromClient) {
-            clientOffset += n;
-        } else {
-            serverOffset += n;
-        }
-    }
-
-    private Segment segment(boolean fromClient, byte[] bytes, int head, int tail) {
-        ns += 1_000;
-        long offset = fromClient ? clientOffset : serverOffset;
-        long seq = (fromClient ? 1_000_000 : 9_000_000) + offset;
-        Segment s = new Segment(fromClient, offset, bytes.length, Arrays.copyOf(bytes, head),
-                Arrays.copyOfRange(bytes, bytes.length - tail, bytes.length), true, ns, ns + 10, seq);
-        if (fromClient) {
-            clientOffset += bytes.length;
-        } else {
-            serverOffset += bytes.length;
-        }
-        return s;
+    private MysqlPackets() {
     }
 
     // --- connection phase
@@ -216,13 +173,5 @@ final class MyWire {
         byte[] v = value.getBytes(StandardCharsets.UTF_8);
         byte[] length = v.length < 251 ? bytes(v.length) : concat(bytes(0xFC), le(v.length, 2));
         return concat(length, v);
-    }
-
-    static byte[] concat(byte[]... parts) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (byte[] part : parts) {
-            out.writeBytes(part);
-        }
-        return out.toByteArray();
     }
 }

@@ -1,23 +1,31 @@
-package io.tapwire.streams.l7.mysql;
+package io.tapwire.streams.l7.sql;
 
 import java.util.Locale;
 
 /**
  * The operation of a SQL statement: its first keyword, upper-cased (SELECT, INSERT, BEGIN, WITH…). Leading white
- * space, semicolons, opening parentheses ({@code (SELECT …) UNION …}) and comments ({@code -- …} to the end of the
- * line, {@code #} to the end of the line, {@code /* … *}{@code /}) are passed over, since ORMs and poolers often prefix
- * statements with a comment. (The PostgreSQL parser has its twin without {@code #}.)
+ * space, semicolons, opening parentheses ({@code (SELECT …) UNION …}) and comments are passed over, since ORMs and
+ * poolers often prefix statements with a comment. Comments are {@code -- …} to the end of the line and
+ * {@code /* … *}{@code /} in every dialect; MySQL also takes {@code #} to the end of the line for one.
  */
-final class SqlKeyword {
+public final class SqlKeyword {
+
+    /** PostgreSQL's comments: the standard ones. */
+    public static final SqlKeyword POSTGRES = new SqlKeyword(false);
+    /** MySQL's and MariaDB's comments: the standard ones and {@code #}. */
+    public static final SqlKeyword MYSQL = new SqlKeyword(true);
 
     /** Longer words are cut: a keyword is never this long, and the label must stay small. */
     private static final int MAX_LENGTH = 32;
 
-    private SqlKeyword() {
+    private final boolean hashComments;
+
+    private SqlKeyword(boolean hashComments) {
+        this.hashComments = hashComments;
     }
 
     /** The first keyword of {@code sql}, or null when it has none (an empty query, a statement of symbols). */
-    static String of(String sql) {
+    public String of(String sql) {
         if (sql == null) {
             return null;
         }
@@ -27,7 +35,7 @@ final class SqlKeyword {
             char c = sql.charAt(i);
             if (Character.isWhitespace(c) || c == '(' || c == ';') {
                 i++;
-            } else if (c == '#' || c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
+            } else if ((hashComments && c == '#') || (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-')) {
                 int newline = sql.indexOf('\n', i);
                 i = newline < 0 ? n : newline + 1;
             } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {

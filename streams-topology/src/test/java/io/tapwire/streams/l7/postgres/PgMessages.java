@@ -1,71 +1,15 @@
 package io.tapwire.streams.l7.postgres;
 
+import static io.tapwire.streams.l7.parse.Wire.concat;
+
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
-import io.tapwire.streams.l7.parse.Segment;
+/** Builds PostgreSQL protocol 3.0 messages, as in the "Message Formats" chapter. */
+final class PgMessages {
 
-/**
- * Builds PostgreSQL protocol 3.0 messages (as in the "Message Formats" chapter) and the segments of one socket that
- * carry them: each direction's stream offsets and TCP sequence numbers advance with its bytes, and every segment is
- * 1 µs after the one before.
- */
-final class PgWire {
-
-    static final long CLIENT_SEQ = 1_000_000;
-    static final long SERVER_SEQ = 9_000_000;
-
-    private long clientOffset;
-    private long serverOffset;
-    private long ns = 1_000_000;
-
-    // --- segments
-
-    /** A client write carrying {@code bytes} whole. */
-    Segment client(byte[]... messages) {
-        byte[] bytes = concat(messages);
-        return segment(true, bytes, bytes.length, 0);
-    }
-
-    /** A server write carrying {@code bytes} whole. */
-    Segment server(byte[]... messages) {
-        byte[] bytes = concat(messages);
-        return segment(false, bytes, bytes.length, 0);
-    }
-
-    /** A write of which the capture kept the first {@code head} and the last {@code tail} bytes. */
-    Segment cut(boolean fromClient, byte[] bytes, int head, int tail) {
-        return segment(fromClient, bytes, head, tail);
-    }
-
-    /** Bytes of a direction the capture never saw (a lost record): the next segment's offset jumps past them. */
-    void lose(boolean fromClient, long n) {
-        if (fromClient) {
-            clientOffset += n;
-        } else {
-            serverOffset += n;
-        }
-    }
-
-    long time() {
-        return ns;
-    }
-
-    private Segment segment(boolean fromClient, byte[] bytes, int head, int tail) {
-        ns += 1_000;
-        long offset = fromClient ? clientOffset : serverOffset;
-        long seq = (fromClient ? CLIENT_SEQ : SERVER_SEQ) + offset;
-        Segment s = new Segment(fromClient, offset, bytes.length, Arrays.copyOf(bytes, head),
-                tail == 0 ? new byte[0] : Arrays.copyOfRange(bytes, bytes.length - tail, bytes.length), true, ns,
-                ns + 10, seq);
-        if (fromClient) {
-            clientOffset += bytes.length;
-        } else {
-            serverOffset += bytes.length;
-        }
-        return s;
+    private PgMessages() {
     }
 
     // --- frontend
@@ -209,14 +153,6 @@ final class PgWire {
         for (String value : values) {
             out.writeBytes(value.getBytes(StandardCharsets.UTF_8));
             out.write(0);
-        }
-        return out.toByteArray();
-    }
-
-    static byte[] concat(byte[]... parts) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (byte[] part : parts) {
-            out.writeBytes(part);
         }
         return out.toByteArray();
     }
