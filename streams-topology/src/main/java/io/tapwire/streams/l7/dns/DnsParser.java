@@ -3,7 +3,6 @@ package io.tapwire.streams.l7.dns;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
-import java.util.List;
 import java.util.function.Consumer;
 
 import io.tapwire.streams.l7.parse.DirectionStream;

@@ -21,7 +21,6 @@ import static io.tapwire.streams.l7.mysql.MysqlPackets.row;
 import static io.tapwire.streams.l7.parse.Wire.concat;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 

@@ -41,6 +41,32 @@ class DirectionStreamTest {
     }
 
     @Test
+    void aSearchWithALimitFindsOnlyANeedleThatEndsWithinIt() {
+        DirectionStream stream = new DirectionStream();
+        stream.append(segment(0, 12, "abc\r\n\r\ndefgh", "", -1));
+        byte[] headEnd = "\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
+
+        assertThat(stream.indexOf(headEnd, 0, 7)).as("ends at 7").isEqualTo(3);
+        assertThat(stream.indexOf(headEnd, 0, 6)).as("would end past 6").isEqualTo(-1);
+        assertThat(stream.indexOf(headEnd, 0, 100)).as("a limit past the captured bytes").isEqualTo(3);
+    }
+
+    @Test
+    void bytesPastAStretchNotCapturedCanBeReadButAreNotKnownAhead() {
+        DirectionStream stream = new DirectionStream();
+        stream.append(segment(0, 100, "head", "tail", -1));
+
+        assertThat(stream.knownAhead()).isEqualTo(4);
+        assertThat((char) stream.byteAt(96)).as("the tail's first byte").isEqualTo('t');
+        assertThat(stream.readable(4)).as("all of them arrived").isEqualTo(4);
+        assertThat(stream.readable(10)).as("cut by the capture").isEqualTo(4);
+
+        DirectionStream arriving = new DirectionStream();
+        arriving.append(segment(0, 4, "head", "", -1));
+        assertThat(arriving.readable(10)).as("the rest is still to come").isEqualTo(-1);
+    }
+
+    @Test
     void aGapBetweenSegmentsIsUncapturedAndConsumingAheadDropsBytesThatComeLater() {
         DirectionStream stream = new DirectionStream();
         stream.append(segment(0, 4, "abcd", "", -1));
