@@ -51,6 +51,27 @@ struct {
 	__type(value, struct tapwire_l7_conn);
 } tapwire_l7_conns SEC(".maps");
 
+/*
+ * What the enter hook learnt about one fd of one process (key: tgid << 32 | fd), valid while the fd holds the same
+ * struct file: most payload calls go to fds seen before, and this saves the walk from the file to its socket and
+ * the socket's type checks (half of an enter's cost). An entry holds while the fd's file pointer and inode are
+ * the ones it was learnt from (slab memory makes a new socket's file reuse a closed one's address; never its inode).
+ */
+struct tapwire_l7_fd {
+	__u64 file;       /* the struct file this is about */
+	__u64 sk;         /* its struct sock */
+	__u64 socket_ino; /* the file's inode number: a socket's is its socket inode */
+	__u8 transport;   /* TAPWIRE_L7_TCP / _UDP; 0: a socket of no interest (not IPv4/IPv6 TCP or UDP) */
+	__u8 reserved[7];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u64);
+	__type(value, struct tapwire_l7_fd);
+} tapwire_l7_fds SEC(".maps");
+
 /* A payload syscall between its enter and exit, by thread id. */
 struct tapwire_l7_pending {
 	__u64 sk;
@@ -465,36 +486,65 @@ static __always_inline void tapwire_tcp_position(struct tapwire_l7_pending *p, s
 	p->flags |= TAPWIRE_L7_SEQ_VALID;
 }
 
+/* Learns what an fd's file is (see struct tapwire_l7_fd); false for a file that is no socket (not remembered). */
+static __always_inline bool tapwire_learn_fd(struct tapwire_l7_fd *entry, struct file *file, __u64 key)
+{
+	struct socket *socket = tapwire_socket_of_file(file);
+	struct sock *sk;
+	__u16 protocol, type, family;
+
+	if (!socket)
+		return false;
+	__builtin_memset(entry, 0, sizeof(*entry));
+	entry->file = (__u64)file;
+	entry->socket_ino = BPF_CORE_READ(file, f_inode, i_ino);
+	sk = BPF_CORE_READ(socket, sk);
+	if (sk) {
+		family = BPF_CORE_READ(sk, __sk_common.skc_family);
+		protocol = BPF_CORE_READ(sk, sk_protocol);
+		type = BPF_CORE_READ(sk, sk_type);
+		if (family == TAPWIRE_AF_INET || family == TAPWIRE_AF_INET6) {
+			if (protocol == TAPWIRE_IPPROTO_TCP && type == TAPWIRE_SOCK_STREAM)
+				entry->transport = TAPWIRE_L7_TCP;
+			else if (protocol == TAPWIRE_IPPROTO_UDP && type == TAPWIRE_SOCK_DGRAM)
+				entry->transport = TAPWIRE_L7_UDP;
+		}
+		entry->sk = (__u64)sk;
+	}
+	bpf_map_update_elem(&tapwire_l7_fds, &key, entry, BPF_ANY);
+	return true;
+}
+
 static __always_inline int tapwire_l7_enter(long fd, __u64 buf, __u64 len, __u64 addr, __u8 syscall, __u8 direction)
 {
 	struct tapwire_l7_pending p = {};
+	struct tapwire_l7_fd learnt, *known;
 	struct tapwire_l7_conn *conn;
 	struct tapwire_socket *owner;
-	struct socket *socket;
+	struct file *file;
 	struct sock *sk;
-	__u16 protocol, type, family;
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u64 key;
 	__u32 tid;
 
-	if (tapwire_current_excluded())
+	if (tapwire_pid_excluded(pid_tgid >> 32))
 		return 0;
-	socket = tapwire_socket_of_fd(fd);
-	if (!socket)
+	file = tapwire_file_of_fd(fd);
+	if (!file)
 		return 0;
-	sk = BPF_CORE_READ(socket, sk);
-	if (!sk)
+	key = (pid_tgid & 0xFFFFFFFF00000000ULL) | (__u32)fd;
+	known = bpf_map_lookup_elem(&tapwire_l7_fds, &key);
+	/* A closed socket's struct file is often reused at once for the next socket: the inode tells them apart. */
+	if (!known || known->file != (__u64)file || BPF_CORE_READ(file, f_inode, i_ino) != known->socket_ino) {
+		if (!tapwire_learn_fd(&learnt, file, key))
+			return 0;
+		known = &learnt;
+	}
+	if (!known->transport)
 		return 0;
-	family = BPF_CORE_READ(sk, __sk_common.skc_family);
-	if (family != TAPWIRE_AF_INET && family != TAPWIRE_AF_INET6)
-		return 0;
-	protocol = BPF_CORE_READ(sk, sk_protocol);
-	type = BPF_CORE_READ(sk, sk_type);
-	if (protocol == TAPWIRE_IPPROTO_TCP && type == TAPWIRE_SOCK_STREAM)
-		p.transport = TAPWIRE_L7_TCP;
-	else if (protocol == TAPWIRE_IPPROTO_UDP && type == TAPWIRE_SOCK_DGRAM)
-		p.transport = TAPWIRE_L7_UDP;
-	else
-		return 0;
-	p.socket_ino = tapwire_sock_ino(sk);
+	p.transport = known->transport;
+	p.socket_ino = known->socket_ino;
+	sk = (struct sock *)known->sk;
 	conn = tapwire_conn_of(sk, p.socket_ino);
 	if (conn && conn->opaque)
 		return 0;
@@ -514,13 +564,13 @@ static __always_inline int tapwire_l7_enter(long fd, __u64 buf, __u64 len, __u64
 	p.direction = direction;
 	p.start_ns = bpf_ktime_get_ns();
 	if (p.transport == TAPWIRE_L7_TCP) {
-		__u64 key = (__u64)sk;
+		__u64 sock_key = (__u64)sk;
 
-		owner = bpf_map_lookup_elem(&tapwire_sockets, &key);
+		owner = bpf_map_lookup_elem(&tapwire_sockets, &sock_key);
 		p.role = owner ? owner->role : TAPWIRE_ROLE_UNKNOWN;
 		tapwire_tcp_position(&p, sk);
 	}
-	tid = (__u32)bpf_get_current_pid_tgid();
+	tid = (__u32)pid_tgid;
 	bpf_map_update_elem(&tapwire_l7_pending, &tid, &p, BPF_ANY);
 	return 0;
 }

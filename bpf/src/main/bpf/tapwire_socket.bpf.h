@@ -35,23 +35,38 @@ struct {
 	__type(value, struct tapwire_socket);
 } tapwire_sockets SEC(".maps");
 
-/* The socket behind an fd of the current task (task->files->fdt->fd[fd]), or NULL if it is no socket. */
-static __always_inline struct socket *tapwire_socket_of_fd(long fd)
+/* The file behind an fd of the current task (task->files->fdt->fd[fd]), or NULL. */
+static __always_inline struct file *tapwire_file_of_fd(long fd)
 {
 	struct task_struct *current = (struct task_struct *)bpf_get_current_task();
 	struct fdtable *fdt = BPF_CORE_READ(current, files, fdt);
 	struct file **fds = BPF_CORE_READ(fdt, fd);
 	struct file *file = NULL;
-	umode_t mode;
 
 	if (fd < 0 || fd >= BPF_CORE_READ(fdt, max_fds))
 		return NULL;
-	if (bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]) || !file)
+	if (bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]))
+		return NULL;
+	return file;
+}
+
+/* The socket a file is, or NULL if it is no socket. */
+static __always_inline struct socket *tapwire_socket_of_file(struct file *file)
+{
+	umode_t mode;
+
+	if (!file)
 		return NULL;
 	mode = BPF_CORE_READ(file, f_inode, i_mode);
 	if ((mode & TAPWIRE_S_IFMT) != TAPWIRE_S_IFSOCK)
 		return NULL;
 	return BPF_CORE_READ(file, private_data);
+}
+
+/* The socket behind an fd of the current task, or NULL if it is no socket. */
+static __always_inline struct socket *tapwire_socket_of_fd(long fd)
+{
+	return tapwire_socket_of_file(tapwire_file_of_fd(fd));
 }
 
 /* The TCP sock of an fd of the current task, or NULL for anything but an IPv4/IPv6 TCP socket. */

@@ -77,7 +77,7 @@ class BpfObjectLayoutTest {
             "tapwire_process", List.of("tapwire_process_events"),
             "tapwire_tcp", List.of("tapwire_tcp_events", "tapwire_sockets", "tapwire_tcp_settings"),
             "tapwire_file", List.of("tapwire_file_events"),
-            "tapwire_l7", List.of("tapwire_l7_events", "tapwire_l7_conns", "tapwire_l7_scratch", "tapwire_l7_settings",
+            "tapwire_l7", List.of("tapwire_l7_events", "tapwire_l7_conns", "tapwire_l7_fds", "tapwire_l7_scratch", "tapwire_l7_settings",
                     "tapwire_sockets"));
 
     /** Defined identically in every object (tapwire_common.bpf.h), so the collector can share one instance. */

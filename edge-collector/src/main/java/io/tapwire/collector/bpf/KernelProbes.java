@@ -66,6 +66,7 @@ public final class KernelProbes implements AutoCloseable {
                         .reuseMap(TcpBpfObject.SOCKETS_MAP, tcp)
                         .resizeMap(L7BpfObject.EVENTS_MAP, settings.l7().ringBufferBytes())
                         .resizeMap(L7BpfObject.CONNECTIONS_MAP, settings.l7().connectionEntries())
+                        .resizeMap(L7BpfObject.FDS_MAP, settings.l7().connectionEntries())
                         .resizeMap(L7BpfObject.SCRATCH_MAP, possibleCpus())
                         .load();
             }

@@ -9,6 +9,8 @@ public final class L7BpfObject {
     public static final String EVENTS_MAP = "tapwire_l7_events";
     /** LRU hash: u64 struct sock address → the connection's classification. */
     public static final String CONNECTIONS_MAP = "tapwire_l7_conns";
+    /** LRU hash: (tgid, fd) → what that fd's file is (socket, transport), while it holds the same file. */
+    public static final String FDS_MAP = "tapwire_l7_fds";
     /** Array of one event-building slot per CPU, indexed by CPU number. */
     public static final String SCRATCH_MAP = "tapwire_l7_scratch";
     /** Array of u64 settings, TAPWIRE_L7_SETTING_*. */

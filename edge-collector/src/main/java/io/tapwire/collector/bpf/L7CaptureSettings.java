@@ -5,7 +5,8 @@ package io.tapwire.collector.bpf;
  *
  * @param enabled           false: the payload programs are not attached (no L7 events, no cost on reads and writes)
  * @param ringBufferBytes   size of the L7 events ring buffer (a power of two, whole pages)
- * @param connectionEntries connections whose classification the kernel keeps at once (an LRU map)
+ * @param connectionEntries connections whose classification the kernel keeps at once, and socket fds whose type it
+ *                          remembers (LRU maps)
  * @param headBytes         N: the first bytes of each read or write shipped, 1 to {@value L7BpfObject#HEAD_CAP}
  *                          (SQL statements are shipped whole up to the cap, whatever N is)
  * @param tailBytes         M: the last bytes shipped when the data is longer than the head, 0 to

@@ -103,7 +103,7 @@ public final class Wire {
         return captured(false, 0, data, head, tail, -1);
     }
 
-    /** Bytes of one direction that went by without a record (a record lost): the next segment's offset jumps. */
+    /** Bytes of one direction that went by without a record (a lost one): its offset jumps past them, a tick passes. */
     public void lose(boolean fromClient, long count) {
         ns += TICK_NS;
         if (fromClient) {
