@@ -1,0 +1,184 @@
+package io.tapwire.streams.l7;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import io.tapwire.schemas.derived.L7Request;
+import io.tapwire.schemas.derived.ObservedSide;
+import io.tapwire.schemas.raw.ConnectionRole;
+import io.tapwire.schemas.raw.PayloadEvent;
+import io.tapwire.schemas.raw.SocketTuple;
+import io.tapwire.streams.l7.parse.Exchange;
+import io.tapwire.streams.l7.parse.PayloadSegments;
+import io.tapwire.streams.l7.parse.ProtocolParser;
+import io.tapwire.streams.l7.parse.ProtocolParserFactory;
+import io.tapwire.streams.net.Endpoints;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * Phase two of the L7 design, first step: every payload record of a socket through its protocol's parser, in the
+ * order of its partition (raw.l7 is keyed by connection id, so a socket's records are in one partition, in the
+ * order the collector read them). Each completed request/response becomes an {@link L7Request} of its observed side,
+ * keyed by the connection id. The parsers' state lives in a changelogged store between records, so a restart or a
+ * replay continues exactly; a socket not heard of for the idle timeout (by stream time) is forgotten.
+ *
+ * <p>The records carry what the socket knows (side, 4-tuple, destination, protocol, the exchange); the two services
+ * are not named here: that takes the connection tracking's resolution of both ends (not wired yet).
+ */
+public final class PayloadParsing {
+
+    public static final String STORE = "l7-parsers";
+
+    private PayloadParsing() {
+    }
+
+    public static KStream<String, L7Request> parse(StreamsBuilder builder, KStream<String, PayloadEvent> payloads,
+                                                   Duration idleTimeout) {
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(),
+                Serdes.ByteArray()));
+        return payloads.process(() -> new SocketParsing(idleTimeout.toMillis()), STORE);
+    }
+
+    /** A parser and when its socket was last heard of, as the store holds them. */
+    record StoredParser(ProtocolParserFactory factory, ProtocolParser parser, long lastSeenMs) {
+
+        byte[] encode() {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            try (DataOutputStream out = new DataOutputStream(bytes)) {
+                out.writeUTF(factory.protocol());
+                out.writeLong(lastSeenMs);
+                parser.writeState(out);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return bytes.toByteArray();
+        }
+
+        static Optional<StoredParser> decode(byte[] stored) {
+            try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(stored))) {
+                String token = in.readUTF();
+                long lastSeen = in.readLong();
+                Optional<ProtocolParserFactory> factory = ProtocolParsers.forToken(token);
+                if (factory.isEmpty()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new StoredParser(factory.get(), factory.get().restore(in), lastSeen));
+            } catch (IOException e) {
+                return Optional.empty();
+            }
+        }
+    }
+
+    private static final class SocketParsing implements Processor<String, PayloadEvent, String, L7Request> {
+        private final long idleTimeoutMs;
+        private ProcessorContext<String, L7Request> context;
+        private KeyValueStore<String, byte[]> parsers;
+
+        SocketParsing(long idleTimeoutMs) {
+            this.idleTimeoutMs = idleTimeoutMs;
+        }
+
+        @Override
+        public void init(ProcessorContext<String, L7Request> context) {
+            this.context = context;
+            this.parsers = context.getStateStore(STORE);
+            // Stream time of this task's one raw partition: deterministic, unlike wall-clock time.
+            context.schedule(Duration.ofMinutes(1), PunctuationType.STREAM_TIME, this::forgetIdle);
+        }
+
+        @Override
+        public void process(Record<String, PayloadEvent> record) {
+            PayloadEvent e = record.value();
+            if (e == null || e.getHeader().getHeartbeat() || record.key() == null) {
+                return;
+            }
+            byte[] stored = parsers.get(record.key());
+            Optional<StoredParser> existing = stored == null ? Optional.empty() : StoredParser.decode(stored);
+            Optional<ProtocolParserFactory> factory = existing.map(StoredParser::factory)
+                    .or(() -> ProtocolParsers.forHint(e.getProtocolHint()));
+            if (factory.isEmpty()) {
+                return;
+            }
+            ProtocolParser parser = existing.map(StoredParser::parser).orElseGet(factory.get()::create);
+            List<Exchange> exchanges = new ArrayList<>();
+            parser.accept(PayloadSegments.of(e), exchanges::add);
+            parsers.put(record.key(), new StoredParser(factory.get(), parser, record.timestamp()).encode());
+            for (Exchange exchange : exchanges) {
+                context.forward(record.withValue(request(e, factory.get().protocol(), exchange)));
+            }
+        }
+
+        private void forgetIdle(long streamTimeMs) {
+            List<String> idle = new ArrayList<>();
+            try (KeyValueIterator<String, byte[]> all = parsers.all()) {
+                while (all.hasNext()) {
+                    KeyValue<String, byte[]> entry = all.next();
+                    Optional<StoredParser> parser = StoredParser.decode(entry.value);
+                    if (parser.isEmpty() || parser.get().lastSeenMs() < streamTimeMs - idleTimeoutMs) {
+                        idle.add(entry.key);
+                    }
+                }
+            }
+            idle.forEach(parsers::delete);
+        }
+    }
+
+    /** The exchange as a record of its observed side. */
+    static L7Request request(PayloadEvent e, String protocol, Exchange x) {
+        SocketTuple tuple = e.getTuple();
+        boolean server = e.getRole() == ConnectionRole.SERVER;
+        ObservedSide side = switch (e.getRole()) {
+            case CLIENT -> ObservedSide.CLIENT;
+            case SERVER -> ObservedSide.SERVER;
+            default -> ObservedSide.UNKNOWN;
+        };
+        String destination = server ? Endpoints.format(tuple.getLocalAddress(), tuple.getLocalPort())
+                : Endpoints.format(tuple.getRemoteAddress(), tuple.getRemotePort());
+        return L7Request.newBuilder()
+                .setCluster(e.getHeader().getCluster())
+                .setNode(e.getHeader().getNode())
+                .setBootId(e.getHeader().getBootId())
+                .setSocketInode(e.getSocketInode())
+                .setSide(side)
+                .setDestination(destination)
+                .setProtocol(protocol)
+                .setOperation(x.operation())
+                .setResource(x.resource())
+                .setStatus(x.status())
+                .setError(x.error())
+                .setErrorDetail(x.errorDetail())
+                .setStartEpochNs(x.requestStartNs())
+                .setFirstByteLatencyNs(Math.max(0, x.responseFirstNs() - x.requestStartNs()))
+                .setDurationNs(Math.max(0, x.responseLastNs() - x.requestStartNs()))
+                .setRequestBytes(x.requestBytes())
+                .setResponseBytes(x.responseBytes())
+                .setPid(e.getTask().getPid())
+                .setTid(e.getTask().getTid())
+                .setNetnsInode(e.getTask().getNetnsInode())
+                .setLocalAddress(tuple.getLocalAddress())
+                .setLocalPort(tuple.getLocalPort())
+                .setRemoteAddress(tuple.getRemoteAddress())
+                .setRemotePort(tuple.getRemotePort())
+                .setRequestSeq(x.requestSeq() >= 0 ? x.requestSeq() : null)
+                .setResponseSeq(x.responseSeq() >= 0 ? x.responseSeq() : null)
+                .build();
+    }
+}
