@@ -6,29 +6,38 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import io.tapwire.schemas.derived.DeadLetter;
 import io.tapwire.schemas.derived.L7Request;
 import io.tapwire.schemas.derived.ObservedSide;
 import io.tapwire.schemas.raw.ConnectionRole;
 import io.tapwire.schemas.raw.PayloadEvent;
+import io.tapwire.schemas.keys.DeadLetterKey;
 import io.tapwire.schemas.raw.SocketTuple;
 import io.tapwire.streams.l7.parse.Exchange;
+import io.tapwire.streams.l7.parse.ParserCounters;
 import io.tapwire.streams.l7.parse.PayloadSegments;
 import io.tapwire.streams.l7.parse.ProtocolParser;
 import io.tapwire.streams.l7.parse.ProtocolParserFactory;
 import io.tapwire.streams.net.Endpoints;
+import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
@@ -40,6 +49,10 @@ import org.apache.kafka.streams.state.Stores;
  * keyed by the connection id. The parsers' state lives in a changelogged store between records, so a restart or a
  * replay continues exactly; a socket not heard of for the idle timeout (by stream time) is forgotten.
  *
+ * <p>Payload records on which a parser lost the message boundaries (it resynchronises) or discarded a response with
+ * no request are counted in the metric {@code unparseable-total} (group stream-tapwire-l7-metrics) and sampled to the
+ * DLQ, at most once per connection per minute of stream time; the stream goes on.
+ *
  * <p>The records carry what the socket knows (side, 4-tuple, destination, protocol, the exchange); the two services
  * are not named here: that takes the connection tracking's resolution of both ends (not wired yet).
  */
@@ -50,21 +63,38 @@ public final class PayloadParsing {
     private PayloadParsing() {
     }
 
-    public static KStream<String, L7Request> parse(StreamsBuilder builder, KStream<String, PayloadEvent> payloads,
-                                                   Duration idleTimeout) {
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(),
-                Serdes.ByteArray()));
-        return payloads.process(() -> new SocketParsing(idleTimeout.toMillis()), STORE);
+    /** Minimum stream time between two dead-letter samples of one socket. */
+    static final long SAMPLE_INTERVAL_MS = 60_000;
+
+    /** The requests, keyed by connection id, and samples of payloads the parsers could not frame or pair. */
+    public record Outputs(KStream<String, L7Request> requests, KStream<String, DeadLetter> unparseable) {
     }
 
-    /** A parser and when its socket was last heard of, as the store holds them. */
-    record StoredParser(ProtocolParserFactory factory, ProtocolParser parser, long lastSeenMs) {
+    /**
+     * @param serializer writes a sampled payload record into its dead letter
+     */
+    public static Outputs parse(StreamsBuilder builder, KStream<String, PayloadEvent> payloads, Duration idleTimeout,
+                                Serializer<PayloadEvent> serializer) {
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(),
+                Serdes.ByteArray()));
+        KStream<String, Object> parsed = payloads.process(() -> new SocketParsing(idleTimeout.toMillis(), serializer),
+                Named.as("l7-socket-parsing"), STORE);
+        return new Outputs(
+                parsed.filter((key, value) -> value instanceof L7Request, Named.as("l7-requests"))
+                        .mapValues(value -> (L7Request) value, Named.as("l7-request-values")),
+                parsed.filter((key, value) -> value instanceof DeadLetter, Named.as("l7-unparseable"))
+                        .mapValues(value -> (DeadLetter) value, Named.as("l7-unparseable-values")));
+    }
+
+    /** A parser, when its socket was last heard of and when it last gave a dead-letter sample, as the store holds them. */
+    record StoredParser(ProtocolParserFactory factory, ProtocolParser parser, long lastSeenMs, long lastSampleMs) {
 
         byte[] encode() {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             try (DataOutputStream out = new DataOutputStream(bytes)) {
                 out.writeUTF(factory.protocol());
                 out.writeLong(lastSeenMs);
+                out.writeLong(lastSampleMs);
                 parser.writeState(out);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -76,30 +106,38 @@ public final class PayloadParsing {
             try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(stored))) {
                 String token = in.readUTF();
                 long lastSeen = in.readLong();
+                long lastSample = in.readLong();
                 Optional<ProtocolParserFactory> factory = ProtocolParsers.forToken(token);
                 if (factory.isEmpty()) {
                     return Optional.empty();
                 }
-                return Optional.of(new StoredParser(factory.get(), factory.get().restore(in), lastSeen));
+                return Optional.of(new StoredParser(factory.get(), factory.get().restore(in), lastSeen, lastSample));
             } catch (IOException e) {
                 return Optional.empty();
             }
         }
     }
 
-    private static final class SocketParsing implements Processor<String, PayloadEvent, String, L7Request> {
+    private static final class SocketParsing implements Processor<String, PayloadEvent, String, Object> {
         private final long idleTimeoutMs;
-        private ProcessorContext<String, L7Request> context;
+        private final Serializer<PayloadEvent> serializer;
+        private ProcessorContext<String, Object> context;
         private KeyValueStore<String, byte[]> parsers;
+        private Sensor unparseable;
 
-        SocketParsing(long idleTimeoutMs) {
+        SocketParsing(long idleTimeoutMs, Serializer<PayloadEvent> serializer) {
             this.idleTimeoutMs = idleTimeoutMs;
+            this.serializer = serializer;
         }
 
         @Override
-        public void init(ProcessorContext<String, L7Request> context) {
+        public void init(ProcessorContext<String, Object> context) {
             this.context = context;
             this.parsers = context.getStateStore(STORE);
+            // unparseable-total / -rate in the application's metrics (group stream-tapwire-l7-metrics): records a
+            // parser could not frame (it resynchronised) or pair (a response with no request).
+            this.unparseable = context.metrics().addRateTotalSensor("tapwire-l7", "parsers", "unparseable",
+                    Sensor.RecordingLevel.INFO);
             // Stream time of this task's one raw partition: deterministic, unlike wall-clock time.
             context.schedule(Duration.ofMinutes(1), PunctuationType.STREAM_TIME, this::forgetIdle);
         }
@@ -118,12 +156,46 @@ public final class PayloadParsing {
                 return;
             }
             ProtocolParser parser = existing.map(StoredParser::parser).orElseGet(factory.get()::create);
+            long lastSample = existing.map(StoredParser::lastSampleMs).orElse(Long.MIN_VALUE / 2);
+            ParserCounters before = parser.counters();
             List<Exchange> exchanges = new ArrayList<>();
             parser.accept(PayloadSegments.of(e), exchanges::add);
-            parsers.put(record.key(), new StoredParser(factory.get(), parser, record.timestamp()).encode());
+            ParserCounters after = parser.counters();
+            long trouble = after.resyncs() - before.resyncs() + after.unpairedResponses() - before.unpairedResponses();
+            if (trouble > 0) {
+                unparseable.record();
+                if (record.timestamp() - lastSample >= SAMPLE_INTERVAL_MS) {
+                    lastSample = record.timestamp();
+                    context.forward(sample(record, factory.get().protocol(), before, after));
+                }
+            }
+            parsers.put(record.key(), new StoredParser(factory.get(), parser, record.timestamp(), lastSample).encode());
             for (Exchange exchange : exchanges) {
                 context.forward(record.withValue(request(e, factory.get().protocol(), exchange)));
             }
+        }
+
+        /** A dead letter holding the payload record after which the parser lost its footing. */
+        private Record<String, Object> sample(Record<String, PayloadEvent> record, String protocol, ParserCounters before,
+                                              ParserCounters after) {
+            Optional<RecordMetadata> source = context.recordMetadata();
+            String topic = source.map(RecordMetadata::topic).orElse("");
+            int partition = source.map(RecordMetadata::partition).orElse(-1);
+            long offset = source.map(RecordMetadata::offset).orElse(-1L);
+            DeadLetter letter = DeadLetter.newBuilder()
+                    .setSourceTopic(topic)
+                    .setSourcePartition(partition)
+                    .setSourceOffset(offset)
+                    .setSourceTimestampMs(record.timestamp())
+                    .setKey(ByteBuffer.wrap(record.key().getBytes(StandardCharsets.UTF_8)))
+                    .setValue(ByteBuffer.wrap(serializer.serialize(topic, record.value())))
+                    .setStage(protocol + " parser")
+                    .setReason("the parser lost the message boundaries " + (after.resyncs() - before.resyncs())
+                            + " time(s) and discarded " + (after.unpairedResponses() - before.unpairedResponses())
+                            + " response(s) with no request on this record (connection totals: " + after
+                            + "); a sample, at most one per connection per minute of stream time")
+                    .build();
+            return new Record<>(new DeadLetterKey(topic, partition, offset).format(), letter, record.timestamp());
         }
 
         private void forgetIdle(long streamTimeMs) {

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Properties;
 
 import io.tapwire.schemas.AvroCodec;
+import io.tapwire.schemas.derived.DeadLetter;
 import io.tapwire.schemas.derived.L7Request;
 import io.tapwire.schemas.derived.ObservedSide;
 import io.tapwire.schemas.raw.PayloadEvent;
@@ -34,7 +35,11 @@ class PayloadParsingTest {
     private static final Serde<L7Request> REQUESTS = Serdes.serdeFrom(
             (topic, e) -> AvroCodec.of(L7Request.class).encode(e), (topic, b) -> AvroCodec.of(L7Request.class).decode(b));
 
+    private static final Serde<DeadLetter> LETTERS = Serdes.serdeFrom(
+            (topic, e) -> AvroCodec.of(DeadLetter.class).encode(e), (topic, b) -> AvroCodec.of(DeadLetter.class).decode(b));
+
     private TopologyTestDriver driver;
+    private TestOutputTopic<String, DeadLetter> dlq;
     private TestInputTopic<String, PayloadEvent> in;
     private TestOutputTopic<String, L7Request> out;
 
@@ -42,12 +47,15 @@ class PayloadParsingTest {
     void buildTopology() {
         StreamsBuilder builder = new StreamsBuilder();
         KStream<String, PayloadEvent> raw = builder.stream("raw.l7", Consumed.with(Serdes.String(), PAYLOADS));
-        PayloadParsing.parse(builder, raw, Duration.ofMinutes(10)).to("requests", Produced.with(Serdes.String(), REQUESTS));
+        PayloadParsing.Outputs parsed = PayloadParsing.parse(builder, raw, Duration.ofMinutes(10), PAYLOADS.serializer());
+        parsed.requests().to("requests", Produced.with(Serdes.String(), REQUESTS));
+        parsed.unparseable().to("dlq", Produced.with(Serdes.String(), LETTERS));
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "l7-parsing-test");
         driver = new TopologyTestDriver(builder.build(), props);
         in = driver.createInputTopic("raw.l7", Serdes.String().serializer(), PAYLOADS.serializer());
         out = driver.createOutputTopic("requests", Serdes.String().deserializer(), REQUESTS.deserializer());
+        dlq = driver.createOutputTopic("dlq", Serdes.String().deserializer(), LETTERS.deserializer());
     }
 
     @AfterEach
@@ -69,6 +77,7 @@ class PayloadParsingTest {
 
         List<L7Request> requests = out.readValuesToList();
 
+        assertThat(dlq.readValuesToList()).as("a clean capture: nothing unparseable").isEmpty();
         assertThat(requests).extracting(L7Request::getSide).containsExactlyInAnyOrder(ObservedSide.CLIENT, ObservedSide.SERVER);
         assertThat(requests).allSatisfy(r -> {
             assertThat(r.getProtocol()).isEqualTo("postgres");
@@ -109,6 +118,38 @@ class PayloadParsingTest {
             assertThat(r.getError()).isTrue();
             assertThat(r.getErrorDetail()).startsWith("22012");
         });
+    }
+
+    @Test
+    void aResponseWithNoRequestIsCountedAndSampledToTheDlqWhileTheStreamGoesOn() {
+        List<PayloadEvent> capture = Captures.read("/captures/postgres/simple-query.jsonl");
+        // The client socket's records without its first query: the server's answer arrives with nothing outstanding.
+        PayloadEvent query = capture.stream().filter(e -> e.getRole() == io.tapwire.schemas.raw.ConnectionRole.CLIENT
+                        && e.getDirection() == io.tapwire.schemas.raw.Direction.EGRESS
+                        && PayloadParsingTest.head(e).startsWith("Q"))
+                .findFirst().orElseThrow();
+        send(capture.stream().filter(e -> e != query).toList());
+
+        List<DeadLetter> letters = dlq.readValuesToList();
+        assertThat(letters).hasSize(1).allSatisfy(letter -> {
+            assertThat(letter.getStage()).isEqualTo("postgres parser");
+            assertThat(letter.getReason()).contains("discarded 1 response(s) with no request");
+            assertThat(AvroCodec.of(PayloadEvent.class).decode(letter.getValue().array()).getDirection())
+                    .isEqualTo(io.tapwire.schemas.raw.Direction.INGRESS);
+        });
+        assertThat(out.readValuesToList()).as("the server's own view is still paired")
+                .extracting(L7Request::getSide).containsExactly(ObservedSide.SERVER);
+        assertThat(driver.metrics().entrySet()).anySatisfy(metric -> {
+            assertThat(metric.getKey().name()).isEqualTo("unparseable-total");
+            assertThat((Double) metric.getValue().metricValue()).isPositive();
+        });
+    }
+
+    private static String head(PayloadEvent e) {
+        java.nio.ByteBuffer head = e.getHead().duplicate();
+        byte[] bytes = new byte[head.remaining()];
+        head.get(bytes);
+        return new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 
     @Test
