@@ -170,6 +170,11 @@ public final class Collector implements AutoCloseable {
         return producerReady;
     }
 
+    /** Events the kernel could not put in its ring buffers since the start, by type (the buffer was full). */
+    public Map<EventType, Long> kernelDrops() {
+        return probes.drops();
+    }
+
     /**
      * Holds the poll thread (true) or lets it go on (false). For measurements only: while held, the kernel keeps
      * buffering events and drops, counted, what its ring buffers cannot hold; a drain benchmark fills them first.

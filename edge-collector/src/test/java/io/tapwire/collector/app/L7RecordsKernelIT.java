@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Properties;
 import java.util.Random;
 
 import io.tapwire.collector.servers.Dnsmasq;
@@ -36,10 +37,15 @@ class L7RecordsKernelIT {
 
     private static CollectorStack stack;
 
+    private static Collector collector;
+
     @BeforeAll
     static void startStack() {
         stack = CollectorStack.startKafka();
-        stack.startCollector();
+        Properties props = stack.collectorProperties();
+        // wrk flat out makes ~100k events/s while this JVM also runs the broker: room for its bursts.
+        props.setProperty("tapwire.collector.l7-ring-buffer-bytes", "64MiB");
+        collector = stack.startCollector(props);
     }
 
     @AfterAll
@@ -64,6 +70,8 @@ class L7RecordsKernelIT {
             List<String> log = nginx.accessLogLines();
 
             PayloadStreams streams = PayloadStreams.ofPort(stack, nginx.port(), 6);
+            assertThat(collector.kernelDrops().get(io.tapwire.collector.bpf.EventType.L7_PAYLOAD))
+                    .as("L7 events the kernel dropped (ring buffer full): the checks below cannot hold then").isZero();
             // wrk stops on its timer with responses in flight: its two connections do not end cleanly
             streams.assertCompleteAndContiguous(4);
             streams.assertBothEndsCoverTheSameSequenceRanges();
