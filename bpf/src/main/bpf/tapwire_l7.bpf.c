@@ -492,6 +492,43 @@ static __always_inline void tapwire_tcp_position(struct tapwire_l7_pending *p, s
 	p->flags |= TAPWIRE_L7_SEQ_VALID;
 }
 
+/*
+ * The task fields every event needs, by plain loads through the BTF-typed current task: a bpf_probe_read_kernel()
+ * per pointer hop costs ~30 ns, a load the verifier turns into a guarded memory read almost nothing, and these
+ * hooks run on every socket read and write.
+ */
+static __always_inline void tapwire_l7_fill_task(struct tapwire_task *task, __u64 *start_ticks)
+{
+	struct task_struct *current = (struct task_struct *)bpf_get_current_task_btf();
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+
+	task->type = TAPWIRE_EVENT_L7_PAYLOAD;
+	task->pid = pid_tgid >> 32;
+	task->tid = (__u32)pid_tgid;
+	task->ktime_ns = bpf_ktime_get_ns();
+	task->netns_ino = current->nsproxy->net_ns->ns.inum;
+	task->cgroup_id = bpf_get_current_cgroup_id();
+	bpf_get_current_comm(task->comm, sizeof(task->comm));
+	*start_ticks = current->group_leader->start_boottime / TAPWIRE_NS_PER_TICK;
+}
+
+/* The file behind an fd of the current task, as tapwire_file_of_fd() but with plain loads up to the fd array. */
+static __always_inline struct file *tapwire_l7_file_of_fd(long fd)
+{
+	struct task_struct *current = (struct task_struct *)bpf_get_current_task_btf();
+	struct fdtable *fdt = current->files->fdt;
+	struct file *file = NULL;
+	__u64 fds;
+
+	if (fd < 0 || fd >= fdt->max_fds)
+		return NULL;
+	/* A variable index into the array cannot be a typed load: one probe read for that hop. */
+	fds = (__u64)fdt->fd;
+	if (bpf_probe_read_kernel(&file, sizeof(file), (void *)(fds + fd * sizeof(file))))
+		return NULL;
+	return file;
+}
+
 /* Learns what an fd's file is (see struct tapwire_l7_fd); false for a file that is no socket (not remembered). */
 static __always_inline bool tapwire_learn_fd(struct tapwire_l7_fd *entry, struct file *file, __u64 key)
 {
@@ -539,7 +576,7 @@ static __always_inline int tapwire_l7_enter(long fd, __u64 buf, __u64 len, __u64
 
 	if (tapwire_pid_excluded(pid_tgid >> 32))
 		return 0;
-	file = tapwire_file_of_fd(fd);
+	file = tapwire_l7_file_of_fd(fd);
 	if (!file)
 		return 0;
 	key = (pid_tgid & 0xFFFFFFFF00000000ULL) | (__u32)fd;
@@ -707,12 +744,11 @@ __noinline int tapwire_emit(struct tapwire_l7_scratch *s, struct tapwire_l7_pend
 			flags |= TAPWIRE_L7_HEAD_TRUNCATED;
 		}
 	}
-	tapwire_fill_current_task(&e->task, TAPWIRE_EVENT_L7_PAYLOAD);
+	tapwire_l7_fill_task(&e->task, &e->start_ticks);
 	e->socket_ino = p->socket_ino;
 	e->start_ns = p->start_ns;
 	e->stream_offset = p->stream_offset;
 	e->byte_count = count;
-	e->start_ticks = tapwire_start_ticks((struct task_struct *)bpf_get_current_task());
 	tapwire_fill_l7_tuple(e, sk, p->sport);
 	if (p->transport == TAPWIRE_L7_UDP && peer)
 		tapwire_fill_peer_from_sockaddr(e, peer);
