@@ -141,6 +141,13 @@ struct {
 	__type(value, struct tapwire_l7_scratch);
 } tapwire_l7_scratch SEC(".maps");
 
+/*
+ * A kernel pointer read from memory as a plain number (the socket cached per fd) made a typed one again, so its
+ * fields are plain loads too (Linux 6.2+; the verifier guards each load against a pointer gone stale).
+ */
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
+#define TAPWIRE_TYPED(type, pointer) ((type *)bpf_rdonly_cast((pointer), bpf_core_type_id_kernel(type)))
+
 /* v = min(v, max) in a form the verifier tracks (a plain `if` is often compiled away into a shape it cannot). */
 #define TAPWIRE_CLAMP(v, max) asm volatile("if %0 <= %1 goto +1; %0 = %1" : "+r"(v) : "i"(max))
 
@@ -471,21 +478,20 @@ static __always_inline struct tapwire_l7_conn *tapwire_conn_of(struct sock *sk, 
  */
 static __always_inline void tapwire_tcp_position(struct tapwire_l7_pending *p, struct sock *sk)
 {
-	struct tcp_sock *tp = (struct tcp_sock *)sk;
+	struct tcp_sock *tp = TAPWIRE_TYPED(struct tcp_sock, sk);
 
 	if (p->direction == TAPWIRE_L7_SEND) {
-		__u32 write_seq = BPF_CORE_READ(tp, write_seq);
-		__u64 acked = BPF_CORE_READ(tp, bytes_acked);
+		__u32 write_seq = tp->write_seq;
 
 		p->tcp_seq = write_seq;
-		p->stream_offset = acked + (__u32)(write_seq - BPF_CORE_READ(tp, snd_una));
+		p->stream_offset = tp->bytes_acked + (__u32)(write_seq - tp->snd_una);
 		if (p->role == TAPWIRE_ROLE_CLIENT && p->stream_offset > 0)
 			p->stream_offset -= 1;
 	} else {
-		__u32 copied_seq = BPF_CORE_READ(tp, copied_seq);
+		__u32 copied_seq = tp->copied_seq;
 
 		p->tcp_seq = copied_seq;
-		p->stream_offset = BPF_CORE_READ(tp, bytes_received) - (__u32)(BPF_CORE_READ(tp, rcv_nxt) - copied_seq);
+		p->stream_offset = tp->bytes_received - (__u32)(tp->rcv_nxt - copied_seq);
 	}
 	if (p->role != TAPWIRE_ROLE_CLIENT && p->role != TAPWIRE_ROLE_SERVER)
 		p->flags |= TAPWIRE_L7_ROLE_GUESSED;
@@ -599,7 +605,7 @@ static __always_inline int tapwire_l7_enter(long fd, __u64 buf, __u64 len, __u64
 	if ((syscall == TAPWIRE_L7_SYS_SENDFILE || syscall == TAPWIRE_L7_SYS_SPLICE)
 	    && (!conn || conn->protocol == TAPWIRE_L7_PROTO_UNKNOWN || p.transport != TAPWIRE_L7_TCP))
 		return 0;
-	p.sport = BPF_CORE_READ(sk, __sk_common.skc_num);
+	p.sport = TAPWIRE_TYPED(struct sock, sk)->__sk_common.skc_num;
 	if (tapwire_port_excluded(p.sport))
 		return 0;
 	p.sk = (__u64)sk;
@@ -642,21 +648,22 @@ static __always_inline void tapwire_fill_peer_from_sockaddr(struct tapwire_l7_ev
 	}
 }
 
-static __always_inline void tapwire_fill_l7_tuple(struct tapwire_l7_event *e, struct sock *sk, __u16 sport)
+static __always_inline void tapwire_fill_l7_tuple(struct tapwire_l7_event *e, struct sock *raw_sk, __u16 sport)
 {
-	__u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	struct sock *sk = TAPWIRE_TYPED(struct sock, raw_sk);
+	__u16 family = sk->__sk_common.skc_family;
 
 	e->family = family;
 	e->sport = sport;
-	e->dport = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+	e->dport = bpf_ntohs(sk->__sk_common.skc_dport);
 	__builtin_memset(e->saddr, 0, 16);
 	__builtin_memset(e->daddr, 0, 16);
 	if (family == TAPWIRE_AF_INET6) {
-		BPF_CORE_READ_INTO(&e->saddr, sk, __sk_common.skc_v6_rcv_saddr);
-		BPF_CORE_READ_INTO(&e->daddr, sk, __sk_common.skc_v6_daddr);
+		__builtin_memcpy(e->saddr, &sk->__sk_common.skc_v6_rcv_saddr, 16);
+		__builtin_memcpy(e->daddr, &sk->__sk_common.skc_v6_daddr, 16);
 	} else {
-		BPF_CORE_READ_INTO((__be32 *)e->saddr, sk, __sk_common.skc_rcv_saddr);
-		BPF_CORE_READ_INTO((__be32 *)e->daddr, sk, __sk_common.skc_daddr);
+		*(__be32 *)e->saddr = sk->__sk_common.skc_rcv_saddr;
+		*(__be32 *)e->daddr = sk->__sk_common.skc_daddr;
 	}
 }
 

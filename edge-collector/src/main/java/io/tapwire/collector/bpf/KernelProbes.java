@@ -6,6 +6,8 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * All of Tapwire's kernel programs, loaded, configured and attached: process lifecycle, TCP, file opens and L7
@@ -21,6 +23,8 @@ import java.util.function.Consumer;
  * except {@link #exclusions()}.
  */
 public final class KernelProbes implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KernelProbes.class);
 
     private final BpfObject process;
     private final BpfObject tcp;
@@ -59,17 +63,7 @@ public final class KernelProbes implements AutoCloseable {
             BpfObject file = shareMaps(open(opened, FileBpfObject.OBJECT), process)
                     .resizeMap(FileBpfObject.EVENTS_MAP, settings.fileRingBufferBytes())
                     .load();
-            BpfObject l7 = null;
-            if (settings.l7().enabled()) {
-                l7 = shareMaps(open(opened, L7BpfObject.OBJECT), process)
-                        .resizeMap(TcpBpfObject.SOCKETS_MAP, settings.socketMapEntries())
-                        .reuseMap(TcpBpfObject.SOCKETS_MAP, tcp)
-                        .resizeMap(L7BpfObject.EVENTS_MAP, settings.l7().ringBufferBytes())
-                        .resizeMap(L7BpfObject.CONNECTIONS_MAP, settings.l7().connectionEntries())
-                        .resizeMap(L7BpfObject.FDS_MAP, settings.l7().connectionEntries())
-                        .resizeMap(L7BpfObject.SCRATCH_MAP, possibleCpus())
-                        .load();
-            }
+            BpfObject l7 = settings.l7().enabled() ? loadL7(opened, settings, process, tcp) : null;
             KernelProbes probes = new KernelProbes(process, tcp, file, l7);
             probes.configure(settings);
             process.attachAll();
@@ -91,6 +85,30 @@ public final class KernelProbes implements AutoCloseable {
         BpfObject object = BpfObject.openResource(name);
         opened.add(object);
         return object;
+    }
+
+    /**
+     * The L7 object, or null when this kernel refuses it: it needs Linux 6.2 or newer (typed loads through
+     * bpf_rdonly_cast, task-local storage in tracepoints). Everything else still runs; the reason is logged once.
+     */
+    private static BpfObject loadL7(List<BpfObject> opened, KernelProbeSettings settings, BpfObject process,
+                                    BpfObject tcp) {
+        BpfObject l7 = shareMaps(open(opened, L7BpfObject.OBJECT), process)
+                .resizeMap(TcpBpfObject.SOCKETS_MAP, settings.socketMapEntries())
+                .reuseMap(TcpBpfObject.SOCKETS_MAP, tcp)
+                .resizeMap(L7BpfObject.EVENTS_MAP, settings.l7().ringBufferBytes())
+                .resizeMap(L7BpfObject.CONNECTIONS_MAP, settings.l7().connectionEntries())
+                .resizeMap(L7BpfObject.FDS_MAP, settings.l7().connectionEntries())
+                .resizeMap(L7BpfObject.SCRATCH_MAP, possibleCpus());
+        try {
+            return l7.load();
+        } catch (LibBpfException e) {
+            LOG.warn("L7 payload capture is off: this kernel refused its programs ({}); it needs Linux 6.2 or newer."
+                    + " Set tapwire.collector.l7-capture=false to skip the attempt.", e.getMessage());
+            opened.remove(l7);
+            l7.close();
+            return null;
+        }
     }
 
     private static int possibleCpus() {
