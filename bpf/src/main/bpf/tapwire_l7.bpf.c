@@ -588,7 +588,7 @@ static __always_inline int tapwire_l7_enter(long fd, __u64 buf, __u64 len, __u64
 	key = (pid_tgid & 0xFFFFFFFF00000000ULL) | (__u32)fd;
 	known = bpf_map_lookup_elem(&tapwire_l7_fds, &key);
 	/* A closed socket's struct file is often reused at once for the next socket: the inode tells them apart. */
-	if (!known || known->file != (__u64)file || BPF_CORE_READ(file, f_inode, i_ino) != known->socket_ino) {
+	if (!known || known->file != (__u64)file || TAPWIRE_TYPED(struct file, file)->f_inode->i_ino != known->socket_ino) {
 		if (!tapwire_learn_fd(&learnt, file, key))
 			return 0;
 		known = &learnt;
