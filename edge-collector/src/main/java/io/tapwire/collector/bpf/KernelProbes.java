@@ -127,12 +127,8 @@ public final class KernelProbes implements AutoCloseable {
     private void configure(KernelProbeSettings settings) {
         settings.excludedPids().forEach(exclusions::excludeProcess);
         settings.excludedLocalPorts().forEach(exclusions::excludeLocalPort);
-        Memory key = new Memory(Integer.BYTES);
-        Memory value = new Memory(Long.BYTES);
-        key.setInt(0, TcpBpfObject.SETTING_STATS_INTERVAL_NS);
-        value.setLong(0, settings.tcpStatsInterval().toNanos());
-        LibBpfException.check("bpf_map_update_elem(" + tcp.name() + "/" + TcpBpfObject.SETTINGS_MAP + ")",
-                LibBpf.bpf_map_update_elem(tcp.mapFd(TcpBpfObject.SETTINGS_MAP), key, value, 0));
+        writeSetting(tcp, TcpBpfObject.SETTINGS_MAP, TcpBpfObject.SETTING_STATS_INTERVAL_NS,
+                settings.tcpStatsInterval().toNanos());
         if (l7 != null) {
             writeSetting(l7, L7BpfObject.SETTINGS_MAP, L7BpfObject.SETTING_HEAD_BYTES, settings.l7().headBytes());
             writeSetting(l7, L7BpfObject.SETTINGS_MAP, L7BpfObject.SETTING_TAIL_BYTES, settings.l7().tailBytes());
