@@ -65,6 +65,7 @@ public final class TcpHarness implements AutoCloseable {
 
     public static final Instant T0 = Instant.parse("2026-11-27T10:00:00Z");
     public static final String CLUSTER = "prod";
+    public static final String BOOT = "boot-1";
     public static final long HOST_NS = 4026531840L;
     /** The test driver runs one task per sub-topology: one partition. */
     static final int PARTITIONS = 1;
@@ -76,6 +77,8 @@ public final class TcpHarness implements AutoCloseable {
     private final TestInputTopic<String, TcpEvent> tcp;
     public final TestOutputTopic<String, ListenerInfo> listeners;
     public final TestOutputTopic<String, SocketChange> connections;
+    /** The NAMED changes of the sockets, keyed by connection id. */
+    public final TestOutputTopic<String, SocketChange> names;
     public final TestOutputTopic<String, TcpMetric> metrics;
     public final TestOutputTopic<String, DeadLetter> dlq;
     public final TestOutputTopic<String, ServiceEdge> edges;
@@ -113,8 +116,11 @@ public final class TcpHarness implements AutoCloseable {
                 ListenerRegistry.build(builder, inventoryStream, sockets, serdes, PARTITIONS);
         listenerStream.filterNot(HeartbeatMarker::is)
                 .to("listeners", Produced.with(Serdes.String(), serdes.of(ListenerInfo.class)));
-        KStream<String, SocketChange> resolved = ConnectionResolver.build(builder, sockets,
+        ConnectionResolver.Outputs resolution = ConnectionResolver.build(builder, sockets,
                 ListenerIndex.changes(listenerStream, serdes), serdes, settings.pairingWindow(), PARTITIONS);
+        KStream<String, SocketChange> resolved = resolution.connections();
+        resolution.names().filter((key, change) -> !ConnectionTracker.isHeartbeat(change))
+                .to("names", Produced.with(Serdes.String(), serdes.of(SocketChange.class)));
         resolved.filter((key, change) -> !ConnectionTracker.isHeartbeat(change))
                 .to("connections", Produced.with(Serdes.String(), serdes.of(SocketChange.class)));
         TcpMetrics.Outputs tcpMetrics = TcpMetrics.build(builder, resolved, serdes, settings.windows(), PARTITIONS);
@@ -129,6 +135,7 @@ public final class TcpHarness implements AutoCloseable {
         tcp = driver.createInputTopic("raw.tcp", Serdes.String().serializer(), serdes.of(TcpEvent.class).serializer());
         listeners = driver.createOutputTopic("listeners", Serdes.String().deserializer(), serdes.of(ListenerInfo.class).deserializer());
         connections = driver.createOutputTopic("connections", Serdes.String().deserializer(), serdes.of(SocketChange.class).deserializer());
+        names = driver.createOutputTopic("names", Serdes.String().deserializer(), serdes.of(SocketChange.class).deserializer());
         metrics = driver.createOutputTopic("metrics", Serdes.String().deserializer(), serdes.of(TcpMetric.class).deserializer());
         dlq = driver.createOutputTopic("dlq", Serdes.String().deserializer(), serdes.of(DeadLetter.class).deserializer());
         edges = driver.createOutputTopic("edges", Serdes.String().deserializer(), serdes.of(ServiceEdge.class).deserializer());
@@ -144,7 +151,7 @@ public final class TcpHarness implements AutoCloseable {
 
     public RawHeader header(String node, long atMs) {
         long seq = seqs.merge(node, 1L, Long::sum);
-        return RawHeader.newBuilder().setCluster(CLUSTER).setNode(node).setBootId("boot-1").setSeq(seq)
+        return RawHeader.newBuilder().setCluster(CLUSTER).setNode(node).setBootId(BOOT).setSeq(seq)
                 .setKernelTimeNs(seq).setEpochTimeNs(nanos(atMs)).build();
     }
 
@@ -172,14 +179,14 @@ public final class TcpHarness implements AutoCloseable {
     public TcpEvent.Builder event(TcpEventType type, String node, long inode, ConnectionRole role, TaskContext task,
                                   SocketTuple tuple) {
         return TcpEvent.newBuilder().setHeader(RawHeader.newBuilder().setCluster(CLUSTER).setNode(node)
-                        .setBootId("boot-1").setSeq(0).setKernelTimeNs(0).setEpochTimeNs(0).build())
+                        .setBootId(BOOT).setSeq(0).setKernelTimeNs(0).setEpochTimeNs(0).build())
                 .setTask(task).setType(type).setSocketInode(inode).setRole(role).setTuple(tuple);
     }
 
     public void send(TcpEvent.Builder event, long atMs) {
         event.setHeader(header(event.getHeader().getNode(), atMs));
         TcpEvent built = event.build();
-        tcp.pipeInput(new ConnectionKey(CLUSTER, built.getHeader().getNode(), "boot-1", built.getSocketInode()).format(),
+        tcp.pipeInput(new ConnectionKey(CLUSTER, built.getHeader().getNode(), BOOT, built.getSocketInode()).format(),
                 built, T0.plusMillis(atMs));
         timePasses(built.getHeader().getNode(), atMs);
     }
@@ -201,7 +208,7 @@ public final class TcpHarness implements AutoCloseable {
         lastHeartbeatMs = Math.max(lastHeartbeatMs, atMs);
         TaskContext collector = task(1, 1, "collector", HOST_NS);
         RawHeader tcpHeader = heartbeatHeader(node, atMs);
-        tcp.pipeInput(new ConnectionKey(CLUSTER, node, "boot-1", 0).format(), TcpEvent.newBuilder().setHeader(tcpHeader)
+        tcp.pipeInput(new ConnectionKey(CLUSTER, node, BOOT, 0).format(), TcpEvent.newBuilder().setHeader(tcpHeader)
                 .setTask(collector).setType(TcpEventType.UNKNOWN).setSocketInode(0).setRole(ConnectionRole.UNKNOWN)
                 .setTuple(tuple("", 0, "", 0)).build(), T0.plusMillis(atMs));
         processEvents.pipeInput(new NodePidKey(CLUSTER, node, 0).format(), ProcessEvent.newBuilder()

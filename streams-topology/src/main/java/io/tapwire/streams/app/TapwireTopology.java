@@ -81,8 +81,9 @@ public final class TapwireTopology {
         published(listeners).to(settings.topic(TapwireTopic.LISTENERS),
                 Produced.with(Serdes.String(), serdes.of(ListenerInfo.class)));
 
-        KStream<String, SocketChange> connections = ConnectionResolver.build(builder, sockets,
+        ConnectionResolver.Outputs resolution = ConnectionResolver.build(builder, sockets,
                 ListenerIndex.changes(listeners, serdes), serdes, settings.pairingWindow(), rawPartitions);
+        KStream<String, SocketChange> connections = resolution.connections();
 
         TcpMetrics.Outputs tcpMetrics = TcpMetrics.build(builder, connections, serdes, settings.windows(), rawPartitions);
         tcpMetrics.metrics().to(settings.topic(TapwireTopic.TCP_METRICS), Produced.with(Serdes.String(), serdes.of(TcpMetric.class)));

@@ -38,9 +38,11 @@ import org.apache.kafka.streams.state.Stores;
  *       client was observed at all (if not, the server's end speaks for the connection).</li>
  * </ol>
  *
- * The output is keyed by client endpoint; every change is stamped with client service, destination, server
+ * The connections are keyed by client endpoint; every change is stamped with client service, destination, server
  * service and whether it is the server's view. Sockets of unknown role (first met mid-life, origin unknown) are
- * left out: which end they are cannot be told.
+ * left out: which end they are cannot be told. Beside them come the names: one NAMED change per observed socket,
+ * keyed by its connection id, as soon as its connection is decided — what the L7 requests of that socket are
+ * stamped with, so that requests and TCP metrics name a connection the same way.
  */
 public final class ConnectionResolver {
 
@@ -53,12 +55,19 @@ public final class ConnectionResolver {
     }
 
     /**
+     * @param connections every connection change, stamped, keyed by client endpoint, and heartbeats
+     * @param names       one NAMED change per socket, keyed by connection id, and heartbeats
+     */
+    public record Outputs(KStream<String, SocketChange> connections, KStream<String, SocketChange> names) {
+    }
+
+    /**
      * @param changes          connection changes with their owner's service, and heartbeats
      * @param listenerChanges  the listener index's changes ({@link ListenerIndex#changes})
      * @param pairingWindow    how long (event time) one end waits for the other
      * @param upstreamTasks    tasks writing to each repartition (the partitions of the raw topics)
      */
-    public static KStream<String, SocketChange> build(StreamsBuilder builder, KStream<String, SocketChange> changes,
+    public static Outputs build(StreamsBuilder builder, KStream<String, SocketChange> changes,
                                                       KStream<String, ListenerCandidate> listenerChanges,
                                                       TopologySerdes serdes, Duration pairingWindow, int upstreamTasks) {
         Serde<SocketChange> serde = serdes.of(SocketChange.class);
@@ -85,10 +94,14 @@ public final class ConnectionResolver {
                 withListener.selectKey((key, change) -> ConnectionTracker.isHeartbeat(change) ? key : clientEndpointKey(change),
                         Named.as("sockets-by-client-endpoint-key")),
                 BY_CLIENT_ENDPOINT, serde, ConnectionTracker::isHeartbeat);
-        return EventTimeSync.ordered(builder, byEndpoint, BY_CLIENT_ENDPOINT, upstreamTasks, serde,
-                        ConnectionTracker::isHeartbeat)
+        KStream<String, SocketChange> paired = EventTimeSync.ordered(builder, byEndpoint, BY_CLIENT_ENDPOINT,
+                        upstreamTasks, serde, ConnectionTracker::isHeartbeat)
                 .process(() -> new EndpointPairing(pairingWindow), Named.as("connection-pairing"),
                         PAIRING_STORE, DEADLINES_STORE);
+        return new Outputs(
+                paired.filter((key, change) -> change.getKind() != SocketChangeKind.NAMED, Named.as("connections-resolved")),
+                paired.filter((key, change) -> ConnectionTracker.isHeartbeat(change) || change.getKind() == SocketChangeKind.NAMED,
+                        Named.as("connection-names")));
     }
 
     /** Applies the listener index's changes and names, for a client's change, who listens where it connected. */

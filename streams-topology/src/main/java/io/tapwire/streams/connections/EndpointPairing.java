@@ -10,6 +10,7 @@ import io.tapwire.streams.internal.EndpointState;
 import io.tapwire.streams.internal.ServerEnd;
 import io.tapwire.streams.internal.ServerSource;
 import io.tapwire.streams.internal.SocketChange;
+import io.tapwire.streams.internal.SocketChangeKind;
 import io.tapwire.streams.internal.SocketRole;
 import io.tapwire.streams.net.Endpoints;
 import io.tapwire.streams.sync.EventClock;
@@ -35,6 +36,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *   <li>A new connection id on the endpoint (the port was reused) decides the connection before at once.</li>
  *   <li>An ended connection is forgotten once its window has passed.</li>
  * </ul>
+ * Once a socket's connection is decided, one NAMED change for that socket comes out, keyed by its connection id:
+ * the client's socket and a paired server socket carry the client's names (only the client's counts), a server
+ * socket whose client was not observed carries its server view (it counts).
  *
  * Waiting is in event time, never the wall clock: what is due is decided through a store of deadlines ordered
  * by time, each time this processor's {@link EventClock} (the latest timestamp of the changes and heartbeats the
@@ -98,7 +102,7 @@ final class EndpointPairing implements Processor<String, SocketChange, String, S
         String id = connectionId(change);
         if (state.getClient() != null && !state.getClient().getConnectionId().equals(id)) {
             if (state.getClient().getServerService() == null) {
-                resolve(key, state.getClient(), state.getClient().getDestination(), ServerSource.EXTERNAL);
+                resolve(key, state, state.getClient(), state.getClient().getDestination(), ServerSource.EXTERNAL);
             }
             state.setClient(null);
             if (state.getServer() != null && !near(state.getServer().getFirstSeenEpochMs(), change.getTimestampMs())) {
@@ -119,9 +123,9 @@ final class EndpointPairing implements Processor<String, SocketChange, String, S
                 server.setPending(new ArrayList<>());
             }
             if (change.getListenerService() != null) {
-                resolve(key, client, change.getListenerService(), ServerSource.LISTENER);
+                resolve(key, state, client, change.getListenerService(), ServerSource.LISTENER);
             } else if (paired) {
-                resolve(key, client, server.getServerService(), ServerSource.ACCEPT);
+                resolve(key, state, client, server.getServerService(), ServerSource.ACCEPT);
             }
         }
         ClientEnd client = state.getClient();
@@ -143,7 +147,7 @@ final class EndpointPairing implements Processor<String, SocketChange, String, S
             ClientEnd client = state.getClient();
             if (client != null && client.getClosed() && !near(client.getFirstSeenEpochMs(), change.getTimestampMs())) {
                 if (client.getServerService() == null) {
-                    resolve(key, client, client.getDestination(), ServerSource.EXTERNAL);
+                    resolve(key, state, client, client.getDestination(), ServerSource.EXTERNAL);
                 }
                 state.setClient(null);
             }
@@ -157,7 +161,9 @@ final class EndpointPairing implements Processor<String, SocketChange, String, S
             if (client != null && near(client.getFirstSeenEpochMs(), server.getFirstSeenEpochMs())) {
                 server.setClientObserved(true);
                 if (client.getServerService() == null) {
-                    resolve(key, client, server.getServerService(), ServerSource.ACCEPT);
+                    resolve(key, state, client, server.getServerService(), ServerSource.ACCEPT);
+                } else {
+                    namePairedServer(server, client);
                 }
             }
         }
@@ -177,7 +183,7 @@ final class EndpointPairing implements Processor<String, SocketChange, String, S
         ClientEnd client = state.getClient();
         if (client != null && client.getFirstSeenEpochMs() + windowMs <= streamTimeMs) {
             if (client.getServerService() == null) {
-                resolve(key, client, client.getDestination(), ServerSource.EXTERNAL);
+                resolve(key, state, client, client.getDestination(), ServerSource.EXTERNAL);
             }
             if (client.getClosed()) {
                 state.setClient(null);
@@ -219,16 +225,54 @@ final class EndpointPairing implements Processor<String, SocketChange, String, S
     private void finishServer(String key, ServerEnd server) {
         if (server.getClientObserved() == null) {
             server.setClientObserved(false);
+            if (!server.getPending().isEmpty() && !server.getNamed()) {
+                server.setNamed(true);
+                SocketChange view = serverView(server.getPending().get(0), server);
+                emitNamed(server.getConnectionId(), server.getFirstSeenEpochMs(), SocketRole.SERVER,
+                        view.getClientService(), view.getServerService(), view.getDestination(), ServerSource.ACCEPT, true);
+            }
             server.getPending().forEach(change -> emit(key, serverView(change, server)));
             server.setPending(new ArrayList<>());
         }
     }
 
-    private void resolve(String key, ClientEnd client, String serverService, ServerSource source) {
+    private void resolve(String key, EndpointState state, ClientEnd client, String serverService, ServerSource source) {
         client.setServerService(serverService);
         client.setServerSource(source);
         client.getPending().forEach(change -> emit(key, clientView(change, client)));
         client.setPending(new ArrayList<>());
+        if (!client.getNamed()) {
+            client.setNamed(true);
+            emitNamed(client.getConnectionId(), client.getFirstSeenEpochMs(), SocketRole.CLIENT, client.getClientService(),
+                    client.getServerService(), client.getDestination(), client.getServerSource(), false);
+        }
+        if (state.getServer() != null && Boolean.TRUE.equals(state.getServer().getClientObserved())) {
+            namePairedServer(state.getServer(), client);
+        }
+    }
+
+    /** The accepting end of a connection whose client was observed: named as its client, not the counting side. */
+    private void namePairedServer(ServerEnd server, ClientEnd client) {
+        if (!server.getNamed()) {
+            server.setNamed(true);
+            emitNamed(server.getConnectionId(), server.getFirstSeenEpochMs(), SocketRole.SERVER, client.getClientService(),
+                    client.getServerService(), client.getDestination(), client.getServerSource(), false);
+        }
+    }
+
+    /**
+     * The NAMED change of one socket, keyed by its connection id: the names its connection was decided with, for
+     * the L7 requests observed on that socket (see {@link ConnectionResolver.Outputs#names}).
+     */
+    private void emitNamed(String connectionId, long firstSeenEpochMs, SocketRole role, String clientService,
+                           String serverService, String destination, ServerSource source, boolean serverView) {
+        ConnectionKey id = ConnectionKey.parse(connectionId);
+        SocketChange named = SocketChange.newBuilder().setKind(SocketChangeKind.NAMED)
+                .setCluster(id.cluster()).setNode(id.node()).setBootId(id.bootId()).setSocketInode(id.socketInode())
+                .setRole(role).setEpochNs(firstSeenEpochMs * 1_000_000L).setTimestampMs(firstSeenEpochMs)
+                .setClientService(clientService).setServerService(serverService).setDestination(destination)
+                .setServerSource(source).setServerView(serverView).build();
+        context.forward(new Record<>(connectionId, named, firstSeenEpochMs));
     }
 
     private void save(String key, EndpointState state, Long before) {

@@ -9,8 +9,11 @@ import static io.tapwire.streams.TcpHarness.tuple;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
+import io.tapwire.schemas.keys.ConnectionKey;
 import io.tapwire.schemas.raw.ConnectionRole;
 import io.tapwire.schemas.raw.TaskContext;
 import io.tapwire.schemas.raw.TcpEventType;
@@ -18,6 +21,7 @@ import io.tapwire.streams.TcpHarness;
 import io.tapwire.streams.internal.ServerSource;
 import io.tapwire.streams.internal.SocketChange;
 import io.tapwire.streams.internal.SocketChangeKind;
+import io.tapwire.streams.internal.SocketRole;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -144,6 +148,46 @@ class ConnectionTrackingTest {
             assertThat(c.getServerSource()).isEqualTo(ServerSource.LISTENER);
             assertThat(c.getServerView()).isFalse();
         });
+    }
+
+    @Test
+    void bothSocketsOfAConnectionAreNamedAsTheClientSawItAndOnlyTheClientsCounts() {
+        TaskContext client = task(100, 70, "api", HOST_NS);
+        connect("node-2", 8, client, "10.0.0.2", 41003, "10.0.0.1", 5432, 5_000);
+        send(TcpEventType.ACCEPT, "node-1", 9, ConnectionRole.SERVER, task(200, 10, "postgres", HOST_NS),
+                "10.0.0.1", 5432, "10.0.0.2", 41003, 5_001, null, null);
+        // a second server socket whose client is not observed names itself from its own end, and counts
+        send(TcpEventType.ACCEPT, "node-1", 12, ConnectionRole.SERVER, task(200, 10, "postgres", HOST_NS),
+                "10.0.0.1", 5432, "203.0.113.9", 50001, 5_000, null, null);
+        settle(6_000);
+
+        Map<String, SocketChange> named = new HashMap<>();
+        harness.names.readKeyValuesToList().forEach(kv -> assertThat(named.put(kv.key, kv.value)).isNull());
+        assertThat(named).hasSize(3);
+        assertThat(named.get(connectionId("node-2", 8))).satisfies(n -> {
+            assertThat(n.getKind()).isEqualTo(SocketChangeKind.NAMED);
+            assertThat(n.getRole()).isEqualTo(SocketRole.CLIENT);
+            assertThat(List.of(n.getClientService(), n.getServerService(), n.getDestination()))
+                    .containsExactly(API, POSTGRES, "10.0.0.1:5432");
+            assertThat(n.getServerView()).isFalse();
+        });
+        assertThat(named.get(connectionId("node-1", 9))).satisfies(n -> {
+            assertThat(n.getRole()).isEqualTo(SocketRole.SERVER);
+            assertThat(List.of(n.getClientService(), n.getServerService(), n.getDestination()))
+                    .containsExactly(API, POSTGRES, "10.0.0.1:5432");
+            assertThat(n.getServerView()).isFalse();
+        });
+        assertThat(named.get(connectionId("node-1", 12))).satisfies(n -> {
+            assertThat(n.getRole()).isEqualTo(SocketRole.SERVER);
+            assertThat(List.of(n.getClientService(), n.getServerService(), n.getDestination()))
+                    .containsExactly("203.0.113.9", POSTGRES, "10.0.0.1:5432");
+            assertThat(n.getServerView()).isTrue();
+        });
+        assertThat(harness.connections.readValuesToList()).noneMatch(c -> c.getKind() == SocketChangeKind.NAMED);
+    }
+
+    private static String connectionId(String node, long inode) {
+        return new ConnectionKey(TcpHarness.CLUSTER, node, TcpHarness.BOOT, inode).format();
     }
 
     @Test
