@@ -9,6 +9,8 @@ import java.util.TreeMap;
 import io.tapwire.schemas.settings.TypedProperties;
 import io.tapwire.schemas.topics.TapwireTopic;
 import io.tapwire.streams.heartbeat.HeartbeatRepartition;
+import io.tapwire.streams.l7.ResourceLabels;
+import io.tapwire.streams.l7.metrics.AdmittedResources;
 import io.tapwire.streams.lifecycle.RestartRule;
 import io.tapwire.streams.window.TumblingWindows;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -49,6 +51,13 @@ import org.apache.kafka.streams.StreamsConfig;
  * tapwire.streams.edge-flush-interval  stream time between two updates of a service edge whose counts or times
  *                                      moved (default PT10S)
  * tapwire.streams.edge-retention       event time after which a service edge not seen since is removed (default P7D)
+ * tapwire.streams.l7-name-wait         how long (event time) an L7 request waits for its connection's services to be
+ *                                      decided before it goes out named by addresses (default: the pairing window
+ *                                      plus 5 s, which leaves the pairing's decision time to arrive); must exceed
+ *                                      the pairing window and be shorter than the window grace
+ * tapwire.streams.l7-resources-per-service  distinct resources (normalised statements, paths, keys) a server
+ *                                      service and protocol keep as labels per partition; later ones are ~other
+ *                                      (default 100)
  * tapwire.streams.topic.&lt;name&gt;=&lt;actual&gt;  read or write another topic in place of a Tapwire topic
  * tapwire.streams.kafka.&lt;config&gt;=&lt;value&gt;  any Kafka Streams, consumer or producer setting, passed on as is
  *                                      (for example consumer.session.timeout.ms, commit.interval.ms)
@@ -61,6 +70,7 @@ public record StreamsSettings(String bootstrapServers, String registryUrl, Strin
                               Duration windowSize, Duration windowGrace, Duration heartbeatRelayInterval,
                               Duration pairingWindow,
                               Duration connectionIdleTimeout, Duration edgeFlushInterval, Duration edgeRetention,
+                              Duration l7NameWait, int l7ResourcesPerService,
                               Map<String, String> topicNames, Map<String, String> kafkaConfigs) {
 
     public static final String PREFIX = "tapwire.streams.";
@@ -88,6 +98,18 @@ public record StreamsSettings(String bootstrapServers, String registryUrl, Strin
                     + PREFIX + "pairing-window (" + pairingWindow + "): changes held while the pairing waits for a "
                     + "connection's other end would come too late for their window");
         }
+        Duration nameWait = positive(p, "l7-name-wait", pairingWindow.plusSeconds(5));
+        if (nameWait.compareTo(pairingWindow) <= 0 || nameWait.compareTo(windowGrace) >= 0) {
+            throw new IllegalArgumentException(PREFIX + "l7-name-wait (" + nameWait + ") must be longer than "
+                    + PREFIX + "pairing-window (" + pairingWindow + "), or requests would go out before their "
+                    + "connection is decided, and shorter than " + PREFIX + "window-grace (" + windowGrace
+                    + "), or they would come too late for their window");
+        }
+        int resourcesPerService = (int) p.number(PREFIX + "l7-resources-per-service", AdmittedResources.DEFAULT_CAPACITY);
+        if (resourcesPerService < 0 || resourcesPerService > 100_000) {
+            throw new IllegalArgumentException(PREFIX + "l7-resources-per-service must be from 0 to 100000, was "
+                    + resourcesPerService);
+        }
         return new StreamsSettings(
                 p.string("tapwire.kafka.bootstrap-servers", "127.0.0.1:9092"),
                 p.string("tapwire.registry.url", "http://127.0.0.1:8081"),
@@ -106,6 +128,7 @@ public record StreamsSettings(String bootstrapServers, String registryUrl, Strin
                 positive(p, "connection-idle-timeout", Duration.ofHours(1)),
                 positive(p, "edge-flush-interval", Duration.ofSeconds(10)),
                 positive(p, "edge-retention", Duration.ofDays(7)),
+                nameWait, resourcesPerService,
                 topics, kafka);
     }
 
@@ -130,7 +153,12 @@ public record StreamsSettings(String bootstrapServers, String registryUrl, Strin
         return new RestartRule(restartWindow, restartMinUptime);
     }
 
-    /** The windows of the TCP metrics. */
+    /** How request resources become labels. */
+    public ResourceLabels resourceLabels() {
+        return new ResourceLabels(l7ResourcesPerService);
+    }
+
+    /** The windows of the TCP and L7 metrics. */
     public TumblingWindows windows() {
         return new TumblingWindows(windowSize, windowGrace);
     }

@@ -3,12 +3,14 @@ package io.tapwire.streams.app;
 import java.util.function.Function;
 
 import io.tapwire.schemas.derived.DeadLetter;
+import io.tapwire.schemas.derived.L7Request;
 import io.tapwire.schemas.derived.ListenerInfo;
 import io.tapwire.schemas.derived.ProcessInfo;
 import io.tapwire.schemas.derived.ServiceEdge;
 import io.tapwire.schemas.derived.ServiceEvent;
 import io.tapwire.schemas.derived.TcpMetric;
 import io.tapwire.schemas.raw.NodeInventory;
+import io.tapwire.schemas.raw.PayloadEvent;
 import io.tapwire.schemas.raw.ProcessEvent;
 import io.tapwire.schemas.raw.RawHeader;
 import io.tapwire.schemas.raw.TcpEvent;
@@ -19,6 +21,8 @@ import io.tapwire.streams.connections.ConnectionTracker;
 import io.tapwire.streams.decode.RawDecoding;
 import io.tapwire.streams.dedup.RawDeduplication;
 import io.tapwire.streams.graph.ServiceGraph;
+import io.tapwire.streams.l7.PayloadParsing;
+import io.tapwire.streams.l7.RequestNaming;
 import io.tapwire.streams.internal.SocketChange;
 import io.tapwire.streams.listeners.ListenerIndex;
 import io.tapwire.streams.listeners.ListenerRegistry;
@@ -31,6 +35,7 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 
 /**
@@ -43,7 +48,10 @@ import org.apache.kafka.streams.kstream.Produced;
  * raw.tcp ─▶ ConnectionTracker (+ owner's service) ─┬─▶ ListenerRegistry (+ raw.inventory) ─▶ listeners.v1
  *                                                   │        └─▶ ListenerIndex (the listeners by lookup key)
  *                                                   └─▶ ConnectionResolver ─┬─▶ TcpMetrics ─▶ tcp.metrics.v1, dlq.v1
- *                                                                           └─▶ ServiceGraph ─▶ service.edges.v1
+ *                                                                           ├─▶ ServiceGraph ─▶ service.edges.v1
+ *                                                                           └─▶ (names of each socket) ─┐
+ * raw.l7 ─▶ PayloadParsing (framing, pairing) ─▶ RequestNaming (+ names, + owners of unplaced sockets) ◀─┘
+ *                                                     └─▶ l7.requests.v1
  * </pre>
  *
  * Wherever records of several upstream tasks meet (every repartition), an
@@ -91,6 +99,17 @@ public final class TapwireTopology {
 
         ServiceGraph.build(builder, connections, serdes, settings.edgeFlushInterval(), settings.edgeRetention(), rawPartitions)
                 .to(settings.topic(TapwireTopic.SERVICE_EDGES), Produced.with(Serdes.String(), serdes.of(ServiceEdge.class)));
+
+        KStream<String, PayloadEvent> payloads =
+                raw(builder, settings, serdes, TapwireTopic.RAW_L7, PayloadEvent.class, PayloadEvent::getHeader);
+        PayloadParsing.Outputs parsed = PayloadParsing.parse(builder, payloads, settings.connectionIdleTimeout(),
+                serdes.of(PayloadEvent.class).serializer());
+        parsed.unparseable().to(settings.topic(TapwireTopic.DLQ), Produced.with(Serdes.String(), serdes.of(DeadLetter.class)));
+        KStream<String, L7Request> requests = RequestNaming.build(builder, parsed.requests(), resolution.names(),
+                sockets, serdes, settings.l7NameWait(), settings.connectionIdleTimeout(), settings.resourceLabels(),
+                rawPartitions);
+        requests.filterNot(HeartbeatMarker::is, Named.as("l7-requests-published"))
+                .to(settings.topic(TapwireTopic.L7_REQUESTS), Produced.with(Serdes.String(), serdes.of(L7Request.class)));
         return builder.build();
     }
 

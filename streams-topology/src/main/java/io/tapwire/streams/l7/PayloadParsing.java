@@ -26,6 +26,7 @@ import io.tapwire.streams.l7.parse.PayloadSegments;
 import io.tapwire.streams.l7.parse.ProtocolParser;
 import io.tapwire.streams.l7.parse.ProtocolParserFactory;
 import io.tapwire.streams.net.Endpoints;
+import io.tapwire.streams.sync.HeartbeatMarker;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
@@ -54,7 +55,7 @@ import org.apache.kafka.streams.state.Stores;
  * DLQ, at most once per connection per minute of stream time; the stream goes on.
  *
  * <p>The records carry what the socket knows (side, 4-tuple, destination, protocol, the exchange); the two services
- * are not named here: that takes the connection tracking's resolution of both ends (not wired yet).
+ * are named by the next step, {@link RequestNaming}, from the connection tracking's resolution of both ends.
  */
 public final class PayloadParsing {
 
@@ -66,7 +67,10 @@ public final class PayloadParsing {
     /** Minimum stream time between two dead-letter samples of one socket. */
     static final long SAMPLE_INTERVAL_MS = 60_000;
 
-    /** The requests, keyed by connection id, and samples of payloads the parsers could not frame or pair. */
+    /**
+     * The requests, keyed by connection id, with the raw topic's heartbeats as {@link HeartbeatMarker}s, and samples of
+     * payloads the parsers could not frame or pair.
+     */
     public record Outputs(KStream<String, L7Request> requests, KStream<String, DeadLetter> unparseable) {
     }
 
@@ -80,7 +84,8 @@ public final class PayloadParsing {
         KStream<String, Object> parsed = payloads.process(() -> new SocketParsing(idleTimeout.toMillis(), serializer),
                 Named.as("l7-socket-parsing"), STORE);
         return new Outputs(
-                parsed.filter((key, value) -> value instanceof L7Request, Named.as("l7-requests"))
+                parsed.filter((key, value) -> value instanceof L7Request || HeartbeatMarker.is(key, value),
+                                Named.as("l7-requests"))
                         .mapValues(value -> (L7Request) value, Named.as("l7-request-values")),
                 parsed.filter((key, value) -> value instanceof DeadLetter, Named.as("l7-unparseable"))
                         .mapValues(value -> (DeadLetter) value, Named.as("l7-unparseable-values")));
@@ -145,7 +150,12 @@ public final class PayloadParsing {
         @Override
         public void process(Record<String, PayloadEvent> record) {
             PayloadEvent e = record.value();
-            if (e == null || e.getHeader().getHeartbeat() || record.key() == null) {
+            if (e != null && e.getHeader().getHeartbeat()) {
+                // Time passes downstream too: the naming step's event-time sync waits for this partition's heartbeats.
+                context.forward(new Record<>(HeartbeatMarker.KEY, null, record.timestamp()));
+                return;
+            }
+            if (e == null || record.key() == null) {
                 return;
             }
             byte[] stored = parsers.get(record.key());

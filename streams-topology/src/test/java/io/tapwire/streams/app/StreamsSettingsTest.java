@@ -46,6 +46,7 @@ class StreamsSettingsTest {
         assertThat(settings.pairingWindow()).isEqualTo(Duration.ofSeconds(10));
         assertThat(settings.connectionIdleTimeout()).isEqualTo(Duration.ofHours(6));
         assertThat(settings.edgeFlushInterval()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(settings.l7NameWait()).as("follows the pairing window").isEqualTo(Duration.ofSeconds(15));
     }
 
     @Test
@@ -92,6 +93,10 @@ class StreamsSettingsTest {
                 .hasMessageContaining("tapwire.streams.window-grace").hasMessageContaining("tapwire.streams.pairing-window");
         assertThatThrownBy(() -> StreamsSettings.fromProperties(props("tapwire.streams.heartbeat-relay-interval", "PT-1S")))
                 .hasMessageContaining("tapwire.streams.heartbeat-relay-interval").hasMessageContaining("negative");
+        assertThatThrownBy(() -> StreamsSettings.fromProperties(props("tapwire.streams.l7-name-wait", "3s")))
+                .hasMessageContaining("tapwire.streams.l7-name-wait").hasMessageContaining("pairing-window");
+        assertThatThrownBy(() -> StreamsSettings.fromProperties(props("tapwire.streams.l7-resources-per-service", "-1")))
+                .hasMessageContaining("tapwire.streams.l7-resources-per-service");
     }
 
     private static Properties props(String name, String value) {

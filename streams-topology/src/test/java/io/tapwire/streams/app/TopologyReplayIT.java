@@ -1,11 +1,11 @@
 package io.tapwire.streams.app;
 
-import static io.tapwire.streams.TcpHarness.HOST_NS;
-import static io.tapwire.streams.TcpHarness.listen;
-import static io.tapwire.streams.TcpHarness.namespace;
-import static io.tapwire.streams.TcpHarness.process;
-import static io.tapwire.streams.TcpHarness.task;
-import static io.tapwire.streams.TcpHarness.tuple;
+import static io.tapwire.streams.TopologyHarness.HOST_NS;
+import static io.tapwire.streams.TopologyHarness.listen;
+import static io.tapwire.streams.TopologyHarness.namespace;
+import static io.tapwire.streams.TopologyHarness.process;
+import static io.tapwire.streams.TopologyHarness.task;
+import static io.tapwire.streams.TopologyHarness.tuple;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;

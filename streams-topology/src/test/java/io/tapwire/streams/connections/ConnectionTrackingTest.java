@@ -1,11 +1,11 @@
 package io.tapwire.streams.connections;
 
-import static io.tapwire.streams.TcpHarness.HOST_NS;
-import static io.tapwire.streams.TcpHarness.listen;
-import static io.tapwire.streams.TcpHarness.namespace;
-import static io.tapwire.streams.TcpHarness.process;
-import static io.tapwire.streams.TcpHarness.task;
-import static io.tapwire.streams.TcpHarness.tuple;
+import static io.tapwire.streams.TopologyHarness.HOST_NS;
+import static io.tapwire.streams.TopologyHarness.listen;
+import static io.tapwire.streams.TopologyHarness.namespace;
+import static io.tapwire.streams.TopologyHarness.process;
+import static io.tapwire.streams.TopologyHarness.task;
+import static io.tapwire.streams.TopologyHarness.tuple;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
@@ -17,7 +17,7 @@ import io.tapwire.schemas.keys.ConnectionKey;
 import io.tapwire.schemas.raw.ConnectionRole;
 import io.tapwire.schemas.raw.TaskContext;
 import io.tapwire.schemas.raw.TcpEventType;
-import io.tapwire.streams.TcpHarness;
+import io.tapwire.streams.TopologyHarness;
 import io.tapwire.streams.internal.ServerSource;
 import io.tapwire.streams.internal.SocketChange;
 import io.tapwire.streams.internal.SocketChangeKind;
@@ -43,11 +43,11 @@ class ConnectionTrackingTest {
 
     @TempDir
     Path state;
-    private TcpHarness harness;
+    private TopologyHarness harness;
 
     @BeforeEach
     void start() throws Exception {
-        harness = new TcpHarness(state);
+        harness = new TopologyHarness(state);
         // node-1: nginx on 0.0.0.0:8080 in the host namespace, a pod's server on 0.0.0.0:8080 in its own,
         // postgres on 0.0.0.0:5432; an API client process on node-1 (host and pod) and on node-2.
         harness.exec("node-1", 100, 50, "/usr/bin/api", "0::/system.slice/api.service", HOST_NS, 0);
@@ -187,7 +187,7 @@ class ConnectionTrackingTest {
     }
 
     private static String connectionId(String node, long inode) {
-        return new ConnectionKey(TcpHarness.CLUSTER, node, TcpHarness.BOOT, inode).format();
+        return new ConnectionKey(TopologyHarness.CLUSTER, node, TopologyHarness.BOOT, inode).format();
     }
 
     @Test
@@ -236,7 +236,7 @@ class ConnectionTrackingTest {
             assertThat(c.getKind()).isEqualTo(SocketChangeKind.CLOSED);
             assertThat(c.getExpired()).isTrue();
             assertThat(c.getActiveDelta()).isEqualTo(-1);
-            assertThat(c.getClosedAtEpochNs()).isEqualTo(TcpHarness.nanos(5_000 + 3_600_000));
+            assertThat(c.getClosedAtEpochNs()).isEqualTo(TopologyHarness.nanos(5_000 + 3_600_000));
         });
     }
 

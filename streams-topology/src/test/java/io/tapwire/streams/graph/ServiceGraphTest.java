@@ -1,12 +1,12 @@
 package io.tapwire.streams.graph;
 
-import static io.tapwire.streams.TcpHarness.HOST_NS;
-import static io.tapwire.streams.TcpHarness.at;
-import static io.tapwire.streams.TcpHarness.listen;
-import static io.tapwire.streams.TcpHarness.namespace;
-import static io.tapwire.streams.TcpHarness.process;
-import static io.tapwire.streams.TcpHarness.task;
-import static io.tapwire.streams.TcpHarness.tuple;
+import static io.tapwire.streams.TopologyHarness.HOST_NS;
+import static io.tapwire.streams.TopologyHarness.at;
+import static io.tapwire.streams.TopologyHarness.listen;
+import static io.tapwire.streams.TopologyHarness.namespace;
+import static io.tapwire.streams.TopologyHarness.process;
+import static io.tapwire.streams.TopologyHarness.task;
+import static io.tapwire.streams.TopologyHarness.tuple;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
@@ -19,7 +19,7 @@ import io.tapwire.schemas.keys.ServiceEdgeKey;
 import io.tapwire.schemas.raw.ConnectionRole;
 import io.tapwire.schemas.raw.TaskContext;
 import io.tapwire.schemas.raw.TcpEventType;
-import io.tapwire.streams.TcpHarness;
+import io.tapwire.streams.TopologyHarness;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,11 +35,11 @@ class ServiceGraphTest {
 
     @TempDir
     Path state;
-    private TcpHarness harness;
+    private TopologyHarness harness;
 
     @BeforeEach
     void start() throws Exception {
-        harness = new TcpHarness(state);
+        harness = new TopologyHarness(state);
         harness.exec("node-2", 100, 70, "/usr/bin/api", "0::/system.slice/api.service", HOST_NS, 0);
         harness.exec("node-1", 200, 10, "/usr/lib/postgresql/15/bin/postgres", "0::/system.slice/postgresql@15-main.service", HOST_NS, 0);
         harness.send(harness.snapshot("node-1", 100, List.of(namespace(HOST_NS, "127.0.0.1", "10.0.0.1")),
@@ -97,7 +97,7 @@ class ServiceGraphTest {
     void anEdgeNotSeenForTheRetentionIsTombstoned(@TempDir Path other) throws Exception {
         Properties props = new Properties();
         props.setProperty("tapwire.streams.edge-retention", "1m");
-        try (TcpHarness shortLived = new TcpHarness(other, props)) {
+        try (TopologyHarness shortLived = new TopologyHarness(other, props)) {
             shortLived.exec("node-2", 100, 70, "/usr/bin/api", "0::/system.slice/api.service", HOST_NS, 0);
             shortLived.send(shortLived.snapshot("node-1", 100, List.of(namespace(HOST_NS, "127.0.0.1", "10.0.0.1")),
                     List.of(process(300, 5, "/usr/sbin/nginx", "0::/system.slice/nginx.service", HOST_NS)),

@@ -1,11 +1,11 @@
 package io.tapwire.streams.listeners;
 
-import static io.tapwire.streams.TcpHarness.HOST_NS;
-import static io.tapwire.streams.TcpHarness.listen;
-import static io.tapwire.streams.TcpHarness.namespace;
-import static io.tapwire.streams.TcpHarness.process;
-import static io.tapwire.streams.TcpHarness.task;
-import static io.tapwire.streams.TcpHarness.tuple;
+import static io.tapwire.streams.TopologyHarness.HOST_NS;
+import static io.tapwire.streams.TopologyHarness.listen;
+import static io.tapwire.streams.TopologyHarness.namespace;
+import static io.tapwire.streams.TopologyHarness.process;
+import static io.tapwire.streams.TopologyHarness.task;
+import static io.tapwire.streams.TopologyHarness.tuple;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
@@ -17,7 +17,7 @@ import io.tapwire.schemas.keys.ListenerKey;
 import io.tapwire.schemas.raw.ConnectionRole;
 import io.tapwire.schemas.raw.NodeInventory;
 import io.tapwire.schemas.raw.TcpEventType;
-import io.tapwire.streams.TcpHarness;
+import io.tapwire.streams.TopologyHarness;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,11 +34,11 @@ class ListenerRegistryTest {
 
     @TempDir
     Path state;
-    private TcpHarness harness;
+    private TopologyHarness harness;
 
     @BeforeEach
     void start() throws Exception {
-        harness = new TcpHarness(state);
+        harness = new TopologyHarness(state);
     }
 
     @AfterEach
@@ -60,7 +60,7 @@ class ListenerRegistryTest {
         assertThat(entries.get(key(POD_NS, "127.0.0.1:8080")).getPid()).isEqualTo(300);
         assertThat(entries.get(key(HOST_NS, "[::1]:9090")).getFromWildcard()).isTrue();
         assertThat(entries.get(key(HOST_NS, "10.0.0.1:8080")).getNetnsInode()).isEqualTo(HOST_NS);
-        assertThat(entries.values()).allSatisfy(e -> assertThat(e.getUpdatedAtEpochNs()).isEqualTo(TcpHarness.nanos(1_000)));
+        assertThat(entries.values()).allSatisfy(e -> assertThat(e.getUpdatedAtEpochNs()).isEqualTo(TopologyHarness.nanos(1_000)));
     }
 
     @Test
@@ -167,6 +167,6 @@ class ListenerRegistryTest {
     }
 
     private static String key(long netns, String address) {
-        return new ListenerKey(TcpHarness.CLUSTER, "node-1", netns, address).format();
+        return new ListenerKey(TopologyHarness.CLUSTER, "node-1", netns, address).format();
     }
 }

@@ -1,12 +1,12 @@
 package io.tapwire.streams.tcpmetrics;
 
-import static io.tapwire.streams.TcpHarness.HOST_NS;
-import static io.tapwire.streams.TcpHarness.at;
-import static io.tapwire.streams.TcpHarness.listen;
-import static io.tapwire.streams.TcpHarness.namespace;
-import static io.tapwire.streams.TcpHarness.process;
-import static io.tapwire.streams.TcpHarness.task;
-import static io.tapwire.streams.TcpHarness.tuple;
+import static io.tapwire.streams.TopologyHarness.HOST_NS;
+import static io.tapwire.streams.TopologyHarness.at;
+import static io.tapwire.streams.TopologyHarness.listen;
+import static io.tapwire.streams.TopologyHarness.namespace;
+import static io.tapwire.streams.TopologyHarness.process;
+import static io.tapwire.streams.TopologyHarness.task;
+import static io.tapwire.streams.TopologyHarness.tuple;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -22,7 +22,7 @@ import io.tapwire.schemas.raw.ConnectionRole;
 import io.tapwire.schemas.raw.SocketTuple;
 import io.tapwire.schemas.raw.TaskContext;
 import io.tapwire.schemas.raw.TcpEventType;
-import io.tapwire.streams.TcpHarness;
+import io.tapwire.streams.TopologyHarness;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,11 +39,11 @@ class TcpMetricsTest {
 
     @TempDir
     Path state;
-    private TcpHarness harness;
+    private TopologyHarness harness;
 
     @BeforeEach
     void start() throws Exception {
-        harness = new TcpHarness(state);
+        harness = new TopologyHarness(state);
         harness.exec("node-2", 100, 70, "/usr/bin/api", "0::/system.slice/api.service", HOST_NS, 0);
         harness.send(harness.snapshot("node-1", 100, List.of(namespace(HOST_NS, "127.0.0.1", "10.0.0.1")),
                 List.of(process(300, 5, "/usr/sbin/nginx", "0::/system.slice/nginx.service", HOST_NS)),
@@ -146,7 +146,7 @@ class TcpMetricsTest {
             DeadLetter letter = r.value();
             assertThat(letter.getStage()).isEqualTo("late for window tcp-metrics");
             assertThat(letter.getReason()).contains("2026-11-27T10:00:22Z", "[2026-11-27T10:00:20Z, 2026-11-27T10:00:30Z)", "PT30S");
-            assertThat(letter.getSourceTopic()).isEqualTo("tcp-harness-tcp-metrics-by-series-repartition");
+            assertThat(letter.getSourceTopic()).isEqualTo("topology-harness-tcp-metrics-by-series-repartition");
             assertThat(letter.getSourceTimestampMs()).isEqualTo(at(22_000));
             assertThat(StandardCharsets.UTF_8.decode(letter.getKey()).toString()).contains("api.service");
             assertThat(r.timestamp()).isEqualTo(at(22_000));

@@ -1,5 +1,7 @@
 package io.tapwire.streams;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,6 +13,7 @@ import java.util.Map;
 import java.util.Properties;
 
 import io.tapwire.schemas.derived.DeadLetter;
+import io.tapwire.schemas.derived.L7Request;
 import io.tapwire.schemas.derived.ListenerInfo;
 import io.tapwire.schemas.derived.ServiceEdge;
 import io.tapwire.schemas.derived.TcpMetric;
@@ -19,10 +22,13 @@ import io.tapwire.schemas.keys.NodeKey;
 import io.tapwire.schemas.keys.NodePidKey;
 import io.tapwire.schemas.raw.AddressFamily;
 import io.tapwire.schemas.raw.ConnectionRole;
+import io.tapwire.schemas.raw.Direction;
+import io.tapwire.schemas.raw.L7Protocol;
 import io.tapwire.schemas.raw.ListenerSnapshot;
 import io.tapwire.schemas.raw.NetworkInterface;
 import io.tapwire.schemas.raw.NetworkNamespace;
 import io.tapwire.schemas.raw.NodeInventory;
+import io.tapwire.schemas.raw.PayloadEvent;
 import io.tapwire.schemas.raw.ProcessEvent;
 import io.tapwire.schemas.raw.ProcessEventType;
 import io.tapwire.schemas.raw.ProcessSnapshot;
@@ -40,6 +46,8 @@ import io.tapwire.streams.connections.ConnectionResolver;
 import io.tapwire.streams.connections.ConnectionTracker;
 import io.tapwire.streams.graph.ServiceGraph;
 import io.tapwire.streams.internal.SocketChange;
+import io.tapwire.streams.l7.PayloadParsing;
+import io.tapwire.streams.l7.RequestNaming;
 import io.tapwire.streams.listeners.ListenerIndex;
 import io.tapwire.streams.listeners.ListenerRegistry;
 import io.tapwire.streams.registry.ProcessRegistry;
@@ -56,12 +64,12 @@ import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.test.TestRecord;
 
 /**
- * The TCP sub-topologies (process registry and services, connection tracker, listener registry and index,
- * connection resolver, TCP metrics, service graph) built with their own builder methods over three raw input
- * topics, each output on a topic of its own, and hand-built raw records to feed them. Event time starts at
+ * The sub-topologies (process registry and services, connection tracker, listener registry and index,
+ * connection resolver, TCP metrics, service graph, L7 parsing and naming) built with their own builder methods over
+ * four raw input topics, each output on a topic of its own, and hand-built raw records to feed them. Event time starts at
  * {@link #T0}; every method takes milliseconds after it.
  */
-public final class TcpHarness implements AutoCloseable {
+public final class TopologyHarness implements AutoCloseable {
 
     public static final Instant T0 = Instant.parse("2026-11-27T10:00:00Z");
     public static final String CLUSTER = "prod";
@@ -75,6 +83,9 @@ public final class TcpHarness implements AutoCloseable {
     private final TestInputTopic<String, ProcessEvent> processEvents;
     private final TestInputTopic<String, NodeInventory> inventory;
     private final TestInputTopic<String, TcpEvent> tcp;
+    private final TestInputTopic<String, PayloadEvent> payloads;
+    /** The named L7 requests, keyed by connection id. */
+    public final TestOutputTopic<String, L7Request> requests;
     public final TestOutputTopic<String, ListenerInfo> listeners;
     public final TestOutputTopic<String, SocketChange> connections;
     /** The NAMED changes of the sockets, keyed by connection id. */
@@ -88,14 +99,14 @@ public final class TcpHarness implements AutoCloseable {
     private final List<TcpMetric> finals = new ArrayList<>();
     private long lastHeartbeatMs = Long.MIN_VALUE;
 
-    public TcpHarness(Path stateDir) throws Exception {
+    public TopologyHarness(Path stateDir) throws Exception {
         this(stateDir, new Properties());
     }
 
-    public TcpHarness(Path stateDir, Properties overrides) throws Exception {
+    public TopologyHarness(Path stateDir, Properties overrides) throws Exception {
         Properties props = new Properties();
         props.setProperty("tapwire.streams.state-dir", stateDir.toString());
-        props.setProperty("tapwire.streams.application-id", "tcp-harness");
+        props.setProperty("tapwire.streams.application-id", "topology-harness");
         // Every heartbeat passes every repartition, so a record is released as soon as time has passed it.
         props.setProperty("tapwire.streams.heartbeat-relay-interval", "0s");
         props.putAll(overrides);
@@ -129,7 +140,18 @@ public final class TcpHarness implements AutoCloseable {
         ServiceGraph.build(builder, resolved, serdes, settings.edgeFlushInterval(), settings.edgeRetention(), PARTITIONS)
                 .to("edges", Produced.with(Serdes.String(), serdes.of(ServiceEdge.class)));
 
+        PayloadParsing.Outputs parsed = PayloadParsing.parse(builder,
+                builder.stream("raw.l7", Consumed.with(Serdes.String(), serdes.of(PayloadEvent.class))),
+                settings.connectionIdleTimeout(), serdes.of(PayloadEvent.class).serializer());
+        parsed.unparseable().to("dlq", Produced.with(Serdes.String(), serdes.of(DeadLetter.class)));
+        RequestNaming.build(builder, parsed.requests(), resolution.names(), sockets, serdes, settings.l7NameWait(),
+                        settings.connectionIdleTimeout(), settings.resourceLabels(), PARTITIONS)
+                .filterNot(HeartbeatMarker::is)
+                .to("requests", Produced.with(Serdes.String(), serdes.of(L7Request.class)));
+
         driver = new TopologyTestDriver(builder.build(), settings.streamsProperties());
+        payloads = driver.createInputTopic("raw.l7", Serdes.String().serializer(), serdes.of(PayloadEvent.class).serializer());
+        requests = driver.createOutputTopic("requests", Serdes.String().deserializer(), serdes.of(L7Request.class).deserializer());
         processEvents = driver.createInputTopic("raw.process", Serdes.String().serializer(), serdes.of(ProcessEvent.class).serializer());
         inventory = driver.createInputTopic("raw.inventory", Serdes.String().serializer(), serdes.of(NodeInventory.class).serializer());
         tcp = driver.createInputTopic("raw.tcp", Serdes.String().serializer(), serdes.of(TcpEvent.class).serializer());
@@ -183,6 +205,19 @@ public final class TcpHarness implements AutoCloseable {
                 .setTask(task).setType(type).setSocketInode(inode).setRole(role).setTuple(tuple);
     }
 
+    /** A payload record of socket {@code inode} on {@code node}: {@code data} whole, moved by one call at {@code atMs}. */
+    public void payload(String node, long inode, ConnectionRole role, TaskContext task, SocketTuple tuple,
+                        Direction direction, long streamOffset, String data, L7Protocol hint, long atMs) {
+        byte[] bytes = data.getBytes(StandardCharsets.ISO_8859_1);
+        PayloadEvent event = PayloadEvent.newBuilder().setHeader(header(node, atMs)).setTask(task).setSocketInode(inode)
+                .setRole(role).setTuple(tuple).setTransport(Transport.TCP).setDirection(direction)
+                .setSyscall(direction == Direction.EGRESS ? "write" : "read").setFd(5)
+                .setSyscallStartNs(nanos(atMs) - 1_000).setStreamOffset(streamOffset).setByteCount(bytes.length)
+                .setHead(ByteBuffer.wrap(bytes)).setHeadTruncated(false).setProtocolHint(hint).build();
+        payloads.pipeInput(new ConnectionKey(CLUSTER, node, BOOT, inode).format(), event, T0.plusMillis(atMs));
+        timePasses(node, atMs);
+    }
+
     public void send(TcpEvent.Builder event, long atMs) {
         event.setHeader(header(event.getHeader().getNode(), atMs));
         TcpEvent built = event.build();
@@ -214,6 +249,12 @@ public final class TcpHarness implements AutoCloseable {
         processEvents.pipeInput(new NodePidKey(CLUSTER, node, 0).format(), ProcessEvent.newBuilder()
                 .setHeader(heartbeatHeader(node, atMs)).setTask(collector).setType(ProcessEventType.UNKNOWN).setPpid(0)
                 .setStartTimeTicks(0).build(), T0.plusMillis(atMs));
+        payloads.pipeInput(new ConnectionKey(CLUSTER, node, BOOT, 0).format(), PayloadEvent.newBuilder()
+                .setHeader(heartbeatHeader(node, atMs)).setTask(collector).setSocketInode(0)
+                .setRole(ConnectionRole.UNKNOWN).setTuple(tuple("", 0, "", 0)).setTransport(Transport.UNKNOWN)
+                .setDirection(Direction.UNKNOWN).setSyscall("").setFd(-1).setSyscallStartNs(0).setStreamOffset(0)
+                .setByteCount(0).setHead(ByteBuffer.allocate(0)).setHeadTruncated(false)
+                .setProtocolHint(L7Protocol.UNKNOWN).build(), T0.plusMillis(atMs));
         inventory.pipeInput(new NodeKey(CLUSTER, node).format(), NodeInventory.newBuilder()
                 .setHeader(heartbeatHeader(node, atMs)).setTask(collector).setHostname("").setKernelRelease("")
                 .setCollectorVersion("").setClockOffsetNs(0).setSnapshotId(0).setPart(0).setParts(0).build(),
@@ -269,7 +310,7 @@ public final class TcpHarness implements AutoCloseable {
 
     /** What went through the repartition topic {@code name} (as named in the builders) so far. */
     public TestOutputTopic<String, SocketChange> repartition(String name) {
-        return driver.createOutputTopic("tcp-harness-" + name + "-repartition", Serdes.String().deserializer(),
+        return driver.createOutputTopic("topology-harness-" + name + "-repartition", Serdes.String().deserializer(),
                 serdes.of(SocketChange.class).deserializer());
     }
 
