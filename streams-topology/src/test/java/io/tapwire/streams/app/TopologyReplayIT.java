@@ -8,6 +8,8 @@ import static io.tapwire.streams.TopologyHarness.task;
 import static io.tapwire.streams.TopologyHarness.tuple;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,11 +23,16 @@ import java.util.Properties;
 import java.util.stream.Collectors;
 
 import io.tapwire.kafka.broker.EmbeddedKafkaBroker;
+import io.tapwire.schemas.derived.L7Request;
 import io.tapwire.schemas.derived.TcpMetric;
 import io.tapwire.schemas.keys.ConnectionKey;
 import io.tapwire.schemas.keys.NodeKey;
 import io.tapwire.schemas.keys.NodePidKey;
 import io.tapwire.schemas.raw.ConnectionRole;
+import io.tapwire.schemas.raw.Direction;
+import io.tapwire.schemas.raw.L7Protocol;
+import io.tapwire.schemas.raw.PayloadEvent;
+import io.tapwire.schemas.raw.Transport;
 import io.tapwire.schemas.raw.NodeInventory;
 import io.tapwire.schemas.raw.ProcessEvent;
 import io.tapwire.schemas.raw.ProcessEventType;
@@ -70,7 +77,7 @@ class TopologyReplayIT {
     /** The broker refuses timestamps far in the future and deletes those older than retention: an hour ago. */
     private static final Instant T0 = Instant.now().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.MINUTES);
     private static final List<TapwireTopic> OUTPUTS = List.of(TapwireTopic.PROCESSES, TapwireTopic.LISTENERS,
-            TapwireTopic.TCP_METRICS, TapwireTopic.SERVICE_EDGES, TapwireTopic.EVENTS);
+            TapwireTopic.TCP_METRICS, TapwireTopic.SERVICE_EDGES, TapwireTopic.EVENTS, TapwireTopic.L7_REQUESTS);
 
     private record Raw(TapwireTopic topic, Integer partition, String key, SpecificRecord value, long atMs) {
     }
@@ -133,6 +140,18 @@ class TopologyReplayIT {
             long failed = metrics.values().stream().mapToLong(m -> ((TcpMetric) m).getFailedConnects()).sum();
             assertThat(connects).as("successful connects in closed windows").isEqualTo(12);
             assertThat(failed).as("failed connects in closed windows").isEqualTo(3);
+            List<L7Request> requests = finalValues(broker, serdes, TapwireTopic.L7_REQUESTS,
+                    TapwireTopic.L7_REQUESTS.topicName()).values().stream()
+                    .flatMap(list -> ((List<?>) list).stream()).map(L7Request.class::cast).toList();
+            assertThat(requests).as("two requests on each of the six connections to nginx").hasSize(12)
+                    .allSatisfy(r -> {
+                        assertThat(r.getClientService()).isEqualTo("/system.slice/api.service");
+                        assertThat(r.getServerService()).isEqualTo("/system.slice/nginx.service");
+                        assertThat(r.getDestination()).isEqualTo("10.0.0.1:8080");
+                        assertThat(r.getResource()).isEqualTo("/orders/{id}");
+                        assertThat(r.getCountingSide()).isTrue();
+                    });
+            assertThat(requests).filteredOn(L7Request::getError).hasSize(6);
         }
     }
 
@@ -164,6 +183,19 @@ class TopologyReplayIT {
             long at = 1_000 + i * 3_000L;
             inode++;
             out.add(tcp(seq, client, TcpEventType.CONNECT_OK, inode, 41_000 + i, port, at, b -> b.setHandshakeNs(200_000L + i)));
+            if (port == 8080) {
+                // two HTTP requests on the connection, seen by the client
+                long[] offsets = new long[2];
+                for (int r = 0; r < 2; r++) {
+                    String request = "GET /orders/" + (i * 10 + r) + " HTTP/1.1\r\nHost: 10.0.0.1:8080\r\n\r\n";
+                    String response = "HTTP/1.1 " + (r == 0 ? "200 OK" : "503 Service Unavailable")
+                            + "\r\nContent-Length: 2\r\n\r\nok";
+                    out.add(payload(seq, client, inode, 41_000 + i, Direction.EGRESS, offsets[0], request, at + 100 + r * 400L));
+                    out.add(payload(seq, client, inode, 41_000 + i, Direction.INGRESS, offsets[1], response, at + 150 + r * 400L));
+                    offsets[0] += request.length();
+                    offsets[1] += response.length();
+                }
+            }
             out.add(tcp(seq, client, TcpEventType.CLOSE, inode, 41_000 + i, port, at + 1_500,
                     b -> b.setBytesSent(100L * (i + 1)).setBytesReceived(1000L * (i + 1)).setSrttUs(50 + i)));
         }
@@ -189,6 +221,14 @@ class TopologyReplayIT {
                 out.add(new Raw(TapwireTopic.RAW_PROCESS, p, new NodePidKey("prod", "node-2", 0).format(),
                         ProcessEvent.newBuilder().setHeader(ph).setTask(task(1, 1, "collector", HOST_NS))
                                 .setType(ProcessEventType.UNKNOWN).setPpid(0).setStartTimeTicks(0).build(), t));
+                RawHeader lh = header(seq, "node-2", t);
+                lh.setHeartbeat(true);
+                out.add(new Raw(TapwireTopic.RAW_L7, p, new ConnectionKey("prod", "node-2", "boot-1", 0).format(),
+                        PayloadEvent.newBuilder().setHeader(lh).setTask(task(1, 1, "collector", HOST_NS))
+                                .setSocketInode(0).setRole(ConnectionRole.UNKNOWN).setTuple(tuple("", 0, "", 0))
+                                .setTransport(Transport.UNKNOWN).setDirection(Direction.UNKNOWN).setSyscall("").setFd(-1)
+                                .setSyscallStartNs(0).setStreamOffset(0).setByteCount(0).setHead(ByteBuffer.allocate(0))
+                                .setHeadTruncated(false).setProtocolHint(L7Protocol.UNKNOWN).build(), t));
                 RawHeader ih = header(seq, "node-2", t);
                 ih.setHeartbeat(true);
                 out.add(new Raw(TapwireTopic.RAW_INVENTORY, p, new NodeKey("prod", "node-2").format(),
@@ -220,6 +260,19 @@ class TopologyReplayIT {
                 .setSocketInode(inode).setRole(ConnectionRole.CLIENT).setTuple(tuple("10.0.0.2", localPort, "10.0.0.1", port));
         specific.accept(b);
         return new Raw(TapwireTopic.RAW_TCP, null, new ConnectionKey("prod", "node-2", "boot-1", inode).format(), b.build(), at);
+    }
+
+    /** One read or write of an API client on its connection to nginx. */
+    private static Raw payload(Map<String, Long> seq, TaskContext client, long inode, int localPort, Direction direction,
+                               long offset, String data, long at) {
+        byte[] bytes = data.getBytes(StandardCharsets.ISO_8859_1);
+        PayloadEvent event = PayloadEvent.newBuilder().setHeader(header(seq, "node-2", at)).setTask(client)
+                .setSocketInode(inode).setRole(ConnectionRole.CLIENT).setTuple(tuple("10.0.0.2", localPort, "10.0.0.1", 8080))
+                .setTransport(Transport.TCP).setDirection(direction)
+                .setSyscall(direction == Direction.EGRESS ? "write" : "read").setFd(7)
+                .setSyscallStartNs(at * 1_000_000L).setStreamOffset(offset).setByteCount(bytes.length)
+                .setHead(ByteBuffer.wrap(bytes)).setHeadTruncated(false).setProtocolHint(L7Protocol.HTTP1).build();
+        return new Raw(TapwireTopic.RAW_L7, null, new ConnectionKey("prod", "node-2", "boot-1", inode).format(), event, at);
     }
 
     private static RawHeader header(Map<String, Long> seq, String node, long atMs) {
@@ -349,7 +402,7 @@ class TopologyReplayIT {
                 var batch = consumer.poll(Duration.ofMillis(500));
                 for (ConsumerRecord<String, byte[]> record : batch) {
                     SpecificRecord value = record.value() == null ? null : deserializer.deserialize(name, record.value());
-                    if (topic == TapwireTopic.EVENTS) {
+                    if (topic == TapwireTopic.EVENTS || topic == TapwireTopic.L7_REQUESTS) {
                         events.computeIfAbsent(record.key(), k -> new ArrayList<>()).add(value);
                     } else if (topic == TapwireTopic.TCP_METRICS) {
                         if (value != null && ((TcpMetric) value).getFinal$()) {
@@ -363,7 +416,7 @@ class TopologyReplayIT {
                 }
             }
         }
-        if (topic == TapwireTopic.EVENTS) {
+        if (topic == TapwireTopic.EVENTS || topic == TapwireTopic.L7_REQUESTS) {
             events.forEach(values::put);
         }
         return values;
