@@ -127,8 +127,13 @@ public final class TopologyHarness implements AutoCloseable {
                 ListenerRegistry.build(builder, inventoryStream, sockets, serdes, PARTITIONS);
         listenerStream.filterNot(HeartbeatMarker::is)
                 .to("listeners", Produced.with(Serdes.String(), serdes.of(ListenerInfo.class)));
+        PayloadParsing.Outputs parsed = PayloadParsing.parse(builder,
+                builder.stream("raw.l7", Consumed.with(Serdes.String(), serdes.of(PayloadEvent.class))),
+                settings.connectionIdleTimeout(), serdes.of(PayloadEvent.class).serializer());
+        parsed.unparseable().to("dlq", Produced.with(Serdes.String(), serdes.of(DeadLetter.class)));
         ConnectionResolver.Outputs resolution = ConnectionResolver.build(builder, sockets,
-                ListenerIndex.changes(listenerStream, serdes), serdes, settings.pairingWindow(), PARTITIONS);
+                ListenerIndex.changes(listenerStream, serdes), parsed.dnsAnswers(), serdes, settings.pairingWindow(),
+                settings.dnsNameRetention(), PARTITIONS);
         KStream<String, SocketChange> resolved = resolution.connections();
         resolution.names().filter((key, change) -> !ConnectionTracker.isHeartbeat(change))
                 .to("names", Produced.with(Serdes.String(), serdes.of(SocketChange.class)));
@@ -140,10 +145,6 @@ public final class TopologyHarness implements AutoCloseable {
         ServiceGraph.build(builder, resolved, serdes, settings.edgeFlushInterval(), settings.edgeRetention(), PARTITIONS)
                 .to("edges", Produced.with(Serdes.String(), serdes.of(ServiceEdge.class)));
 
-        PayloadParsing.Outputs parsed = PayloadParsing.parse(builder,
-                builder.stream("raw.l7", Consumed.with(Serdes.String(), serdes.of(PayloadEvent.class))),
-                settings.connectionIdleTimeout(), serdes.of(PayloadEvent.class).serializer());
-        parsed.unparseable().to("dlq", Produced.with(Serdes.String(), serdes.of(DeadLetter.class)));
         RequestNaming.build(builder, parsed.requests(), resolution.names(), sockets, serdes, settings.l7NameWait(),
                         settings.connectionIdleTimeout(), settings.resourceLabels(), PARTITIONS)
                 .filterNot(HeartbeatMarker::is)
@@ -208,9 +209,16 @@ public final class TopologyHarness implements AutoCloseable {
     /** A payload record of socket {@code inode} on {@code node}: {@code data} whole, moved by one call at {@code atMs}. */
     public void payload(String node, long inode, ConnectionRole role, TaskContext task, SocketTuple tuple,
                         Direction direction, long streamOffset, String data, L7Protocol hint, long atMs) {
-        byte[] bytes = data.getBytes(StandardCharsets.ISO_8859_1);
+        payload(node, inode, role, task, tuple, Transport.TCP, direction, streamOffset,
+                data.getBytes(StandardCharsets.ISO_8859_1), hint, atMs);
+    }
+
+    /** A payload record of any transport (UDP: stream offset 0). */
+    public void payload(String node, long inode, ConnectionRole role, TaskContext task, SocketTuple tuple,
+                        Transport transport, Direction direction, long streamOffset, byte[] bytes, L7Protocol hint,
+                        long atMs) {
         PayloadEvent event = PayloadEvent.newBuilder().setHeader(header(node, atMs)).setTask(task).setSocketInode(inode)
-                .setRole(role).setTuple(tuple).setTransport(Transport.TCP).setDirection(direction)
+                .setRole(role).setTuple(tuple).setTransport(transport).setDirection(direction)
                 .setSyscall(direction == Direction.EGRESS ? "write" : "read").setFd(5)
                 .setSyscallStartNs(nanos(atMs) - 1_000).setStreamOffset(streamOffset).setByteCount(bytes.length)
                 .setHead(ByteBuffer.wrap(bytes)).setHeadTruncated(false).setProtocolHint(hint).build();

@@ -58,6 +58,9 @@ import org.apache.kafka.streams.StreamsConfig;
  * tapwire.streams.l7-resources-per-service  distinct resources (normalised statements, paths, keys) a server
  *                                      service and protocol keep as labels per partition; later ones are ~other
  *                                      (default 100)
+ * tapwire.streams.dns-name-retention   how long (event time) a DNS answer a process received names the answered
+ *                                      address: a connection from its node to that address with no known server
+ *                                      is the external service {@code name:port} (default PT1H)
  * tapwire.streams.topic.&lt;name&gt;=&lt;actual&gt;  read or write another topic in place of a Tapwire topic
  * tapwire.streams.kafka.&lt;config&gt;=&lt;value&gt;  any Kafka Streams, consumer or producer setting, passed on as is
  *                                      (for example consumer.session.timeout.ms, commit.interval.ms)
@@ -70,7 +73,7 @@ public record StreamsSettings(String bootstrapServers, String registryUrl, Strin
                               Duration windowSize, Duration windowGrace, Duration heartbeatRelayInterval,
                               Duration pairingWindow,
                               Duration connectionIdleTimeout, Duration edgeFlushInterval, Duration edgeRetention,
-                              Duration l7NameWait, int l7ResourcesPerService,
+                              Duration l7NameWait, int l7ResourcesPerService, Duration dnsNameRetention,
                               Map<String, String> topicNames, Map<String, String> kafkaConfigs) {
 
     public static final String PREFIX = "tapwire.streams.";
@@ -128,7 +131,7 @@ public record StreamsSettings(String bootstrapServers, String registryUrl, Strin
                 positive(p, "connection-idle-timeout", Duration.ofHours(1)),
                 positive(p, "edge-flush-interval", Duration.ofSeconds(10)),
                 positive(p, "edge-retention", Duration.ofDays(7)),
-                nameWait, resourcesPerService,
+                nameWait, resourcesPerService, positive(p, "dns-name-retention", Duration.ofHours(1)),
                 topics, kafka);
     }
 

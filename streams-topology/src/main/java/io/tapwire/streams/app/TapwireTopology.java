@@ -47,7 +47,7 @@ import org.apache.kafka.streams.kstream.Produced;
  *                                      └─▶ ProcessServices (the processes by process key, beside their lookups)
  * raw.tcp ─▶ ConnectionTracker (+ owner's service) ─┬─▶ ListenerRegistry (+ raw.inventory) ─▶ listeners.v1
  *                                                   │        └─▶ ListenerIndex (the listeners by lookup key)
- *                                                   └─▶ ConnectionResolver ─┬─▶ TcpMetrics ─▶ tcp.metrics.v1, dlq.v1
+ *                                                   └─▶ ConnectionResolver (+ DNS answers) ─┬─▶ TcpMetrics ─▶ tcp.metrics.v1, dlq.v1
  *                                                                           ├─▶ ServiceGraph ─▶ service.edges.v1
  *                                                                           └─▶ (names of each socket) ─┐
  * raw.l7 ─▶ PayloadParsing (framing, pairing) ─▶ RequestNaming (+ names, + owners of unplaced sockets) ◀─┘
@@ -89,8 +89,14 @@ public final class TapwireTopology {
         published(listeners).to(settings.topic(TapwireTopic.LISTENERS),
                 Produced.with(Serdes.String(), serdes.of(ListenerInfo.class)));
 
+        KStream<String, PayloadEvent> payloads =
+                raw(builder, settings, serdes, TapwireTopic.RAW_L7, PayloadEvent.class, PayloadEvent::getHeader);
+        PayloadParsing.Outputs parsed = PayloadParsing.parse(builder, payloads, settings.connectionIdleTimeout(),
+                serdes.of(PayloadEvent.class).serializer());
+        parsed.unparseable().to(settings.topic(TapwireTopic.DLQ), Produced.with(Serdes.String(), serdes.of(DeadLetter.class)));
         ConnectionResolver.Outputs resolution = ConnectionResolver.build(builder, sockets,
-                ListenerIndex.changes(listeners, serdes), serdes, settings.pairingWindow(), rawPartitions);
+                ListenerIndex.changes(listeners, serdes), parsed.dnsAnswers(), serdes, settings.pairingWindow(),
+                settings.dnsNameRetention(), rawPartitions);
         KStream<String, SocketChange> connections = resolution.connections();
 
         TcpMetrics.Outputs tcpMetrics = TcpMetrics.build(builder, connections, serdes, settings.windows(), rawPartitions);
@@ -100,11 +106,6 @@ public final class TapwireTopology {
         ServiceGraph.build(builder, connections, serdes, settings.edgeFlushInterval(), settings.edgeRetention(), rawPartitions)
                 .to(settings.topic(TapwireTopic.SERVICE_EDGES), Produced.with(Serdes.String(), serdes.of(ServiceEdge.class)));
 
-        KStream<String, PayloadEvent> payloads =
-                raw(builder, settings, serdes, TapwireTopic.RAW_L7, PayloadEvent.class, PayloadEvent::getHeader);
-        PayloadParsing.Outputs parsed = PayloadParsing.parse(builder, payloads, settings.connectionIdleTimeout(),
-                serdes.of(PayloadEvent.class).serializer());
-        parsed.unparseable().to(settings.topic(TapwireTopic.DLQ), Produced.with(Serdes.String(), serdes.of(DeadLetter.class)));
         KStream<String, L7Request> requests = RequestNaming.build(builder, parsed.requests(), resolution.names(),
                 sockets, serdes, settings.l7NameWait(), settings.connectionIdleTimeout(), settings.resourceLabels(),
                 rawPartitions);

@@ -5,6 +5,7 @@ import java.util.List;
 
 import io.tapwire.streams.TopologySerdes;
 import io.tapwire.streams.heartbeat.HeartbeatRepartition;
+import io.tapwire.streams.internal.DnsAnswer;
 import io.tapwire.streams.internal.EndpointState;
 import io.tapwire.streams.internal.ListenerCandidate;
 import io.tapwire.streams.internal.ListenerCandidates;
@@ -34,7 +35,8 @@ import org.apache.kafka.streams.state.Stores;
  *   <li>By client endpoint (the client's {@code ip:port}, which the accepting end sees as its peer): the two ends
  *       of one connection meet in {@link EndpointPairing}, which decides once per connection who the server is —
  *       the listener, else the accepting end when it was observed (a NAT'd destination such as a Kubernetes
- *       service address has no listener), else an external service named by the destination — and whether the
+ *       service address has no listener), else an external service named by the DNS name the client's node
+ *       resolved the destination to, or by the destination — and whether the
  *       client was observed at all (if not, the server's end speaks for the connection).</li>
  * </ol>
  *
@@ -48,6 +50,8 @@ public final class ConnectionResolver {
 
     public static final String PAIRING_STORE = "connection-pairing";
     public static final String DEADLINES_STORE = "connection-pairing-deadlines";
+    public static final String DNS_NAMES_STORE = "connection-pairing-dns-names";
+    static final String DNS_ANSWERS = "dns-answers";
     static final String BY_DESTINATION = "sockets-by-destination";
     static final String BY_CLIENT_ENDPOINT = "sockets-by-client-endpoint";
 
@@ -64,17 +68,23 @@ public final class ConnectionResolver {
     /**
      * @param changes          connection changes with their owner's service, and heartbeats
      * @param listenerChanges  the listener index's changes ({@link ListenerIndex#changes})
+     * @param dnsAnswers       the addresses DNS answers named ({@link io.tapwire.streams.l7.PayloadParsing}), with
+     *                         heartbeats: every pairing task gets them all
      * @param pairingWindow    how long (event time) one end waits for the other
+     * @param dnsNameRetention how long (event time) a DNS answer names its address
      * @param upstreamTasks    tasks writing to each repartition (the partitions of the raw topics)
      */
     public static Outputs build(StreamsBuilder builder, KStream<String, SocketChange> changes,
-                                                      KStream<String, ListenerCandidate> listenerChanges,
-                                                      TopologySerdes serdes, Duration pairingWindow, int upstreamTasks) {
+                                KStream<String, ListenerCandidate> listenerChanges,
+                                KStream<String, DnsAnswer> dnsAnswers, TopologySerdes serdes,
+                                Duration pairingWindow, Duration dnsNameRetention, int upstreamTasks) {
         Serde<SocketChange> serde = serdes.of(SocketChange.class);
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PAIRING_STORE),
                 Serdes.String(), serdes.of(EndpointState.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DEADLINES_STORE),
                 Serdes.String(), Serdes.String()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DNS_NAMES_STORE),
+                Serdes.String(), serdes.of(DnsAnswer.class)));
         ListenerIndex.addStore(builder, serdes);
 
         KStream<String, SocketChange> connections = changes.filter((key, change) -> ConnectionTracker.isHeartbeat(change)
@@ -94,10 +104,16 @@ public final class ConnectionResolver {
                 withListener.selectKey((key, change) -> ConnectionTracker.isHeartbeat(change) ? key : clientEndpointKey(change),
                         Named.as("sockets-by-client-endpoint-key")),
                 BY_CLIENT_ENDPOINT, serde, ConnectionTracker::isHeartbeat);
-        KStream<String, SocketChange> paired = EventTimeSync.ordered(builder, byEndpoint, BY_CLIENT_ENDPOINT,
-                        upstreamTasks, serde, ConnectionTracker::isHeartbeat)
-                .process(() -> new EndpointPairing(pairingWindow), Named.as("connection-pairing"),
-                        PAIRING_STORE, DEADLINES_STORE);
+        KStream<String, DnsAnswer> answers = HeartbeatRepartition.broadcast(dnsAnswers, DNS_ANSWERS,
+                serdes.of(DnsAnswer.class), answer -> false);
+        // The answers' channel first: an answer and a connect of the same millisecond apply in that order.
+        KStream<String, SocketChange> paired = EventTimeSync.merge(builder, BY_CLIENT_ENDPOINT, upstreamTasks, List.of(
+                        EventTimeSync.Channel.repartitioned(DNS_ANSWERS, answers, serdes.of(DnsAnswer.class),
+                                answer -> false),
+                        EventTimeSync.Channel.repartitioned(BY_CLIENT_ENDPOINT, byEndpoint, serde,
+                                ConnectionTracker::isHeartbeat)))
+                .process(() -> new EndpointPairing(pairingWindow, dnsNameRetention), Named.as("connection-pairing"),
+                        PAIRING_STORE, DEADLINES_STORE, DNS_NAMES_STORE);
         return new Outputs(
                 paired.filter((key, change) -> change.getKind() != SocketChangeKind.NAMED, Named.as("connections-resolved")),
                 paired.filter((key, change) -> ConnectionTracker.isHeartbeat(change) || change.getKind() == SocketChangeKind.NAMED,

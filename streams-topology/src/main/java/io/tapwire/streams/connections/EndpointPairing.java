@@ -5,7 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.tapwire.schemas.keys.ConnectionKey;
+import io.tapwire.streams.InternalKeys;
 import io.tapwire.streams.internal.ClientEnd;
+import io.tapwire.streams.internal.DnsAnswer;
 import io.tapwire.streams.internal.EndpointState;
 import io.tapwire.streams.internal.ServerEnd;
 import io.tapwire.streams.internal.ServerSource;
@@ -29,7 +31,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * <ul>
  *   <li>A client end whose destination has a listener is decided at once (LISTENER). Otherwise it waits, its
  *       changes held, until the accepting end shows up within the pairing window of event time (ACCEPT), or
- *       stream time passes its first change plus the window (EXTERNAL: the destination {@code ip:port}).</li>
+ *       stream time passes its first change plus the window (EXTERNAL: named by the DNS name its node last
+ *       resolved the destination's address to, as {@code name:port}, else the destination {@code ip:port}).</li>
  *   <li>A server end with a client end within the window is the same connection seen twice: the client's view
  *       counts, the server's changes are dropped. Without one by the end of the window the client was not
  *       observed, and the server's changes come out as the server's view, the client named by its address.</li>
@@ -45,18 +48,25 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * sync before it released) has moved on by a second. The task's own stream time would run ahead of them, since
  * it also counts records the sync still holds.
  */
-final class EndpointPairing implements Processor<String, SocketChange, String, SocketChange> {
+final class EndpointPairing implements Processor<String, Object, String, SocketChange> {
 
     static final Duration DECISION_INTERVAL = Duration.ofSeconds(1);
+    /** How often, in event time, DNS names older than their retention are forgotten. */
+    static final Duration NAMES_EXPIRY_INTERVAL = Duration.ofMinutes(1);
 
     private final long windowMs;
     private ProcessorContext<String, SocketChange> context;
     private KeyValueStore<String, EndpointState> states;
     private KeyValueStore<String, String> deadlines;
     private final EventClock clock = new EventClock(DECISION_INTERVAL.toMillis());
+    /** The addresses DNS answers named, by {@code cluster/node/address}: the latest answer of each. */
+    private KeyValueStore<String, DnsAnswer> dnsNames;
+    private final EventClock namesClock = new EventClock(NAMES_EXPIRY_INTERVAL.toMillis());
+    private final long nameRetentionMs;
 
-    EndpointPairing(Duration pairingWindow) {
+    EndpointPairing(Duration pairingWindow, Duration dnsNameRetention) {
         this.windowMs = pairingWindow.toMillis();
+        this.nameRetentionMs = dnsNameRetention.toMillis();
     }
 
     @Override
@@ -64,23 +74,52 @@ final class EndpointPairing implements Processor<String, SocketChange, String, S
         this.context = context;
         this.states = context.getStateStore(ConnectionResolver.PAIRING_STORE);
         this.deadlines = context.getStateStore(ConnectionResolver.DEADLINES_STORE);
+        this.dnsNames = context.getStateStore(ConnectionResolver.DNS_NAMES_STORE);
     }
 
     @Override
-    public void process(Record<String, SocketChange> record) {
-        SocketChange change = record.value();
-        if (change == null) {
-            return;
-        }
+    public void process(Record<String, Object> record) {
         boolean due = clock.advance(record.timestamp());
-        if (ConnectionTracker.isHeartbeat(change)) {
-            context.forward(record);
-        } else {
-            pair(record.key(), change);
+        if (record.value() instanceof DnsAnswer answer) {
+            dnsNames.put(record.key(), answer);
+        } else if (record.value() instanceof SocketChange change) {
+            if (ConnectionTracker.isHeartbeat(change)) {
+                context.forward(record.withValue(change));
+            } else {
+                pair(record.key(), change);
+            }
         }
         if (due) {
             decideDue(clock.timeMs());
         }
+        if (namesClock.advance(record.timestamp())) {
+            forgetNames(namesClock.timeMs() - nameRetentionMs);
+        }
+    }
+
+    /**
+     * The server service of a client end nobody was seen serving: the DNS name its node last resolved the destination
+     * address to ({@code name:port}), else the destination {@code ip:port}.
+     */
+    private String externalName(ClientEnd client) {
+        ConnectionKey id = ConnectionKey.parse(client.getConnectionId());
+        String destination = client.getDestination();
+        DnsAnswer answer = dnsNames.get(InternalKeys.join(id.cluster(), id.node(),
+                Endpoints.normalize(Endpoints.addressOf(destination))));
+        return answer == null ? destination
+                : answer.getName() + destination.substring(destination.lastIndexOf(':'));
+    }
+
+    private void forgetNames(long beforeMs) {
+        List<String> old = new ArrayList<>();
+        try (KeyValueIterator<String, DnsAnswer> all = dnsNames.all()) {
+            all.forEachRemaining(entry -> {
+                if (entry.value.getEpochNs() / 1_000_000L < beforeMs) {
+                    old.add(entry.key);
+                }
+            });
+        }
+        old.forEach(dnsNames::delete);
     }
 
     private void pair(String key, SocketChange change) {
@@ -102,7 +141,7 @@ final class EndpointPairing implements Processor<String, SocketChange, String, S
         String id = connectionId(change);
         if (state.getClient() != null && !state.getClient().getConnectionId().equals(id)) {
             if (state.getClient().getServerService() == null) {
-                resolve(key, state, state.getClient(), state.getClient().getDestination(), ServerSource.EXTERNAL);
+                resolve(key, state, state.getClient(), externalName(state.getClient()), ServerSource.EXTERNAL);
             }
             state.setClient(null);
             if (state.getServer() != null && !near(state.getServer().getFirstSeenEpochMs(), change.getTimestampMs())) {
@@ -147,7 +186,7 @@ final class EndpointPairing implements Processor<String, SocketChange, String, S
             ClientEnd client = state.getClient();
             if (client != null && client.getClosed() && !near(client.getFirstSeenEpochMs(), change.getTimestampMs())) {
                 if (client.getServerService() == null) {
-                    resolve(key, state, client, client.getDestination(), ServerSource.EXTERNAL);
+                    resolve(key, state, client, externalName(client), ServerSource.EXTERNAL);
                 }
                 state.setClient(null);
             }
@@ -183,7 +222,7 @@ final class EndpointPairing implements Processor<String, SocketChange, String, S
         ClientEnd client = state.getClient();
         if (client != null && client.getFirstSeenEpochMs() + windowMs <= streamTimeMs) {
             if (client.getServerService() == null) {
-                resolve(key, state, client, client.getDestination(), ServerSource.EXTERNAL);
+                resolve(key, state, client, externalName(client), ServerSource.EXTERNAL);
             }
             if (client.getClosed()) {
                 state.setClient(null);

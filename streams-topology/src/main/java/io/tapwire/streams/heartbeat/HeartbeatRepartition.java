@@ -51,6 +51,18 @@ public final class HeartbeatRepartition {
                         .withStreamPartitioner(new Broadcast<>(heartbeat)));
     }
 
+    /**
+     * Sends every record, heartbeats included, to every partition through the topic named {@code name}: for small
+     * tables that every task downstream needs whole (the addresses DNS answers named), kept in event-time order
+     * with the rest of that task's inputs by an {@link io.tapwire.streams.sync.EventTimeSync}.
+     */
+    public static <V> KStream<String, V> broadcast(KStream<String, V> stream, String name, Serde<V> serde,
+                                                   Predicate<V> heartbeat) {
+        return stream.processValues(() -> new Relay<>(name, heartbeat), Named.as(name + "-heartbeat-relay"))
+                .repartition(Repartitioned.with(Serdes.String(), serde).withName(name)
+                        .withStreamPartitioner(new Broadcast<>(value -> true)));
+    }
+
     /** Every partition for a heartbeat; the default partitioning (murmur2 of the key bytes) for anything else. */
     public static final class Broadcast<V> implements StreamPartitioner<String, V> {
         private final Predicate<V> heartbeat;

@@ -20,6 +20,8 @@ import io.tapwire.schemas.raw.ConnectionRole;
 import io.tapwire.schemas.raw.PayloadEvent;
 import io.tapwire.schemas.keys.DeadLetterKey;
 import io.tapwire.schemas.raw.SocketTuple;
+import io.tapwire.streams.InternalKeys;
+import io.tapwire.streams.internal.DnsAnswer;
 import io.tapwire.streams.l7.parse.Exchange;
 import io.tapwire.streams.l7.parse.ParserCounters;
 import io.tapwire.streams.l7.parse.PayloadSegments;
@@ -68,10 +70,12 @@ public final class PayloadParsing {
     static final long SAMPLE_INTERVAL_MS = 60_000;
 
     /**
-     * The requests, keyed by connection id, with the raw topic's heartbeats as {@link HeartbeatMarker}s, and samples of
-     * payloads the parsers could not frame or pair.
+     * The requests, keyed by connection id, with the raw topic's heartbeats as {@link HeartbeatMarker}s; samples of
+     * payloads the parsers could not frame or pair; and the addresses of the DNS answers asking processes received
+     * (keyed {@link #dnsKey}, with the same heartbeats), which name external services.
      */
-    public record Outputs(KStream<String, L7Request> requests, KStream<String, DeadLetter> unparseable) {
+    public record Outputs(KStream<String, L7Request> requests, KStream<String, DeadLetter> unparseable,
+                          KStream<String, DnsAnswer> dnsAnswers) {
     }
 
     /**
@@ -88,7 +92,10 @@ public final class PayloadParsing {
                                 Named.as("l7-requests"))
                         .mapValues(value -> (L7Request) value, Named.as("l7-request-values")),
                 parsed.filter((key, value) -> value instanceof DeadLetter, Named.as("l7-unparseable"))
-                        .mapValues(value -> (DeadLetter) value, Named.as("l7-unparseable-values")));
+                        .mapValues(value -> (DeadLetter) value, Named.as("l7-unparseable-values")),
+                parsed.filter((key, value) -> value instanceof DnsAnswer || HeartbeatMarker.is(key, value),
+                                Named.as("l7-dns-answers"))
+                        .mapValues(value -> (DnsAnswer) value, Named.as("l7-dns-answer-values")));
     }
 
     /** A parser, when its socket was last heard of and when it last gave a dead-letter sample, as the store holds them. */
@@ -182,6 +189,14 @@ public final class PayloadParsing {
             parsers.put(record.key(), new StoredParser(factory.get(), parser, record.timestamp(), lastSample).encode());
             for (Exchange exchange : exchanges) {
                 context.forward(record.withValue(request(e, factory.get().protocol(), exchange)));
+                if (e.getRole() == ConnectionRole.CLIENT && exchange.resource() != null) {
+                    // What the asking process learnt: its node's connections to these addresses go to this name.
+                    for (String address : exchange.answers()) {
+                        DnsAnswer answer = new DnsAnswer(e.getHeader().getCluster(), e.getHeader().getNode(),
+                                Endpoints.normalize(address), exchange.resource(), exchange.responseLastNs());
+                        context.forward(new Record<>(dnsKey(answer), answer, record.timestamp()));
+                    }
+                }
             }
         }
 
@@ -221,6 +236,11 @@ public final class PayloadParsing {
             }
             idle.forEach(parsers::delete);
         }
+    }
+
+    /** The key of the addresses a node's processes resolved: {@code cluster/node/address}. */
+    public static String dnsKey(DnsAnswer answer) {
+        return InternalKeys.join(answer.getCluster(), answer.getNode(), answer.getAddress());
     }
 
     /** The exchange as a record of its observed side. */

@@ -20,7 +20,9 @@ import io.tapwire.schemas.raw.L7Protocol;
 import io.tapwire.schemas.raw.SocketTuple;
 import io.tapwire.schemas.raw.TaskContext;
 import io.tapwire.schemas.raw.TcpEventType;
+import io.tapwire.schemas.raw.Transport;
 import io.tapwire.streams.TopologyHarness;
+import io.tapwire.streams.l7.dns.DnsMessages;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -135,6 +137,36 @@ class RequestNamingTest {
             assertThat(r.getServerService()).isEqualTo("198.51.100.8:80");
             assertThat(r.getCountingSide()).isTrue();
         });
+    }
+
+    @Test
+    void anAddressADnsAnswerGaveTheClientsNodeNamesTheExternalServiceItConnectsTo() throws Exception {
+        start(new Properties());
+        SocketTuple resolver = tuple("10.0.0.2", 53000, "10.0.0.53", 53);
+        harness.payload("node-2", 30, ConnectionRole.CLIENT, CLIENT, resolver, Transport.UDP, Direction.EGRESS, 0,
+                DnsMessages.query(7, "api.example.com", DnsMessages.A), L7Protocol.DNS, 4_000);
+        harness.payload("node-2", 30, ConnectionRole.CLIENT, CLIENT, resolver, Transport.UDP, Direction.INGRESS, 0,
+                DnsMessages.response(7, "api.example.com", DnsMessages.A, 0, DnsMessages.a(198, 51, 100, 7)),
+                L7Protocol.DNS, 4_010);
+        SocketTuple external = tuple("10.0.0.2", 41020, "198.51.100.7", 80);
+        harness.send(harness.event(TcpEventType.CONNECT_OK, "node-2", 31, ConnectionRole.CLIENT, CLIENT, external), 5_000);
+        harness.payload("node-2", 31, ConnectionRole.CLIENT, CLIENT, external, Direction.EGRESS, 0,
+                request("/v1/items"), L7Protocol.HTTP1, 5_100);
+        harness.payload("node-2", 31, ConnectionRole.CLIENT, CLIENT, external, Direction.INGRESS, 0,
+                response(), L7Protocol.HTTP1, 5_150);
+        // the same address from another node, which resolved nothing: named by its address
+        harness.exec("node-1", 500, 90, "/usr/bin/worker", "0::/system.slice/worker.service", HOST_NS, 5_000);
+        harness.send(harness.event(TcpEventType.CONNECT_OK, "node-1", 32, ConnectionRole.CLIENT,
+                task(500, 90, "worker", HOST_NS), tuple("10.0.0.1", 41021, "198.51.100.7", 80)), 5_000);
+        settle(6_000);
+
+        assertThat(harness.requests.readValuesToList()).filteredOn(r -> r.getProtocol().equals("http")).singleElement()
+                .satisfies(r -> {
+                    assertThat(r.getServerService()).isEqualTo("api.example.com:80");
+                    assertThat(r.getDestination()).as("always the ip:port connected to").isEqualTo("198.51.100.7:80");
+                });
+        assertThat(harness.connections.readValuesToList()).extracting(c -> c.getNode() + " " + c.getServerService())
+                .containsExactlyInAnyOrder("node-2 api.example.com:80", "node-1 198.51.100.7:80");
     }
 
     @Test

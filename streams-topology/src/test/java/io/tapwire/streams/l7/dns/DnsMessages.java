@@ -4,11 +4,11 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
 /** Builds DNS messages (RFC 1035 4.1) for tests: a query, a response with answers, the TCP length prefix. */
-final class DnsMessages {
+public final class DnsMessages {
 
-    static final int A = 1;
-    static final int AAAA = 28;
-    static final int CNAME = 5;
+    public static final int A = 1;
+    public static final int AAAA = 28;
+    public static final int CNAME = 5;
 
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
 
@@ -16,7 +16,7 @@ final class DnsMessages {
     }
 
     /** A standard query with recursion desired and one question of class IN. */
-    static byte[] query(int id, String name, int type) {
+    public static byte[] query(int id, String name, int type) {
         DnsMessages m = new DnsMessages();
         m.u16(id).u16(0x0100).u16(1).u16(0).u16(0).u16(0);
         m.name(name).u16(type).u16(1);
@@ -27,7 +27,7 @@ final class DnsMessages {
      * A response to {@code query(id, name, type)} with {@code rcode}; each answer is a record for the question's name
      * (a compression pointer to it) of the given type and rdata.
      */
-    static byte[] response(int id, String name, int type, int rcode, Answer... answers) {
+    public static byte[] response(int id, String name, int type, int rcode, Answer... answers) {
         DnsMessages m = new DnsMessages();
         m.u16(id).u16(0x8180 | rcode).u16(1).u16(answers.length).u16(0).u16(0);
         m.name(name).u16(type).u16(1);
@@ -38,25 +38,25 @@ final class DnsMessages {
         return m.bytes.toByteArray();
     }
 
-    record Answer(int type, byte[] rdata) {
+    public record Answer(int type, byte[] rdata) {
     }
 
-    static Answer a(int a, int b, int c, int d) {
+    public static Answer a(int a, int b, int c, int d) {
         return new Answer(A, new byte[] {(byte) a, (byte) b, (byte) c, (byte) d});
     }
 
-    static Answer aaaa(byte... address) {
+    public static Answer aaaa(byte... address) {
         return new Answer(AAAA, address);
     }
 
-    static Answer cname(String target) {
+    public static Answer cname(String target) {
         DnsMessages m = new DnsMessages();
         m.name(target);
         return new Answer(CNAME, m.bytes.toByteArray());
     }
 
     /** The message behind its two-byte TCP length (RFC 1035 4.2.2). */
-    static byte[] tcp(byte[] message) {
+    public static byte[] tcp(byte[] message) {
         byte[] framed = new byte[message.length + 2];
         framed[0] = (byte) (message.length >> 8);
         framed[1] = (byte) message.length;
