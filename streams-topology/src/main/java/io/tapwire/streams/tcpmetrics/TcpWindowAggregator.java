@@ -1,6 +1,5 @@
 package io.tapwire.streams.tcpmetrics;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -14,6 +13,7 @@ import io.tapwire.streams.internal.TcpSeries;
 import io.tapwire.streams.internal.TcpWindow;
 import io.tapwire.streams.sync.EventClock;
 import io.tapwire.streams.window.TumblingWindows;
+import io.tapwire.streams.window.WindowCloseClock;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -32,27 +32,25 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * closed window is the sum over all changes before its end, whatever order they came in: a replay gives the
  * same final records. A window closes when event time (the {@link EventClock} of the records released to this
  * step, heartbeats included) passes its end plus the grace period (the same rule as the late-record gate before
- * this step), so windows close also when only heartbeats arrive. A series with open connections gets a final record for every window, even one without changes.
+ * this step: {@link WindowCloseClock}), so windows close also when only heartbeats arrive. A series with open connections gets a final record for every window, even one without changes.
  *
  * <p>Records of an update carry the triggering change's timestamp; final records carry the window's last
  * millisecond. Nothing depends on the wall clock.
  */
 final class TcpWindowAggregator implements Processor<String, SocketChange, String, TcpMetric> {
 
-    static final Duration CLOSE_INTERVAL = Duration.ofSeconds(1);
     private static final StringSerializer KEYS = new StringSerializer();
 
     private final TumblingWindows windows;
-    /** Time as the released records say (see {@link EventClock}); in memory, set again by the first record. */
-    private final EventClock clock = new EventClock(CLOSE_INTERVAL.toMillis());
+    /** Time as the released records say; in memory, set again by the first record (the first close scans all series). */
+    private final WindowCloseClock clock;
     private ProcessorContext<String, TcpMetric> context;
     private KeyValueStore<String, TcpWindow> openWindows;
     private KeyValueStore<String, TcpSeries> series;
-    /** The close boundary of the last punctuation, in memory: after a restart the first one scans all series. */
-    private long lastClosedUntil = Long.MIN_VALUE;
 
     TcpWindowAggregator(TumblingWindows windows) {
         this.windows = windows;
+        this.clock = new WindowCloseClock(windows);
     }
 
     @Override
@@ -70,7 +68,7 @@ final class TcpWindowAggregator implements Processor<String, SocketChange, Strin
             aggregate(record.key(), change, record.timestamp());
         }
         if (due) {
-            closeWindows(clock.timeMs());
+            clock.closeBoundary().ifPresent(this::closeWindows);
         }
     }
 
@@ -104,12 +102,7 @@ final class TcpWindowAggregator implements Processor<String, SocketChange, Strin
         }
     }
 
-    private void closeWindows(long streamTimeMs) {
-        long closedUntil = windows.closedUntil(streamTimeMs);
-        if (closedUntil == lastClosedUntil) {
-            return;
-        }
-        lastClosedUntil = closedUntil;
+    private void closeWindows(long closedUntil) {
         List<KeyValue<String, TcpSeries>> all = new ArrayList<>();
         try (KeyValueIterator<String, TcpSeries> it = series.all()) {
             it.forEachRemaining(all::add);
@@ -137,7 +130,7 @@ final class TcpWindowAggregator implements Processor<String, SocketChange, Strin
                     openWindows.delete(windowKey(entry.key, next));
                 }
                 open += window.getNetOpened();
-                emit(s, window, open, true, windows.endOf(next) - 1);
+                emit(s, window, open, true, clock.finalTimestamp(next));
                 next = windows.endOf(next);
             }
             s.setOpenAtClosed(open);

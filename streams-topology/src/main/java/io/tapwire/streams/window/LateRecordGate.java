@@ -49,6 +49,35 @@ public final class LateRecordGate {
                         .mapValues(value -> (DeadLetter) value, Named.as(stage + "-dead-letters")));
     }
 
+    /**
+     * The dead letter of {@code record}, whose window was closed at {@code streamTimeMs}, for the aggregate named
+     * {@code stage}: keyed {@code topic/partition/offset} of its {@code source}, at the record's own time. For the
+     * gate, and for an aggregate that keeps its time across restarts and so may find a record too late that the
+     * gate, whose time starts again, let through.
+     */
+    public static <V> Record<String, DeadLetter> deadLetter(Optional<RecordMetadata> source, Record<String, V> record,
+                                                            String stage, TumblingWindows windows, long streamTimeMs,
+                                                            Serializer<V> serializer) {
+        long start = windows.startOf(record.timestamp());
+        String topic = source.map(RecordMetadata::topic).orElse("");
+        int partition = source.map(RecordMetadata::partition).orElse(-1);
+        long offset = source.map(RecordMetadata::offset).orElse(-1L);
+        DeadLetter letter = DeadLetter.newBuilder()
+                .setSourceTopic(topic)
+                .setSourcePartition(partition)
+                .setSourceOffset(offset)
+                .setSourceTimestampMs(record.timestamp())
+                .setKey(record.key() == null ? null : ByteBuffer.wrap(record.key().getBytes(StandardCharsets.UTF_8)))
+                .setValue(ByteBuffer.wrap(serializer.serialize(topic, record.value())))
+                .setStage("late for window " + stage)
+                .setReason("event time " + Instant.ofEpochMilli(record.timestamp()) + " falls in the window ["
+                        + Instant.ofEpochMilli(start) + ", " + Instant.ofEpochMilli(windows.endOf(start))
+                        + "), closed since stream time passed its end plus the grace of " + windows.grace()
+                        + " (stream time " + Instant.ofEpochMilli(streamTimeMs) + "); a longer grace keeps such records")
+                .build();
+        return new Record<>(new DeadLetterKey(topic, partition, offset).format(), letter, record.timestamp());
+    }
+
     private static final class Gate<V> implements Processor<String, V, String, Object> {
         private final String stage;
         private final TumblingWindows windows;
@@ -78,24 +107,7 @@ public final class LateRecordGate {
                 context.forward(record.withValue((Object) record.value()));
                 return;
             }
-            Optional<RecordMetadata> source = context.recordMetadata();
-            String topic = source.map(RecordMetadata::topic).orElse("");
-            int partition = source.map(RecordMetadata::partition).orElse(-1);
-            long offset = source.map(RecordMetadata::offset).orElse(-1L);
-            DeadLetter letter = DeadLetter.newBuilder()
-                    .setSourceTopic(topic)
-                    .setSourcePartition(partition)
-                    .setSourceOffset(offset)
-                    .setSourceTimestampMs(record.timestamp())
-                    .setKey(record.key() == null ? null : ByteBuffer.wrap(record.key().getBytes(StandardCharsets.UTF_8)))
-                    .setValue(ByteBuffer.wrap(serializer.serialize(topic, record.value())))
-                    .setStage("late for window " + stage)
-                    .setReason("event time " + Instant.ofEpochMilli(record.timestamp()) + " falls in the window ["
-                            + Instant.ofEpochMilli(start) + ", " + Instant.ofEpochMilli(windows.endOf(start))
-                            + "), closed since stream time passed its end plus the grace of " + windows.grace()
-                            + " (stream time " + Instant.ofEpochMilli(streamTime) + "); a longer grace keeps such records")
-                    .build();
-            context.forward(new Record<>(new DeadLetterKey(topic, partition, offset).format(), letter, record.timestamp()));
+            context.forward(deadLetter(context.recordMetadata(), record, stage, windows, streamTime, serializer));
         }
     }
 }

@@ -44,6 +44,34 @@ public final class LatencyHistogram {
         return bucket == BUCKETS - 1 ? Double.POSITIVE_INFINITY : UPPER_BOUNDS_NANOS[bucket] / NANOS_PER_SECOND;
     }
 
+    /**
+     * The histogram whose buckets hold {@code bucketCounts} (each bucket's own count, as {@link #bucketCounts()} gives
+     * them, +Inf last) and whose durations add up to {@code sumNanos}: a histogram kept in a record of a store. An empty
+     * array is an empty histogram.
+     */
+    public static LatencyHistogram of(long[] bucketCounts, long sumNanos) {
+        LatencyHistogram histogram = new LatencyHistogram();
+        if (bucketCounts.length == 0 && sumNanos == 0) {
+            return histogram;
+        }
+        if (bucketCounts.length != BUCKETS) {
+            throw new IllegalArgumentException("a latency histogram has " + BUCKETS + " buckets, not "
+                    + bucketCounts.length);
+        }
+        for (int i = 0; i < BUCKETS; i++) {
+            if (bucketCounts[i] < 0) {
+                throw new IllegalArgumentException(bucketCounts[i] + " records in bucket " + i);
+            }
+            histogram.counts[i] = bucketCounts[i];
+            histogram.count += bucketCounts[i];
+        }
+        if (sumNanos < 0) {
+            throw new IllegalArgumentException("a sum of " + sumNanos + " ns");
+        }
+        histogram.sumNanos = sumNanos;
+        return histogram;
+    }
+
     public void record(long durationNanos) {
         long duration = Math.max(0, durationNanos);
         int bucket = 0;
@@ -85,6 +113,11 @@ public final class LatencyHistogram {
     public long bucketCount(int bucket) {
         checkBucket(bucket);
         return counts[bucket];
+    }
+
+    /** Each bucket's own count ({@link #bucketCount}), +Inf last: a copy. */
+    public long[] bucketCounts() {
+        return counts.clone();
     }
 
     /** The records up to {@code bucket}'s bound: the exposition's {@code _bucket{le="…"}}. */

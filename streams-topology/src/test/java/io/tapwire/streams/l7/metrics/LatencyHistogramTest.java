@@ -166,6 +166,20 @@ class LatencyHistogramTest {
         assertThatThrownBy(() -> read(negative)).isInstanceOf(IOException.class).hasMessageContaining("bucket 0");
     }
 
+    @Test
+    void theBucketCountsAndSumMakeTheSameHistogramAgain() {
+        LatencyHistogram original = sample();
+        LatencyHistogram again = LatencyHistogram.of(original.bucketCounts(), original.sumNanos());
+
+        assertThat(again).isEqualTo(original);
+        assertThat(again.count()).isEqualTo(original.count());
+        assertThat(LatencyHistogram.of(new long[0], 0).isEmpty()).isTrue();
+        assertThatThrownBy(() -> LatencyHistogram.of(new long[3], 0)).isInstanceOf(IllegalArgumentException.class);
+        long[] negative = new long[LatencyHistogram.BUCKETS];
+        negative[2] = -1;
+        assertThatThrownBy(() -> LatencyHistogram.of(negative, 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
     /** 50 × 3 ms, 30 × 20 ms, 15 × 200 ms, 5 × 20 s. */
     private static LatencyHistogram sample() {
         LatencyHistogram histogram = new LatencyHistogram();
