@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Properties;
 
 import io.tapwire.schemas.derived.DeadLetter;
+import io.tapwire.schemas.derived.L7Metric;
 import io.tapwire.schemas.derived.L7Request;
 import io.tapwire.schemas.derived.ListenerInfo;
 import io.tapwire.schemas.derived.ServiceEdge;
@@ -41,6 +42,7 @@ import io.tapwire.schemas.raw.Transport;
 import io.tapwire.schemas.registry.RegistryClient;
 import io.tapwire.schemas.registry.RegistryClientConfig;
 import io.tapwire.schemas.registry.StubRegistry;
+import io.tapwire.schemas.topics.TapwireTopic;
 import io.tapwire.streams.app.StreamsSettings;
 import io.tapwire.streams.connections.ConnectionResolver;
 import io.tapwire.streams.connections.ConnectionTracker;
@@ -48,6 +50,7 @@ import io.tapwire.streams.graph.ServiceGraph;
 import io.tapwire.streams.internal.SocketChange;
 import io.tapwire.streams.l7.PayloadParsing;
 import io.tapwire.streams.l7.RequestNaming;
+import io.tapwire.streams.l7.metrics.L7Metrics;
 import io.tapwire.streams.listeners.ListenerIndex;
 import io.tapwire.streams.listeners.ListenerRegistry;
 import io.tapwire.streams.registry.ProcessRegistry;
@@ -65,7 +68,7 @@ import org.apache.kafka.streams.test.TestRecord;
 
 /**
  * The sub-topologies (process registry and services, connection tracker, listener registry and index,
- * connection resolver, TCP metrics, service graph, L7 parsing and naming) built with their own builder methods over
+ * connection resolver, TCP metrics, service graph, L7 parsing, naming and metrics) built with their own builder methods over
  * four raw input topics, each output on a topic of its own, and hand-built raw records to feed them. Event time starts at
  * {@link #T0}; every method takes milliseconds after it.
  */
@@ -86,6 +89,8 @@ public final class TopologyHarness implements AutoCloseable {
     private final TestInputTopic<String, PayloadEvent> payloads;
     /** The named L7 requests, keyed by connection id. */
     public final TestOutputTopic<String, L7Request> requests;
+    /** The L7 RED metrics. */
+    public final TestOutputTopic<String, L7Metric> l7Metrics;
     public final TestOutputTopic<String, ListenerInfo> listeners;
     public final TestOutputTopic<String, SocketChange> connections;
     /** The NAMED changes of the sockets, keyed by connection id. */
@@ -142,17 +147,23 @@ public final class TopologyHarness implements AutoCloseable {
         TcpMetrics.Outputs tcpMetrics = TcpMetrics.build(builder, resolved, serdes, settings.windows(), PARTITIONS);
         tcpMetrics.metrics().to("metrics", Produced.with(Serdes.String(), serdes.of(TcpMetric.class)));
         tcpMetrics.deadLetters().to("dlq", Produced.with(Serdes.String(), serdes.of(DeadLetter.class)));
-        ServiceGraph.build(builder, resolved, serdes, settings.edgeFlushInterval(), settings.edgeRetention(), PARTITIONS)
-                .to("edges", Produced.with(Serdes.String(), serdes.of(ServiceEdge.class)));
 
-        RequestNaming.build(builder, parsed.requests(), resolution.names(), sockets, serdes, settings.l7NameWait(),
-                        settings.connectionIdleTimeout(), settings.resourceLabels(), PARTITIONS)
-                .filterNot(HeartbeatMarker::is)
+        KStream<String, L7Request> namedRequests = RequestNaming.build(builder, parsed.requests(), resolution.names(),
+                sockets, serdes, settings.l7NameWait(), settings.connectionIdleTimeout(), settings.resourceLabels(),
+                PARTITIONS);
+        namedRequests.filterNot(HeartbeatMarker::is)
                 .to("requests", Produced.with(Serdes.String(), serdes.of(L7Request.class)));
+        L7Metrics.Outputs l7 = L7Metrics.build(builder, namedRequests, serdes, settings.windows(), PARTITIONS);
+        l7.metrics().to("l7metrics", Produced.with(Serdes.String(), serdes.of(L7Metric.class)));
+        l7.deadLetters().to("dlq", Produced.with(Serdes.String(), serdes.of(DeadLetter.class)));
+        ServiceGraph.build(builder, resolved, l7.countedFinals(), serdes, settings.edgeFlushInterval(),
+                        settings.edgeRetention(), PARTITIONS)
+                .to("edges", Produced.with(Serdes.String(), serdes.of(ServiceEdge.class)));
 
         driver = new TopologyTestDriver(builder.build(), settings.streamsProperties());
         payloads = driver.createInputTopic("raw.l7", Serdes.String().serializer(), serdes.of(PayloadEvent.class).serializer());
         requests = driver.createOutputTopic("requests", Serdes.String().deserializer(), serdes.of(L7Request.class).deserializer());
+        l7Metrics = driver.createOutputTopic("l7metrics", Serdes.String().deserializer(), serdes.of(L7Metric.class).deserializer());
         processEvents = driver.createInputTopic("raw.process", Serdes.String().serializer(), serdes.of(ProcessEvent.class).serializer());
         inventory = driver.createInputTopic("raw.inventory", Serdes.String().serializer(), serdes.of(NodeInventory.class).serializer());
         tcp = driver.createInputTopic("raw.tcp", Serdes.String().serializer(), serdes.of(TcpEvent.class).serializer());
@@ -257,12 +268,8 @@ public final class TopologyHarness implements AutoCloseable {
         processEvents.pipeInput(new NodePidKey(CLUSTER, node, 0).format(), ProcessEvent.newBuilder()
                 .setHeader(heartbeatHeader(node, atMs)).setTask(collector).setType(ProcessEventType.UNKNOWN).setPpid(0)
                 .setStartTimeTicks(0).build(), T0.plusMillis(atMs));
-        payloads.pipeInput(new ConnectionKey(CLUSTER, node, BOOT, 0).format(), PayloadEvent.newBuilder()
-                .setHeader(heartbeatHeader(node, atMs)).setTask(collector).setSocketInode(0)
-                .setRole(ConnectionRole.UNKNOWN).setTuple(tuple("", 0, "", 0)).setTransport(Transport.UNKNOWN)
-                .setDirection(Direction.UNKNOWN).setSyscall("").setFd(-1).setSyscallStartNs(0).setStreamOffset(0)
-                .setByteCount(0).setHead(ByteBuffer.allocate(0)).setHeadTruncated(false)
-                .setProtocolHint(L7Protocol.UNKNOWN).build(), T0.plusMillis(atMs));
+        payloads.pipeInput(new ConnectionKey(CLUSTER, node, BOOT, 0).format(),
+                (PayloadEvent) RawHeartbeats.of(TapwireTopic.RAW_L7, header(node, atMs)), T0.plusMillis(atMs));
         inventory.pipeInput(new NodeKey(CLUSTER, node).format(), NodeInventory.newBuilder()
                 .setHeader(heartbeatHeader(node, atMs)).setTask(collector).setHostname("").setKernelRelease("")
                 .setCollectorVersion("").setClockOffsetNs(0).setSnapshotId(0).setPart(0).setParts(0).build(),

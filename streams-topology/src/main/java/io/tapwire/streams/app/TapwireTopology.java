@@ -3,6 +3,7 @@ package io.tapwire.streams.app;
 import java.util.function.Function;
 
 import io.tapwire.schemas.derived.DeadLetter;
+import io.tapwire.schemas.derived.L7Metric;
 import io.tapwire.schemas.derived.L7Request;
 import io.tapwire.schemas.derived.ListenerInfo;
 import io.tapwire.schemas.derived.ProcessInfo;
@@ -23,6 +24,7 @@ import io.tapwire.streams.dedup.RawDeduplication;
 import io.tapwire.streams.graph.ServiceGraph;
 import io.tapwire.streams.l7.PayloadParsing;
 import io.tapwire.streams.l7.RequestNaming;
+import io.tapwire.streams.l7.metrics.L7Metrics;
 import io.tapwire.streams.internal.SocketChange;
 import io.tapwire.streams.listeners.ListenerIndex;
 import io.tapwire.streams.listeners.ListenerRegistry;
@@ -47,11 +49,14 @@ import org.apache.kafka.streams.kstream.Produced;
  *                                      └─▶ ProcessServices (the processes by process key, beside their lookups)
  * raw.tcp ─▶ ConnectionTracker (+ owner's service) ─┬─▶ ListenerRegistry (+ raw.inventory) ─▶ listeners.v1
  *                                                   │        └─▶ ListenerIndex (the listeners by lookup key)
- *                                                   └─▶ ConnectionResolver (+ DNS answers) ─┬─▶ TcpMetrics ─▶ tcp.metrics.v1, dlq.v1
- *                                                                           ├─▶ ServiceGraph ─▶ service.edges.v1
- *                                                                           └─▶ (names of each socket) ─┐
- * raw.l7 ─▶ PayloadParsing (framing, pairing) ─▶ RequestNaming (+ names, + owners of unplaced sockets) ◀─┘
- *                                                     └─▶ l7.requests.v1
+ *                                                   └─▶ ConnectionResolver (+ DNS answers) ─┬─▶ TcpMetrics ─▶ tcp.metrics.v1
+ *                                                                                          ├─▶ ServiceGraph ─▶ service.edges.v1
+ *                                                                                          └─▶ names of each socket
+ * raw.l7 ─▶ PayloadParsing (framing, pairing) ─┬─▶ DNS answers (to the resolver)
+ *                                              └─▶ RequestNaming (+ names, + owners of unplaced sockets) ─▶ l7.requests.v1
+ *                                                     └─▶ L7Metrics ─▶ l7.metrics.v1
+ *                                                            └─▶ final counts of the counting side (to the ServiceGraph)
+ * undecodable, unparseable (sampled) and too-late records ─▶ dlq.v1
  * </pre>
  *
  * Wherever records of several upstream tasks meet (every repartition), an
@@ -103,14 +108,18 @@ public final class TapwireTopology {
         tcpMetrics.metrics().to(settings.topic(TapwireTopic.TCP_METRICS), Produced.with(Serdes.String(), serdes.of(TcpMetric.class)));
         tcpMetrics.deadLetters().to(settings.topic(TapwireTopic.DLQ), Produced.with(Serdes.String(), serdes.of(DeadLetter.class)));
 
-        ServiceGraph.build(builder, connections, serdes, settings.edgeFlushInterval(), settings.edgeRetention(), rawPartitions)
-                .to(settings.topic(TapwireTopic.SERVICE_EDGES), Produced.with(Serdes.String(), serdes.of(ServiceEdge.class)));
-
         KStream<String, L7Request> requests = RequestNaming.build(builder, parsed.requests(), resolution.names(),
                 sockets, serdes, settings.l7NameWait(), settings.connectionIdleTimeout(), settings.resourceLabels(),
                 rawPartitions);
         requests.filterNot(HeartbeatMarker::is, Named.as("l7-requests-published"))
                 .to(settings.topic(TapwireTopic.L7_REQUESTS), Produced.with(Serdes.String(), serdes.of(L7Request.class)));
+        L7Metrics.Outputs l7Metrics = L7Metrics.build(builder, requests, serdes, settings.windows(), rawPartitions);
+        l7Metrics.metrics().to(settings.topic(TapwireTopic.L7_METRICS), Produced.with(Serdes.String(), serdes.of(L7Metric.class)));
+        l7Metrics.deadLetters().to(settings.topic(TapwireTopic.DLQ), Produced.with(Serdes.String(), serdes.of(DeadLetter.class)));
+
+        ServiceGraph.build(builder, connections, l7Metrics.countedFinals(), serdes, settings.edgeFlushInterval(),
+                        settings.edgeRetention(), rawPartitions)
+                .to(settings.topic(TapwireTopic.SERVICE_EDGES), Produced.with(Serdes.String(), serdes.of(ServiceEdge.class)));
         return builder.build();
     }
 

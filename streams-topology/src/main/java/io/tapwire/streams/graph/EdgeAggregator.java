@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 
+import io.tapwire.schemas.derived.L7Metric;
 import io.tapwire.schemas.derived.ServiceEdge;
 import io.tapwire.streams.connections.ConnectionResolver;
 import io.tapwire.streams.connections.ConnectionTracker;
@@ -17,14 +19,14 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Folds connection changes into edges. Every figure of an edge is order-independent (sums, minimum and maximum
+ * Folds connection changes and the counting side's final L7 metric records into edges. Every figure of an edge is order-independent (sums, minimum and maximum
  * event time, a set of protocols), so the latest value of a key is the same in any replay. A new edge, or one
  * with a new protocol, is emitted at once; other changes mark the edge dirty, and a punctuation on stream time
  * emits dirty edges every flush interval, so a busy edge is not written once per packet count. The record
  * timestamp is the edge's last-seen time. An edge not seen for the retention is removed and tombstoned, so the
  * compacted topic holds the graph of the retention, not of all time.
  */
-final class EdgeAggregator implements Processor<String, SocketChange, String, ServiceEdge> {
+final class EdgeAggregator implements Processor<String, Object, String, ServiceEdge> {
 
     private ProcessorContext<String, ServiceEdge> context;
     private KeyValueStore<String, ServiceEdge> edges;
@@ -47,45 +49,52 @@ final class EdgeAggregator implements Processor<String, SocketChange, String, Se
     }
 
     @Override
-    public void process(Record<String, SocketChange> record) {
+    public void process(Record<String, Object> record) {
         boolean due = clock.advance(record.timestamp());
-        SocketChange change = record.value();
-        if (change != null && !ConnectionTracker.isHeartbeat(change)) {
-            aggregate(record, change);
+        if (record.value() instanceof SocketChange change && !ConnectionTracker.isHeartbeat(change)) {
+            aggregate(record.key(), record.timestamp(), change.getClientService(), change.getServerService(),
+                    ServiceGraph.TCP, edge -> {
+                        if (ConnectionResolver.isConnect(change)) {
+                            edge.setConnects(edge.getConnects() + 1);
+                        }
+                        if (change.getFailedConnect()) {
+                            edge.setFailedConnects(edge.getFailedConnects() + 1);
+                        }
+                    });
+        } else if (record.value() instanceof L7Metric metric) {
+            aggregate(record.key(), record.timestamp(), metric.getClientService(), metric.getServerService(),
+                    metric.getProtocol(), edge -> edge.setRequests(edge.getRequests() + metric.getRequests())
+                            .setErrors(edge.getErrors() + metric.getErrors()));
         }
         if (due) {
             flush();
         }
     }
 
-    private void aggregate(Record<String, SocketChange> record, SocketChange change) {
-        long seen = record.timestamp();
-        ServiceEdge before = edges.get(record.key());
+    /** Folds one observation of the edge {@code key} in: seen at {@code seen}, on {@code protocol}, counted by {@code count}. */
+    private void aggregate(String key, long seen, String clientService, String serverService, String protocol,
+                           Consumer<ServiceEdge.Builder> count) {
+        ServiceEdge before = edges.get(key);
         ServiceEdge.Builder edge = before == null
-                ? ServiceEdge.newBuilder().setClientService(change.getClientService())
-                        .setServerService(change.getServerService()).setFirstSeenEpochMs(seen).setLastSeenEpochMs(seen)
+                ? ServiceEdge.newBuilder().setClientService(clientService)
+                        .setServerService(serverService).setFirstSeenEpochMs(seen).setLastSeenEpochMs(seen)
                 : ServiceEdge.newBuilder(before);
         TreeSet<String> protocols = new TreeSet<>(edge.hasProtocols() ? edge.getProtocols() : List.of());
-        boolean newProtocol = protocols.add(ServiceGraph.TCP);
+        boolean newProtocol = protocols.add(protocol);
         edge.setProtocols(new ArrayList<>(protocols))
                 .setFirstSeenEpochMs(Math.min(edge.getFirstSeenEpochMs(), seen))
                 .setLastSeenEpochMs(Math.max(edge.getLastSeenEpochMs(), seen));
-        if (ConnectionResolver.isConnect(change)) {
-            edge.setConnects(edge.getConnects() + 1);
-        }
-        if (change.getFailedConnect()) {
-            edge.setFailedConnects(edge.getFailedConnects() + 1);
-        }
+        count.accept(edge);
         ServiceEdge after = edge.build();
         if (after.equals(before)) {
             return;
         }
-        edges.put(record.key(), after);
+        edges.put(key, after);
         if (before == null || newProtocol) {
-            dirty.delete(record.key());
-            emit(record.key(), after);
+            dirty.delete(key);
+            emit(key, after);
         } else {
-            dirty.put(record.key(), after.getLastSeenEpochMs());
+            dirty.put(key, after.getLastSeenEpochMs());
         }
     }
 

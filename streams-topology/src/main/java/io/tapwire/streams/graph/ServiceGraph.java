@@ -1,7 +1,9 @@
 package io.tapwire.streams.graph;
 
 import java.time.Duration;
+import java.util.List;
 
+import io.tapwire.schemas.derived.L7Metric;
 import io.tapwire.schemas.derived.ServiceEdge;
 import io.tapwire.schemas.keys.ServiceEdgeKey;
 import io.tapwire.streams.TopologySerdes;
@@ -20,7 +22,9 @@ import org.apache.kafka.streams.state.Stores;
  * service), with the protocols seen on it, first and last seen (event time) and connect counts, for the
  * compacted {@code tapwire.service.edges.v1} keyed {@code client/server}. Each connection counts once: from
  * the client's view, or the server's when the client was not observed (its client is then named by address).
- * TCP contributes the protocol {@code tcp}; L7 adds its own protocols and the request counts later.
+ * TCP contributes the protocol {@code tcp}; L7 adds its own protocols and the request and error counts, from the
+ * final L7 metric records of the counting side (each request once: the client's side, or the server's where the
+ * client is not observed), so an edge's requests grow once per closed window.
  */
 public final class ServiceGraph {
 
@@ -29,6 +33,7 @@ public final class ServiceGraph {
     /** The protocol token of an edge seen through TCP connections. */
     public static final String TCP = "tcp";
     static final String BY_EDGE = "service-edges-by-edge";
+    static final String L7_BY_EDGE = "service-edges-l7-by-edge";
 
     private ServiceGraph() {
     }
@@ -39,8 +44,8 @@ public final class ServiceGraph {
      * @param upstreamTasks tasks writing to each repartition (the partitions of the raw topics)
      */
     public static KStream<String, ServiceEdge> build(StreamsBuilder builder, KStream<String, SocketChange> resolved,
-                                                     TopologySerdes serdes, Duration flushInterval, Duration retention,
-                                                     int upstreamTasks) {
+                                                     KStream<String, L7Metric> l7Finals, TopologySerdes serdes,
+                                                     Duration flushInterval, Duration retention, int upstreamTasks) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EDGES_STORE),
                 Serdes.String(), serdes.of(ServiceEdge.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DIRTY_STORE),
@@ -53,9 +58,18 @@ public final class ServiceGraph {
                                 : new ServiceEdgeKey(change.getClientService(), change.getServerService()).format(),
                                 Named.as("service-edges-key")),
                 BY_EDGE, serdes.of(SocketChange.class), ConnectionTracker::isHeartbeat);
-        return EventTimeSync.ordered(builder, byEdge, BY_EDGE, upstreamTasks, serdes.of(SocketChange.class),
-                        ConnectionTracker::isHeartbeat)
+        KStream<String, L7Metric> l7ByEdge = HeartbeatRepartition.repartition(l7Finals
+                        .selectKey((key, metric) -> metric == null ? key
+                                : new ServiceEdgeKey(metric.getClientService(), metric.getServerService()).format(),
+                                Named.as("service-edges-l7-key")),
+                L7_BY_EDGE, serdes.of(L7Metric.class), metric -> false);
+        // Connections first: an edge's first sight comes from its connections, where they are observed.
+        return EventTimeSync.merge(builder, BY_EDGE, upstreamTasks, List.of(
+                        EventTimeSync.Channel.repartitioned(BY_EDGE, byEdge, serdes.of(SocketChange.class),
+                                ConnectionTracker::isHeartbeat),
+                        EventTimeSync.Channel.repartitioned(L7_BY_EDGE, l7ByEdge, serdes.of(L7Metric.class),
+                                metric -> false)))
                 .process(() -> new EdgeAggregator(flushInterval, retention), Named.as("service-edges-aggregate"),
-                EDGES_STORE, DIRTY_STORE);
+                        EDGES_STORE, DIRTY_STORE);
     }
 }

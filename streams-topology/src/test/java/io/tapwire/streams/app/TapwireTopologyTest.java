@@ -23,6 +23,7 @@ import io.tapwire.schemas.raw.ListenerSnapshot;
 import io.tapwire.schemas.raw.NetworkInterface;
 import io.tapwire.schemas.raw.NetworkNamespace;
 import io.tapwire.schemas.raw.NodeInventory;
+import io.tapwire.schemas.raw.PayloadEvent;
 import io.tapwire.schemas.raw.ProcessEvent;
 import io.tapwire.schemas.raw.ProcessEventType;
 import io.tapwire.schemas.raw.ProcessSnapshot;
@@ -35,6 +36,8 @@ import io.tapwire.schemas.raw.Transport;
 import io.tapwire.schemas.registry.RegistryClient;
 import io.tapwire.schemas.registry.RegistryClientConfig;
 import io.tapwire.schemas.registry.StubRegistry;
+import io.tapwire.schemas.topics.TapwireTopic;
+import io.tapwire.streams.RawHeartbeats;
 import io.tapwire.streams.TopologySerdes;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
@@ -152,6 +155,7 @@ class TapwireTopologyTest {
         private final TestInputTopic<String, byte[]> process;
         private final TestInputTopic<String, byte[]> inventory;
         private final TestInputTopic<String, byte[]> tcp;
+        private final TestInputTopic<String, byte[]> l7;
 
         Raw(TopologyTestDriver driver, TopologySerdes serdes) {
             this.driver = driver;
@@ -159,6 +163,7 @@ class TapwireTopologyTest {
             process = driver.createInputTopic("tapwire.raw.process.v1", Serdes.String().serializer(), Serdes.ByteArray().serializer());
             inventory = driver.createInputTopic("tapwire.raw.inventory.v1", Serdes.String().serializer(), Serdes.ByteArray().serializer());
             tcp = driver.createInputTopic("tapwire.raw.tcp.v1", Serdes.String().serializer(), Serdes.ByteArray().serializer());
+            l7 = driver.createInputTopic("tapwire.raw.l7.v1", Serdes.String().serializer(), Serdes.ByteArray().serializer());
         }
 
         void process(ProcessEvent event, long atMs) {
@@ -174,8 +179,10 @@ class TapwireTopologyTest {
                     bytes("tapwire.raw.tcp.v1", TcpEvent.class, event), T0.plusMillis(atMs));
         }
 
-        /** Heartbeats on the raw process and inventory topics (sequence numbers {@code seq} and the next). */
+        /** Heartbeats on the raw process, inventory and L7 topics (sequence numbers {@code seq} and the next two). */
         void heartbeats(long seq, long atMs) {
+            l7.pipeInput(new ConnectionKey("prod", "n1", "b1", 0).format(), bytes("tapwire.raw.l7.v1", PayloadEvent.class,
+                    (PayloadEvent) RawHeartbeats.of(TapwireTopic.RAW_L7, header(seq + 2, atMs))), T0.plusMillis(atMs));
             RawHeader beat = RawHeader.newBuilder(header(seq, atMs)).setHeartbeat(true).build();
             process(ProcessEvent.newBuilder().setHeader(beat).setTask(task(1, 1, "collector"))
                     .setType(ProcessEventType.UNKNOWN).setPpid(0).setStartTimeTicks(0).build(), atMs);

@@ -36,6 +36,7 @@ import io.tapwire.schemas.registry.StubRegistry;
 import io.tapwire.schemas.topics.TapwireTopic;
 import io.tapwire.schemas.topics.TopicBootstrapper;
 import io.tapwire.schemas.topics.TopicSettings;
+import io.tapwire.streams.RawHeartbeats;
 import io.tapwire.streams.TopologySerdes;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
@@ -197,6 +198,8 @@ class TcpTopologyIT {
                 sendTo(TapwireTopic.RAW_PROCESS, partition, new NodePidKey("prod", "node-2", 0).format(),
                         ProcessEvent.newBuilder().setHeader(p).setTask(task(1, 1, "collector", HOST_NS))
                                 .setType(ProcessEventType.UNKNOWN).setPpid(0).setStartTimeTicks(0).build(), atMs);
+                sendTo(TapwireTopic.RAW_L7, partition, new ConnectionKey("prod", "node-2", "boot-1", 0).format(),
+                        RawHeartbeats.of(TapwireTopic.RAW_L7, header("node-2", atMs)), atMs);
                 RawHeader i = header("node-2", atMs);
                 i.setHeartbeat(true);
                 sendTo(TapwireTopic.RAW_INVENTORY, partition, new NodeKey("prod", "node-2").format(),

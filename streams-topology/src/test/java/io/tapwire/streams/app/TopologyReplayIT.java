@@ -46,6 +46,7 @@ import io.tapwire.schemas.registry.StubRegistry;
 import io.tapwire.schemas.topics.TapwireTopic;
 import io.tapwire.schemas.topics.TopicBootstrapper;
 import io.tapwire.schemas.topics.TopicSettings;
+import io.tapwire.streams.RawHeartbeats;
 import io.tapwire.streams.TopologySerdes;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
@@ -221,14 +222,8 @@ class TopologyReplayIT {
                 out.add(new Raw(TapwireTopic.RAW_PROCESS, p, new NodePidKey("prod", "node-2", 0).format(),
                         ProcessEvent.newBuilder().setHeader(ph).setTask(task(1, 1, "collector", HOST_NS))
                                 .setType(ProcessEventType.UNKNOWN).setPpid(0).setStartTimeTicks(0).build(), t));
-                RawHeader lh = header(seq, "node-2", t);
-                lh.setHeartbeat(true);
                 out.add(new Raw(TapwireTopic.RAW_L7, p, new ConnectionKey("prod", "node-2", "boot-1", 0).format(),
-                        PayloadEvent.newBuilder().setHeader(lh).setTask(task(1, 1, "collector", HOST_NS))
-                                .setSocketInode(0).setRole(ConnectionRole.UNKNOWN).setTuple(tuple("", 0, "", 0))
-                                .setTransport(Transport.UNKNOWN).setDirection(Direction.UNKNOWN).setSyscall("").setFd(-1)
-                                .setSyscallStartNs(0).setStreamOffset(0).setByteCount(0).setHead(ByteBuffer.allocate(0))
-                                .setHeadTruncated(false).setProtocolHint(L7Protocol.UNKNOWN).build(), t));
+                        RawHeartbeats.of(TapwireTopic.RAW_L7, header(seq, "node-2", t)), t));
                 RawHeader ih = header(seq, "node-2", t);
                 ih.setHeartbeat(true);
                 out.add(new Raw(TapwireTopic.RAW_INVENTORY, p, new NodeKey("prod", "node-2").format(),

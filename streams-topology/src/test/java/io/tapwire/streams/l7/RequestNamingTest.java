@@ -9,11 +9,15 @@ import static io.tapwire.streams.TopologyHarness.tuple;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 
+import io.tapwire.schemas.derived.L7Metric;
 import io.tapwire.schemas.derived.L7Request;
 import io.tapwire.schemas.derived.ObservedSide;
+import io.tapwire.schemas.derived.ServiceEdge;
 import io.tapwire.schemas.raw.ConnectionRole;
 import io.tapwire.schemas.raw.Direction;
 import io.tapwire.schemas.raw.L7Protocol;
@@ -81,6 +85,33 @@ class RequestNamingTest {
         });
         assertThat(requests).filteredOn(L7Request::getCountingSide).singleElement()
                 .extracting(L7Request::getSide).isEqualTo(ObservedSide.CLIENT);
+    }
+
+    @Test
+    void eachSideHasItsMetricsAndTheServiceGraphCountsEachRequestOnceWithItsProtocol() throws Exception {
+        start(new Properties());
+        connectAndAccept(8, 9, 5_000);
+        exchange(8, 9, "/a", 5_100);
+        exchange(8, 9, "/b", 5_200);
+        exchange(8, 9, "/c", 5_300);
+        harness.quiet("node-1", 6_000, 60_000, 1_000);
+
+        List<L7Metric> finals = harness.l7Metrics.readValuesToList().stream().filter(L7Metric::getFinal$).toList();
+        assertThat(finals).extracting(L7Metric::getSide, L7Metric::getRequests, L7Metric::getCountingSide)
+                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("client", 3L, true),
+                        org.assertj.core.groups.Tuple.tuple("server", 3L, false));
+        assertThat(finals).allSatisfy(m -> {
+            assertThat(List.of(m.getClientService(), m.getServerService(), m.getDestination(), m.getProtocol(), m.getStatus()))
+                    .containsExactly(API, NGINX, "10.0.0.1:8080", "http", "200");
+            assertThat(m.getLatencyBucketCounts().stream().mapToLong(Long::longValue).sum()).isEqualTo(3);
+        });
+        Map<String, ServiceEdge> edges = new HashMap<>();
+        harness.edges.readKeyValuesToList().forEach(kv -> edges.put(kv.key, kv.value));
+        assertThat(edges.values()).singleElement().satisfies(edge -> {
+            assertThat(edge.getProtocols()).containsExactly("http", "tcp");
+            assertThat(edge.getRequests()).as("counted once, from the client's side").isEqualTo(3);
+            assertThat(edge.getConnects()).isEqualTo(1);
+        });
     }
 
     @Test

@@ -51,8 +51,12 @@ public final class L7Metrics {
     private L7Metrics() {
     }
 
-    /** The metrics, and the dead letters of requests that came too late for their window. */
-    public record Outputs(KStream<String, L7Metric> metrics, KStream<String, DeadLetter> deadLetters) {
+    /**
+     * The metrics; the dead letters of requests that came too late for their window; and the final records of the
+     * counting side, each request once, with heartbeats ({@link HeartbeatMarker}s), for the service graph.
+     */
+    public record Outputs(KStream<String, L7Metric> metrics, KStream<String, DeadLetter> deadLetters,
+                          KStream<String, L7Metric> countedFinals) {
     }
 
     /** @param upstreamTasks tasks writing to the repartition (the partitions of the raw topics) */
@@ -81,7 +85,13 @@ public final class L7Metrics {
         KStream<String, DeadLetter> lateAfterRestart = aggregated
                 .filter((key, value) -> value instanceof DeadLetter, Named.as("l7-metrics-late-after-restart"))
                 .mapValues(value -> (DeadLetter) value, Named.as("l7-metrics-late-after-restart-values"));
-        return new Outputs(metrics, gated.tooLate().merge(lateAfterRestart, Named.as("l7-metrics-late-merged")));
+        KStream<String, L7Metric> countedFinals = aggregated
+                .filter((key, value) -> HeartbeatMarker.is(key, value)
+                        || value instanceof L7Metric m && m.getFinal$() && m.getCountingSide(),
+                        Named.as("l7-metrics-counted-finals"))
+                .mapValues(value -> (L7Metric) value, Named.as("l7-metrics-counted-final-values"));
+        return new Outputs(metrics, gated.tooLate().merge(lateAfterRestart, Named.as("l7-metrics-late-merged")),
+                countedFinals);
     }
 
     static boolean isHeartbeat(String key, L7Request request) {

@@ -9,6 +9,7 @@ import io.tapwire.schemas.derived.L7Metric;
 import io.tapwire.schemas.derived.L7Request;
 import io.tapwire.schemas.keys.L7MetricKey;
 import io.tapwire.streams.internal.L7Window;
+import io.tapwire.streams.sync.HeartbeatMarker;
 import io.tapwire.streams.window.LateRecordGate;
 import io.tapwire.streams.window.TumblingWindows;
 import io.tapwire.streams.window.WindowCloseClock;
@@ -95,6 +96,10 @@ final class L7WindowAggregator implements Processor<String, L7Request, String, O
         }
         if (due) {
             tick();
+        }
+        if (request == null) {
+            // Time passes on for the steps that read the final records (the service graph's event-time sync).
+            context.forward(new Record<>(HeartbeatMarker.KEY, null, record.timestamp()));
         }
     }
 
