@@ -35,7 +35,6 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.TopologyDescription;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Produced;
 
@@ -77,7 +76,7 @@ final class TopologyBench implements AutoCloseable {
         System.getProperties().stringPropertyNames().stream().filter(name -> name.startsWith("tapwire.streams."))
                 .forEach(name -> base.setProperty(name, System.getProperty(name)));
         this.serdes = new TopologySerdes(new RegistryClient(RegistryClientConfig.of(registry.url())));
-        this.rawInputs = rawTopicsRead(tapwireTopology());
+        this.rawInputs = TapwireTopology.RAW_INPUTS;
     }
 
     /** Starts the broker and the registry and creates Tapwire's topics and the pass-through's output. */
@@ -149,15 +148,6 @@ final class TopologyBench implements AutoCloseable {
         props.putAll(base);
         props.setProperty("tapwire.streams.application-id", applicationId);
         return StreamsSettings.fromProperties(props);
-    }
-
-    private static List<TapwireTopic> rawTopicsRead(Topology topology) {
-        return topology.describe().subtopologies().stream().flatMap(sub -> sub.nodes().stream())
-                .filter(node -> node instanceof TopologyDescription.Source)
-                .flatMap(node -> ((TopologyDescription.Source) node).topicSet().stream())
-                .flatMap(name -> TapwireTopic.byName(name).stream())
-                .filter(topic -> topic.kind() == TapwireTopic.Kind.RAW)
-                .distinct().sorted().toList();
     }
 
     private static List<String> names(List<TapwireTopic> topics) {

@@ -1,7 +1,6 @@
 package io.tapwire.streams;
 
 import java.nio.ByteBuffer;
-import java.util.List;
 
 import io.tapwire.schemas.raw.AddressFamily;
 import io.tapwire.schemas.raw.ConnectionRole;
@@ -25,10 +24,6 @@ import org.apache.avro.specific.SpecificRecord;
  * a value of the topic's own schema whose header is flagged {@code heartbeat}, every other field neutral.
  */
 public final class RawHeartbeats {
-
-    /** The raw topics the topology reads: each needs heartbeats on every partition. */
-    public static final List<TapwireTopic> READ = List.of(TapwireTopic.RAW_PROCESS, TapwireTopic.RAW_INVENTORY,
-            TapwireTopic.RAW_TCP, TapwireTopic.RAW_L7);
 
     private RawHeartbeats() {
     }

@@ -1,5 +1,6 @@
 package io.tapwire.streams.app;
 
+import java.util.List;
 import java.util.function.Function;
 
 import io.tapwire.schemas.derived.DeadLetter;
@@ -64,6 +65,10 @@ import org.apache.kafka.streams.kstream.Produced;
  * what the live run did whatever the lag between sub-topologies.
  */
 public final class TapwireTopology {
+
+    /** The raw topics the topology reads: they must exist, with one partition count, and carry heartbeats. */
+    public static final List<TapwireTopic> RAW_INPUTS = List.of(TapwireTopic.RAW_PROCESS, TapwireTopic.RAW_INVENTORY,
+            TapwireTopic.RAW_TCP, TapwireTopic.RAW_L7);
 
     private TapwireTopology() {
     }

@@ -26,9 +26,6 @@ import org.slf4j.LoggerFactory;
 public final class TopologyRunner implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TopologyRunner.class);
-    private static final List<TapwireTopic> RAW_INPUTS =
-            List.of(TapwireTopic.RAW_PROCESS, TapwireTopic.RAW_INVENTORY, TapwireTopic.RAW_TCP);
-
     private final StreamsSettings settings;
     private final KafkaStreams streams;
     private final CountDownLatch running = new CountDownLatch(1);
@@ -56,7 +53,7 @@ public final class TopologyRunner implements AutoCloseable {
      * event-time sync waits for that many upstream tasks; raw topics of different counts are refused here.
      */
     static int rawPartitions(StreamsSettings settings) {
-        List<String> names = RAW_INPUTS.stream().map(settings::topic).toList();
+        List<String> names = TapwireTopology.RAW_INPUTS.stream().map(settings::topic).toList();
         Map<String, Integer> counts = new TreeMap<>();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers()))) {
             for (Map.Entry<String, TopicDescription> topic : admin.describeTopics(names).allTopicNames()
