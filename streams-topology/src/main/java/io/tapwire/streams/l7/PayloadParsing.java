@@ -83,8 +83,10 @@ public final class PayloadParsing {
      */
     public static Outputs parse(StreamsBuilder builder, KStream<String, PayloadEvent> payloads, Duration idleTimeout,
                                 Serializer<PayloadEvent> serializer) {
+        // Cached: a busy socket's state changes with every record, and only its value at each commit need reach
+        // RocksDB and the changelog.
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(),
-                Serdes.ByteArray()));
+                Serdes.ByteArray()).withCachingEnabled());
         KStream<String, Object> parsed = payloads.process(() -> new SocketParsing(idleTimeout.toMillis(), serializer),
                 Named.as("l7-socket-parsing"), STORE);
         return new Outputs(

@@ -68,7 +68,7 @@ public final class EventTimeSync {
         // On disk: a source that falls far behind makes the buffer grow with the others' records (an in-memory
         // buffer measured no faster). Changelogged: a restart restores what waits.
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(bufferStore(name)),
-                Serdes.Bytes(), Serdes.ByteArray()));
+                Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(watermarkStore(name)),
                 Serdes.String(), Serdes.Long()));
         KStream<String, Object> merged = null;

@@ -62,8 +62,9 @@ public final class L7Metrics {
     /** @param upstreamTasks tasks writing to the repartition (the partitions of the raw topics) */
     public static Outputs build(StreamsBuilder builder, KStream<String, L7Request> requests, TopologySerdes serdes,
                                 TumblingWindows windows, int upstreamTasks) {
+        // Cached: a busy series' window changes with every request; only its value at each commit is written out.
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WINDOWS_STORE),
-                Serdes.String(), serdes.of(L7Window.class)));
+                Serdes.String(), serdes.of(L7Window.class)).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CLOCK_STORE),
                 Serdes.String(), Serdes.Long()));
         Serde<L7Request> serde = serdes.of(L7Request.class);
