@@ -23,6 +23,7 @@ import java.util.Properties;
 import java.util.stream.Collectors;
 
 import io.tapwire.kafka.broker.EmbeddedKafkaBroker;
+import io.tapwire.schemas.derived.L7Metric;
 import io.tapwire.schemas.derived.L7Request;
 import io.tapwire.schemas.derived.TcpMetric;
 import io.tapwire.schemas.keys.ConnectionKey;
@@ -78,7 +79,7 @@ class TopologyReplayIT {
     /** The broker refuses timestamps far in the future and deletes those older than retention: an hour ago. */
     private static final Instant T0 = Instant.now().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.MINUTES);
     private static final List<TapwireTopic> OUTPUTS = List.of(TapwireTopic.PROCESSES, TapwireTopic.LISTENERS,
-            TapwireTopic.TCP_METRICS, TapwireTopic.SERVICE_EDGES, TapwireTopic.EVENTS, TapwireTopic.L7_REQUESTS);
+            TapwireTopic.TCP_METRICS, TapwireTopic.SERVICE_EDGES, TapwireTopic.EVENTS, TapwireTopic.L7_REQUESTS, TapwireTopic.L7_METRICS);
 
     private record Raw(TapwireTopic topic, Integer partition, String key, SpecificRecord value, long atMs) {
     }
@@ -153,6 +154,10 @@ class TopologyReplayIT {
                         assertThat(r.getCountingSide()).isTrue();
                     });
             assertThat(requests).filteredOn(L7Request::getError).hasSize(6);
+            Map<String, Object> l7 = finalValues(broker, serdes, TapwireTopic.L7_METRICS, TapwireTopic.L7_METRICS.topicName());
+            assertThat(l7.values().stream().mapToLong(m -> ((L7Metric) m).getRequests()).sum())
+                    .as("requests in closed L7 windows").isEqualTo(12);
+            assertThat(l7.values().stream().mapToLong(m -> ((L7Metric) m).getErrors()).sum()).isEqualTo(6);
         }
     }
 
@@ -401,6 +406,10 @@ class TopologyReplayIT {
                         events.computeIfAbsent(record.key(), k -> new ArrayList<>()).add(value);
                     } else if (topic == TapwireTopic.TCP_METRICS) {
                         if (value != null && ((TcpMetric) value).getFinal$()) {
+                            values.put(record.key(), value);
+                        }
+                    } else if (topic == TapwireTopic.L7_METRICS) {
+                        if (value != null && ((L7Metric) value).getFinal$()) {
                             values.put(record.key(), value);
                         }
                     } else if (value == null) {
