@@ -15,8 +15,8 @@ import io.tapwire.streams.internal.SocketChange;
 import io.tapwire.streams.internal.SocketChangeKind;
 import io.tapwire.streams.internal.SocketRole;
 import io.tapwire.streams.net.Endpoints;
+import io.tapwire.streams.sync.Deadlines;
 import io.tapwire.streams.sync.EventClock;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -57,7 +57,7 @@ final class EndpointPairing implements Processor<String, Object, String, SocketC
     private final long windowMs;
     private ProcessorContext<String, SocketChange> context;
     private KeyValueStore<String, EndpointState> states;
-    private KeyValueStore<String, String> deadlines;
+    private Deadlines deadlines;
     private final EventClock clock = new EventClock(DECISION_INTERVAL.toMillis());
     /** The addresses DNS answers named, by {@code cluster/node/address}: the latest answer of each. */
     private KeyValueStore<String, DnsAnswer> dnsNames;
@@ -73,7 +73,7 @@ final class EndpointPairing implements Processor<String, Object, String, SocketC
     public void init(ProcessorContext<String, SocketChange> context) {
         this.context = context;
         this.states = context.getStateStore(ConnectionResolver.PAIRING_STORE);
-        this.deadlines = context.getStateStore(ConnectionResolver.DEADLINES_STORE);
+        this.deadlines = new Deadlines(context.getStateStore(ConnectionResolver.DEADLINES_STORE));
         this.dnsNames = context.getStateStore(ConnectionResolver.DNS_NAMES_STORE);
     }
 
@@ -238,25 +238,15 @@ final class EndpointPairing implements Processor<String, Object, String, SocketC
     }
 
     private void decideDue(long streamTimeMs) {
-        List<KeyValue<String, String>> due = new ArrayList<>();
-        try (KeyValueIterator<String, String> all = deadlines.all()) {
-            while (all.hasNext()) {
-                KeyValue<String, String> next = all.next();
-                if (Long.parseLong(next.key.substring(0, next.key.indexOf('/'))) > streamTimeMs) {
-                    break;
-                }
-                due.add(next);
-            }
-        }
-        for (KeyValue<String, String> entry : due) {
-            EndpointState state = states.get(entry.value);
+        for (Deadlines.Due due : deadlines.dueAt(streamTimeMs)) {
+            EndpointState state = states.get(due.key());
             if (state == null) {
-                deadlines.delete(entry.key);
+                deadlines.remove(due.atMs(), due.key());
                 continue;
             }
             Long before = state.getDecideAtEpochMs();
-            decide(entry.value, state, streamTimeMs);
-            save(entry.value, state, before);
+            decide(due.key(), state, streamTimeMs);
+            save(due.key(), state, before);
         }
     }
 
@@ -317,18 +307,18 @@ final class EndpointPairing implements Processor<String, Object, String, SocketC
     private void save(String key, EndpointState state, Long before) {
         Long next = nextDecision(state);
         if (before != null && !before.equals(next)) {
-            deadlines.delete(deadlineKey(before, key));
+            deadlines.remove(before, key);
         }
         if (state.getClient() == null && state.getServer() == null) {
             if (before != null) {
-                deadlines.delete(deadlineKey(before, key));
+                deadlines.remove(before, key);
             }
             states.delete(key);
             return;
         }
         state.setDecideAtEpochMs(next);
         if (next != null) {
-            deadlines.put(deadlineKey(next, key), key);
+            deadlines.add(next, key);
         }
         states.put(key, state);
     }
@@ -370,10 +360,5 @@ final class EndpointPairing implements Processor<String, Object, String, SocketC
 
     private static String connectionId(SocketChange change) {
         return new ConnectionKey(change.getCluster(), change.getNode(), change.getBootId(), change.getSocketInode()).format();
-    }
-
-    /** Deadlines sort by time as strings: zero-padded epoch milliseconds, then the endpoint. */
-    private static String deadlineKey(long atMs, String endpoint) {
-        return String.format("%020d/%s", atMs, endpoint);
     }
 }

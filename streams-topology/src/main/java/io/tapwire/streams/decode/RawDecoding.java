@@ -1,11 +1,9 @@
 package io.tapwire.streams.decode;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 import io.tapwire.schemas.derived.DeadLetter;
-import io.tapwire.schemas.keys.DeadLetterKey;
+import io.tapwire.streams.dlq.DeadLetters;
 import io.tapwire.schemas.serde.UndecodableRecordException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -43,7 +41,7 @@ public final class RawDecoding {
     }
 
     private static String deadLetterKey(DeadLetter letter) {
-        return new DeadLetterKey(letter.getSourceTopic(), letter.getSourcePartition(), letter.getSourceOffset()).format();
+        return DeadLetters.keyOf(letter);
     }
 
     private static final class DecodingProcessor<V> implements FixedKeyProcessor<String, byte[], Decoded<V>> {
@@ -80,17 +78,9 @@ public final class RawDecoding {
 
         private static DeadLetter deadLetter(FixedKeyRecord<String, byte[]> record, Optional<RecordMetadata> source,
                                              String reason, Exception error) {
-            return DeadLetter.newBuilder()
-                    .setSourceTopic(source.map(RecordMetadata::topic).orElse(""))
-                    .setSourcePartition(source.map(RecordMetadata::partition).orElse(-1))
-                    .setSourceOffset(source.map(RecordMetadata::offset).orElse(-1L))
-                    .setSourceTimestampMs(record.timestamp())
-                    .setKey(record.key() == null ? null : ByteBuffer.wrap(record.key().getBytes(StandardCharsets.UTF_8)))
-                    .setValue(record.value() == null ? null : ByteBuffer.wrap(record.value()))
-                    .setStage("decode " + source.map(RecordMetadata::topic).orElse("?"))
-                    .setReason(reason)
-                    .setErrorClass(error == null ? null : error.getClass().getName())
-                    .build();
+            return DeadLetters.of(source, record.key(), record.value(), record.timestamp(),
+                    "decode " + source.map(RecordMetadata::topic).orElse("?"), reason,
+                    error == null ? null : error.getClass().getName()).value();
         }
     }
 }

@@ -6,8 +6,6 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,9 +16,9 @@ import io.tapwire.schemas.derived.L7Request;
 import io.tapwire.schemas.derived.ObservedSide;
 import io.tapwire.schemas.raw.ConnectionRole;
 import io.tapwire.schemas.raw.PayloadEvent;
-import io.tapwire.schemas.keys.DeadLetterKey;
 import io.tapwire.schemas.raw.SocketTuple;
 import io.tapwire.streams.InternalKeys;
+import io.tapwire.streams.dlq.DeadLetters;
 import io.tapwire.streams.internal.DnsAnswer;
 import io.tapwire.streams.l7.parse.Exchange;
 import io.tapwire.streams.l7.parse.ParserCounters;
@@ -207,22 +205,13 @@ public final class PayloadParsing {
                                               ParserCounters after) {
             Optional<RecordMetadata> source = context.recordMetadata();
             String topic = source.map(RecordMetadata::topic).orElse("");
-            int partition = source.map(RecordMetadata::partition).orElse(-1);
-            long offset = source.map(RecordMetadata::offset).orElse(-1L);
-            DeadLetter letter = DeadLetter.newBuilder()
-                    .setSourceTopic(topic)
-                    .setSourcePartition(partition)
-                    .setSourceOffset(offset)
-                    .setSourceTimestampMs(record.timestamp())
-                    .setKey(ByteBuffer.wrap(record.key().getBytes(StandardCharsets.UTF_8)))
-                    .setValue(ByteBuffer.wrap(serializer.serialize(topic, record.value())))
-                    .setStage(protocol + " parser")
-                    .setReason("the parser lost the message boundaries " + (after.resyncs() - before.resyncs())
+            Record<String, DeadLetter> letter = DeadLetters.of(source, record.key(), serializer.serialize(topic, record.value()),
+                    record.timestamp(), protocol + " parser",
+                    "the parser lost the message boundaries " + (after.resyncs() - before.resyncs())
                             + " time(s) and discarded " + (after.unpairedResponses() - before.unpairedResponses())
                             + " response(s) with no request on this record (connection totals: " + after
-                            + "); a sample, at most one per connection per minute of stream time")
-                    .build();
-            return new Record<>(new DeadLetterKey(topic, partition, offset).format(), letter, record.timestamp());
+                            + "); a sample, at most one per connection per minute of stream time", null);
+            return new Record<>(letter.key(), letter.value(), letter.timestamp());
         }
 
         private void forgetIdle(long streamTimeMs) {

@@ -15,6 +15,7 @@ import io.tapwire.streams.internal.SocketChange;
 import io.tapwire.streams.internal.SocketChangeKind;
 import io.tapwire.streams.internal.SocketRole;
 import io.tapwire.streams.net.Endpoints;
+import io.tapwire.streams.sync.Deadlines;
 import io.tapwire.streams.sync.EventClock;
 import io.tapwire.streams.sync.EventTimeSync;
 import io.tapwire.streams.sync.HeartbeatMarker;
@@ -126,7 +127,7 @@ public final class RequestNaming {
         private ProcessorContext<String, L7Request> context;
         private KeyValueStore<String, ConnectionNames> names;
         private KeyValueStore<String, L7Request> held;
-        private KeyValueStore<String, String> deadlines;
+        private Deadlines deadlines;
         private ResourceLabels.Labeller labeller;
 
         Naming(Duration holdFor, Duration idleTimeout, ResourceLabels labels) {
@@ -140,7 +141,7 @@ public final class RequestNaming {
             this.context = context;
             this.names = context.getStateStore(NAMES_STORE);
             this.held = context.getStateStore(HELD_STORE);
-            this.deadlines = context.getStateStore(DEADLINES_STORE);
+            this.deadlines = new Deadlines(context.getStateStore(DEADLINES_STORE));
             this.labeller = labels.labeller(context.getStateStore(labels.storeName()));
         }
 
@@ -203,7 +204,7 @@ public final class RequestNaming {
         private void hold(String id, L7Request request, long timestampMs) {
             List<KeyValue<String, L7Request>> waiting = heldOf(id);
             if (waiting.isEmpty()) {
-                deadlines.put(deadlineKey(Math.max(timestampMs, releaseClock.timeMs()) + holdMs, id), id);
+                deadlines.add(Math.max(timestampMs, releaseClock.timeMs()) + holdMs, id);
             }
             held.put(heldKey(id, waiting.size()), request);
         }
@@ -217,21 +218,11 @@ public final class RequestNaming {
 
         /** Requests whose names did not come in time go out with what they know themselves. */
         private void releaseDue(long timeMs) {
-            List<KeyValue<String, String>> due = new ArrayList<>();
-            try (KeyValueIterator<String, String> all = deadlines.all()) {
-                while (all.hasNext()) {
-                    KeyValue<String, String> next = all.next();
-                    if (Long.parseLong(next.key.substring(0, next.key.indexOf('/'))) > timeMs) {
-                        break;
-                    }
-                    due.add(next);
-                }
-            }
-            for (KeyValue<String, String> deadline : due) {
-                deadlines.delete(deadline.key);
-                for (KeyValue<String, L7Request> waiting : heldOf(deadline.value)) {
+            for (Deadlines.Due deadline : deadlines.dueAt(timeMs)) {
+                deadlines.remove(deadline.atMs(), deadline.key());
+                for (KeyValue<String, L7Request> waiting : heldOf(deadline.key())) {
                     held.delete(waiting.key);
-                    emit(deadline.value, waiting.value, null, endMs(waiting.value));
+                    emit(deadline.key(), waiting.value, null, endMs(waiting.value));
                 }
             }
         }
@@ -302,10 +293,5 @@ public final class RequestNaming {
 
     private static String heldKey(String id, int index) {
         return String.format("%s|%08d", id, index);
-    }
-
-    /** Deadlines sort by time as strings: zero-padded epoch milliseconds, then the connection id. */
-    private static String deadlineKey(long atMs, String id) {
-        return String.format("%020d/%s", atMs, id);
     }
 }

@@ -1,13 +1,11 @@
 package io.tapwire.streams.window;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Predicate;
 
 import io.tapwire.schemas.derived.DeadLetter;
-import io.tapwire.schemas.keys.DeadLetterKey;
+import io.tapwire.streams.dlq.DeadLetters;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
@@ -60,22 +58,13 @@ public final class LateRecordGate {
                                                             Serializer<V> serializer) {
         long start = windows.startOf(record.timestamp());
         String topic = source.map(RecordMetadata::topic).orElse("");
-        int partition = source.map(RecordMetadata::partition).orElse(-1);
-        long offset = source.map(RecordMetadata::offset).orElse(-1L);
-        DeadLetter letter = DeadLetter.newBuilder()
-                .setSourceTopic(topic)
-                .setSourcePartition(partition)
-                .setSourceOffset(offset)
-                .setSourceTimestampMs(record.timestamp())
-                .setKey(record.key() == null ? null : ByteBuffer.wrap(record.key().getBytes(StandardCharsets.UTF_8)))
-                .setValue(ByteBuffer.wrap(serializer.serialize(topic, record.value())))
-                .setStage("late for window " + stage)
-                .setReason("event time " + Instant.ofEpochMilli(record.timestamp()) + " falls in the window ["
+        return DeadLetters.of(source, record.key(), serializer.serialize(topic, record.value()), record.timestamp(),
+                "late for window " + stage,
+                "event time " + Instant.ofEpochMilli(record.timestamp()) + " falls in the window ["
                         + Instant.ofEpochMilli(start) + ", " + Instant.ofEpochMilli(windows.endOf(start))
                         + "), closed since stream time passed its end plus the grace of " + windows.grace()
-                        + " (stream time " + Instant.ofEpochMilli(streamTimeMs) + "); a longer grace keeps such records")
-                .build();
-        return new Record<>(new DeadLetterKey(topic, partition, offset).format(), letter, record.timestamp());
+                        + " (stream time " + Instant.ofEpochMilli(streamTimeMs) + "); a longer grace keeps such records",
+                null);
     }
 
     private static final class Gate<V> implements Processor<String, V, String, Object> {
