@@ -17,9 +17,13 @@ public final class Endpoints {
     private Endpoints() {
     }
 
-    /** {@code ip:port}, or {@code [addr]:port} for IPv6. */
+    /**
+     * {@code ip:port}, or {@code [addr]:port} for IPv6, of the {@link #normalize normalised} address: a dual-stack
+     * socket's view of an IPv4 peer ({@code ::ffff:127.0.0.1}) is named as the IPv4 endpoint it is.
+     */
     public static String format(String address, int port) {
-        return address.indexOf(':') >= 0 ? "[" + address + "]:" + port : address + ":" + port;
+        String a = normalize(address);
+        return a.indexOf(':') >= 0 ? "[" + a + "]:" + port : a + ":" + port;
     }
 
     /** The address of an endpoint formatted by {@link #format}. */
@@ -67,7 +71,7 @@ public final class Endpoints {
      * {@link ListenerKey} format) for loopback, {@code cluster/ip:port} otherwise.
      */
     public static String scopedKey(String cluster, String node, long netnsInode, String address, int port) {
-        String endpoint = format(normalize(address), port);
+        String endpoint = format(address, port);
         return isLoopback(address)
                 ? new ListenerKey(cluster, node, netnsInode, endpoint).format()
                 : InternalKeys.join(cluster, endpoint);

@@ -11,6 +11,7 @@ class EndpointsTest {
     void endpointsAreIpColonPortWithBracketsForIpv6() {
         assertThat(Endpoints.format("10.0.0.1", 80)).isEqualTo("10.0.0.1:80");
         assertThat(Endpoints.format("fd00::1", 443)).isEqualTo("[fd00::1]:443");
+        assertThat(Endpoints.format("::ffff:127.0.0.1", 45635)).as("a dual-stack socket's IPv4 peer").isEqualTo("127.0.0.1:45635");
         assertThat(Endpoints.addressOf("[fd00::1]:443")).isEqualTo("fd00::1");
         assertThat(Endpoints.addressOf("10.0.0.1:80")).isEqualTo("10.0.0.1");
     }
