@@ -1,29 +1,42 @@
 package io.tapwire.local;
 
+import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
 
+import io.tapwire.collector.app.Collector;
+import io.tapwire.collector.app.CollectorSettings;
 import io.tapwire.kafka.broker.EmbeddedKafkaBroker;
 import io.tapwire.kafka.registry.SchemaRegistryServer;
 import io.tapwire.schemas.compat.ReleasedSchemas;
 import io.tapwire.schemas.registry.RegistryClient;
 import io.tapwire.schemas.registry.RegistryClientConfig;
 import io.tapwire.schemas.registry.SubjectSetup;
+import io.tapwire.schemas.settings.TypedProperties;
 import io.tapwire.schemas.topics.TopicBootstrapper;
+import io.tapwire.streams.app.StreamsSettings;
+import io.tapwire.streams.app.TopologyRunner;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /**
- * The whole Tapwire stack in one process, started in data-flow order and stopped in reverse. Today: the
- * embedded broker with every topic, and the schema registry with every subject's compatibility level and every
- * released schema; later issues add the topology, the API and the collector.
+ * The whole Tapwire stack in one process, started in data-flow order and stopped in reverse: the embedded broker
+ * with every topic, the schema registry with every subject's compatibility level and every released schema, the
+ * topology, and the collector for this machine (each of the last two can be left out); a later issue adds the API.
  */
 public final class LocalStack implements AutoCloseable {
+
+    /** How long the topology may take to join its group and run (it creates its internal topics first). */
+    static final Duration TOPOLOGY_START = Duration.ofSeconds(120);
 
     private final LocalStackConfig config;
     private EmbeddedKafkaBroker broker;
     private SchemaRegistryServer registry;
     private TopicBootstrapper.Report topics;
     private int releasedSchemas;
+    private TopologyRunner topology;
+    private Collector collector;
 
     public LocalStack(LocalStackConfig config) {
         this.config = config;
@@ -47,6 +60,15 @@ public final class LocalStack implements AutoCloseable {
                     .start();
             releasedSchemas = SubjectSetup.apply(new RegistryClient(RegistryClientConfig.of(registry.url())),
                     ReleasedSchemas.fromClasspath());
+            Properties components = config.componentSettings(broker.bootstrapServers(), registry.url());
+            if (config.topology()) {
+                topology = ComponentStartException.wrap("the topology",
+                        () -> new TopologyRunner(StreamsSettings.fromProperties(components)).start(TOPOLOGY_START));
+            }
+            if (config.collector()) {
+                collector = ComponentStartException.wrap("the collector",
+                        () -> Collector.start(CollectorSettings.from(new TypedProperties(components))));
+            }
             return this;
         } catch (RuntimeException e) {
             close();
@@ -76,8 +98,26 @@ public final class LocalStack implements AutoCloseable {
         return config;
     }
 
+    /** The collector, when it runs in the stack. */
+    public Optional<Collector> collector() {
+        return Optional.ofNullable(collector);
+    }
+
+    /** Whether the topology runs in the stack. */
+    public boolean topologyRunning() {
+        return topology != null;
+    }
+
     @Override
     public void close() {
+        if (collector != null) {
+            collector.close();
+            collector = null;
+        }
+        if (topology != null) {
+            topology.close();
+            topology = null;
+        }
         if (registry != null) {
             registry.close();
             registry = null;

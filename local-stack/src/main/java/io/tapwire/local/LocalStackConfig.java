@@ -9,7 +9,9 @@ import java.util.List;
 import java.util.Properties;
 
 import io.tapwire.schemas.settings.TypedProperties;
+import io.tapwire.collector.app.CollectorSettings;
 import io.tapwire.schemas.topics.TopicSettings;
+import io.tapwire.streams.app.StreamsSettings;
 
 /**
  * Settings of the local stack, from command-line options (which win) and an optional properties file. Every
@@ -20,8 +22,14 @@ import io.tapwire.schemas.topics.TopicSettings;
  * @param controllerPort the broker's KRaft controller port
  * @param registryPort   the schema registry's HTTP port
  * @param topics         partition counts and retention of the Tapwire topics
+ * @param topology       whether the topology runs in the stack ({@code tapwire.local.topology}, default true)
+ * @param collector      whether the collector for this machine runs in the stack ({@code tapwire.local.collector},
+ *                       default true; it needs root)
+ * @param settings       every setting given, for the topology ({@code tapwire.streams.*}) and the collector
+ *                       ({@code tapwire.collector.*})
  */
-public record LocalStackConfig(Path dataDir, int kafkaPort, int controllerPort, int registryPort, TopicSettings topics) {
+public record LocalStackConfig(Path dataDir, int kafkaPort, int controllerPort, int registryPort, TopicSettings topics,
+                               boolean topology, boolean collector, Properties settings) {
 
     public static final Path DEFAULT_DATA_DIR = Path.of("data");
     public static final int DEFAULT_KAFKA_PORT = 9092;
@@ -37,7 +45,8 @@ public record LocalStackConfig(Path dataDir, int kafkaPort, int controllerPort, 
               --controller-port N     Kafka controller port (default: 9093)
               --registry-port N       schema registry port (default: 8081)
               --config FILE           properties file with any tapwire.* setting
-              --set NAME=VALUE        one tapwire.* setting, e.g. --set tapwire.topics.partitions=6
+              --set NAME=VALUE        one tapwire.* setting, e.g. --set tapwire.topics.partitions=6,
+                                      --set tapwire.local.collector=false (broker, registry and topology only)
               --help                  this text
             """;
 
@@ -90,7 +99,28 @@ public record LocalStackConfig(Path dataDir, int kafkaPort, int controllerPort, 
             throw new IllegalArgumentException("tapwire.local.kafka-port, controller-port and registry-port must differ, got "
                     + kafkaPort + ", " + controllerPort + " and " + registryPort);
         }
-        return new LocalStackConfig(dataDir, kafkaPort, controllerPort, registryPort, TopicSettings.fromProperties(props));
+        Properties settings = new Properties();
+        settings.putAll(props);
+        // The settings of the topology and the collector are checked now, before anything starts.
+        StreamsSettings.fromProperties(settings);
+        CollectorSettings.from(p);
+        return new LocalStackConfig(dataDir, kafkaPort, controllerPort, registryPort, TopicSettings.fromProperties(props),
+                p.bool("tapwire.local.topology", true), p.bool("tapwire.local.collector", true), settings);
+    }
+
+    /**
+     * The settings of the topology and the collector once the broker and the registry run: theirs addresses, and the
+     * topology's state under the data folder unless set.
+     */
+    Properties componentSettings(String bootstrapServers, String registryUrl) {
+        Properties runtime = new Properties();
+        runtime.putAll(settings);
+        runtime.setProperty("tapwire.kafka.bootstrap-servers", bootstrapServers);
+        runtime.setProperty("tapwire.registry.url", registryUrl);
+        if (!runtime.containsKey("tapwire.streams.state-dir")) {
+            runtime.setProperty("tapwire.streams.state-dir", dataDir.resolve("streams").toString());
+        }
+        return runtime;
     }
 
     private static void load(Path file, Properties props) {

@@ -46,7 +46,8 @@ public final class LocalStackMain {
         LocalStack stack;
         try {
             stack = new LocalStack(config).start();
-        } catch (BrokerStartException | TopicBootstrapException | RegistryStartException | RegistryException e) {
+        } catch (BrokerStartException | TopicBootstrapException | RegistryStartException | RegistryException
+                 | ComponentStartException e) {
             err.println("tapwire: " + e.getMessage());
             return EXIT_START_FAILED;
         }
@@ -66,6 +67,10 @@ public final class LocalStackMain {
                         + " (%d released schemas)%n",
                 (System.nanoTime() - started) / 1e9, stack.bootstrapServers(), stack.topics().total(),
                 stack.topics().created().size(), stack.registryUrl(), stack.releasedSchemas());
+        out.println("  topology: " + (stack.topologyRunning() ? "running" : "off (tapwire.local.topology=false)")
+                + "; collector: " + stack.collector().map(c -> "node " + c.identity().node() + ", "
+                        + c.attachedPrograms().size() + " programs attached, metrics at http://127.0.0.1:"
+                        + c.metricsPort() + "/metrics").orElse("off (tapwire.local.collector=false)"));
         out.println("Press Ctrl-C to stop.");
         try {
             stop.await();

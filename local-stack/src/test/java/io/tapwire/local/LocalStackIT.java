@@ -30,11 +30,15 @@ class LocalStackIT {
         int kafkaPort = FreePorts.pick();
         int controllerPort = FreePorts.pick(kafkaPort);
         int registryPort = FreePorts.pick(kafkaPort, controllerPort);
+        int metricsPort = FreePorts.pick(kafkaPort, controllerPort, registryPort);
         String[] args = {"--data-dir", data.toString(), "--kafka-port", String.valueOf(kafkaPort),
-                "--controller-port", String.valueOf(controllerPort), "--registry-port", String.valueOf(registryPort)};
+                "--controller-port", String.valueOf(controllerPort), "--registry-port", String.valueOf(registryPort),
+                "--set", "tapwire.collector.metrics-port=" + metricsPort};
 
         Run first = Run.start(args);
-        assertThat(first.awaitOutput("Tapwire local stack ready")).contains("Kafka at 127.0.0.1:" + kafkaPort)
+        assertThat(first.awaitOutput("collector:")).contains("topology: running")
+                .contains("metrics at http://127.0.0.1:" + metricsPort + "/metrics");
+        assertThat(first.output()).contains("Kafka at 127.0.0.1:" + kafkaPort)
                 .contains(TapwireTopic.values().length + " topics (" + TapwireTopic.values().length + " created)")
                 .contains("schema registry at http://127.0.0.1:" + registryPort);
         RegistryClient registry = new RegistryClient(RegistryClientConfig.of("http://127.0.0.1:" + registryPort));
@@ -56,7 +60,7 @@ class LocalStackIT {
         assertThat(first.output()).contains("Tapwire local stack stopped.");
 
         Run second = Run.start(args);
-        assertThat(second.awaitOutput("Tapwire local stack ready")).contains("(0 created)");
+        assertThat(second.awaitOutput("collector:")).contains("(0 created)").contains("topology: running");
         assertThat(new RegistryClient(RegistryClientConfig.of("http://127.0.0.1:" + registryPort))
                 .schemaById(id)).as("schemas survive a restart").isEqualTo(TapwireTopic.RAW_L7.valueSchema());
         assertThat(second.stop()).isZero();
