@@ -1,6 +1,7 @@
 package io.tapwire.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,6 +14,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 import io.tapwire.collector.servers.Nginx;
+import io.tapwire.collector.servers.Postgres;
+import io.tapwire.collector.servers.Redis;
 import io.tapwire.kafka.broker.FreePorts;
 import io.tapwire.schemas.derived.L7Metric;
 import io.tapwire.schemas.derived.L7Request;
@@ -28,25 +31,29 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The whole stack on this machine — broker, registry, topology and the collector with its eBPF programs — against a
- * real nginx and real curl processes: every request nginx logged comes out of the topology twice (the client's view
- * and the server's), with the status nginx logged, between the services the process registry gave curl and nginx;
- * the final L7 windows and the service edge count each request once.
+ * The whole stack on this machine — broker, registry, topology and the collector with its eBPF programs, started
+ * once — against real servers and their own clients: what each server counted itself (nginx's access log, Redis's
+ * INFO commandstats, PostgreSQL's pg_stat_statements) comes out of the topology as requests of both sides, with the
+ * right statuses and services, and the final L7 windows and the service edges count each request once.
  */
-class HttpTrafficE2EIT {
+class WholeStackE2EIT {
 
     private static final int OK_REQUESTS = 12;
     private static final int MISSING_REQUESTS = 4;
 
     @TempDir
-    Path data;
+    static Path data;
+    private static LocalStack stack;
+    private static Reader reader;
 
-    @Test
-    void curlToNginxBecomesRequestsMetricsAndAnEdgeThatMatchNginxsAccessLog() throws Exception {
+    @BeforeAll
+    static void startTheStack() {
         int kafkaPort = FreePorts.pick();
         int controllerPort = FreePorts.pick(kafkaPort);
         int registryPort = FreePorts.pick(kafkaPort, controllerPort);
@@ -61,10 +68,23 @@ class HttpTrafficE2EIT {
                 // short windows, so the test sees them close
                 "--set", "tapwire.streams.window-size=2s", "--set", "tapwire.streams.window-grace=10s",
                 "--set", "tapwire.streams.pairing-window=2s", "--set", "tapwire.streams.edge-flush-interval=1s");
-        try (LocalStack stack = new LocalStack(config).start(); Nginx nginx = new Nginx()) {
-            assertThat(stack.collector()).as("the collector runs in the stack").isPresent();
-            assertThat(stack.collector().get().attachedPrograms()).as("L7 capture needs Linux 6.2 or later")
-                    .contains("tapwire_write_exit");
+        stack = new LocalStack(config).start();
+        reader = new Reader(stack);
+        assertThat(stack.collector()).as("the collector runs in the stack").isPresent();
+        assertThat(stack.collector().get().attachedPrograms()).as("L7 capture needs Linux 6.2 or later")
+                .contains("tapwire_write_exit");
+    }
+
+    @AfterAll
+    static void stopTheStack() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    void curlToNginxBecomesRequestsMetricsAndAnEdgeThatMatchNginxsAccessLog() throws Exception {
+        try (Nginx nginx = new Nginx()) {
             for (int i = 0; i < OK_REQUESTS; i++) {
                 curl(nginx.url("/"));
             }
@@ -80,7 +100,6 @@ class HttpTrafficE2EIT {
             assertThat(logged).containsEntry("200", OK_REQUESTS).containsEntry("404", MISSING_REQUESTS);
 
             String destination = "127.0.0.1:" + nginx.port();
-            Reader reader = new Reader(stack);
             List<L7Request> requests = reader.await(TapwireTopic.L7_REQUESTS, L7Request.class,
                     r -> r.getDestination().equals(destination), found -> found.size() >= 2 * total,
                     Duration.ofSeconds(90));
@@ -117,6 +136,69 @@ class HttpTrafficE2EIT {
                 assertThat(edge.getRequests()).isEqualTo(total);
                 assertThat(edge.getProtocols()).containsExactly("http", "tcp");
             });
+        }
+    }
+
+    @Test
+    void pipelinedRedisCommandsAreAllPairedAndMatchRedisCommandStats() throws Exception {
+        try (Redis redis = new Redis()) {
+            redis.resetStats();
+            redis.redisBenchmark("-t", "set,get", "-n", "800", "-P", "16", "-c", "2", "-q");
+            long sets = redis.commandCalls("set");
+            long gets = redis.commandCalls("get");
+            assertThat(sets).as("redis-benchmark ran").isGreaterThanOrEqualTo(800);
+
+            String destination = "127.0.0.1:" + redis.port();
+            List<L7Request> requests = reader.await(TapwireTopic.L7_REQUESTS, L7Request.class,
+                    r -> r.getDestination().equals(destination) && r.getSide() == ObservedSide.SERVER
+                            && (r.getOperation().equals("SET") || r.getOperation().equals("GET")),
+                    found -> found.size() >= sets + gets, Duration.ofSeconds(90));
+            Map<String, Long> byOperation = new TreeMap<>();
+            requests.forEach(r -> byOperation.merge(r.getOperation(), 1L, Long::sum));
+            assertThat(byOperation).as("the server's view against INFO commandstats")
+                    .isEqualTo(Map.of("GET", gets, "SET", sets));
+            assertThat(requests).noneMatch(L7Request::getError);
+
+            List<L7Metric> finals = reader.await(TapwireTopic.L7_METRICS, L7Metric.class,
+                    m -> m.getFinal$() && m.getDestination().equals(destination) && m.getSide().equals("client"),
+                    found -> found.stream().mapToLong(L7Metric::getRequests).sum() >= sets + gets,
+                    Duration.ofSeconds(60));
+            assertThat(finals).allSatisfy(m -> assertThat(m.getProtocol()).isEqualTo("redis"));
+            assertThat(finals.stream().mapToLong(L7Metric::getRequests).sum())
+                    .as("the client's view: the CONFIG GETs redis-benchmark sends first besides the SETs and GETs")
+                    .isEqualTo(sets + gets + redis.commandCalls("config|get"));
+        }
+    }
+
+    @Test
+    void postgresStatementsAndTheirErrorsMatchPgStatStatements() throws Exception {
+        try (Postgres postgres = new Postgres()) {
+            postgres.resetStatements();
+            int selects = 6;
+            int failures = 3;
+            for (int i = 0; i < selects; i++) {
+                postgres.psql("SELECT " + i + " AS n");
+            }
+            for (int i = 0; i < failures; i++) {
+                assertThatThrownBy(() -> postgres.psql("SELECT * FROM no_such_table")).as("psql reports the error");
+            }
+            long counted = postgres.statementCalls("SELECT $1 AS n");
+            assertThat(counted).as("pg_stat_statements").isEqualTo(selects);
+
+            String destination = "127.0.0.1:" + postgres.port();
+            List<L7Request> requests = reader.await(TapwireTopic.L7_REQUESTS, L7Request.class,
+                    r -> r.getDestination().equals(destination) && r.getSide() == ObservedSide.CLIENT
+                            && r.getResource() != null && (r.getResource().startsWith("SELECT ? AS n")
+                            || r.getResource().contains("no_such_table")),
+                    found -> found.size() >= selects + failures, Duration.ofSeconds(90));
+            assertThat(requests).filteredOn(r -> r.getResource().equals("SELECT ? AS n")).hasSize((int) counted)
+                    .allSatisfy(r -> assertThat(r.getError()).isFalse());
+            assertThat(requests).filteredOn(r -> r.getResource().contains("no_such_table")).hasSize(failures)
+                    .allSatisfy(r -> {
+                        assertThat(r.getError()).isTrue();
+                        assertThat(r.getStatus()).isEqualTo("failed");
+                        assertThat(r.getErrorDetail()).as("SQLSTATE undefined_table").startsWith("42P01 ");
+                    });
         }
     }
 
