@@ -13,6 +13,9 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
+import io.tapwire.collector.servers.Dnsmasq;
+import io.tapwire.collector.servers.MariaDb;
+import io.tapwire.collector.servers.Memcached;
 import io.tapwire.collector.servers.Nginx;
 import io.tapwire.collector.servers.Postgres;
 import io.tapwire.collector.servers.Redis;
@@ -199,6 +202,73 @@ class WholeStackE2EIT {
                         assertThat(r.getStatus()).isEqualTo("failed");
                         assertThat(r.getErrorDetail()).as("SQLSTATE undefined_table").startsWith("42P01 ");
                     });
+        }
+    }
+
+    @Test
+    void mariadbQueriesAndAnErrorMatchComSelect() throws Exception {
+        try (MariaDb mariadb = new MariaDb()) {
+            long before = mariadb.comCounter("Com_select");
+            mariadb.mariadb("SELECT 1 AS tapwire_one; SELECT 2 AS tapwire_two");
+            assertThatThrownBy(() -> mariadb.mariadb("SELECT * FROM no_such_table")).as("the client reports the error");
+            long selects = mariadb.comCounter("Com_select") - before;
+
+            String destination = "127.0.0.1:" + mariadb.port();
+            List<L7Request> requests = reader.await(TapwireTopic.L7_REQUESTS, L7Request.class,
+                    r -> r.getDestination().equals(destination) && r.getSide() == ObservedSide.SERVER
+                            && "SELECT".equals(r.getOperation()),
+                    found -> found.size() >= selects, Duration.ofSeconds(90));
+            assertThat(requests).as("the server's SELECTs against Com_select (which counts the failed one too)")
+                    .hasSize((int) selects);
+            assertThat(requests).filteredOn(L7Request::getError).singleElement().satisfies(r -> {
+                assertThat(r.getStatus()).isEqualTo("failed");
+                assertThat(r.getErrorDetail()).as("ER_NO_SUCH_TABLE").startsWith("1146");
+            });
+            assertThat(requests).extracting(L7Request::getProtocol).containsOnly("mysql");
+        }
+    }
+
+    @Test
+    void memcachedHitsAndAMissMatchItsStats() throws Exception {
+        try (Memcached memcached = new Memcached()) {
+            Map<String, Long> before = memcached.stats();
+            memcached.set("tapwire_key", "value");
+            assertThat(memcached.memccat("tapwire_key")).contains("value");
+            assertThatThrownBy(() -> memcached.memccat("tapwire_missing")).as("memccat exits 1 on a miss");
+            Map<String, Long> after = memcached.stats();
+            long sets = after.get("cmd_set") - before.get("cmd_set");
+            long gets = after.get("cmd_get") - before.get("cmd_get");
+            long misses = after.get("get_misses") - before.get("get_misses");
+
+            String destination = "127.0.0.1:" + memcached.port();
+            List<L7Request> requests = reader.await(TapwireTopic.L7_REQUESTS, L7Request.class,
+                    r -> r.getDestination().equals(destination) && r.getSide() == ObservedSide.CLIENT,
+                    found -> found.size() >= sets + gets, Duration.ofSeconds(90));
+            assertThat(requests).filteredOn(r -> r.getOperation().equals("set")).hasSize((int) sets);
+            assertThat(requests).filteredOn(r -> r.getOperation().equals("get")).hasSize((int) gets)
+                    .as("a miss is a successful request").noneMatch(L7Request::getError);
+            assertThat(misses).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void digsQueriesMatchDnsmasqsQueryLog() throws Exception {
+        try (Dnsmasq dns = new Dnsmasq()) {
+            for (int i = 0; i < 3; i++) {
+                assertThat(dns.dig(Dnsmasq.TEST_NAME)).anySatisfy(line -> assertThat(line).contains(Dnsmasq.TEST_ADDRESS));
+            }
+            long logged = dns.queryLog().stream().filter(line -> line.contains("query[A] " + Dnsmasq.TEST_NAME)).count();
+
+            String destination = "127.0.0.1:" + dns.port();
+            List<L7Request> requests = reader.await(TapwireTopic.L7_REQUESTS, L7Request.class,
+                    r -> r.getDestination().equals(destination) && r.getSide() == ObservedSide.CLIENT,
+                    found -> found.size() >= logged, Duration.ofSeconds(90));
+            assertThat(requests).hasSize((int) logged).allSatisfy(r -> {
+                assertThat(r.getProtocol()).isEqualTo("dns");
+                assertThat(r.getOperation()).isEqualTo("A");
+                assertThat(r.getResource()).isEqualTo(Dnsmasq.TEST_NAME);
+                assertThat(r.getStatus()).isEqualTo("ok");
+            });
         }
     }
 
