@@ -14,7 +14,10 @@ import static io.tapwire.api.DerivedRecords.tcp;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.tapwire.schemas.derived.ObservedSide;
@@ -33,17 +36,19 @@ public class ReadModelsFixture implements QuarkusTestResourceLifecycleManager {
     static final String[] SENTINELS = {"/sentinel/0", "/sentinel/1", "/sentinel/2"};
 
     private DerivedTopicsCluster cluster;
+    private Path stateDir;
 
     @Override
     public Map<String, String> start() {
         cluster = new DerivedTopicsCluster();
         long now = System.currentTimeMillis();
         try (DerivedTopicsWriter writer = cluster.writer()) {
+            stateDir = Files.createTempDirectory("tapwire-api-state-");
             writeSpans(writer, now);
             writeMetrics(writer, now / 10_000 * 10_000 - 600_000);
             return Map.of(KafkaSettings.BOOTSTRAP_SERVERS, cluster.bootstrapServers(),
                     "tapwire.registry.url", cluster.registryUrl(),
-                    ReadModelSettings.STATE_DIR, Files.createTempDirectory("tapwire-api-state-").toString(),
+                    ReadModelSettings.STATE_DIR, stateDir.toString(),
                     ReadModelSettings.CHECKPOINT_INTERVAL, "100ms",
                     NOW, Long.toString(now));
         } catch (IOException e) {
@@ -133,6 +138,13 @@ public class ReadModelsFixture implements QuarkusTestResourceLifecycleManager {
     public void stop() {
         if (cluster != null) {
             cluster.close();
+        }
+        if (stateDir != null) {
+            try (Stream<Path> files = Files.walk(stateDir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 }
