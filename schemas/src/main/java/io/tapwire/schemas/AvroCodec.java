@@ -42,16 +42,22 @@ public final class AvroCodec<T extends SpecificRecord> {
      * The generated classes' own encoders and decoders (customEncode/customDecode), which Avro 1.12 leaves off by
      * default: they write and read fields directly instead of through the generic path (getField, resolveUnion).
      */
-    private static final SpecificData CUSTOM_CODERS = customCoders();
+    private final SpecificData customCoders;
 
     private AvroCodec(Class<T> type) {
         this.type = type;
         this.readerSchema = SpecificData.get().getSchema(type);
-        this.writer = new SpecificDatumWriter<>(readerSchema, CUSTOM_CODERS);
+        this.customCoders = customCoders(type.getClassLoader());
+        this.writer = new SpecificDatumWriter<>(readerSchema, customCoders);
     }
 
-    private static SpecificData customCoders() {
-        SpecificData data = new SpecificData();
+    /**
+     * Record and enum classes named in a schema are looked up through the loader of the record class itself, not
+     * Avro's: where the two differ (Quarkus loads libraries such as Avro apart from the application's own modules),
+     * Avro's loader would find no Tapwire class, or another copy of it from the parent class path.
+     */
+    private static SpecificData customCoders(ClassLoader recordLoader) {
+        SpecificData data = new SpecificData(recordLoader);
         data.setCustomCoders(true);
         return data;
     }
@@ -91,7 +97,7 @@ public final class AvroCodec<T extends SpecificRecord> {
     public T decode(byte[] bytes, int offset, int length, Schema writerSchema) {
         decoder = DecoderFactory.get().binaryDecoder(bytes, offset, length, decoder);
         SpecificDatumReader<T> reader = readers.computeIfAbsent(writerSchema,
-                w -> new SpecificDatumReader<>(w, readerSchema, CUSTOM_CODERS));
+                w -> new SpecificDatumReader<>(w, readerSchema, customCoders));
         T record;
         try {
             record = reader.read(null, decoder);

@@ -1,0 +1,41 @@
+package io.tapwire.api;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
+import org.eclipse.microprofile.health.Readiness;
+
+/**
+ * Not ready once a read model has stopped reading its topics on a failure it cannot recover from: the API would go on
+ * answering from state that no longer moves. Waiting for Kafka or for the registry is not such a failure (the Kafka
+ * check reports those).
+ */
+@Readiness
+@ApplicationScoped
+public class ReadModelsReadiness implements HealthCheck {
+
+    static final String NAME = "read-models";
+
+    private final ReadModels readModels;
+
+    public ReadModelsReadiness(ReadModels readModels) {
+        this.readModels = readModels;
+    }
+
+    @Override
+    public HealthCheckResponse call() {
+        HealthCheckResponseBuilder response = HealthCheckResponse.named(NAME)
+                .withData("spansKept", readModels.spans().size())
+                .withData("counterSeries", readModels.counters().l7().size() + readModels.counters().tcp().size());
+        Throwable spans = readModels.spansFailure();
+        Throwable counters = readModels.countersFailure();
+        if (spans == null && counters == null) {
+            return response.up().build();
+        }
+        Throwable failure = spans != null ? spans : counters;
+        return response.down().withData("error", "the " + (spans != null ? "spans" : "counters")
+                + " read model stopped reading (" + failure + "); the log has the details, a restart reads on")
+                .build();
+    }
+}

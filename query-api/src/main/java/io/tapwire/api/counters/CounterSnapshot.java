@@ -1,0 +1,22 @@
+package io.tapwire.api.counters;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The counters as last written to the state directory: what {@code /metrics} shows. Never ahead of the file, so that
+ * no restart shows less than a scrape saw before. Immutable.
+ *
+ * @param skipped records not counted, by topic and reason ({@code duplicate}, {@code beyond-dedup-horizon},
+ *                {@code undecodable})
+ */
+public record CounterSnapshot(List<L7Entry> l7, List<TcpEntry> tcp, Map<String, Map<String, Long>> skipped) {
+
+    public static final CounterSnapshot EMPTY = new CounterSnapshot(List.of(), List.of(), Map.of());
+
+    public CounterSnapshot {
+        l7 = List.copyOf(l7);
+        tcp = List.copyOf(tcp);
+        skipped = Map.copyOf(skipped);
+    }
+}
