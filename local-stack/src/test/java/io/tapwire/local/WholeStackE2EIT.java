@@ -133,8 +133,9 @@ class WholeStackE2EIT {
             assertThat(finals.stream().mapToLong(m -> m.getLatencyBucketCounts().stream().mapToLong(Long::longValue).sum()).sum())
                     .as("histogram counts equal the request counts").isEqualTo(total);
             List<ServiceEdge> edges = reader.await(TapwireTopic.SERVICE_EDGES, ServiceEdge.class,
-                    e -> e.getServerService().equals(nginxService) && e.getRequests() >= total, found -> !found.isEmpty(),
-                    Duration.ofSeconds(60));
+                    e -> e.getServerService().equals(nginxService),
+                    found -> !found.isEmpty() && found.get(found.size() - 1).getRequests() >= total,
+                    Duration.ofSeconds(90));
             assertThat(edges.get(edges.size() - 1)).satisfies(edge -> {
                 assertThat(edge.getRequests()).isEqualTo(total);
                 assertThat(edge.getProtocols()).containsExactly("http", "tcp");
@@ -263,7 +264,10 @@ class WholeStackE2EIT {
             List<L7Request> requests = reader.await(TapwireTopic.L7_REQUESTS, L7Request.class,
                     r -> r.getDestination().equals(destination) && r.getSide() == ObservedSide.CLIENT,
                     found -> found.size() >= logged, Duration.ofSeconds(90));
+            Map<Long, String> services = reader.services();
             assertThat(requests).hasSize((int) logged).allSatisfy(r -> {
+                assertThat(r.getClientService()).as("dig's UDP socket is named by dig's service")
+                        .isEqualTo(services.get((long) r.getPid()));
                 assertThat(r.getProtocol()).isEqualTo("dns");
                 assertThat(r.getOperation()).isEqualTo("A");
                 assertThat(r.getResource()).isEqualTo(Dnsmasq.TEST_NAME);

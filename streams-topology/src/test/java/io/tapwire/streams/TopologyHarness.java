@@ -149,7 +149,7 @@ public final class TopologyHarness implements AutoCloseable {
         tcpMetrics.deadLetters().to("dlq", Produced.with(Serdes.String(), serdes.of(DeadLetter.class)));
 
         KStream<String, L7Request> namedRequests = RequestNaming.build(builder, parsed.requests(), resolution.names(),
-                sockets, serdes, settings.l7NameWait(), settings.connectionIdleTimeout(), settings.resourceLabels(),
+                sockets, processes.processes(), serdes, settings.l7NameWait(), settings.connectionIdleTimeout(), settings.resourceLabels(),
                 PARTITIONS);
         namedRequests.filterNot(HeartbeatMarker::is)
                 .to("requests", Produced.with(Serdes.String(), serdes.of(L7Request.class)));

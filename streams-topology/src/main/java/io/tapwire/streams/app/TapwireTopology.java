@@ -114,7 +114,7 @@ public final class TapwireTopology {
         tcpMetrics.deadLetters().to(settings.topic(TapwireTopic.DLQ), Produced.with(Serdes.String(), serdes.of(DeadLetter.class)));
 
         KStream<String, L7Request> requests = RequestNaming.build(builder, parsed.requests(), resolution.names(),
-                sockets, serdes, settings.l7NameWait(), settings.connectionIdleTimeout(), settings.resourceLabels(),
+                sockets, registry.processes(), serdes, settings.l7NameWait(), settings.connectionIdleTimeout(), settings.resourceLabels(),
                 rawPartitions);
         requests.filterNot(HeartbeatMarker::is, Named.as("l7-requests-published"))
                 .to(settings.topic(TapwireTopic.L7_REQUESTS), Produced.with(Serdes.String(), serdes.of(L7Request.class)));

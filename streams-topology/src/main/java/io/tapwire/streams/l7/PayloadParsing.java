@@ -264,6 +264,7 @@ public final class PayloadParsing {
                 .setRequestBytes(x.requestBytes())
                 .setResponseBytes(x.responseBytes())
                 .setPid(e.getTask().getPid())
+                .setProcessStartTicks(e.getTask().getProcessStartTicks())
                 .setTid(e.getTask().getTid())
                 .setNetnsInode(e.getTask().getNetnsInode())
                 .setLocalAddress(tuple.getLocalAddress())

@@ -5,8 +5,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.tapwire.schemas.derived.L7Request;
+import io.tapwire.schemas.derived.ProcessInfo;
 import io.tapwire.schemas.derived.ObservedSide;
 import io.tapwire.schemas.keys.ConnectionKey;
+import io.tapwire.schemas.keys.ProcessKey;
 import io.tapwire.streams.TopologySerdes;
 import io.tapwire.streams.connections.ConnectionTracker;
 import io.tapwire.streams.heartbeat.HeartbeatRepartition;
@@ -15,6 +17,7 @@ import io.tapwire.streams.internal.SocketChange;
 import io.tapwire.streams.internal.SocketChangeKind;
 import io.tapwire.streams.internal.SocketRole;
 import io.tapwire.streams.net.Endpoints;
+import io.tapwire.streams.registry.ProcessServices;
 import io.tapwire.streams.sync.Deadlines;
 import io.tapwire.streams.sync.EventClock;
 import io.tapwire.streams.sync.EventTimeSync;
@@ -41,7 +44,9 @@ import org.apache.kafka.streams.state.Stores;
  * (from the raw L7 topic's own task, {@link PayloadParsing}), the resolver's NAMED change of each socket, and the
  * owners of sockets the resolver leaves out (first seen mid-life, role unknown). A request whose socket has no names
  * yet is held — the resolver may wait up to its pairing window for the other end — and released when they come, or
- * after {@code holdFor} of event time with what the request itself knows: its side's address, the destination.
+ * after {@code holdFor} of event time with what the request itself knows (its side's address, the destination); such
+ * a request (a UDP socket's, as a DNS client's, or one the tracking never saw) then looks up the process that did the
+ * I/O in the process registry ({@link ProcessServices}), whose service names its observed side.
  *
  * <p>Then the resource becomes a low-cardinality label ({@link ResourceLabels}). The output is keyed by connection
  * id, in the order released, with heartbeats as {@link HeartbeatMarker}s for the windows downstream.
@@ -55,6 +60,7 @@ public final class RequestNaming {
     static final String REQUESTS_CHANNEL = "l7-requests";
     static final String NAMES_CHANNEL = "l7-socket-names";
     static final String OWNERS_CHANNEL = "l7-socket-owners";
+    static final String BY_PROCESS = "l7-requests-by-process";
     /** How often, in event time, held requests are checked against their deadline. */
     static final Duration RELEASE_INTERVAL = Duration.ofSeconds(1);
     /** How often, in event time, the names of idle sockets are forgotten. */
@@ -78,7 +84,8 @@ public final class RequestNaming {
      */
     public static KStream<String, L7Request> build(StreamsBuilder builder, KStream<String, L7Request> requests,
                                                    KStream<String, SocketChange> names,
-                                                   KStream<String, SocketChange> sockets, TopologySerdes serdes,
+                                                   KStream<String, SocketChange> sockets,
+                                                   KStream<String, ProcessInfo> processChanges, TopologySerdes serdes,
                                                    Duration holdFor, Duration idleTimeout, ResourceLabels labels,
                                                    int upstreamTasks) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(NAMES_STORE),
@@ -98,7 +105,7 @@ public final class RequestNaming {
         KStream<String, SocketChange> namesByConnection = names.selectKey(
                 (key, change) -> ConnectionTracker.isHeartbeat(change) ? key : connectionId(change),
                 Named.as("l7-socket-names-by-connection"));
-        return EventTimeSync.merge(builder, SYNC, upstreamTasks, List.of(
+        KStream<String, Object> named = EventTimeSync.merge(builder, SYNC, upstreamTasks, List.of(
                         // Names first: a socket's names and a request of the same millisecond apply in that order.
                         EventTimeSync.Channel.repartitioned(NAMES_CHANNEL, HeartbeatRepartition.repartition(
                                         namesByConnection, NAMES_CHANNEL, serdes.of(SocketChange.class),
@@ -112,19 +119,62 @@ public final class RequestNaming {
                                 request -> false)))
                 .process(() -> new Naming(holdFor, idleTimeout, labels), Named.as("l7-request-naming"),
                         NAMES_STORE, HELD_STORE, DEADLINES_STORE, labels.storeName());
+        KStream<String, L7Request> withNames = named
+                .filter((key, value) -> value instanceof L7Request || HeartbeatMarker.is(key, value),
+                        Named.as("l7-requests-named"))
+                .mapValues(value -> (L7Request) value, Named.as("l7-requests-named-values"));
+        // Requests no connection names reached (UDP sockets such as DNS clients', sockets the tracking never saw):
+        // their observed side is named by the service of the process that did the I/O.
+        KStream<String, L7Request> unnamed = named
+                .filter((key, value) -> value instanceof Unnamed || HeartbeatMarker.is(key, value),
+                        Named.as("l7-requests-unnamed"))
+                .mapValues(value -> value == null ? null : ((Unnamed) value).request(),
+                        Named.as("l7-requests-unnamed-values"));
+        KStream<String, L7Request> byProcess = ProcessServices.attach(builder, unnamed, processChanges, BY_PROCESS,
+                        upstreamTasks, serdes.of(L7Request.class), serdes, RequestNaming::processKey,
+                        request -> false, RequestNaming::namedByProcess)
+                .selectKey((key, request) -> request == null ? key : connectionId(request),
+                        Named.as("l7-requests-by-process-connection"));
+        return withNames.merge(byProcess, Named.as("l7-requests-all"));
+    }
+
+    /** A request whose connection's names did not come in time: it waits for its process's service. */
+    record Unnamed(L7Request request) {
+    }
+
+    static String processKey(L7Request request) {
+        return new ProcessKey(request.getCluster(), request.getNode(), request.getBootId(), request.getPid(),
+                request.getProcessStartTicks()).format();
+    }
+
+    static String connectionId(L7Request request) {
+        return new ConnectionKey(request.getCluster(), request.getNode(), request.getBootId(), request.getSocketInode())
+                .format();
+    }
+
+    /** The observed side named by its process's service, when the registry knows the process. */
+    static L7Request namedByProcess(L7Request request, ProcessInfo process) {
+        if (process == null || process.getService().isEmpty()) {
+            return request;
+        }
+        return switch (request.getSide()) {
+            case CLIENT -> L7Request.newBuilder(request).setClientService(process.getService()).build();
+            case SERVER -> L7Request.newBuilder(request).setServerService(process.getService()).build();
+            default -> request;
+        };
     }
 
     static String connectionId(SocketChange change) {
         return new ConnectionKey(change.getCluster(), change.getNode(), change.getBootId(), change.getSocketInode()).format();
     }
 
-    private static final class Naming implements Processor<String, Object, String, L7Request> {
+    private static final class Naming implements Processor<String, Object, String, Object> {
         private final long holdMs;
         private final long idleMs;
         private final ResourceLabels labels;
         private final EventClock releaseClock = new EventClock(RELEASE_INTERVAL.toMillis());
         private final EventClock expiryClock = new EventClock(EXPIRY_INTERVAL.toMillis());
-        private ProcessorContext<String, L7Request> context;
+        private ProcessorContext<String, Object> context;
         private KeyValueStore<String, ConnectionNames> names;
         private KeyValueStore<String, L7Request> held;
         private Deadlines deadlines;
@@ -137,7 +187,7 @@ public final class RequestNaming {
         }
 
         @Override
-        public void init(ProcessorContext<String, L7Request> context) {
+        public void init(ProcessorContext<String, Object> context) {
             this.context = context;
             this.names = context.getStateStore(NAMES_STORE);
             this.held = context.getStateStore(HELD_STORE);
@@ -242,7 +292,8 @@ public final class RequestNaming {
         private void emit(String id, L7Request request, ConnectionNames known, long timestampMs) {
             L7Request named = named(request, known);
             named.setResource(labeller.label(named.getServerService(), named.getProtocol(), named.getResource()));
-            context.forward(new Record<>(id, named, timestampMs));
+            boolean ownerKnown = known != null;
+            context.forward(new Record<>(id, ownerKnown ? named : new Unnamed(named), timestampMs));
         }
 
         private List<KeyValue<String, L7Request>> heldOf(String id) {

@@ -43,7 +43,8 @@ public final class ProcessServices {
     /**
      * Attaches to each record of {@code stream} the process named by {@code processKey} (null when the registry
      * does not know it at the record's time), through the repartition topics {@code name} and
-     * {@code name-processes}. Heartbeats pass untouched, and reach every partition.
+     * {@code name-processes}. Heartbeats (the stream's own or {@link HeartbeatMarker}s) pass untouched, and reach
+     * every partition.
      *
      * @param processChanges the registry's process changes with its heartbeat markers
      * @param upstreamTasks  tasks writing to each repartition (the partitions of the raw topics)
@@ -61,7 +62,8 @@ public final class ProcessServices {
         KStream<String, ProcessInfo> processes = HeartbeatRepartition.repartition(processChanges, processesChannel,
                 processSerde, process -> false);
         KStream<String, V> lookups = HeartbeatRepartition.repartition(
-                stream.selectKey((key, value) -> heartbeat.test(value) ? key : processKey.apply(value),
+                stream.selectKey((key, value) -> HeartbeatMarker.isHeartbeat(heartbeat, key, value) ? key
+                                : processKey.apply(value),
                         Named.as(name + "-key")),
                 name, serde, heartbeat);
         // The table's channel first: a process change and a lookup of the same millisecond apply in that order.
@@ -110,6 +112,9 @@ public final class ProcessServices {
             }
             V value = (V) record.value();
             if (value == null) {
+                if (HeartbeatMarker.is(record.key(), null)) {
+                    context.forward(record.withValue(null));
+                }
                 return;
             }
             V joined = heartbeat.test(value) ? value : joiner.apply(value, processes.get(record.key()));

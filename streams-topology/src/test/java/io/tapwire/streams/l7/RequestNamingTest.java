@@ -145,7 +145,7 @@ class RequestNamingTest {
                 request("/a"), L7Protocol.HTTP1, 5_100);
         harness.payload("node-2", 20, ConnectionRole.CLIENT, CLIENT, external, Direction.INGRESS, 0,
                 response(), L7Protocol.HTTP1, 5_150);
-        // a socket the tracking never heard of: its request can only be named by addresses, after the name wait
+        // a socket the tracking never heard of: after the name wait, its side is named by its process, the rest by address
         SocketTuple unknown = tuple("10.0.0.2", 41011, "198.51.100.8", 80);
         harness.payload("node-2", 21, ConnectionRole.CLIENT, CLIENT, unknown, Direction.EGRESS, 0,
                 request("/b"), L7Protocol.HTTP1, 5_100);
@@ -164,7 +164,7 @@ class RequestNamingTest {
         harness.quiet("node-1", 12_000, 17_000, 1_000);
         assertThat(harness.requests.readValuesToList()).singleElement().satisfies(r -> {
             assertThat(r.getResource()).isEqualTo("/b");
-            assertThat(r.getClientService()).as("its own address").isEqualTo("10.0.0.2");
+            assertThat(r.getClientService()).as("the service of the process that wrote it").isEqualTo(API);
             assertThat(r.getServerService()).isEqualTo("198.51.100.8:80");
             assertThat(r.getCountingSide()).isTrue();
         });
