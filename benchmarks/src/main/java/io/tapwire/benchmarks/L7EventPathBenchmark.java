@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
+import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
 import io.tapwire.collector.bpf.EventType;
 import io.tapwire.collector.bpf.KernelEvent;
 import io.tapwire.collector.bpf.KernelEventDecoder;
@@ -58,8 +60,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * benchmark method does one more stage than the one before, on the next record of a fixed sequence of real traffic
  * ({@link L7Traffic}), so a stage's cost is the difference of two adjacent figures:
  * <ol>
- *   <li>{@code a_copy}: the record copied into the poller's reused buffer (the JNA read of ring memory, here from a
- *       Java array);</li>
+ *   <li>{@code a_copy}: the record copied from native memory into the poller's reused buffer, as RingBufferPoller
+ *       does with the address libbpf passes it (not the upcall from native code itself: see JnaUpcallBenchmark);</li>
  *   <li>{@code b_decode}: + {@code KernelEventDecoder.decode};</li>
  *   <li>{@code c_map}: + {@code KernelEventMapper.map}: header, key, redaction with the default rules, the Avro
  *       record;</li>
@@ -91,6 +93,9 @@ public class L7EventPathBenchmark {
     public String traffic;
 
     private byte[][] records;
+    /** The records in native memory, as in the ring buffer, and where each starts. */
+    private Memory ring;
+    private long[] addresses;
     private int next;
     private byte[] pollBytes;
     private ByteBuffer pollView;
@@ -110,6 +115,14 @@ public class L7EventPathBenchmark {
             default -> throw new IllegalArgumentException("traffic " + traffic);
         };
         records = list.toArray(new byte[0][]);
+        ring = new Memory(list.stream().mapToLong(r -> r.length).sum());
+        addresses = new long[records.length];
+        long offset = 0;
+        for (int i = 0; i < records.length; i++) {
+            ring.write(offset, records[i], 0, records[i].length);
+            addresses[i] = Pointer.nativeValue(ring) + offset;
+            offset += records[i].length;
+        }
         pollBytes = new byte[EventType.maxRecordSize()];
         pollView = ByteBuffer.wrap(pollBytes).order(ByteOrder.nativeOrder());
         RecordHeaders headers = new RecordHeaders(new NodeIdentity("prod", "node-7",
@@ -184,10 +197,10 @@ public class L7EventPathBenchmark {
 
     /** As RingBufferPoller hands a record to its handler: copied into one reused buffer, limited to its length. */
     private ByteBuffer nextRecord() {
-        byte[] record = records[next];
+        int length = records[next].length;
+        new Pointer(addresses[next]).read(0, pollBytes, 0, length);
         next = next + 1 == records.length ? 0 : next + 1;
-        System.arraycopy(record, 0, pollBytes, 0, record.length);
-        pollView.clear().limit(record.length);
+        pollView.clear().limit(length);
         return pollView;
     }
 
