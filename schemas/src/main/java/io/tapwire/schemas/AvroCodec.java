@@ -1,6 +1,5 @@
 package io.tapwire.schemas;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.HashMap;
@@ -8,9 +7,7 @@ import java.util.Map;
 
 import org.apache.avro.Schema;
 import org.apache.avro.io.BinaryDecoder;
-import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificDatumWriter;
@@ -32,8 +29,7 @@ public final class AvroCodec<T extends SpecificRecord> {
     private final Class<T> type;
     private final Schema readerSchema;
     private final SpecificDatumWriter<T> writer;
-    private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(256);
-    private BinaryEncoder encoder;
+    private final ArrayBinaryEncoder encoder = new ArrayBinaryEncoder();
     private BinaryDecoder decoder;
     /** Readers by writer schema: building the resolution of two schemas is far costlier than a decode. */
     private final Map<Schema, SpecificDatumReader<T>> readers = new HashMap<>();
@@ -76,16 +72,13 @@ public final class AvroCodec<T extends SpecificRecord> {
 
     /** {@code prefix} followed by the record's encoding, in one array (a wire-format header, for example). */
     public byte[] encode(T record, byte[] prefix) {
-        buffer.reset();
-        buffer.write(prefix, 0, prefix.length);
-        encoder = EncoderFactory.get().binaryEncoder(buffer, encoder);
+        encoder.reset(prefix);
         try {
             writer.write(record, encoder);
-            encoder.flush();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot encode " + type.getSimpleName(), e);
         }
-        return buffer.toByteArray();
+        return encoder.toByteArray();
     }
 
     /** Decodes bytes written with this class's own schema. */

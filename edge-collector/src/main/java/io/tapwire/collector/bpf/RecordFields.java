@@ -54,9 +54,44 @@ final class RecordFields {
         return new KernelTask(
                 record.getInt(PID),
                 record.getInt(TID),
-                nulTerminated(record, COMM, COMM_LEN),
+                comm(record),
                 record.getLong(CGROUP_ID),
                 Integer.toUnsignedLong(record.getInt(NETNS_INO)));
+    }
+
+    /*
+     * Decoded comms and addresses, by their bytes: records repeat the same few of each, and decoding them again for
+     * every record (a String, an InetAddress and their arrays) cost as much as the rest of a record's fields. The
+     * tables are shared by the decoders on every thread; their entries are immutable, so a race costs one decode.
+     */
+    private static final int SLOT_BITS = 10;
+    private static final int CACHE_SLOTS = 1 << SLOT_BITS;
+    private static final CachedComm[] COMMS = new CachedComm[CACHE_SLOTS];
+    private static final CachedAddress[] ADDRESSES = new CachedAddress[CACHE_SLOTS];
+
+    private record CachedComm(long first, long second, String comm) {
+    }
+
+    private record CachedAddress(int length, long first, long second, InetAddress address) {
+    }
+
+    /** The 16-byte comm field, NUL-terminated or full. */
+    private static String comm(ByteBuffer record) {
+        long first = record.getLong(COMM);
+        long second = record.getLong(COMM + Long.BYTES);
+        int slot = slot(first, second);
+        CachedComm cached = COMMS[slot];
+        if (cached != null && cached.first() == first && cached.second() == second) {
+            return cached.comm();
+        }
+        String comm = nulTerminated(record, COMM, COMM_LEN);
+        COMMS[slot] = new CachedComm(first, second, comm);
+        return comm;
+    }
+
+    private static int slot(long first, long second) {
+        long mixed = (first * 0x9E37_79B9_7F4A_7C15L + second) * 0x9E37_79B9_7F4A_7C15L;
+        return (int) (mixed >>> (Long.SIZE - SLOT_BITS));
     }
 
     /** A string that ends at its first NUL or at the field's end. */
@@ -94,8 +129,22 @@ final class RecordFields {
                 Short.toUnsignedInt(record.getShort(remotePort)));
     }
 
-    /** Addresses are in network order in the record; InetAddress wants exactly that. No DNS lookup happens. */
+    /** A 4- or 16-byte address at {@code offset}, from the table of decoded ones when it is there. */
     private static InetAddress address(ByteBuffer record, int offset, int length) {
+        long first = length == 16 ? record.getLong(offset) : Integer.toUnsignedLong(record.getInt(offset));
+        long second = length == 16 ? record.getLong(offset + Long.BYTES) : 0;
+        int slot = slot(first, second);
+        CachedAddress cached = ADDRESSES[slot];
+        if (cached != null && cached.length() == length && cached.first() == first && cached.second() == second) {
+            return cached.address();
+        }
+        InetAddress address = decodeAddress(record, offset, length);
+        ADDRESSES[slot] = new CachedAddress(length, first, second, address);
+        return address;
+    }
+
+    /** Addresses are in network order in the record; InetAddress wants exactly that. No DNS lookup happens. */
+    private static InetAddress decodeAddress(ByteBuffer record, int offset, int length) {
         byte[] bytes = new byte[length];
         record.get(offset, bytes);
         try {

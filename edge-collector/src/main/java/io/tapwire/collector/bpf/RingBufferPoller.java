@@ -142,13 +142,13 @@ public final class RingBufferPoller implements AutoCloseable {
     /** Runs on the polling thread, inside ring_buffer__poll. */
     private final class SampleCopier implements LibBpf.RingBufferSampleCallback {
         @Override
-        public int invoke(Pointer ctx, Pointer data, long size) {
+        public int invoke(long ctx, long data, long size) {
             try {
                 if (size > bytes.length) {
                     throw new IllegalStateException("record of " + size + " bytes in " + mapName
                             + " exceeds the expected maximum of " + bytes.length);
                 }
-                data.read(0, bytes, 0, (int) size);
+                new Pointer(data).read(0, bytes, 0, (int) size);
                 view.clear().limit((int) size);
                 handler.onRecord(view);
                 return 0;

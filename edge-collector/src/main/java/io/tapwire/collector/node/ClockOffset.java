@@ -22,6 +22,11 @@ public final class ClockOffset {
         return new ClockOffset(sample());
     }
 
+    /** A fixed offset, never re-measured by the caller: for replaying recorded events (tests, benchmarks). */
+    public static ClockOffset fixed(long offsetNs) {
+        return new ClockOffset(offsetNs);
+    }
+
     /** Measures again; returns the new offset. */
     public long remeasure() {
         offsetNs = sample();

@@ -16,7 +16,8 @@ public final class SequenceNumbers {
         this(System.nanoTime());
     }
 
-    SequenceNumbers(long start) {
+    /** Numbers from {@code start} on: for replaying recorded events (tests, benchmarks). */
+    public SequenceNumbers(long start) {
         this.next = new AtomicLong(start);
     }
 

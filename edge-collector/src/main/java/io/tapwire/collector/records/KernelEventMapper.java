@@ -4,6 +4,8 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Function;
+import java.util.function.IntFunction;
 
 import io.tapwire.collector.bpf.ExecEvent;
 import io.tapwire.collector.bpf.FileOpenEvent;
@@ -14,6 +16,7 @@ import io.tapwire.collector.bpf.OomKillEvent;
 import io.tapwire.collector.bpf.ProcessExitEvent;
 import io.tapwire.collector.bpf.ProcessStartEvent;
 import io.tapwire.collector.bpf.TcpEndpoints;
+import io.tapwire.collector.bpf.TcpRole;
 import io.tapwire.collector.node.RecordHeaders;
 import io.tapwire.collector.proc.AddressText;
 import io.tapwire.collector.proc.CgroupIds;
@@ -40,11 +43,14 @@ import io.tapwire.schemas.topics.TapwireTopic;
  */
 public final class KernelEventMapper {
 
+    private static final ConnectionRole[] ROLES = byName(TcpRole.values(), ConnectionRole::valueOf, ConnectionRole[]::new);
+
     private final RecordHeaders headers;
     private final ProcessFactsCache facts;
     private final CgroupIds cgroups;
     private final SnapshotRoles roles;
     private final NodeKeys keys;
+    private final AddressTexts addressTexts = new AddressTexts();
     private final PayloadRecordMapper payloads;
 
     public KernelEventMapper(RecordHeaders headers, ProcessFactsCache facts, CgroupIds cgroups, SnapshotRoles roles,
@@ -54,7 +60,7 @@ public final class KernelEventMapper {
         this.cgroups = cgroups;
         this.roles = roles;
         this.keys = new NodeKeys(headers.identity());
-        this.payloads = new PayloadRecordMapper(headers, roles, keys, redaction);
+        this.payloads = new PayloadRecordMapper(headers, roles, keys, addressTexts, redaction);
     }
 
     public Optional<RawRecord> map(KernelEvent event) {
@@ -204,7 +210,7 @@ public final class KernelEventMapper {
 
     private RawRecord tcp(io.tapwire.collector.bpf.TcpEvent e) {
         RawHeader header = headers.event(e.ktimeNs());
-        ConnectionRole role = ConnectionRole.valueOf(e.role().name());
+        ConnectionRole role = role(e.role());
         // A socket older than the collector: the kernel did not see its connect or accept, the snapshot did.
         boolean roleFromSnapshot = role == ConnectionRole.UNKNOWN;
         if (roleFromSnapshot) {
@@ -214,7 +220,7 @@ public final class KernelEventMapper {
                 .setType(TcpEventType.valueOf(e.type().name().substring("TCP_".length())))
                 .setSocketInode(e.socketInode())
                 .setRole(role)
-                .setTuple(tuple(e.endpoints()))
+                .setTuple(tuple(e.endpoints(), addressTexts))
                 .setTcpState(e.state().name());
         if (e.fd() >= 0) {
             tcp.setFd(e.fd());
@@ -235,12 +241,24 @@ public final class KernelEventMapper {
         return new RawRecord(TapwireTopic.RAW_TCP, key, tcp.build(), header.getEpochTimeNs());
     }
 
-    static SocketTuple tuple(TcpEndpoints endpoints) {
-        return SocketTuple.newBuilder()
-                .setFamily(endpoints.ipv6() ? AddressFamily.IPV6 : AddressFamily.IPV4)
-                .setLocalAddress(text(endpoints.localAddress(), endpoints.ipv6())).setLocalPort(endpoints.localPort())
-                .setRemoteAddress(text(endpoints.remoteAddress(), endpoints.ipv6())).setRemotePort(endpoints.remotePort())
-                .build();
+    static SocketTuple tuple(TcpEndpoints endpoints, AddressTexts texts) {
+        return new SocketTuple(endpoints.ipv6() ? AddressFamily.IPV6 : AddressFamily.IPV4,
+                texts.of(endpoints.localAddress(), endpoints.ipv6()), endpoints.localPort(),
+                texts.of(endpoints.remoteAddress(), endpoints.ipv6()), endpoints.remotePort());
+    }
+
+    /** The record's role of a kernel role: the same names. */
+    static ConnectionRole role(TcpRole role) {
+        return ROLES[role.ordinal()];
+    }
+
+    /** {@code values} mapped by name to another enum's constants, indexed by ordinal: no name lookup per record. */
+    static <K extends Enum<K>, V> V[] byName(K[] values, Function<String, V> valueOf, IntFunction<V[]> newArray) {
+        V[] mapped = newArray.apply(values.length);
+        for (K value : values) {
+            mapped[value.ordinal()] = valueOf.apply(value.name());
+        }
+        return mapped;
     }
 
     /** Canonical text; an IPv6 socket's v4-mapped address stays ::ffff:a.b.c.d as the kernel reported it. */

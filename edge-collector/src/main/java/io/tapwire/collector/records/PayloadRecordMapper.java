@@ -21,9 +21,14 @@ import io.tapwire.schemas.topics.TapwireTopic;
  */
 final class PayloadRecordMapper {
 
+    /** The Avro protocol of each kernel protocol, by ordinal (Enum.valueOf looks the name up in a map each call). */
+    private static final L7Protocol[] PROTOCOLS = KernelEventMapper.byName(io.tapwire.collector.l7.L7Protocol.values(),
+            L7Protocol::valueOf, L7Protocol[]::new);
+
     private final RecordHeaders headers;
     private final SnapshotRoles roles;
     private final NodeKeys keys;
+    private final AddressTexts addressTexts;
     private final Redactor redactor;
     /** Null when MySQL authentication is not to be masked. */
     private final MysqlAuthMasking mysqlAuth;
@@ -32,10 +37,12 @@ final class PayloadRecordMapper {
      * @param rules the redaction rules; MySQL authentication is masked here by stream offset (MysqlAuthMasking),
      *              not by the per-call rule of the Redactor
      */
-    PayloadRecordMapper(RecordHeaders headers, SnapshotRoles roles, NodeKeys keys, RedactionRules rules) {
+    PayloadRecordMapper(RecordHeaders headers, SnapshotRoles roles, NodeKeys keys, AddressTexts addressTexts,
+                        RedactionRules rules) {
         this.headers = headers;
         this.roles = roles;
         this.keys = keys;
+        this.addressTexts = addressTexts;
         this.redactor = new Redactor(new RedactionRules(rules.enabled(), rules.httpHeaders(), rules.postgresPasswords(),
                 false, rules.redisAuth(), rules.patterns()));
         this.mysqlAuth = rules.enabled() && rules.mysqlAuth() ? new MysqlAuthMasking() : null;
@@ -43,7 +50,7 @@ final class PayloadRecordMapper {
 
     RawRecord map(L7PayloadEvent e) {
         RawHeader header = headers.event(e.ktimeNs());
-        ConnectionRole role = ConnectionRole.valueOf(e.role().name());
+        ConnectionRole role = KernelEventMapper.role(e.role());
         long offset = e.streamOffset();
         if (role == ConnectionRole.UNKNOWN && !e.udp()) {
             // A socket older than the collector: its snapshot knows the role, and an actively opened socket's
@@ -62,30 +69,30 @@ final class PayloadRecordMapper {
             masked += mysqlAuth.mask(e.socketInode(), offset, e.byteCount(), head, tail);
         }
 
-        PayloadEvent.Builder payload = PayloadEvent.newBuilder()
-                .setHeader(header)
-                .setTask(KernelEventMapper.task(e.task(), e.processStartTicks()))
-                .setSocketInode(e.socketInode())
-                .setRole(role)
-                .setTuple(KernelEventMapper.tuple(e.endpoints()))
-                .setTransport(e.udp() ? Transport.UDP : Transport.TCP)
-                .setDirection(e.send() ? Direction.EGRESS : Direction.INGRESS)
-                .setSyscall(e.syscall())
-                .setFd(e.fd())
-                .setSyscallStartNs(e.syscallStartNs())
-                .setStreamOffset(offset)
-                .setByteCount(e.byteCount())
-                .setPayloadVisible(!e.sizeOnly())
-                .setHead(ByteBuffer.wrap(head))
-                .setHeadTruncated(e.headTruncated() && !e.sizeOnly())
-                .setTail(tail.length > 0 ? ByteBuffer.wrap(tail) : null)
-                .setIovecTruncated(e.iovecLimit())
-                .setCopyFailed(e.readFailed())
-                .setProtocolHint(L7Protocol.valueOf(e.protocol().name()))
-                .setTcpSeq(e.tcpSeq() >= 0 ? e.tcpSeq() : null)
-                .setTls(false)
-                .setRedactedBytes(masked);
-        return new RawRecord(TapwireTopic.RAW_L7, keys.connection(e.socketInode()), payload.build(),
-                header.getEpochTimeNs());
+        // The all-fields constructor, not the builder: the builder validates every field again (see RecordHeaders.event).
+        PayloadEvent payload = new PayloadEvent(
+                header,
+                KernelEventMapper.task(e.task(), e.processStartTicks()),
+                e.socketInode(),
+                role,
+                KernelEventMapper.tuple(e.endpoints(), addressTexts),
+                e.udp() ? Transport.UDP : Transport.TCP,
+                e.send() ? Direction.EGRESS : Direction.INGRESS,
+                e.syscall(),
+                e.fd(),
+                e.syscallStartNs(),
+                offset,
+                e.byteCount(),
+                !e.sizeOnly(),
+                ByteBuffer.wrap(head),
+                e.headTruncated() && !e.sizeOnly(),
+                tail.length > 0 ? ByteBuffer.wrap(tail) : null,
+                e.iovecLimit(),
+                e.readFailed(),
+                PROTOCOLS[e.protocol().ordinal()],
+                e.tcpSeq() >= 0 ? e.tcpSeq() : null,
+                false,
+                masked);
+        return new RawRecord(TapwireTopic.RAW_L7, keys.connection(e.socketInode()), payload, header.getEpochTimeNs());
     }
 }

@@ -1,5 +1,8 @@
 package io.tapwire.collector.redact;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
@@ -42,13 +45,16 @@ import java.util.Locale;
  *       skipped; else every tail line is looked at.</li>
  * </ul>
  *
- * <p>Cost: one pass over the head's bytes looking for line ends, a table lookup on each line's first byte, and a
- * byte compare against the configured names only for lines whose first byte starts one of them; no allocation per
- * line; one small object per call, and one more, no longer than a name plus the tail's first line, when a header
- * name is split between head and tail.
+ * <p>Cost: one pass over the head's bytes looking for line ends (eight bytes per step), a table lookup on each
+ * line's first byte, and a byte compare against the configured names only for lines whose first byte starts one of
+ * them; no allocation per line; one small object per call, and one more, no longer than a name plus the tail's
+ * first line, when a header name is split between head and tail.
  */
 final class HttpHeaderRedaction implements Redaction {
 
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101_0101_0101_0101L;
+    private static final long HIGHS = 0x8080_8080_8080_8080L;
     private static final byte CR = '\r';
     private static final byte LF = '\n';
     private static final byte[] CONTENT_LENGTH = lowerCaseAscii("Content-Length");
@@ -409,8 +415,23 @@ final class HttpHeaderRedaction implements Redaction {
         return lineFeed < 0 ? length : lineFeed + 1;
     }
 
-    private static int indexOf(byte[] bytes, byte value, int from, int to) {
-        for (int i = from; i < to; i++) {
+    /**
+     * The first {@code value} in {@code [from, to)}, or -1. Eight bytes per step: the walk looks for every line end
+     * of the head, bodies included, and this search is most of its time.
+     */
+    static int indexOf(byte[] bytes, byte value, int from, int to) {
+        long pattern = ONES * (value & 0xFF);
+        int i = from;
+        for (; i <= to - Long.BYTES; i += Long.BYTES) {
+            long word = (long) LONGS.get(bytes, i) ^ pattern;
+            // A byte of word is 0 where bytes holds value. The lowest flag is always a true 0 byte (borrows only
+            // flag bytes above one), and little-endian loading makes the lowest byte the first in the array.
+            long zeros = (word - ONES) & ~word & HIGHS;
+            if (zeros != 0) {
+                return i + (Long.numberOfTrailingZeros(zeros) >>> 3);
+            }
+        }
+        for (; i < to; i++) {
             if (bytes[i] == value) {
                 return i;
             }

@@ -23,10 +23,11 @@ import io.tapwire.collector.l7.L7Protocol;
  * to the head's end and, where it lies there, in the tail. Input that does not follow the protocol never throws:
  * a rule masks what it recognised and stops.
  *
- * <p>Cost, on the collector's poll thread for every L7 event: a protocol without rules and no patterns costs a
- * switch and nothing else; otherwise one small object per call, then HTTP a pass over the head looking for line
- * ends with a table lookup per line, PostgreSQL and MySQL a look at each message header, Redis a look at each array
- * and bulk header (bulk contents are jumped over), patterns a regex search each over head and tail (none by default).
+ * <p>Cost, on the collector's poll thread for every L7 event: a protocol without rules and no patterns, or a call
+ * with no bytes kept (sendfile), costs a switch and nothing else; otherwise one small object per call, then HTTP a
+ * pass over the head looking for line ends with a table lookup per line, PostgreSQL and MySQL a look at each message
+ * header, Redis a look at each array and bulk header (bulk contents are jumped over), patterns a regex search each
+ * over head and tail (none by default).
  * Immutable and thread-safe.
  */
 public final class Redactor {
@@ -73,7 +74,7 @@ public final class Redactor {
             return 0;
         }
         Redaction rule = ruleFor(protocol == null ? L7Protocol.UNKNOWN : protocol, fromClient);
-        if (rule == null && patterns == null) {
+        if (rule == null && patterns == null || nothingKept(head, headLength, tail, tailLength)) {
             return 0;
         }
         CapturedPayload payload = new CapturedPayload(count, head, headLength, tail, tailLength);
@@ -84,6 +85,12 @@ public final class Redactor {
             patterns.redact(payload);
         }
         return payload.masked();
+    }
+
+    /** No byte to look at (sendfile, splice, an empty read): no rule can mask anything. */
+    private static boolean nothingKept(byte[] head, int headLength, byte[] tail, int tailLength) {
+        return (head == null || headLength <= 0 || head.length == 0)
+                && (tail == null || tailLength <= 0 || tail.length == 0);
     }
 
     /** The protocol's own rule for the direction, or null: the database and Redis rules know only what clients send. */

@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.OptionalLong;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -280,6 +281,34 @@ class KernelEventDecoderTest {
         cut.put(0, full, 0, 152 + 20);
 
         assertThatThrownBy(() -> KernelEventDecoder.decode(cut)).hasMessageContaining("claims a head of 40");
+    }
+
+    @Test
+    void commsAndAddressesAreTheRecordsOwnHoweverManyDifferentOnesCameBefore() throws Exception {
+        // More distinct names and addresses than the decoders keep, each decoded twice, far apart and in turn.
+        Random random = new Random(7);
+        for (int round = 0; round < 2; round++) {
+            for (int i = 0; i < 5_000; i++) {
+                String comm = i % 3 == 0 ? "worker-" + i : "w" + (i % 997) + "-" + "x".repeat(i % 9);
+                comm = comm.substring(0, Math.min(comm.length(), 16));
+                boolean ipv6 = i % 4 == 0;
+                byte[] local = new byte[ipv6 ? 16 : 4];
+                byte[] peer = new byte[ipv6 ? 16 : 4];
+                new Random(i).nextBytes(local);
+                peer[peer.length - 1] = (byte) i;
+                peer[0] = (byte) (i >> 8);
+                byte[] bytes = new L7RingRecord().task(100 + i, 100 + i, comm, 1)
+                        .socket(i, 3, local, 1000 + i, peer, 80)
+                        .send(L7RingRecord.SYS_WRITE, new byte[] {(byte) random.nextInt()}, 0, 0).bytes();
+
+                L7PayloadEvent event = (L7PayloadEvent) KernelEventDecoder.decode(
+                        ByteBuffer.wrap(bytes).order(ByteOrder.nativeOrder()));
+
+                assertThat(event.task().comm()).isEqualTo(comm);
+                assertThat(event.endpoints().localAddress()).isEqualTo(InetAddress.getByAddress(local));
+                assertThat(event.endpoints().remoteAddress()).isEqualTo(InetAddress.getByAddress(peer));
+            }
+        }
     }
 
     /** An L7 record as tapwire_l7.bpf.c writes it: a writev of 3000 bytes by a client, HTTP, seq valid, iovec limit. */

@@ -22,4 +22,19 @@ class NodeKeysTest {
             assertThat(keys.connection(inode)).isEqualTo(new ConnectionKey("prod/eu%1", "node/7", "b0b/%", inode).format());
         }
     }
+
+    @Test
+    void aConnectionsKeyIsItsOwnHoweverManyOtherConnectionsCameBetween() {
+        NodeIdentity identity = new NodeIdentity("prod", "node-7", "boot-1");
+        NodeKeys keys = new NodeKeys(identity);
+
+        for (int round = 0; round < 2; round++) {
+            for (long i = 0; i < 5_000; i++) {
+                for (long socketInode : new long[] {i * 7_919 % 5_003, (1L << 33) + i}) {
+                    assertThat(keys.connection(socketInode))
+                            .isEqualTo(new ConnectionKey("prod", "node-7", "boot-1", socketInode).format());
+                }
+            }
+        }
+    }
 }

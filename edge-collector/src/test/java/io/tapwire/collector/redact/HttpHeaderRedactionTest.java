@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tapwire.collector.l7.L7Protocol;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class HttpHeaderRedactionTest {
@@ -231,5 +232,29 @@ class HttpHeaderRedactionTest {
 
         assertThat(masked).isZero();
         shipped.shouldEqual(Shipped.whole(request));
+    }
+
+    @Test
+    void theLineEndSearchFindsWhatAByteByByteSearchFinds() {
+        Random random = new Random(42);
+        for (int round = 0; round < 20_000; round++) {
+            byte[] bytes = new byte[random.nextInt(40)];
+            // Few distinct values, so the sought byte, its neighbours and bytes with the high bit set all occur.
+            byte[] alphabet = {'\n', '\r', 'a', (byte) 0x8A, (byte) 0x0B, (byte) 0x09, 0, (byte) 0xFF};
+            for (int i = 0; i < bytes.length; i++) {
+                bytes[i] = alphabet[random.nextInt(alphabet.length)];
+            }
+            int from = bytes.length == 0 ? 0 : random.nextInt(bytes.length + 1);
+            int to = from + random.nextInt(bytes.length - from + 1);
+            for (byte value : alphabet) {
+                int expected = -1;
+                for (int i = from; i < to && expected < 0; i++) {
+                    expected = bytes[i] == value ? i : -1;
+                }
+                assertThat(HttpHeaderRedaction.indexOf(bytes, value, from, to))
+                        .as("%s in [%d, %d) of %s", value, from, to, java.util.Arrays.toString(bytes))
+                        .isEqualTo(expected);
+            }
+        }
     }
 }
