@@ -3,6 +3,7 @@ package io.tapwire.streams.connections;
 import java.time.Duration;
 
 import io.tapwire.schemas.derived.ProcessInfo;
+import io.tapwire.schemas.keys.ConnectionKey;
 import io.tapwire.schemas.keys.ProcessKey;
 import io.tapwire.schemas.raw.RawHeader;
 import io.tapwire.schemas.raw.TcpEvent;
@@ -57,6 +58,11 @@ public final class ConnectionTracker {
 
     public static boolean isHeartbeat(SocketChange change) {
         return change.getKind() == SocketChangeKind.HEARTBEAT;
+    }
+
+    /** The connection id of the socket a change is about: {@code cluster/node/bootId/socketInode}. */
+    public static String connectionId(SocketChange change) {
+        return new ConnectionKey(change.getCluster(), change.getNode(), change.getBootId(), change.getSocketInode()).format();
     }
 
     static String ownerKey(SocketChange change) {

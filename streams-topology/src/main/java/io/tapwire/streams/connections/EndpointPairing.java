@@ -138,7 +138,7 @@ final class EndpointPairing implements Processor<String, Object, String, SocketC
     }
 
     private void onClient(String key, EndpointState state, SocketChange change) {
-        String id = connectionId(change);
+        String id = ConnectionTracker.connectionId(change);
         if (state.getClient() != null && !state.getClient().getConnectionId().equals(id)) {
             if (state.getClient().getServerService() == null) {
                 resolve(key, state, state.getClient(), externalName(state.getClient()), ServerSource.EXTERNAL);
@@ -179,7 +179,7 @@ final class EndpointPairing implements Processor<String, Object, String, SocketC
     }
 
     private void onServer(String key, EndpointState state, SocketChange change) {
-        String id = connectionId(change);
+        String id = ConnectionTracker.connectionId(change);
         if (state.getServer() != null && !state.getServer().getConnectionId().equals(id)) {
             finishServer(key, state.getServer());
             state.setServer(null);
@@ -356,9 +356,5 @@ final class EndpointPairing implements Processor<String, Object, String, SocketC
                 .setServerService(server.getServerService())
                 .setDestination(Endpoints.format(change.getLocalAddress(), change.getLocalPort()))
                 .setServerSource(ServerSource.ACCEPT).setServerView(true).build();
-    }
-
-    private static String connectionId(SocketChange change) {
-        return new ConnectionKey(change.getCluster(), change.getNode(), change.getBootId(), change.getSocketInode()).format();
     }
 }

@@ -100,10 +100,12 @@ public final class RequestNaming {
                 .filter((key, change) -> ConnectionTracker.isHeartbeat(change)
                         || change.getRole() == SocketRole.UNKNOWN && change.getKind() == SocketChangeKind.OPENED,
                         Named.as("l7-unplaced-sockets"))
-                .selectKey((key, change) -> ConnectionTracker.isHeartbeat(change) ? key : connectionId(change),
+                .selectKey((key, change) -> ConnectionTracker.isHeartbeat(change) ? key
+                                : ConnectionTracker.connectionId(change),
                         Named.as("l7-unplaced-sockets-by-connection"));
         KStream<String, SocketChange> namesByConnection = names.selectKey(
-                (key, change) -> ConnectionTracker.isHeartbeat(change) ? key : connectionId(change),
+                (key, change) -> ConnectionTracker.isHeartbeat(change) ? key
+                        : ConnectionTracker.connectionId(change),
                 Named.as("l7-socket-names-by-connection"));
         KStream<String, Object> named = EventTimeSync.merge(builder, SYNC, upstreamTasks, List.of(
                         // Names first: a socket's names and a request of the same millisecond apply in that order.
@@ -164,9 +166,6 @@ public final class RequestNaming {
         };
     }
 
-    static String connectionId(SocketChange change) {
-        return new ConnectionKey(change.getCluster(), change.getNode(), change.getBootId(), change.getSocketInode()).format();
-    }
 
     private static final class Naming implements Processor<String, Object, String, Object> {
         private final long holdMs;

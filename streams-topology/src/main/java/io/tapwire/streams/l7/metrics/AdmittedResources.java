@@ -20,8 +20,8 @@ import io.tapwire.streams.l7.parse.StateIO;
  * (which would split its series). The price: resources that appear after the set is full stay in {@code ~other}
  * until the state is dropped.
  *
- * <p>This is one key's value in a Kafka Streams store (the store is the map from service and protocol to this);
- * {@link ResourceCap} holds many in memory. Not thread-safe.
+ * <p>This is one key's value in a Kafka Streams store (the store is the map from service and protocol to this;
+ * see {@link io.tapwire.streams.l7.ResourceLabels}). Not thread-safe.
  */
 public final class AdmittedResources {
 
