@@ -7,6 +7,7 @@ import java.util.List;
 import io.tapwire.schemas.derived.ProcessInfo;
 import io.tapwire.schemas.keys.ProcessKey;
 import io.tapwire.schemas.raw.ProcessEvent;
+import io.tapwire.schemas.raw.ProcessEventType;
 import io.tapwire.schemas.raw.RawHeader;
 import io.tapwire.streams.identity.IdentityRules;
 import io.tapwire.streams.identity.ProcessFacts;
@@ -135,20 +136,31 @@ final class ProcessTable {
                 .setCgroupId(event.getTask().getCgroupId()).setNetnsInode(event.getTask().getNetnsInode());
     }
 
-    /** Newer facts win; a fact the event lacks (a short-lived process gone from /proc) keeps the known one. */
+    /**
+     * Newer facts win; a fact the event lacks (a short-lived process gone from /proc) keeps the known one — except
+     * at an exec, which replaces the program: the previous program's exe and command line are no longer this
+     * process's (Java's jspawnhelper execs the real child; a curl gone before /proc was read must not stay
+     * jspawnhelper), so the exec's own facts, or none, stand.
+     */
     private static void mergeFacts(ProcessInfo.Builder info, ProcessEvent event) {
         info.setPpid(event.getPpid());
         info.setComm(event.getTask().getComm());
         info.setCgroupId(event.getTask().getCgroupId());
         info.setNetnsInode(event.getTask().getNetnsInode());
-        if (event.getExecFilename() != null) {
+        if (event.getType() == ProcessEventType.EXEC) {
             info.setExecFilename(event.getExecFilename());
-        }
-        if (event.getExe() != null) {
             info.setExe(event.getExe());
-        }
-        if (event.getCmdline() != null) {
-            info.setCmdline(event.getCmdline());
+            info.setCmdline(event.getCmdline() == null ? List.of() : event.getCmdline());
+        } else {
+            if (event.getExecFilename() != null) {
+                info.setExecFilename(event.getExecFilename());
+            }
+            if (event.getExe() != null) {
+                info.setExe(event.getExe());
+            }
+            if (event.getCmdline() != null) {
+                info.setCmdline(event.getCmdline());
+            }
         }
         if (event.getCgroupPath() != null) {
             info.setCgroupPath(event.getCgroupPath());

@@ -104,6 +104,20 @@ class ProcessRegistryTest {
     }
 
     @Test
+    void aSecondExecReplacesTheProgramEvenWhenItsProcessIsGoneBeforeProcIsRead() {
+        // Java starts a child through jspawnhelper, which execs the real program: one process, two execs
+        send(event(ProcessEventType.EXEC, 310, 6100, "jspawnhelper").setExecFilename("/usr/lib/jvm/lib/jspawnhelper")
+                .setExe("/usr/lib/jvm/lib/jspawnhelper").setCmdline(List.of("jspawnhelper", "18:20")), 0);
+        send(event(ProcessEventType.EXEC, 310, 6100, "curl").setExecFilename("/usr/bin/curl")
+                .setProcError("process exited before /proc was read"), 1);
+
+        ProcessInfo curl = processes.readKeyValuesToMap().get(key(310, 6100));
+        assertThat(curl.getService()).isEqualTo("/host/curl");
+        assertThat(curl.getExe()).as("the old program's exe is not curl's").isNull();
+        assertThat(curl.getCmdline()).as("nor its command line").isEmpty();
+    }
+
+    @Test
     void aReusedPidIsANewProcessAndTheOldOneIsTombstoned() {
         send(event(ProcessEventType.EXEC, 400, 7000, "worker").setExe("/opt/a/worker"), 0);
         send(event(ProcessEventType.EXEC, 400, 9000, "other").setExe("/opt/b/other"), 10);
