@@ -3,7 +3,7 @@
 
 # Debian packages the build and the tests need: a JDK 17, clang/llvm and libbpf headers to compile the eBPF
 # programs, bpftool, iproute2 (ip: network namespaces) and python3 (test servers) for the kernel tests, curl for the Maven wrapper's download.
-# Real servers and their own clients for the end-to-end tests of L7 capture (io.tapwire.collector.servers): nginx,
+# Real servers and their own clients for the end-to-end tests of L7 capture (real-servers/, io.tapwire.servers): nginx,
 # PostgreSQL 15 (psql, pgbench; pg_stat_statements ships in postgresql-15, postgresql-contrib is a metapackage over it),
 # MariaDB 10.11 (mariadb, mariadb-admin), Redis 7 (redis-cli, redis-benchmark), memcached (memccp, memccat, memcslap),
 # dnsmasq-base (the dnsmasq binary without a service), bind9-dnsutils (dig), and the HTTP load tools wrk and hey.

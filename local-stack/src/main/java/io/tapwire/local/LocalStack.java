@@ -8,6 +8,7 @@ import java.util.Properties;
 import io.tapwire.collector.app.Collector;
 import io.tapwire.collector.app.CollectorSettings;
 import io.tapwire.kafka.broker.EmbeddedKafkaBroker;
+import io.tapwire.local.demo.Demo;
 import io.tapwire.kafka.registry.SchemaRegistryServer;
 import io.tapwire.schemas.compat.ReleasedSchemas;
 import io.tapwire.schemas.registry.RegistryClient;
@@ -23,7 +24,8 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 /**
  * The whole Tapwire stack in one process, started in data-flow order and stopped in reverse: the embedded broker
  * with every topic, the schema registry with every subject's compatibility level and every released schema, the
- * topology, and the collector for this machine (each of the last two can be left out); a later issue adds the API.
+ * topology, the query API (a child process) and the collector for this machine (each of the last three can be left
+ * out), and with {@code --demo} real servers with clients sending requests.
  */
 public final class LocalStack implements AutoCloseable {
 
@@ -36,13 +38,16 @@ public final class LocalStack implements AutoCloseable {
     private TopicBootstrapper.Report topics;
     private int releasedSchemas;
     private TopologyRunner topology;
+    private ApiProcess api;
     private Collector collector;
+    private Demo demo;
 
     public LocalStack(LocalStackConfig config) {
         this.config = config;
     }
 
     public LocalStack start() {
+        DataFormat.check(config.dataDir());
         try {
             broker = EmbeddedKafkaBroker.builder()
                     .dataDir(config.dataDir())
@@ -65,9 +70,16 @@ public final class LocalStack implements AutoCloseable {
                 topology = ComponentStartException.wrap("the topology",
                         () -> new TopologyRunner(StreamsSettings.fromProperties(components)).start(TOPOLOGY_START));
             }
+            if (config.api() != null) {
+                api = ApiProcess.start(config.api(), components, config.dataDir());
+            }
             if (config.collector()) {
                 collector = ComponentStartException.wrap("the collector",
                         () -> Collector.start(CollectorSettings.from(new TypedProperties(components))));
+            }
+            if (config.demo() != null) {
+                // after the collector, so it sees the demo's servers start and every request
+                demo = ComponentStartException.wrap("the demo", () -> Demo.start(config.demo()));
             }
             return this;
         } catch (RuntimeException e) {
@@ -103,16 +115,39 @@ public final class LocalStack implements AutoCloseable {
         return Optional.ofNullable(collector);
     }
 
+    /** The API's base address (it serves the UI too), when the API runs in the stack. */
+    public Optional<String> apiUrl() {
+        return Optional.ofNullable(api).map(ApiProcess::url);
+    }
+
+    /** The API's process id (benchmarks read its CPU time and memory), when the API runs in the stack. */
+    public Optional<Long> apiPid() {
+        return Optional.ofNullable(api).map(ApiProcess::pid);
+    }
+
     /** Whether the topology runs in the stack. */
     public boolean topologyRunning() {
         return topology != null;
     }
 
+    /** The demo's servers and clients, when started with {@code --demo}. */
+    public Optional<Demo> demo() {
+        return Optional.ofNullable(demo);
+    }
+
     @Override
     public void close() {
+        if (demo != null) {
+            demo.close();
+            demo = null;
+        }
         if (collector != null) {
             collector.close();
             collector = null;
+        }
+        if (api != null) {
+            api.close();
+            api = null;
         }
         if (topology != null) {
             topology.close();

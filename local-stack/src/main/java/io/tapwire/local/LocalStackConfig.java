@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -25,16 +26,22 @@ import io.tapwire.streams.app.StreamsSettings;
  * @param topology       whether the topology runs in the stack ({@code tapwire.local.topology}, default true)
  * @param collector      whether the collector for this machine runs in the stack ({@code tapwire.local.collector},
  *                       default true; it needs root)
+ * @param api            the query API's process, or null when it does not run ({@code tapwire.local.api=false})
+ * @param demo           how often the demo's clients send a round of requests, or null without the demo
+ *                       ({@code --demo}, {@code tapwire.local.demo}, {@code tapwire.local.demo-interval})
  * @param settings       every setting given, for the topology ({@code tapwire.streams.*}) and the collector
  *                       ({@code tapwire.collector.*})
  */
 public record LocalStackConfig(Path dataDir, int kafkaPort, int controllerPort, int registryPort, TopicSettings topics,
-                               boolean topology, boolean collector, Properties settings) {
+                               boolean topology, boolean collector, ApiProcess.ApiSettings api, Duration demo,
+                               Properties settings) {
 
     public static final Path DEFAULT_DATA_DIR = Path.of("data");
     public static final int DEFAULT_KAFKA_PORT = 9092;
     public static final int DEFAULT_CONTROLLER_PORT = 9093;
     public static final int DEFAULT_REGISTRY_PORT = 8081;
+    public static final int DEFAULT_API_PORT = 8080;
+    public static final Duration DEFAULT_DEMO_INTERVAL = Duration.ofSeconds(1);
     /** One node: a few partitions are plenty, and fewer partitions start faster. */
     public static final String DEFAULT_LOCAL_PARTITIONS = "3";
 
@@ -44,9 +51,12 @@ public record LocalStackConfig(Path dataDir, int kafkaPort, int controllerPort, 
               --kafka-port N          Kafka client port (default: 9092)
               --controller-port N     Kafka controller port (default: 9093)
               --registry-port N       schema registry port (default: 8081)
+              --api-port N            query API and web UI port (default: 8080)
+              --demo                  also start nginx, PostgreSQL and Redis (from Debian) with clients sending requests
               --config FILE           properties file with any tapwire.* setting
               --set NAME=VALUE        one tapwire.* setting, e.g. --set tapwire.topics.partitions=6,
-                                      --set tapwire.local.collector=false (broker, registry and topology only)
+                                      --set tapwire.local.collector=false (no collector),
+                                      --set tapwire.local.api=false (no API)
               --help                  this text
             """;
 
@@ -64,6 +74,10 @@ public record LocalStackConfig(Path dataDir, int kafkaPort, int controllerPort, 
             if (option.equals("--help")) {
                 throw new UsageRequested();
             }
+            if (option.equals("--demo")) {
+                overrides.add(new String[] {"tapwire.local.demo", "true"});
+                continue;
+            }
             if (i + 1 >= args.length) {
                 throw new IllegalArgumentException("option " + option + " needs a value\n" + USAGE);
             }
@@ -73,6 +87,7 @@ public record LocalStackConfig(Path dataDir, int kafkaPort, int controllerPort, 
                 case "--kafka-port" -> overrides.add(new String[] {"tapwire.local.kafka-port", value});
                 case "--controller-port" -> overrides.add(new String[] {"tapwire.local.controller-port", value});
                 case "--registry-port" -> overrides.add(new String[] {"tapwire.local.registry-port", value});
+                case "--api-port" -> overrides.add(new String[] {"tapwire.local.api-port", value});
                 case "--config" -> load(Path.of(value), props);
                 case "--set" -> {
                     int eq = value.indexOf('=');
@@ -94,18 +109,33 @@ public record LocalStackConfig(Path dataDir, int kafkaPort, int controllerPort, 
         int kafkaPort = p.port("tapwire.local.kafka-port", DEFAULT_KAFKA_PORT);
         int controllerPort = p.port("tapwire.local.controller-port", DEFAULT_CONTROLLER_PORT);
         int registryPort = p.port("tapwire.local.registry-port", DEFAULT_REGISTRY_PORT);
-        if (kafkaPort != 0 && (kafkaPort == controllerPort || kafkaPort == registryPort)
-                || controllerPort != 0 && controllerPort == registryPort) {
-            throw new IllegalArgumentException("tapwire.local.kafka-port, controller-port and registry-port must differ, got "
-                    + kafkaPort + ", " + controllerPort + " and " + registryPort);
+        boolean api = p.bool("tapwire.local.api", true);
+        int apiPort = p.port("tapwire.local.api-port", DEFAULT_API_PORT);
+        List<Integer> ports = new ArrayList<>(List.of(kafkaPort, controllerPort, registryPort));
+        if (api) {
+            ports.add(apiPort);
         }
+        if (ports.stream().filter(port -> port != 0).distinct().count() != ports.stream().filter(port -> port != 0).count()) {
+            throw new IllegalArgumentException("tapwire.local.kafka-port, controller-port, registry-port and api-port must"
+                    + " differ, got " + kafkaPort + ", " + controllerPort + ", " + registryPort + " and " + apiPort);
+        }
+        ApiProcess.ApiSettings apiSettings = !api ? null : new ApiProcess.ApiSettings(
+                Path.of(p.string("tapwire.local.api-jar", ApiProcess.ApiSettings.DEFAULT_JAR)), apiPort,
+                p.string("tapwire.local.api-heap", ApiProcess.ApiSettings.DEFAULT_HEAP),
+                p.duration("tapwire.local.api-start-timeout", ApiProcess.ApiSettings.DEFAULT_START_TIMEOUT));
         Properties settings = new Properties();
         settings.putAll(props);
+        if (p.bool("tapwire.local.demo", false) && !settings.containsKey("tapwire.collector.exclude-self")) {
+            // The demo's servers and clients are this process's children, which exclude-self leaves out with it.
+            settings.setProperty("tapwire.collector.exclude-self", "false");
+        }
         // The settings of the topology and the collector are checked now, before anything starts.
         StreamsSettings.fromProperties(settings);
         CollectorSettings.from(p);
         return new LocalStackConfig(dataDir, kafkaPort, controllerPort, registryPort, TopicSettings.fromProperties(props),
-                p.bool("tapwire.local.topology", true), p.bool("tapwire.local.collector", true), settings);
+                p.bool("tapwire.local.topology", true), p.bool("tapwire.local.collector", true), apiSettings,
+                p.bool("tapwire.local.demo", false) ? p.duration("tapwire.local.demo-interval", DEFAULT_DEMO_INTERVAL) : null,
+                settings);
     }
 
     /**

@@ -47,7 +47,7 @@ public final class LocalStackMain {
         try {
             stack = new LocalStack(config).start();
         } catch (BrokerStartException | TopicBootstrapException | RegistryStartException | RegistryException
-                 | ComponentStartException e) {
+                 | ComponentStartException | DataFormat.DataFormatException e) {
             err.println("tapwire: " + e.getMessage());
             return EXIT_START_FAILED;
         }
@@ -71,6 +71,9 @@ public final class LocalStackMain {
                 + "; collector: " + stack.collector().map(c -> "node " + c.identity().node() + ", "
                         + c.attachedPrograms().size() + " programs attached, metrics at http://127.0.0.1:"
                         + c.metricsPort() + "/metrics").orElse("off (tapwire.local.collector=false)"));
+        out.println(stack.apiUrl().map(url -> "  UI at " + url + "/ ; API at " + url + "/api/v1/ (reference: " + url
+                + "/q/openapi) ; Prometheus metrics at " + url + "/metrics").orElse("  API: off (tapwire.local.api=false)"));
+        stack.demo().ifPresent(demo -> out.println("  demo: " + demo.description()));
         out.println("Press Ctrl-C to stop.");
         try {
             stop.await();

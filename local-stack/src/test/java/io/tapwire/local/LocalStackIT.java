@@ -3,10 +3,16 @@ package io.tapwire.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
@@ -25,19 +31,27 @@ import org.junit.jupiter.api.io.TempDir;
 
 class LocalStackIT {
 
+    /** Built by query-api's package phase, before this module's tests (the reactor runs this module after it). */
+    static final String API_JAR = "../query-api/target/quarkus-app/quarkus-run.jar";
+
     @Test
     void startsTheBrokerWithEveryTopicAndRestartsOnItsDataWithoutRecreatingThem(@TempDir Path data) throws Exception {
         int kafkaPort = FreePorts.pick();
         int controllerPort = FreePorts.pick(kafkaPort);
         int registryPort = FreePorts.pick(kafkaPort, controllerPort);
         int metricsPort = FreePorts.pick(kafkaPort, controllerPort, registryPort);
+        int apiPort = FreePorts.pick(kafkaPort, controllerPort, registryPort, metricsPort);
         String[] args = {"--data-dir", data.toString(), "--kafka-port", String.valueOf(kafkaPort),
                 "--controller-port", String.valueOf(controllerPort), "--registry-port", String.valueOf(registryPort),
+                "--api-port", String.valueOf(apiPort), "--set", "tapwire.local.api-jar=" + API_JAR,
                 "--set", "tapwire.collector.metrics-port=" + metricsPort};
 
         Run first = Run.start(args);
-        assertThat(first.awaitOutput("collector:")).contains("topology: running")
-                .contains("metrics at http://127.0.0.1:" + metricsPort + "/metrics");
+        assertThat(first.awaitOutput("Press Ctrl-C")).contains("topology: running")
+                .contains("metrics at http://127.0.0.1:" + metricsPort + "/metrics")
+                .contains("UI at http://127.0.0.1:" + apiPort + "/");
+        assertThat(httpStatus("http://127.0.0.1:" + apiPort + "/q/health/ready")).as("the API says it is ready")
+                .isEqualTo(200);
         assertThat(first.output()).contains("Kafka at 127.0.0.1:" + kafkaPort)
                 .contains(TapwireTopic.values().length + " topics (" + TapwireTopic.values().length + " created)")
                 .contains("schema registry at http://127.0.0.1:" + registryPort);
@@ -59,8 +73,12 @@ class LocalStackIT {
         assertThat(first.stop()).isZero();
         assertThat(first.output()).contains("Tapwire local stack stopped.");
 
+        assertThat(httpStatus("http://127.0.0.1:" + apiPort + "/q/health/ready")).as("nothing answers once stopped")
+                .isEqualTo(-1);
+
         Run second = Run.start(args);
-        assertThat(second.awaitOutput("collector:")).contains("(0 created)").contains("topology: running");
+        assertThat(second.awaitOutput("Press Ctrl-C")).contains("(0 created)").contains("topology: running")
+                .contains("UI at http://127.0.0.1:" + apiPort + "/");
         assertThat(new RegistryClient(RegistryClientConfig.of("http://127.0.0.1:" + registryPort))
                 .schemaById(id)).as("schemas survive a restart").isEqualTo(TapwireTopic.RAW_L7.valueSchema());
         assertThat(second.stop()).isZero();
@@ -91,6 +109,50 @@ class LocalStackIT {
     }
 
     @Test
+    void aTakenApiPortEndsWithOneClearMessageAndStopsWhatHadStarted(@TempDir Path data) throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int kafkaPort = FreePorts.pick(taken.getLocalPort());
+            int controllerPort = FreePorts.pick(kafkaPort, taken.getLocalPort());
+            Run run = Run.start("--data-dir", data.toString(), "--kafka-port", String.valueOf(kafkaPort),
+                    "--controller-port", String.valueOf(controllerPort),
+                    "--registry-port", String.valueOf(FreePorts.pick(kafkaPort, controllerPort, taken.getLocalPort())),
+                    "--api-port", String.valueOf(taken.getLocalPort()), "--set", "tapwire.local.api-jar=" + API_JAR,
+                    "--set", "tapwire.local.collector=false");
+            assertThat(run.exitCode.get(180, TimeUnit.SECONDS)).isEqualTo(LocalStackMain.EXIT_START_FAILED);
+            assertThat(run.errors()).startsWith("tapwire: the API could not start: port " + taken.getLocalPort()
+                    + " is taken").doesNotContain("\tat ");
+            try (ServerSocket reused = new ServerSocket(kafkaPort, 1, InetAddress.getLoopbackAddress())) {
+                assertThat(reused.getLocalPort()).as("the broker was stopped").isEqualTo(kafkaPort);
+            }
+        }
+    }
+
+    @Test
+    void aMissingApiBuildIsNamedWithWhatToDo(@TempDir Path data) throws Exception {
+        int kafkaPort = FreePorts.pick();
+        int controllerPort = FreePorts.pick(kafkaPort);
+        Run run = Run.start("--data-dir", data.toString(), "--kafka-port", String.valueOf(kafkaPort),
+                "--controller-port", String.valueOf(controllerPort),
+                "--registry-port", String.valueOf(FreePorts.pick(kafkaPort, controllerPort)),
+                "--set", "tapwire.local.api-jar=" + data.resolve("no-such.jar"), "--set", "tapwire.local.collector=false");
+        assertThat(run.exitCode.get(180, TimeUnit.SECONDS)).isEqualTo(LocalStackMain.EXIT_START_FAILED);
+        assertThat(run.errors()).startsWith("tapwire: the API is not built: ").contains("no-such.jar")
+                .contains("bin/run-local builds it");
+    }
+
+    @Test
+    void dataFromAnIncompatibleVersionIsRefusedBeforeAnythingStarts(@TempDir Path data) throws Exception {
+        Files.writeString(data.resolve(DataFormat.MARKER), (DataFormat.CURRENT + 1) + "\n");
+        Run run = Run.start("--data-dir", data.toString(), "--kafka-port", String.valueOf(FreePorts.pick()));
+        assertThat(run.exitCode.get(30, TimeUnit.SECONDS)).isEqualTo(LocalStackMain.EXIT_START_FAILED);
+        assertThat(run.errors()).startsWith("tapwire: the data in ").contains("data format " + (DataFormat.CURRENT + 1))
+                .contains("--data-dir").doesNotContain("\tat ");
+        try (var entries = Files.list(data)) {
+            assertThat(entries).as("nothing was written beside the marker").hasSize(1);
+        }
+    }
+
+    @Test
     void badOptionsAreRejectedBeforeAnythingStarts() throws Exception {
         Run badPort = Run.start("--kafka-port", "ninety");
         assertThat(badPort.exitCode.get(10, TimeUnit.SECONDS)).isEqualTo(LocalStackMain.EXIT_USAGE);
@@ -99,6 +161,16 @@ class LocalStackIT {
         Run badTopic = Run.start("--set", "tapwire.topics.tapwire.raw.l7.v1.partitions=5");
         assertThat(badTopic.exitCode.get(10, TimeUnit.SECONDS)).isEqualTo(LocalStackMain.EXIT_USAGE);
         assertThat(badTopic.errors()).contains("same partition count");
+    }
+
+    /** The HTTP status of a GET, or -1 when nothing answers. */
+    private static int httpStatus(String url) throws InterruptedException {
+        try {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        }
     }
 
     /** One run of the launcher in a thread, with its output captured and Ctrl-C simulated. */

@@ -3,37 +3,36 @@ package io.tapwire.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 
-import io.tapwire.collector.servers.Dnsmasq;
-import io.tapwire.collector.servers.MariaDb;
-import io.tapwire.collector.servers.Memcached;
-import io.tapwire.collector.servers.Nginx;
-import io.tapwire.collector.servers.Postgres;
-import io.tapwire.collector.servers.Redis;
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.tapwire.bpf.KernelPrerequisites;
+import io.tapwire.collector.app.TestCgroups;
+import io.tapwire.collector.bpf.TestNetwork;
+import io.tapwire.servers.Dnsmasq;
+import io.tapwire.servers.MariaDb;
+import io.tapwire.servers.Memcached;
+import io.tapwire.servers.Nginx;
+import io.tapwire.servers.Postgres;
+import io.tapwire.servers.Redis;
 import io.tapwire.kafka.broker.FreePorts;
 import io.tapwire.schemas.derived.L7Metric;
 import io.tapwire.schemas.derived.L7Request;
 import io.tapwire.schemas.derived.ObservedSide;
-import io.tapwire.schemas.derived.ProcessInfo;
 import io.tapwire.schemas.derived.ServiceEdge;
-import io.tapwire.schemas.registry.RegistryClient;
-import io.tapwire.schemas.registry.RegistryClientConfig;
-import io.tapwire.schemas.serde.TapwireAvroDeserializer;
+import io.tapwire.schemas.derived.ServiceEvent;
+import io.tapwire.schemas.derived.ServiceEventType;
+import io.tapwire.schemas.derived.TcpMetric;
 import io.tapwire.schemas.topics.TapwireTopic;
-import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,11 +48,13 @@ class WholeStackE2EIT {
 
     private static final int OK_REQUESTS = 12;
     private static final int MISSING_REQUESTS = 4;
+    private static final int FAILING_REQUESTS = 3;
 
     @TempDir
     static Path data;
     private static LocalStack stack;
-    private static Reader reader;
+    private static StackTopics reader;
+    private static StackApi api;
 
     @BeforeAll
     static void startTheStack() {
@@ -61,9 +62,11 @@ class WholeStackE2EIT {
         int controllerPort = FreePorts.pick(kafkaPort);
         int registryPort = FreePorts.pick(kafkaPort, controllerPort);
         int metricsPort = FreePorts.pick(kafkaPort, controllerPort, registryPort);
+        int apiPort = FreePorts.pick(kafkaPort, controllerPort, registryPort, metricsPort);
         LocalStackConfig config = LocalStackConfig.parse("--data-dir", data.toString(),
                 "--kafka-port", String.valueOf(kafkaPort), "--controller-port", String.valueOf(controllerPort),
-                "--registry-port", String.valueOf(registryPort),
+                "--registry-port", String.valueOf(registryPort), "--api-port", String.valueOf(apiPort),
+                "--set", "tapwire.local.api-jar=" + LocalStackIT.API_JAR,
                 "--set", "tapwire.collector.metrics-port=" + metricsPort,
                 "--set", "tapwire.collector.heartbeat-interval=1s",
                 // nginx and curl are this JVM's children, and the collector runs in this JVM: it would leave them out
@@ -72,7 +75,8 @@ class WholeStackE2EIT {
                 "--set", "tapwire.streams.window-size=2s", "--set", "tapwire.streams.window-grace=10s",
                 "--set", "tapwire.streams.pairing-window=2s", "--set", "tapwire.streams.edge-flush-interval=1s");
         stack = new LocalStack(config).start();
-        reader = new Reader(stack);
+        reader = new StackTopics(stack);
+        api = new StackApi(stack.apiUrl().orElseThrow());
         assertThat(stack.collector()).as("the collector runs in the stack").isPresent();
         assertThat(stack.collector().get().attachedPrograms()).as("L7 capture needs Linux 6.2 or later")
                 .contains("tapwire_write_exit");
@@ -94,13 +98,17 @@ class WholeStackE2EIT {
             for (int i = 0; i < MISSING_REQUESTS; i++) {
                 curl(nginx.url("/missing/" + i));
             }
-            int total = OK_REQUESTS + MISSING_REQUESTS;
+            for (int i = 0; i < FAILING_REQUESTS; i++) {
+                curl(nginx.url(Nginx.FAILING_PATH + i));
+            }
+            int total = OK_REQUESTS + MISSING_REQUESTS + FAILING_REQUESTS;
             awaitTrue(() -> nginx.accessLogLines().size() == total, Duration.ofSeconds(10), "nginx logged every request");
             Map<String, Integer> logged = new TreeMap<>();
             for (String line : nginx.accessLogLines()) {
                 logged.merge(line.split("\"")[2].trim().split(" ")[0], 1, Integer::sum);
             }
-            assertThat(logged).containsEntry("200", OK_REQUESTS).containsEntry("404", MISSING_REQUESTS);
+            assertThat(logged).containsEntry("200", OK_REQUESTS).containsEntry("404", MISSING_REQUESTS)
+                    .containsEntry("500", FAILING_REQUESTS);
 
             String destination = "127.0.0.1:" + nginx.port();
             List<L7Request> requests = reader.await(TapwireTopic.L7_REQUESTS, L7Request.class,
@@ -130,6 +138,8 @@ class WholeStackE2EIT {
                     m -> m.getFinal$() && m.getDestination().equals(destination) && m.getCountingSide(),
                     found -> found.stream().mapToLong(L7Metric::getRequests).sum() >= total, Duration.ofSeconds(60));
             assertThat(finals.stream().mapToLong(L7Metric::getRequests).sum()).isEqualTo(total);
+            assertThat(finals.stream().mapToLong(L7Metric::getErrors).sum()).as("the 500s are errors, the 404s not")
+                    .isEqualTo(FAILING_REQUESTS);
             assertThat(finals.stream().mapToLong(m -> m.getLatencyBucketCounts().stream().mapToLong(Long::longValue).sum()).sum())
                     .as("histogram counts equal the request counts").isEqualTo(total);
             List<ServiceEdge> edges = reader.await(TapwireTopic.SERVICE_EDGES, ServiceEdge.class,
@@ -138,7 +148,34 @@ class WholeStackE2EIT {
                     Duration.ofSeconds(90));
             assertThat(edges.get(edges.size() - 1)).satisfies(edge -> {
                 assertThat(edge.getRequests()).isEqualTo(total);
+                assertThat(edge.getErrors()).isEqualTo(FAILING_REQUESTS);
                 assertThat(edge.getProtocols()).containsExactly("http", "tcp");
+            });
+
+            // the API: Coroot's families count the client's and the server's view by status, the histograms count
+            // every request, and the spans hold the real paths
+            String curlService = first.getClientService();
+            Map<String, String> outbound = Map.of("container_id", curlService, "destination", destination);
+            api.awaitMetric("container_http_requests_total", outbound, total, Duration.ofSeconds(60));
+            assertThat(api.metricByLabel("container_http_requests_total", outbound, "status"))
+                    .isEqualTo(Map.of("2xx", (double) OK_REQUESTS, "4xx", (double) MISSING_REQUESTS,
+                            "5xx", (double) FAILING_REQUESTS));
+            assertThat(api.metricByLabel("container_http_inbound_requests_total", Map.of("container_id", nginxService),
+                    "status")).isEqualTo(Map.of("2xx", (double) OK_REQUESTS, "4xx", (double) MISSING_REQUESTS,
+                    "5xx", (double) FAILING_REQUESTS));
+            assertThat(api.metricSum("container_http_requests_duration_seconds_total_count", outbound))
+                    .as("the histogram counts every request").isEqualTo(total);
+            JsonNode spans = api.get("/api/v1/spans?service=" + StackApi.encode(nginxService) + "&protocol=http&limit=1000");
+            List<JsonNode> missing = new ArrayList<>();
+            spans.get("items").forEach(span -> {
+                if (span.get("side").asText().equals("client") && span.get("status").asText().equals("404")) {
+                    missing.add(span);
+                }
+            });
+            assertThat(missing).hasSize(MISSING_REQUESTS).allSatisfy(span -> {
+                assertThat(span.get("resource").asText()).isEqualTo("/missing/{id}");
+                assertThat(span.get("clientService").asText()).isEqualTo(curlService);
+                assertThat(span.get("error").asBoolean()).as("a 404 is the client's error, not the server's").isFalse();
             });
         }
     }
@@ -279,6 +316,79 @@ class WholeStackE2EIT {
         }
     }
 
+    @Test
+    void aConnectToAClosedPortIsAFailedConnectOfItsClient() throws Exception {
+        int closed = FreePorts.pick();
+        String destination = "127.0.0.1:" + closed;
+        Process curl = new ProcessBuilder("curl", "-s", "-o", "/dev/null", "http://" + destination + "/")
+                .redirectErrorStream(true).start();
+        assertThat(curl.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(curl.exitValue()).as("curl: connection refused").isEqualTo(7);
+
+        List<TcpMetric> finals = reader.await(TapwireTopic.TCP_METRICS, TcpMetric.class,
+                m -> m.getFinal$() && m.getDestination().equals(destination),
+                found -> found.stream().mapToLong(TcpMetric::getFailedConnects).sum() >= 1, Duration.ofSeconds(60));
+        assertThat(finals.stream().mapToLong(TcpMetric::getFailedConnects).sum()).isEqualTo(1);
+        assertThat(finals.stream().mapToLong(TcpMetric::getSuccessfulConnects).sum()).isZero();
+        String client = finals.get(0).getClientService();
+        assertThat(client).as("named by the process that tried").isEqualTo("/host/curl");
+        api.awaitMetric("container_net_tcp_failed_connects_total",
+                Map.of("container_id", client, "destination", destination), 1, Duration.ofSeconds(60));
+    }
+
+    @Test
+    void retransmissionsOverAVethPairMatchTheKernelsRetransSegs() throws Exception {
+        KernelPrerequisites.ip();
+        try (TestNetwork network = TestNetwork.create()) {
+            String destination;
+            long before;
+            long sent;
+            try (TestNetwork.Connection connection = network.connect()) {
+                destination = TestNetwork.SERVER_ADDRESS + ":" + connection.port();
+                before = network.retransSegs(network.clientNamespace());
+                sent = network.writeAcrossALinkDrop(connection);
+            }
+            reader.await(TapwireTopic.TCP_METRICS, TcpMetric.class,
+                    m -> m.getFinal$() && m.getDestination().equals(destination),
+                    found -> found.stream().mapToLong(TcpMetric::getClosedConnections).sum() >= 1, Duration.ofSeconds(60));
+            // read once the close is long past: until then the FIN itself may still be retransmitted
+            long retransSegs = network.retransSegs(network.clientNamespace()) - before;
+            assertThat(retransSegs).as("the link drop made the kernel retransmit").isPositive();
+            List<TcpMetric> finals = reader.await(TapwireTopic.TCP_METRICS, TcpMetric.class,
+                    m -> m.getFinal$() && m.getDestination().equals(destination),
+                    found -> found.stream().mapToLong(TcpMetric::getRetransmits).sum() >= retransSegs,
+                    Duration.ofSeconds(60));
+            assertThat(finals.stream().mapToLong(TcpMetric::getRetransmits).sum()).as("RetransSegs of the namespace")
+                    .isEqualTo(retransSegs);
+            assertThat(finals.stream().mapToLong(TcpMetric::getBytesSent).sum()).as("bytes the client sent")
+                    .isEqualTo(sent);
+            api.awaitMetric("container_net_tcp_retransmits_total",
+                    Map.of("container_id", finals.get(0).getClientService(), "destination", destination), retransSegs,
+                    Duration.ofSeconds(60));
+        }
+    }
+
+    @Test
+    void anOomKillIsAnEventOfItsService() throws Exception {
+        try (TestCgroups cgroups = new TestCgroups()) {
+            Path cgroup = cgroups.create(KernelPrerequisites.memoryCgroupV1(), "tapwire-e2e-" + UUID.randomUUID());
+            Files.writeString(cgroup.resolve("memory.limit_in_bytes"), Integer.toString(20 * 1024 * 1024));
+            // awk doubles a string until it holds 256 MiB; the 20 MiB limit stops it long before
+            Process awk = new ProcessBuilder("/bin/sh", "-c", TestCgroups.runIn(cgroup,
+                    "awk 'BEGIN { s = \"x\"; for (i = 0; i < 28; i++) s = s s; print length(s) }'")).start();
+            assertThat(awk.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(awk.exitValue()).as("128 + SIGKILL").isEqualTo(137);
+            int pid = (int) awk.pid();
+
+            List<ServiceEvent> events = reader.await(TapwireTopic.EVENTS, ServiceEvent.class, e -> e.getPid() == pid,
+                    found -> found.stream().anyMatch(e -> e.getType() == ServiceEventType.OOM_KILL), Duration.ofSeconds(60));
+            ServiceEvent oom = events.stream().filter(e -> e.getType() == ServiceEventType.OOM_KILL).findFirst().orElseThrow();
+            String program = Path.of("/usr/bin/awk").toRealPath().getFileName().toString(); // gawk or mawk
+            assertThat(oom.getService()).as("named by its executable").isEqualTo("/host/" + program);
+            assertThat(oom.getComm()).isEqualTo("awk");
+        }
+    }
+
     private static void curl(String url) throws Exception {
         Process curl = new ProcessBuilder("curl", "-s", "-o", "/dev/null", url).redirectErrorStream(true).start();
         assertThat(curl.waitFor(10, TimeUnit.SECONDS)).as("curl " + url).isTrue();
@@ -290,64 +400,6 @@ class WholeStackE2EIT {
         while (!condition.getAsBoolean()) {
             assertThat(System.nanoTime()).as(what).isLessThan(deadline);
             Thread.sleep(100);
-        }
-    }
-
-    /** Reads the stack's topics from the beginning, committed records only, as a downstream consumer would. */
-    private static final class Reader {
-        private final LocalStack stack;
-        private final RegistryClient registry;
-
-        Reader(LocalStack stack) {
-            this.stack = stack;
-            this.registry = new RegistryClient(RegistryClientConfig.of(stack.registryUrl()));
-        }
-
-        <V extends SpecificRecord> List<V> await(TapwireTopic topic, Class<V> type, Predicate<V> wanted,
-                                                 Predicate<List<V>> done, Duration timeout) {
-            List<V> found = new ArrayList<>();
-            try (KafkaConsumer<String, V> consumer = consumer(type)) {
-                consumer.subscribe(List.of(topic.topicName()));
-                long deadline = System.nanoTime() + timeout.toNanos();
-                while (!done.test(found) && System.nanoTime() < deadline) {
-                    for (ConsumerRecord<String, V> record : consumer.poll(Duration.ofMillis(500))) {
-                        if (record.value() != null && wanted.test(record.value())) {
-                            found.add(record.value());
-                        }
-                    }
-                }
-            }
-            assertThat(done.test(found)).as(topic.topicName() + " within " + timeout + ": " + found).isTrue();
-            return found;
-        }
-
-        /** The service of every process in tapwire.processes.v1, by pid. */
-        Map<Long, String> services() {
-            Map<Long, String> services = new HashMap<>();
-            try (KafkaConsumer<String, ProcessInfo> consumer = consumer(ProcessInfo.class)) {
-                consumer.subscribe(List.of(TapwireTopic.PROCESSES.topicName()));
-                long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-                int emptyPolls = 0;
-                while (emptyPolls < 4 && System.nanoTime() < deadline) {
-                    var batch = consumer.poll(Duration.ofMillis(500));
-                    emptyPolls = batch.isEmpty() ? emptyPolls + 1 : 0;
-                    for (ConsumerRecord<String, ProcessInfo> record : batch) {
-                        if (record.value() != null) {
-                            services.put((long) record.value().getPid(), record.value().getService());
-                        }
-                    }
-                }
-            }
-            return services;
-        }
-
-        private <V extends SpecificRecord> KafkaConsumer<String, V> consumer(Class<V> type) {
-            return new KafkaConsumer<>(Map.of(
-                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
-                    ConsumerConfig.GROUP_ID_CONFIG, "e2e-" + type.getSimpleName() + "-" + System.nanoTime(),
-                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                    ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-                    new StringDeserializer(), new TapwireAvroDeserializer<>(type, registry));
         }
     }
 }

@@ -12,12 +12,12 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
-import io.tapwire.collector.servers.Dnsmasq;
-import io.tapwire.collector.servers.MariaDb;
-import io.tapwire.collector.servers.Memcached;
-import io.tapwire.collector.servers.Nginx;
-import io.tapwire.collector.servers.Postgres;
-import io.tapwire.collector.servers.Redis;
+import io.tapwire.servers.Dnsmasq;
+import io.tapwire.servers.MariaDb;
+import io.tapwire.servers.Memcached;
+import io.tapwire.servers.Nginx;
+import io.tapwire.servers.Postgres;
+import io.tapwire.servers.Redis;
 import io.tapwire.schemas.raw.PayloadEvent;
 import io.tapwire.schemas.raw.Transport;
 import org.apache.avro.io.EncoderFactory;

@@ -12,12 +12,12 @@ import java.util.List;
 import java.util.Properties;
 import java.util.Random;
 
-import io.tapwire.collector.servers.Dnsmasq;
-import io.tapwire.collector.servers.MariaDb;
-import io.tapwire.collector.servers.Memcached;
-import io.tapwire.collector.servers.Nginx;
-import io.tapwire.collector.servers.Postgres;
-import io.tapwire.collector.servers.Redis;
+import io.tapwire.servers.Dnsmasq;
+import io.tapwire.servers.MariaDb;
+import io.tapwire.servers.Memcached;
+import io.tapwire.servers.Nginx;
+import io.tapwire.servers.Postgres;
+import io.tapwire.servers.Redis;
 import io.tapwire.schemas.raw.ConnectionRole;
 import io.tapwire.schemas.raw.Direction;
 import io.tapwire.schemas.raw.L7Protocol;

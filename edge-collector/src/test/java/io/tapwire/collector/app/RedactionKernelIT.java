@@ -7,10 +7,10 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Properties;
 
-import io.tapwire.collector.servers.MariaDb;
-import io.tapwire.collector.servers.Nginx;
-import io.tapwire.collector.servers.Postgres;
-import io.tapwire.collector.servers.Redis;
+import io.tapwire.servers.MariaDb;
+import io.tapwire.servers.Nginx;
+import io.tapwire.servers.Postgres;
+import io.tapwire.servers.Redis;
 import io.tapwire.schemas.raw.ConnectionRole;
 import io.tapwire.schemas.raw.Direction;
 import io.tapwire.schemas.raw.PayloadEvent;

@@ -5,18 +5,13 @@ import io.tapwire.collector.bpf.TestNetwork;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.tapwire.bpf.KernelPrerequisites;
 import io.tapwire.schemas.raw.ConnectionRole;
@@ -37,7 +32,6 @@ class TcpRecordsKernelIT {
 
     private static final int JVM_PID = (int) ProcessHandle.current().pid();
     private static final int ECONNREFUSED = 111;
-    private static final int CHUNK = 16 * 1024;
 
     /**
      * Accepts one connection, then forks: the child reads the request, answers "pong:" + request and closes; the
@@ -165,32 +159,13 @@ class TcpRecordsKernelIT {
     @Test
     void retransmitsWhileTheLinkIsDownBelongToTheConnectionAndAddUpToRetransSegs() throws Exception {
         try (TestNetwork network = TestNetwork.create()) {
-            ServerSocket server = network.inNamespace(network.serverNamespace(), () -> {
-                ServerSocket socket = new ServerSocket();
-                socket.bind(new InetSocketAddress(InetAddress.getByName(TestNetwork.SERVER_ADDRESS), 0));
-                return socket;
-            });
-            int port = server.getLocalPort();
-            CompletableFuture<Long> received = CompletableFuture.supplyAsync(() -> readToEnd(server));
-            Socket client = network.inNamespace(network.clientNamespace(), () -> {
-                Socket socket = new Socket();
-                socket.connect(new InetSocketAddress(InetAddress.getByName(TestNetwork.SERVER_ADDRESS), port), 5000);
-                return socket;
-            });
-            long retransSegsBefore = network.retransSegs(network.clientNamespace());
+            int port;
+            long retransSegsBefore;
             long sent;
-            try (server; client) {
-                AtomicBoolean stop = new AtomicBoolean();
-                CompletableFuture<Long> writer = CompletableFuture.supplyAsync(() -> writeUntil(client, stop));
-                Thread.sleep(200);
-                network.serverLink(false);
-                Thread.sleep(1500); // RTO timers fire at about 0.2, 0.6 and 1.4 s
-                network.serverLink(true);
-                Thread.sleep(500);
-                stop.set(true);
-                sent = writer.get(30, TimeUnit.SECONDS);
-                client.close();
-                assertThat(received.get(30, TimeUnit.SECONDS)).as("bytes the server read").isEqualTo(sent);
+            try (TestNetwork.Connection connection = network.connect()) {
+                port = connection.port();
+                retransSegsBefore = network.retransSegs(network.clientNamespace());
+                sent = network.writeAcrossALinkDrop(connection);
             }
             List<TcpEvent> tcp = stack.tcp().await(e -> e.getType() == TcpEventType.CLOSE
                     && e.getRole() == ConnectionRole.CLIENT && e.getTuple().getRemotePort() == port
@@ -225,34 +200,6 @@ class TcpRecordsKernelIT {
             assertThat(close.getRetransmittedSegments()).as("total_retrans at CLOSE vs RetransSegs of the namespace")
                     .isEqualTo(retransSegs).isPositive();
             assertThat(close.getBytesSent()).as("payload acknowledged").isEqualTo(sent);
-        }
-    }
-
-    /** Writes 16 KiB every 2 ms (8 MB/s) until told to stop: data is in flight whenever the link drops. */
-    private static long writeUntil(Socket socket, AtomicBoolean stop) {
-        byte[] chunk = new byte[CHUNK];
-        long written = 0;
-        try {
-            OutputStream out = socket.getOutputStream();
-            while (!stop.get()) {
-                out.write(chunk);
-                written += chunk.length;
-                Thread.sleep(2);
-            }
-            return written;
-        } catch (IOException e) {
-            throw new RuntimeException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return written;
-        }
-    }
-
-    private static long readToEnd(ServerSocket server) {
-        try (Socket connection = server.accept()) {
-            return connection.getInputStream().transferTo(OutputStream.nullOutputStream());
-        } catch (IOException e) {
-            throw new RuntimeException(e);
         }
     }
 }

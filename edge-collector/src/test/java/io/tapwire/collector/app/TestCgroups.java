@@ -11,12 +11,12 @@ import java.util.List;
  * cgroups a test creates, removed again by {@link #close()}: only the directories this object created, deepest
  * first, so a hierarchy that already existed (a real kubepods or system.slice) is left alone.
  */
-final class TestCgroups implements AutoCloseable {
+public final class TestCgroups implements AutoCloseable {
 
     private final List<Path> created = new ArrayList<>();
 
     /** Where the cgroup2 hierarchy is mounted: /sys/fs/cgroup on a v2-only host, /sys/fs/cgroup/unified on a hybrid one. */
-    static Path cgroup2() throws IOException {
+    public static Path cgroup2() throws IOException {
         // /proc/self/mountinfo: "id parent dev root mount-point options [optional...] - fstype source options"
         for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
             String[] fields = line.split(" ");
@@ -29,7 +29,7 @@ final class TestCgroups implements AutoCloseable {
     }
 
     /** The cgroup id BPF reports for a cgroup2 directory: its inode number. */
-    static long id(Path cgroup) {
+    public static long id(Path cgroup) {
         try {
             return ((Number) Files.getAttribute(cgroup, "unix:ino")).longValue();
         } catch (IOException e) {
@@ -38,7 +38,7 @@ final class TestCgroups implements AutoCloseable {
     }
 
     /** Creates {@code path} (relative, slash-separated) under {@code hierarchy}, with whatever parents are missing. */
-    Path create(Path hierarchy, String path) throws IOException {
+    public Path create(Path hierarchy, String path) throws IOException {
         Path directory = hierarchy;
         for (String name : path.split("/")) {
             directory = directory.resolve(name);
@@ -54,7 +54,7 @@ final class TestCgroups implements AutoCloseable {
      * A shell command that moves its shell into the cgroup and then execs {@code command}: the exec happens in the
      * cgroup, as a container runtime or systemd starts a service.
      */
-    static String runIn(Path cgroup, String command) {
+    public static String runIn(Path cgroup, String command) {
         return "echo $$ > " + cgroup.resolve("cgroup.procs") + " && exec " + command;
     }
 

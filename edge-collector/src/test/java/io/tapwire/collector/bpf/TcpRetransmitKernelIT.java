@@ -3,16 +3,7 @@ package io.tapwire.collector.bpf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tapwire.bpf.KernelPrerequisites;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -24,7 +15,6 @@ import org.junit.jupiter.api.Test;
 class TcpRetransmitKernelIT {
 
     private static final int JVM_PID = (int) ProcessHandle.current().pid();
-    private static final int CHUNK = 16 * 1024;
 
     @BeforeAll
     static void requireKernelAccess() {
@@ -34,95 +24,44 @@ class TcpRetransmitKernelIT {
 
     @Test
     void retransmitsWhileTheLinkIsDownBelongToTheConnectionAndMatchTheKernelsCount() throws Exception {
-        try (TestNetwork network = TestNetwork.create(); EventRecorder recorder = EventRecorder.start()) {
-            ServerSocket server = network.inNamespace(network.serverNamespace(), () -> {
-                ServerSocket socket = new ServerSocket();
-                socket.bind(new InetSocketAddress(InetAddress.getByName(TestNetwork.SERVER_ADDRESS), 0));
-                return socket;
-            });
-            int port = server.getLocalPort();
-            CompletableFuture<Long> received = CompletableFuture.supplyAsync(() -> readToEnd(server));
-            Socket client = network.inNamespace(network.clientNamespace(), () -> {
-                Socket socket = new Socket();
-                socket.connect(new InetSocketAddress(InetAddress.getByName(TestNetwork.SERVER_ADDRESS), port), 5000);
-                return socket;
-            });
-            long sent;
+        try (TestNetwork network = TestNetwork.create(); EventRecorder recorder = EventRecorder.start();
+             TestNetwork.Connection connection = network.connect()) {
+            int port = connection.port();
             long retransSegsBefore = network.retransSegs(network.clientNamespace());
-            try (server; client) {
-                TcpEvent connect = recorder.await(TcpEvent.class, e -> e.type() == EventType.TCP_CONNECT_OK
-                        && e.endpoints().remotePort() == port, "CONNECT_OK to the server namespace");
-                assertThat(connect.task().netnsInode()).as("the connecting thread's namespace")
-                        .isEqualTo(network.namespaceInode(network.clientNamespace()));
-                assertThat(ProcfsSockets.inodeOf(List.of(network.exec(network.clientNamespace(),
-                                "cat", "/proc/net/tcp", "/proc/net/tcp6").split("\n")), connect.endpoints().localPort(), port))
-                        .as("the inode /proc/net/tcp of the client namespace lists").hasValue(connect.socketInode());
+            TcpEvent connect = recorder.await(TcpEvent.class, e -> e.type() == EventType.TCP_CONNECT_OK
+                    && e.endpoints().remotePort() == port, "CONNECT_OK to the server namespace");
+            assertThat(connect.task().netnsInode()).as("the connecting thread's namespace")
+                    .isEqualTo(network.namespaceInode(network.clientNamespace()));
+            assertThat(ProcfsSockets.inodeOf(List.of(network.exec(network.clientNamespace(),
+                            "cat", "/proc/net/tcp", "/proc/net/tcp6").split("\n")), connect.endpoints().localPort(), port))
+                    .as("the inode /proc/net/tcp of the client namespace lists").hasValue(connect.socketInode());
 
-                AtomicBoolean stop = new AtomicBoolean();
-                CompletableFuture<Long> writer = CompletableFuture.supplyAsync(() -> writeUntil(client, stop));
-                Thread.sleep(200);
-                network.serverLink(false);
-                Thread.sleep(1500); // RTO timers fire at about 0.2, 0.6 and 1.4 s
-                network.serverLink(true);
-                Thread.sleep(500);
-                stop.set(true);
-                sent = writer.get(30, TimeUnit.SECONDS);
-                client.close();
-                assertThat(received.get(30, TimeUnit.SECONDS)).as("bytes the server read").isEqualTo(sent);
+            long sent = network.writeAcrossALinkDrop(connection);
 
-                TcpEvent close = recorder.await(TcpEvent.class, e -> e.type() == EventType.TCP_CLOSE
-                        && e.socketInode() == connect.socketInode(), "CLOSE of the client socket");
-                long retransSegs = network.retransSegs(network.clientNamespace()) - retransSegsBefore;
-                List<TcpEvent> retransmits = recorder.events(TcpEvent.class,
-                        e -> e.type() == EventType.TCP_RETRANSMIT && e.socketInode() == connect.socketInode());
+            TcpEvent close = recorder.await(TcpEvent.class, e -> e.type() == EventType.TCP_CLOSE
+                    && e.socketInode() == connect.socketInode(), "CLOSE of the client socket");
+            long retransSegs = network.retransSegs(network.clientNamespace()) - retransSegsBefore;
+            List<TcpEvent> retransmits = recorder.events(TcpEvent.class,
+                    e -> e.type() == EventType.TCP_RETRANSMIT && e.socketInode() == connect.socketInode());
 
-                String counts = String.format("%d retransmit events, %d segments, RetransSegs %d, %d bytes sent",
-                        retransmits.size(), retransmits.stream().mapToLong(TcpEvent::segments).sum(), retransSegs, sent);
-                System.out.println("TcpRetransmitKernelIT: " + counts);
-                assertThat(retransmits).as("retransmit events of the client socket (%s)", counts).hasSizeGreaterThanOrEqualTo(3);
-                assertThat(retransmits).allSatisfy(e -> {
-                    assertThat(e.task().pid()).as("owner, although retransmits fire in softirq").isEqualTo(JVM_PID);
-                    assertThat(e.task().netnsInode()).isEqualTo(connect.task().netnsInode());
-                    assertThat(e.role()).isEqualTo(TcpRole.CLIENT);
-                    assertThat(e.endpoints().remotePort()).isEqualTo(port);
-                    assertThat(e.segments()).isPositive();
-                });
-                // One event per retransmitted skb; a TSO skb stands for several segments, which
-                // RetransSegs counts one by one: the segments add up, the events need not.
-                assertThat(retransmits.stream().mapToLong(TcpEvent::segments).sum())
-                        .as("segments of the retransmit events vs RetransSegs of the namespace")
-                        .isEqualTo(retransSegs);
-                assertThat(close.totalRetrans()).as("tcp_sock total_retrans at close").isEqualTo(retransSegs);
-                assertThat(close.bytesAcked()).as("payload acknowledged").isEqualTo(sent);
-            }
-        }
-    }
-
-    /** Writes 16 KiB every 2 ms (8 MB/s) until told to stop: data is in flight whenever the link drops. */
-    private static long writeUntil(Socket socket, AtomicBoolean stop) {
-        byte[] chunk = new byte[CHUNK];
-        long written = 0;
-        try {
-            OutputStream out = socket.getOutputStream();
-            while (!stop.get()) {
-                out.write(chunk);
-                written += chunk.length;
-                Thread.sleep(2);
-            }
-            return written;
-        } catch (IOException e) {
-            throw new RuntimeException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return written;
-        }
-    }
-
-    private static long readToEnd(ServerSocket server) {
-        try (Socket connection = server.accept()) {
-            return connection.getInputStream().transferTo(OutputStream.nullOutputStream());
-        } catch (IOException e) {
-            throw new RuntimeException(e);
+            String counts = String.format("%d retransmit events, %d segments, RetransSegs %d, %d bytes sent",
+                    retransmits.size(), retransmits.stream().mapToLong(TcpEvent::segments).sum(), retransSegs, sent);
+            System.out.println("TcpRetransmitKernelIT: " + counts);
+            assertThat(retransmits).as("retransmit events of the client socket (%s)", counts).hasSizeGreaterThanOrEqualTo(3);
+            assertThat(retransmits).allSatisfy(e -> {
+                assertThat(e.task().pid()).as("owner, although retransmits fire in softirq").isEqualTo(JVM_PID);
+                assertThat(e.task().netnsInode()).isEqualTo(connect.task().netnsInode());
+                assertThat(e.role()).isEqualTo(TcpRole.CLIENT);
+                assertThat(e.endpoints().remotePort()).isEqualTo(port);
+                assertThat(e.segments()).isPositive();
+            });
+            // One event per retransmitted skb; a TSO skb stands for several segments, which
+            // RetransSegs counts one by one: the segments add up, the events need not.
+            assertThat(retransmits.stream().mapToLong(TcpEvent::segments).sum())
+                    .as("segments of the retransmit events vs RetransSegs of the namespace")
+                    .isEqualTo(retransSegs);
+            assertThat(close.totalRetrans()).as("tcp_sock total_retrans at close").isEqualTo(retransSegs);
+            assertThat(close.bytesAcked()).as("payload acknowledged").isEqualTo(sent);
         }
     }
 }

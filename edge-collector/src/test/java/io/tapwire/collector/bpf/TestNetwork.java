@@ -4,6 +4,12 @@ import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import io.tapwire.bpf.KernelPrerequisites;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +17,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -84,6 +92,93 @@ public final class TestNetwork implements AutoCloseable {
      */
     public void serverLink(boolean up) throws IOException, InterruptedException {
         ip("-n", serverNamespace, "link", "set", serverLink, up ? "up" : "down");
+    }
+
+    /**
+     * A server socket on {@link #SERVER_ADDRESS} in the server namespace, accepting one connection and reading it to its
+     * end, and a client connected to it from the client namespace.
+     */
+    public Connection connect() throws Exception {
+        ServerSocket server = inNamespace(serverNamespace, () -> {
+            ServerSocket socket = new ServerSocket();
+            socket.bind(new InetSocketAddress(InetAddress.getByName(SERVER_ADDRESS), 0));
+            return socket;
+        });
+        CompletableFuture<Long> received = CompletableFuture.supplyAsync(() -> readToEnd(server));
+        try {
+            Socket client = inNamespace(clientNamespace, () -> {
+                Socket socket = new Socket();
+                socket.connect(new InetSocketAddress(InetAddress.getByName(SERVER_ADDRESS), server.getLocalPort()), 5000);
+                return socket;
+            });
+            return new Connection(server, client, received);
+        } catch (Exception e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Writes 16 KiB every 2 ms (8 MB/s) from the client while the server's link goes down for 1.5 s, so data is in
+     * flight when it drops and TCP retransmits on its timers (at about 0.2, 0.6 and 1.4 s); then closes the client and
+     * returns the bytes sent, once the server has read every one of them.
+     */
+    public long writeAcrossALinkDrop(Connection connection) throws Exception {
+        AtomicBoolean stop = new AtomicBoolean();
+        CompletableFuture<Long> writer = CompletableFuture.supplyAsync(() -> writeUntil(connection.client(), stop));
+        Thread.sleep(200);
+        serverLink(false);
+        Thread.sleep(1500);
+        serverLink(true);
+        Thread.sleep(500);
+        stop.set(true);
+        long sent = writer.get(30, TimeUnit.SECONDS);
+        connection.client().close();
+        long received = connection.received().get(30, TimeUnit.SECONDS);
+        if (received != sent) {
+            throw new AssertionError("the server read " + received + " of the " + sent + " bytes sent");
+        }
+        return sent;
+    }
+
+    /** A connection from the client namespace to the server namespace; {@link #close} closes both ends. */
+    public record Connection(ServerSocket server, Socket client, CompletableFuture<Long> received) implements AutoCloseable {
+        public int port() {
+            return server.getLocalPort();
+        }
+
+        @Override
+        public void close() throws IOException {
+            client.close();
+            server.close();
+        }
+    }
+
+    private static long writeUntil(Socket socket, AtomicBoolean stop) {
+        byte[] chunk = new byte[16 * 1024];
+        long written = 0;
+        try {
+            OutputStream out = socket.getOutputStream();
+            while (!stop.get()) {
+                out.write(chunk);
+                written += chunk.length;
+                Thread.sleep(2);
+            }
+            return written;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return written;
+        }
+    }
+
+    private static long readToEnd(ServerSocket server) {
+        try (Socket connection = server.accept()) {
+            return connection.getInputStream().transferTo(OutputStream.nullOutputStream());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The inode of the namespace, as /proc/&lt;pid&gt;/ns/net of a process inside it shows. */

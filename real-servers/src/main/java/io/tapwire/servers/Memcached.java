@@ -1,4 +1,4 @@
-package io.tapwire.collector.servers;
+package io.tapwire.servers;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -72,7 +72,7 @@ public final class Memcached implements AutoCloseable {
                     new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
             for (String line = reader.readLine(); !"END".equals(line); line = reader.readLine()) {
                 if (line == null) {
-                    throw new AssertionError("memcached closed the stats connection before END");
+                    throw new ServerException("memcached closed the stats connection before END");
                 }
                 String[] fields = line.split(" ");
                 if (fields.length == 3 && fields[0].equals("STAT") && fields[2].matches("-?\\d+")) {

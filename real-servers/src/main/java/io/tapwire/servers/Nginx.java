@@ -1,4 +1,4 @@
-package io.tapwire.collector.servers;
+package io.tapwire.servers;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,6 +27,8 @@ public final class Nginx implements AutoCloseable {
     public static final String BASIC_AUTH_USER = "tapwire";
     public static final String BASIC_AUTH_PASSWORD = "tapwire-secret";
     public static final String PROTECTED_PATH = "/private/";
+    /** Every path under it answers 500 Internal Server Error (nginx's {@code return 500}). */
+    public static final String FAILING_PATH = "/failing/";
     /** What {@code /index.html} and {@code /private/index.html} hold when the test has not replaced them. */
     public static final String INDEX_BODY = "<html><body>tapwire</body></html>\n";
 
@@ -73,6 +75,13 @@ public final class Nginx implements AutoCloseable {
     /** {@code http://127.0.0.1:<port><path>}; {@code path} starts with a slash. */
     public String url(String path) {
         return "http://" + Loopback.ADDRESS + ":" + port + path;
+    }
+
+    /** GETs {@code path} with the real curl (a new process and connection each time) and returns the HTTP status. */
+    public int curl(String path) {
+        String status = Commands.run(List.of(Commands.require("/usr/bin/curl", "curl"), "-s", "-o", "/dev/null",
+                "-w", "%{http_code}", url(path)));
+        return Integer.parseInt(status.trim());
     }
 
     /** Where {@code /} is served from; files the test puts here must be readable by www-data. */
@@ -147,13 +156,16 @@ public final class Nginx implements AutoCloseable {
                         root %5$s;
                         location / {
                         }
+                        location %7$s {
+                            return 500;
+                        }
                         location %6$s {
                             auth_basic "tapwire";
                             auth_basic_user_file %2$s/htpasswd;
                         }
                     }
                 }
-                """.formatted(WORKER_USER, directory, Loopback.ADDRESS, port, docroot, PROTECTED_PATH);
+                """.formatted(WORKER_USER, directory, Loopback.ADDRESS, port, docroot, PROTECTED_PATH, FAILING_PATH);
     }
 
     /** nginx's {SHA} password scheme: base64 of the SHA-1 digest (htpasswd -s; apache2-utils is not needed). */

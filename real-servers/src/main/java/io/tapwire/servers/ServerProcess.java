@@ -1,4 +1,4 @@
-package io.tapwire.collector.servers;
+package io.tapwire.servers;
 
 import java.io.File;
 import java.io.IOException;
@@ -48,7 +48,7 @@ final class ServerProcess implements AutoCloseable {
      */
     static ServerProcess inNewDirectory(String name, String owner) {
         if (!"root".equals(System.getProperty("user.name"))) {
-            throw new AssertionError(name + " is started as root, which then hands it to its service user: run the"
+            throw new ServerException(name + " is started as root, which then hands it to its service user: run the"
                     + " tests as root (sudo)");
         }
         try {
@@ -109,18 +109,18 @@ final class ServerProcess implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!ready.getAsBoolean()) {
             if (!started().isAlive()) {
-                throw new AssertionError(name + " exited with status " + process.exitValue() + " before " + condition
+                throw new ServerException(name + " exited with status " + process.exitValue() + " before " + condition
                         + "\n" + logTail());
             }
             if (System.nanoTime() > deadline) {
-                throw new AssertionError(name + " (pid " + process.pid() + ") did not reach \"" + condition
+                throw new ServerException(name + " (pid " + process.pid() + ") did not reach \"" + condition
                         + "\" within " + timeout.toSeconds() + " s\n" + logTail());
             }
             try {
                 Thread.sleep(POLL_MILLIS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted while waiting for " + name, e);
+                throw new ServerException("interrupted while waiting for " + name, e);
             }
         }
     }

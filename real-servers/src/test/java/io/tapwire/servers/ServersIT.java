@@ -1,4 +1,4 @@
-package io.tapwire.collector.servers;
+package io.tapwire.servers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -160,7 +160,7 @@ class ServersIT {
     @Test
     void aMissingBinaryFailsNamingThePackageThatInstallsIt() {
         assertThatThrownBy(() -> Commands.require("/usr/bin/tapwire-no-such-tool", "tapwire-tools"))
-                .isInstanceOf(AssertionError.class)
+                .isInstanceOf(ServerException.class)
                 .hasMessageContaining("/usr/bin/tapwire-no-such-tool")
                 .hasMessageContaining("apt-get install -y --no-install-recommends tapwire-tools");
     }

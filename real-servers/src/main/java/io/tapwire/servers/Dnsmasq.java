@@ -1,4 +1,4 @@
-package io.tapwire.collector.servers;
+package io.tapwire.servers;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

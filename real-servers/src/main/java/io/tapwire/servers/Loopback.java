@@ -1,4 +1,4 @@
-package io.tapwire.collector.servers;
+package io.tapwire.servers;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -47,7 +47,7 @@ final class Loopback {
                 // The UDP port is taken: try another.
             }
         }
-        throw new AssertionError("no port on " + ADDRESS + " free for both TCP and UDP after 20 attempts");
+        throw new ServerException("no port on " + ADDRESS + " free for both TCP and UDP after 20 attempts");
     }
 
     static boolean tcpListening(int port) {

@@ -1,4 +1,4 @@
-package io.tapwire.collector.servers;
+package io.tapwire.servers;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -87,7 +87,7 @@ public final class MariaDb implements AutoCloseable {
         String row = asRoot("SHOW GLOBAL STATUS LIKE '" + name.replace("'", "''") + "'").trim();
         String[] columns = row.split("\t");
         if (columns.length != 2) {
-            throw new AssertionError("MariaDB has no status counter " + name + "; SHOW GLOBAL STATUS gave: " + row);
+            throw new ServerException("MariaDB has no status counter " + name + "; SHOW GLOBAL STATUS gave: " + row);
         }
         return Long.parseLong(columns[1]);
     }

@@ -1,4 +1,4 @@
-package io.tapwire.collector.servers;
+package io.tapwire.servers;
 
 import java.io.File;
 import java.io.IOException;
@@ -36,7 +36,7 @@ final class Commands {
     /** The binary at {@code path}; fails naming the Debian package that installs it. */
     static String require(String path, String aptPackage) {
         if (!Files.isExecutable(Path.of(path))) {
-            throw new AssertionError(path + " is missing: apt-get install -y --no-install-recommends " + aptPackage
+            throw new ServerException(path + " is missing: apt-get install -y --no-install-recommends " + aptPackage
                     + " (bin/lib/prerequisites.sh installs it)");
         }
         return path;
@@ -48,7 +48,7 @@ final class Commands {
             FileSystems.getDefault().getUserPrincipalLookupService().lookupPrincipalByName(user);
             return user;
         } catch (UserPrincipalNotFoundException e) {
-            throw new AssertionError("user " + user + " is missing; the package that creates it is not installed: "
+            throw new ServerException("user " + user + " is missing; the package that creates it is not installed: "
                     + "apt-get install -y --no-install-recommends " + aptPackage);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot look up user " + user, e);
@@ -74,7 +74,7 @@ final class Commands {
     static String run(List<String> command, Map<String, String> environment) {
         Output output = execute(command, environment, CLIENT_TIMEOUT);
         if (output.exitCode() != 0) {
-            throw new AssertionError(String.join(" ", command) + " exited " + output.exitCode() + ": "
+            throw new ServerException(String.join(" ", command) + " exited " + output.exitCode() + ": "
                     + output.stderr() + output.stdout());
         }
         return output.stdout();
@@ -99,14 +99,14 @@ final class Commands {
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-                throw new AssertionError(String.join(" ", command) + " did not finish within " + timeout.toSeconds()
+                throw new ServerException(String.join(" ", command) + " did not finish within " + timeout.toSeconds()
                         + " s: " + stderr.text() + stdout.text());
             }
             return new Output(process.exitValue(), stdout.text(), stderr.text());
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted while running " + String.join(" ", command), e);
+            throw new ServerException("interrupted while running " + String.join(" ", command), e);
         }
     }
 

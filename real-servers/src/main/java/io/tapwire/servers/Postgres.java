@@ -1,4 +1,4 @@
-package io.tapwire.collector.servers;
+package io.tapwire.servers;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -178,7 +178,7 @@ public final class Postgres implements AutoCloseable {
                 throw new UncheckedIOException("cannot list " + root, e);
             }
         }
-        throw new AssertionError("no PostgreSQL server under " + root
+        throw new ServerException("no PostgreSQL server under " + root
                 + ": apt-get install -y --no-install-recommends postgresql postgresql-contrib");
     }
 }

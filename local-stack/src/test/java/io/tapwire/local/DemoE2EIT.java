@@ -1,0 +1,64 @@
+package io.tapwire.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import io.tapwire.kafka.broker.FreePorts;
+import io.tapwire.schemas.derived.ServiceEdge;
+import io.tapwire.schemas.topics.TapwireTopic;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What a new user sees with {@code bin/run-local --demo}: within a minute of the ready line, the service map has
+ * edges from curl, psql and redis-cli to nginx, PostgreSQL and Redis with requests on them, and {@code /metrics}
+ * counts them in Coroot's families.
+ */
+class DemoE2EIT {
+
+    private static final Duration POPULATED_WITHIN = Duration.ofSeconds(60);
+
+    @Test
+    void theDemoPopulatesTheServiceMapWithinAMinute(@TempDir Path data) throws Exception {
+        int kafkaPort = FreePorts.pick();
+        int controllerPort = FreePorts.pick(kafkaPort);
+        int registryPort = FreePorts.pick(kafkaPort, controllerPort);
+        int metricsPort = FreePorts.pick(kafkaPort, controllerPort, registryPort);
+        int apiPort = FreePorts.pick(kafkaPort, controllerPort, registryPort, metricsPort);
+        LocalStackConfig config = LocalStackConfig.parse("--demo", "--data-dir", data.toString(),
+                "--kafka-port", String.valueOf(kafkaPort), "--controller-port", String.valueOf(controllerPort),
+                "--registry-port", String.valueOf(registryPort), "--api-port", String.valueOf(apiPort),
+                "--set", "tapwire.local.api-jar=" + LocalStackIT.API_JAR,
+                "--set", "tapwire.collector.metrics-port=" + metricsPort);
+        try (LocalStack stack = new LocalStack(config).start()) {
+            assertThat(stack.demo()).as("the demo runs").isPresent();
+            StackTopics topics = new StackTopics(stack);
+            // by protocol: Debian's redis-server is a link to redis-check-rdb, whose name the identity rules take
+            Map<String, String> clientByProtocol = Map.of("http", "/host/curl", "postgres", "/host/psql",
+                    "redis", "/host/redis-cli");
+            List<ServiceEdge> edges = topics.await(TapwireTopic.SERVICE_EDGES, ServiceEdge.class,
+                    edge -> edge.getRequests() > 0, found -> found.stream().flatMap(e -> e.getProtocols().stream())
+                            .collect(Collectors.toSet()).containsAll(clientByProtocol.keySet()), POPULATED_WITHIN);
+            clientByProtocol.forEach((protocol, client) -> assertThat(edges)
+                    .filteredOn(edge -> edge.getProtocols().contains(protocol))
+                    .as("the clients of " + protocol).extracting(ServiceEdge::getClientService).contains(client));
+            assertThat(edges).filteredOn(edge -> edge.getProtocols().contains("http"))
+                    .extracting(ServiceEdge::getServerService).contains("/host/nginx");
+
+            StackApi api = new StackApi(stack.apiUrl().orElseThrow());
+            for (String family : List.of("container_http_inbound_requests_total", "container_postgres_inbound_queries_total",
+                    "container_redis_inbound_queries_total")) {
+                long deadline = System.nanoTime() + POPULATED_WITHIN.toNanos();
+                while (api.metricSum(family, Map.of()) == 0 && System.nanoTime() < deadline) {
+                    Thread.sleep(500);
+                }
+                assertThat(api.metricSum(family, Map.of())).as(family).isPositive();
+            }
+        }
+    }
+}
