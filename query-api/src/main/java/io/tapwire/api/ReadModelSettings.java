@@ -43,7 +43,7 @@ public interface ReadModelSettings {
          * How often the counters are written to the state directory. {@code /metrics} shows the counters as last
          * written, so that a restart (even a crash) never shows a counter lower than a scrape saw before.
          */
-        @WithDefault("5s")
+        @WithDefault("1s")
         Duration checkpointInterval();
 
         /**

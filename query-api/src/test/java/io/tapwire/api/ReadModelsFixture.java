@@ -88,8 +88,9 @@ public class ReadModelsFixture implements QuarkusTestResourceLifecycleManager {
     private static void writeMetrics(DerivedTopicsWriter writer, long w0) {
         long w1 = w0 + 10_000;
         writer.begin();
-        // L7, partition 0: outbound HTTP; one window updated before it is final, one final delivered twice
-        writer.send(0, l7("client", API, NGINX, NGINX_AT, "http", "404", w0, false, 0, new double[100]));
+        // L7, partition 0: outbound HTTP; one window updated before it is final (the final replaces the update), one
+        // final delivered twice
+        writer.send(0, l7("client", API, NGINX, NGINX_AT, "http", "404", w0, false, 0, new double[2]));
         writer.send(0, l7("client", API, NGINX, NGINX_AT, "http", "404", w0, true, 0, 0.001, 0.002, 0.003));
         writer.send(0, l7("client", API, NGINX, NGINX_AT, "http", "200", w0, true, 0, 0.001, 0.002, 0.003, 0.05,
                 0.07));

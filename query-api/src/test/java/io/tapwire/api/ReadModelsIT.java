@@ -138,7 +138,7 @@ class ReadModelsIT {
 
         String requests = "container_http_requests_total";
         assertThat(families.get(requests).value(requests, status(toNginx, "2xx"))).as("re-delivered once").isEqualTo(7);
-        assertThat(families.get(requests).value(requests, status(toNginx, "4xx"))).as("non-final not counted")
+        assertThat(families.get(requests).value(requests, status(toNginx, "4xx"))).as("the final, not its update besides")
                 .isEqualTo(3);
         assertThat(families.get(requests).value(requests, status(toNginx, "5xx"))).isEqualTo(1);
 

@@ -48,9 +48,9 @@ final class CounterFile {
         } catch (IOException e) {
             throw unreadable("it is not a counters file (" + e.getMessage() + ")", e);
         }
-        if (content.version() != CounterFileContent.VERSION) {
-            throw unreadable("it has version " + content.version() + ", this API reads version "
-                    + CounterFileContent.VERSION, null);
+        if (content.version() < CounterFileContent.OLDEST_READABLE || content.version() > CounterFileContent.VERSION) {
+            throw unreadable("it has version " + content.version() + ", this API reads versions "
+                    + CounterFileContent.OLDEST_READABLE + " to " + CounterFileContent.VERSION, null);
         }
         if (content.l7().stream().anyMatch(e -> e.bucketCounts() == null
                 || e.bucketCounts().length != LatencyBuckets.COUNT)) {

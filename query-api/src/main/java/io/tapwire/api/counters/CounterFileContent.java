@@ -10,11 +10,16 @@ import java.util.Map;
  * @param offsets  per {@code topic-partition}, the next offset to read
  * @param counted  per {@code topic-partition}, the window keys already counted and the newest window start seen
  * @param skipped  records not counted, by topic and reason
+ * @param openL7   the latest update of each L7 window whose final has not come yet, by window key (version 2)
+ * @param openTcp  the same for TCP windows (version 2)
  */
 record CounterFileContent(int version, Map<String, Long> offsets, List<L7Entry> l7, List<TcpEntry> tcp,
-                          Map<String, CountedWindows> counted, Map<String, Map<String, Long>> skipped) {
+                          Map<String, CountedWindows> counted, Map<String, Map<String, Long>> skipped,
+                          Map<String, CounterState.OpenL7Window> openL7, Map<String, TcpEntry> openTcp) {
 
-    static final int VERSION = 1;
+    /** Version 2 added the open windows; a version 1 file reads as one without any. */
+    static final int VERSION = 2;
+    static final int OLDEST_READABLE = 1;
 
     /**
      * The final windows counted from one partition that a delivery of the same key again must not count a second

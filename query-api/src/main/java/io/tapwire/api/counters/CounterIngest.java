@@ -18,8 +18,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.jboss.logging.Logger;
 
 /**
- * Feeds the final windows of {@code tapwire.l7.metrics.v1} and {@code tapwire.tcp.metrics.v1} into the
- * {@link CounterState}, and writes it to the {@link CounterFile} every {@code checkpointInterval} when it changed.
+ * Feeds the windows of {@code tapwire.l7.metrics.v1} and {@code tapwire.tcp.metrics.v1} (finals, and the updates of
+ * windows still open) into the {@link CounterState}, and writes it to the {@link CounterFile} every {@code checkpointInterval} when it changed.
  * Only after a write succeeded is the new {@link CounterSnapshot} published: what {@code /metrics} shows is always on
  * disk, with the offsets it was read up to, so a restart resumes exactly there, counting nothing twice and showing
  * nothing less.
@@ -64,11 +64,15 @@ final class CounterIngest implements RecordSink {
                 L7Metric metric = l7Values.deserialize(record);
                 if (metric != null && metric.getFinal$()) {
                     state.addFinal(partition, metric);
+                } else if (metric != null) {
+                    state.addUpdate(partition, metric);
                 }
             } else if (TCP_TOPIC.equals(record.topic())) {
                 TcpMetric metric = tcpValues.deserialize(record);
                 if (metric != null && metric.getFinal$()) {
                     state.addFinal(partition, metric);
+                } else if (metric != null) {
+                    state.addUpdate(partition, metric);
                 }
             }
         } catch (UndecodableRecordException e) {

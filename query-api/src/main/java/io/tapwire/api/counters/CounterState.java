@@ -18,6 +18,12 @@ import org.apache.kafka.common.TopicPartition;
  * {@code tapwire.tcp.metrics.v1} added once, and the offsets read so far. Owned by the one thread that reads the
  * topics; others see it through {@link #snapshot()} copies.
  *
+ * <p>Windows still open count too, so that {@code /metrics} is seconds behind the requests rather than a window and its
+ * grace: the latest update of each open window is kept beside the totals (and written with them) and added to them in
+ * every snapshot. An update only ever grows its window, and its final is at least its last update, so the counters
+ * shown never go backwards: when the final comes it replaces the open window in the totals. An open window whose final
+ * never comes within the dedup horizon is folded into the totals as it last was.
+ *
  * <p>A window key counts once. The keys counted are remembered per partition (a key always lands on the same
  * partition) for {@code dedupHorizon} of event time behind the newest window of that partition: a final record
  * delivered again within it is recognised; one older than that is not counted at all, because it can no longer be
@@ -44,6 +50,10 @@ final class CounterState {
     private record TcpSeries(String client, String destination, String server) {
     }
 
+    /** The latest update of an L7 window whose final has not come yet. */
+    record OpenL7Window(long windowStartMs, L7Entry entry) {
+    }
+
     private static final class TcpTotals {
         long successfulConnects;
         long failedConnects;
@@ -65,6 +75,9 @@ final class CounterState {
     private final Map<L7Series, L7Totals> l7 = new HashMap<>();
     private final Map<TcpSeries, TcpTotals> tcp = new HashMap<>();
     private final Map<TopicPartition, Counted> counted = new HashMap<>();
+    /** Open windows by key: the latest update of each, not yet in the totals. */
+    private final Map<String, OpenL7Window> openL7 = new HashMap<>();
+    private final Map<String, TcpEntry> openTcp = new HashMap<>();
     private final Map<String, Map<String, Long>> skipped = new TreeMap<>();
 
     CounterState(Duration dedupHorizon) {
@@ -86,40 +99,48 @@ final class CounterState {
 
     /** Adds a final L7 window unless its key was counted already; false when it was not counted. */
     boolean addFinal(TopicPartition partition, L7Metric m) {
-        String key = new L7MetricKey(m.getSide(), m.getClientService(), m.getServerService(), m.getDestination(),
-                m.getProtocol(), m.getStatus(), m.getWindowStartEpochMs()).format();
+        String key = key(m);
         if (!admit(partition, key, m.getWindowStartEpochMs())) {
             return false;
         }
-        L7Totals totals = l7.computeIfAbsent(new L7Series(m.getSide(), m.getClientService(), m.getServerService(),
-                m.getDestination(), m.getProtocol(), m.getStatus()), s -> new L7Totals());
-        totals.requests += m.getRequests();
-        totals.errors += m.getErrors();
-        totals.latencySumNanos += Math.round(m.getLatencySumSeconds() * 1e9);
-        LatencyBuckets.add(m.getLatencyBucketBoundsSeconds(), m.getLatencyBucketCounts(), totals.buckets);
+        openL7.remove(key);
+        add(entry(m));
         return true;
     }
 
     /** Adds a final TCP window unless its key was counted already; false when it was not counted. */
     boolean addFinal(TopicPartition partition, TcpMetric m) {
-        String key = new TcpMetricKey(m.getClientService(), m.getDestination(), m.getServerService(),
-                m.getWindowStartEpochMs()).format();
+        String key = key(m);
         if (!admit(partition, key, m.getWindowStartEpochMs())) {
             return false;
         }
-        TcpTotals totals = tcp.computeIfAbsent(new TcpSeries(m.getClientService(), m.getDestination(),
-                m.getServerService()), s -> new TcpTotals());
-        totals.successfulConnects += m.getSuccessfulConnects();
-        totals.failedConnects += m.getFailedConnects();
-        totals.connectTimeNanos += Math.round(m.getConnectTimeSumSeconds() * 1e9);
-        totals.retransmits += m.getRetransmits();
-        totals.bytesSent += m.getBytesSent();
-        totals.bytesReceived += m.getBytesReceived();
-        if (m.getWindowStartEpochMs() >= totals.activeWindowStartMs) {
-            totals.activeWindowStartMs = m.getWindowStartEpochMs();
-            totals.activeConnections = m.getActiveConnections();
-        }
+        openTcp.remove(key);
+        add(entry(m));
         return true;
+    }
+
+    /** Keeps the latest update of an open L7 window, unless its final was counted already or it grew no further. */
+    void addUpdate(TopicPartition partition, L7Metric m) {
+        String key = key(m);
+        if (isOpen(partition, key, m.getWindowStartEpochMs())) {
+            openL7.merge(key, new OpenL7Window(m.getWindowStartEpochMs(), entry(m)),
+                    (known, update) -> update.entry().requests() >= known.entry().requests() ? update : known);
+        }
+    }
+
+    /** Keeps the latest update of an open TCP window, unless its final was counted already. */
+    void addUpdate(TopicPartition partition, TcpMetric m) {
+        String key = key(m);
+        if (isOpen(partition, key, m.getWindowStartEpochMs())) {
+            openTcp.merge(key, entry(m), (known, update) -> update.successfulConnects() + update.failedConnects()
+                    >= known.successfulConnects() + known.failedConnects() ? update : known);
+        }
+    }
+
+    private boolean isOpen(TopicPartition partition, String key, long windowStartMs) {
+        Counted windows = counted.get(partition);
+        return windows == null || !windows.keys.containsKey(key)
+                && (windows.newestWindowStartMs == Long.MIN_VALUE || windowStartMs >= windows.newestWindowStartMs - horizonMs);
     }
 
     private boolean admit(TopicPartition partition, String key, long windowStartMs) {
@@ -136,16 +157,85 @@ final class CounterState {
         return true;
     }
 
-    /** Forgets the counted keys that fell out of the dedup horizon. */
+    /**
+     * Forgets the counted keys that fell out of the dedup horizon, and folds into the totals the open windows that fell
+     * out of it (their final never came; what was shown of them stays counted).
+     */
     void prune() {
+        long newest = counted.values().stream().mapToLong(w -> w.newestWindowStartMs).max().orElse(Long.MIN_VALUE);
+        if (newest != Long.MIN_VALUE) {
+            long oldestOpen = newest - horizonMs;
+            openL7.values().removeIf(open -> open.windowStartMs() < oldestOpen && add(open.entry()));
+            openTcp.values().removeIf(e -> e.activeWindowStartMs() < oldestOpen && add(e));
+        }
         for (Counted windows : counted.values()) {
             long oldest = windows.newestWindowStartMs - horizonMs;
             windows.keys.values().removeIf(start -> start < oldest);
         }
     }
 
+    private boolean add(L7Entry e) {
+        L7Totals totals = l7.computeIfAbsent(new L7Series(e.side(), e.clientService(), e.serverService(), e.destination(),
+                e.protocol(), e.status()), s -> new L7Totals());
+        totals.requests += e.requests();
+        totals.errors += e.errors();
+        totals.latencySumNanos += e.latencySumNanos();
+        for (int i = 0; i < LatencyBuckets.COUNT; i++) {
+            totals.buckets[i] += e.bucketCounts()[i];
+        }
+        return true;
+    }
+
+    private boolean add(TcpEntry e) {
+        TcpTotals totals = tcp.computeIfAbsent(new TcpSeries(e.clientService(), e.destination(), e.serverService()),
+                s -> new TcpTotals());
+        totals.successfulConnects += e.successfulConnects();
+        totals.failedConnects += e.failedConnects();
+        totals.connectTimeNanos += e.connectTimeNanos();
+        totals.retransmits += e.retransmits();
+        totals.bytesSent += e.bytesSent();
+        totals.bytesReceived += e.bytesReceived();
+        if (e.activeWindowStartMs() >= totals.activeWindowStartMs) {
+            totals.activeWindowStartMs = e.activeWindowStartMs();
+            totals.activeConnections = e.activeConnections();
+        }
+        return true;
+    }
+
+    private static String key(L7Metric m) {
+        return new L7MetricKey(m.getSide(), m.getClientService(), m.getServerService(), m.getDestination(),
+                m.getProtocol(), m.getStatus(), m.getWindowStartEpochMs()).format();
+    }
+
+    private static String key(TcpMetric m) {
+        return new TcpMetricKey(m.getClientService(), m.getDestination(), m.getServerService(),
+                m.getWindowStartEpochMs()).format();
+    }
+
+    /** One window as an entry of its series. */
+    private static L7Entry entry(L7Metric m) {
+        long[] buckets = new long[LatencyBuckets.COUNT];
+        LatencyBuckets.add(m.getLatencyBucketBoundsSeconds(), m.getLatencyBucketCounts(), buckets);
+        return new L7Entry(m.getSide(), m.getClientService(), m.getServerService(), m.getDestination(),
+                m.getProtocol(), m.getStatus(), m.getRequests(), m.getErrors(),
+                Math.round(m.getLatencySumSeconds() * 1e9), buckets);
+    }
+
+    /** One window as an entry of its series; {@code activeWindowStartMs} is the window's start. */
+    private static TcpEntry entry(TcpMetric m) {
+        return new TcpEntry(m.getClientService(), m.getDestination(), m.getServerService(), m.getSuccessfulConnects(),
+                m.getFailedConnects(), Math.round(m.getConnectTimeSumSeconds() * 1e9), m.getRetransmits(),
+                m.getBytesSent(), m.getBytesReceived(), m.getWindowStartEpochMs(), m.getActiveConnections());
+    }
+
+    /** The totals with the open windows added: what {@code /metrics} shows. */
     CounterSnapshot snapshot() {
-        return new CounterSnapshot(l7Entries(), tcpEntries(), skippedCopy());
+        CounterState shown = new CounterState(Duration.ofMillis(horizonMs));
+        l7Entries().forEach(shown::add);
+        tcpEntries().forEach(shown::add);
+        openL7.values().forEach(open -> shown.add(open.entry()));
+        openTcp.values().forEach(shown::add);
+        return new CounterSnapshot(shown.l7Entries(), shown.tcpEntries(), skippedCopy());
     }
 
     CounterFileContent content() {
@@ -155,7 +245,7 @@ final class CounterState {
         counted.forEach((partition, windows) -> countedByName.put(partition.toString(),
                 new CounterFileContent.CountedWindows(windows.newestWindowStartMs, new TreeMap<>(windows.keys))));
         return new CounterFileContent(CounterFileContent.VERSION, offsetsByName, l7Entries(), tcpEntries(),
-                countedByName, skippedCopy());
+                countedByName, skippedCopy(), new TreeMap<>(openL7), new TreeMap<>(openTcp));
     }
 
     static CounterState of(CounterFileContent content, Duration dedupHorizon) {
@@ -189,6 +279,12 @@ final class CounterState {
             state.counted.put(partition(name), c);
         });
         content.skipped().forEach((topic, reasons) -> state.skipped.put(topic, new TreeMap<>(reasons)));
+        if (content.openL7() != null) {
+            state.openL7.putAll(content.openL7());
+        }
+        if (content.openTcp() != null) {
+            state.openTcp.putAll(content.openTcp());
+        }
         return state;
     }
 

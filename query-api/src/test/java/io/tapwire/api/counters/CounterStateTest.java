@@ -34,6 +34,14 @@ class CounterStateTest {
                 .setLatencyBucketBoundsSeconds(BOUNDS).setLatencyBucketCounts(List.of(counts)).setFinal$(true).build();
     }
 
+    private static L7Metric update(String status, long windowStartMs, long requests) {
+        return L7Metric.newBuilder(l7(status, windowStartMs, requests)).setFinal$(false).build();
+    }
+
+    private static long requests(CounterState state) {
+        return state.snapshot().l7().stream().mapToLong(L7Entry::requests).sum();
+    }
+
     private static TcpMetric tcp(long windowStartMs, long connects, long active) {
         return TcpMetric.newBuilder().setClientService("a").setDestination("10.0.0.1:80").setServerService("b")
                 .setWindowStartEpochMs(windowStartMs).setSuccessfulConnects(connects).setActiveConnections(active)
@@ -133,8 +141,77 @@ class CounterStateTest {
     void aFileOfAnotherVersionIsRefused(@TempDir Path dir) throws Exception {
         CounterFileContent content = new CounterState(Duration.ofHours(1)).content();
         new CounterFile(dir).write(new CounterFileContent(99, content.offsets(), content.l7(), content.tcp(),
-                content.counted(), content.skipped()));
+                content.counted(), content.skipped(), content.openL7(), content.openTcp()));
 
         assertThatThrownBy(() -> new CounterFile(dir).read()).hasMessageContaining("version 99");
+    }
+
+    @Test
+    void anOpenWindowCountsFromItsLatestUpdateAndItsFinalTakesItsPlace() {
+        CounterState state = new CounterState(Duration.ofHours(1));
+        state.addFinal(L7, l7("200", 0, 5));
+        state.addUpdate(L7, update("200", 10_000, 2));
+        assertThat(requests(state)).as("a final window and an open one").isEqualTo(7);
+        state.addUpdate(L7, update("200", 10_000, 4));
+        assertThat(requests(state)).as("the open window's latest update").isEqualTo(9);
+        state.addUpdate(L7, update("200", 10_000, 3));
+        assertThat(requests(state)).as("an older update arriving late does not take a counter back").isEqualTo(9);
+
+        assertThat(state.addFinal(L7, l7("200", 10_000, 6))).isTrue();
+        assertThat(requests(state)).as("the final replaces the open window").isEqualTo(11);
+        state.addUpdate(L7, update("200", 10_000, 6));
+        assertThat(requests(state)).as("an update after the final counts nothing").isEqualTo(11);
+        assertThat(state.snapshot().l7()).singleElement().satisfies(e -> assertThat(Arrays.stream(e.bucketCounts()).sum())
+                .as("the histogram counts what the counter counts").isEqualTo(11));
+    }
+
+    @Test
+    void openTcpWindowsCountAndTheNewestWindowGivesTheActiveConnections() {
+        CounterState state = new CounterState(Duration.ofHours(1));
+        state.addFinal(TCP, tcp(0, 2, 5));
+        state.addUpdate(TCP, TcpMetric.newBuilder(tcp(10_000, 1, 3)).setFinal$(false).build());
+
+        assertThat(state.snapshot().tcp()).singleElement().satisfies(e -> {
+            assertThat(e.successfulConnects()).isEqualTo(3);
+            assertThat(e.activeConnections()).as("from the open window, the newest").isEqualTo(3);
+        });
+    }
+
+    @Test
+    void openWindowsSurviveARestartSoNoCounterGoesBack(@TempDir Path dir) throws Exception {
+        CounterState state = new CounterState(Duration.ofHours(1));
+        state.addFinal(L7, l7("200", 0, 5));
+        state.addUpdate(L7, update("200", 10_000, 2));
+        CounterFile file = new CounterFile(dir);
+        file.write(state.content());
+
+        CounterState loaded = CounterState.of(file.read().orElseThrow(), Duration.ofHours(1));
+
+        assertThat(requests(loaded)).isEqualTo(7);
+        loaded.addFinal(L7, l7("200", 10_000, 3));
+        assertThat(requests(loaded)).as("its final, read after the restart, replaces it").isEqualTo(8);
+    }
+
+    @Test
+    void aVersionOneFileReadsAsOneWithoutOpenWindows(@TempDir Path dir) throws Exception {
+        CounterState state = new CounterState(Duration.ofHours(1));
+        state.addFinal(L7, l7("200", 0, 5));
+        CounterFileContent content = state.content();
+        new CounterFile(dir).write(new CounterFileContent(1, content.offsets(), content.l7(), content.tcp(),
+                content.counted(), content.skipped(), null, null));
+
+        assertThat(requests(CounterState.of(new CounterFile(dir).read().orElseThrow(), Duration.ofHours(1)))).isEqualTo(5);
+    }
+
+    @Test
+    void anOpenWindowWhoseFinalNeverComesIsFoldedInOnceBeyondTheHorizon() {
+        CounterState state = new CounterState(Duration.ofMinutes(10));
+        state.addUpdate(L7, update("200", 0, 2));
+        state.addFinal(L7, l7("200", 30 * MINUTE, 1));
+        state.prune();
+
+        assertThat(state.content().openL7()).isEmpty();
+        assertThat(state.content().l7()).singleElement().satisfies(e -> assertThat(e.requests()).isEqualTo(3));
+        assertThat(requests(state)).isEqualTo(3);
     }
 }
