@@ -137,7 +137,7 @@ public final class WholeStackBenchmark {
         long end = System.currentTimeMillis() + (FRESHNESS_SECONDS + 20) * 1000L;
         while (System.currentTimeMillis() < end) {
             JsonNode items = json("/api/v1/spans?service=" + URLEncoder.encode(NGINX, StandardCharsets.UTF_8)
-                    + "&protocol=http&limit=2000&from=" + from).get("items");
+                    + "&protocol=http&limit=1000&from=" + from).get("items");
             long now = System.currentTimeMillis();
             for (JsonNode span : items) {
                 if (span.get("side").asText().equals("server")) {

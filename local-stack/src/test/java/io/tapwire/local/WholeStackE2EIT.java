@@ -3,14 +3,12 @@ package io.tapwire.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -371,14 +369,7 @@ class WholeStackE2EIT {
     @Test
     void anOomKillIsAnEventOfItsService() throws Exception {
         try (TestCgroups cgroups = new TestCgroups()) {
-            Path cgroup = cgroups.create(KernelPrerequisites.memoryCgroupV1(), "tapwire-e2e-" + UUID.randomUUID());
-            Files.writeString(cgroup.resolve("memory.limit_in_bytes"), Integer.toString(20 * 1024 * 1024));
-            // awk doubles a string until it holds 256 MiB; the 20 MiB limit stops it long before
-            Process awk = new ProcessBuilder("/bin/sh", "-c", TestCgroups.runIn(cgroup,
-                    "awk 'BEGIN { s = \"x\"; for (i = 0; i < 28; i++) s = s s; print length(s) }'")).start();
-            assertThat(awk.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            assertThat(awk.exitValue()).as("128 + SIGKILL").isEqualTo(137);
-            int pid = (int) awk.pid();
+            int pid = (int) cgroups.awkKilledByItsMemoryLimit().pid();
 
             List<ServiceEvent> events = reader.await(TapwireTopic.EVENTS, ServiceEvent.class, e -> e.getPid() == pid,
                     found -> found.stream().anyMatch(e -> e.getType() == ServiceEventType.OOM_KILL), Duration.ofSeconds(60));

@@ -187,14 +187,7 @@ class ProcessRecordsKernelIT {
     @Test
     void aProcessOverItsMemoryLimitIsReportedAsOomKilled() throws Exception {
         try (TestCgroups cgroups = new TestCgroups()) {
-            Path cgroup = cgroups.create(KernelPrerequisites.memoryCgroupV1(), "tapwire-it-" + UUID.randomUUID());
-            Files.writeString(cgroup.resolve("memory.limit_in_bytes"), Integer.toString(20 * 1024 * 1024));
-            // awk doubles a string until it holds 256 MiB; the 20 MiB limit stops it long before.
-            Process child = new ProcessBuilder("/bin/sh", "-c", TestCgroups.runIn(cgroup,
-                    "awk 'BEGIN { s = \"x\"; for (i = 0; i < 28; i++) s = s s; print length(s) }'")).start();
-            assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            assertThat(child.exitValue()).as("128 + SIGKILL").isEqualTo(137);
-            int pid = (int) child.pid();
+            int pid = (int) cgroups.awkKilledByItsMemoryLimit().pid();
 
             ProcessEvent oom = stack.processes().awaitOne(e -> e.getTask().getPid() == pid
                     && e.getType() == ProcessEventType.OOM_KILL, "OOM_KILL of awk");

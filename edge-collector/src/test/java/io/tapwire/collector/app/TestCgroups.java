@@ -6,6 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import io.tapwire.bpf.KernelPrerequisites;
 
 /**
  * cgroups a test creates, removed again by {@link #close()}: only the directories this object created, deepest
@@ -56,6 +60,22 @@ public final class TestCgroups implements AutoCloseable {
      */
     public static String runIn(Path cgroup, String command) {
         return "echo $$ > " + cgroup.resolve("cgroup.procs") + " && exec " + command;
+    }
+
+    /**
+     * Runs awk in a new cgroup of the v1 memory controller limited to 20 MiB while awk doubles a string until it
+     * would hold 256 MiB: the kernel's OOM killer kills it long before. Returns awk, finished (128 + SIGKILL).
+     */
+    public Process awkKilledByItsMemoryLimit() throws IOException, InterruptedException {
+        Path cgroup = create(KernelPrerequisites.memoryCgroupV1(), "tapwire-test-" + UUID.randomUUID());
+        Files.writeString(cgroup.resolve("memory.limit_in_bytes"), Integer.toString(20 * 1024 * 1024));
+        Process awk = new ProcessBuilder("/bin/sh", "-c", runIn(cgroup,
+                "awk 'BEGIN { s = \"x\"; for (i = 0; i < 28; i++) s = s s; print length(s) }'")).start();
+        if (!awk.waitFor(30, TimeUnit.SECONDS) || awk.exitValue() != 137) {
+            awk.destroyForcibly();
+            throw new AssertionError("awk was not killed for its memory limit (exit " + awk.exitValue() + ")");
+        }
+        return awk;
     }
 
     /** Removes what {@link #create} made. A cgroup is busy until its last process has exited and been reaped. */
