@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -238,6 +239,28 @@ class WholeStackE2EIT {
                         assertThat(r.getStatus()).isEqualTo("failed");
                         assertThat(r.getErrorDetail()).as("SQLSTATE undefined_table").startsWith("42P01 ");
                     });
+
+            // pgbench's select-only transactions, two clients
+            postgres.pgbench("-i", "-s", "1", "-q");
+            postgres.resetStatements();
+            postgres.pgbench("-n", "-S", "-c", "2", "-t", "50");
+            long pgbenchSelects = postgres.statementCalls("SELECT abalance FROM pgbench_accounts WHERE aid = %");
+            assertThat(pgbenchSelects).as("pg_stat_statements").isEqualTo(100);
+            Predicate<L7Request> pgbenchSelect = r -> r.getResource().startsWith("SELECT abalance FROM pgbench_accounts");
+            List<L7Request> benchRequests = reader.await(TapwireTopic.L7_REQUESTS, L7Request.class,
+                    r -> r.getDestination().equals(destination) && r.getSide() == ObservedSide.CLIENT
+                            && r.getResource() != null && !r.getResource().startsWith("SELECT ? AS n"),
+                    found -> found.stream().filter(pgbenchSelect).count() >= pgbenchSelects, Duration.ofSeconds(90));
+            assertThat(benchRequests).filteredOn(pgbenchSelect).hasSize((int) pgbenchSelects)
+                    .allSatisfy(r -> assertThat(r.getResource()).isEqualTo("SELECT abalance FROM pgbench_accounts WHERE aid = ?;"))
+                    .noneMatch(L7Request::getError);
+
+            // the API's spans hold the statements as the topology normalised them
+            String server = requests.get(0).getServerService();
+            List<String> resources = new ArrayList<>();
+            api.get("/api/v1/spans?service=" + StackApi.encode(server) + "&protocol=postgres&status=failed&limit=100")
+                    .get("items").forEach(span -> resources.add(span.get("resource").asText()));
+            assertThat(resources).as("failed statements in the spans").contains("SELECT * FROM no_such_table");
         }
     }
 
