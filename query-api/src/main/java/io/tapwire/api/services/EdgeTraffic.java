@@ -1,0 +1,75 @@
+package io.tapwire.api.services;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.function.Predicate;
+
+import io.tapwire.api.query.TimeRange;
+import io.tapwire.api.windows.L7Series;
+import io.tapwire.api.windows.L7Totals;
+import io.tapwire.api.windows.L7Window;
+import io.tapwire.api.windows.TcpFolder;
+import io.tapwire.api.windows.TcpSeries;
+import io.tapwire.api.windows.TcpWindow;
+import io.tapwire.api.windows.WindowStore;
+
+/**
+ * The traffic of every (client, server) pair over a range, each request and connection counted once: L7 requests
+ * from the counting side's windows only (the client's view, or the server's where the client was not observed), TCP
+ * from every window (the topology already counts each connection from one side).
+ */
+final class EdgeTraffic {
+
+    record Pair(String client, String server) {
+    }
+
+    /** One pair's figures; {@code tcp} is null when no TCP window of the pair is in the range. */
+    static final class Figures {
+        final L7Totals l7 = new L7Totals();
+        final SortedSet<String> protocols = new TreeSet<>();
+        TcpWindow tcp;
+    }
+
+    private EdgeTraffic() {
+    }
+
+    /** The pairs {@code pairs} accepts that had traffic in the range. */
+    static Map<Pair, Figures> of(WindowStore<L7Series, L7Window> l7, WindowStore<TcpSeries, TcpWindow> tcp,
+                                 TimeRange range, Predicate<Pair> pairs) {
+        Map<Pair, Figures> byPair = new HashMap<>();
+        addL7(l7, range, pairs, byPair);
+        addTcp(tcp, range, pairs, byPair);
+        return byPair;
+    }
+
+    private static void addL7(WindowStore<L7Series, L7Window> store, TimeRange range, Predicate<Pair> pairs,
+                              Map<Pair, Figures> byPair) {
+        // The windows of one series come one after the other: look its pair up once.
+        Object[] current = new Object[2];
+        store.scan(range, s -> s.countingSide() && pairs.test(new Pair(s.clientService(), s.serverService())),
+                (series, startMs, window) -> {
+                    if (current[0] != series) {
+                        current[0] = series;
+                        Figures figures = byPair.computeIfAbsent(
+                                new Pair(series.clientService(), series.serverService()), p -> new Figures());
+                        figures.protocols.add(series.protocol());
+                        current[1] = figures;
+                    }
+                    ((Figures) current[1]).l7.add(window);
+                });
+    }
+
+    private static void addTcp(WindowStore<TcpSeries, TcpWindow> store, TimeRange range, Predicate<Pair> pairs,
+                               Map<Pair, Figures> byPair) {
+        // The series of one pair (one per destination) add up.
+        TcpFolder folder = new TcpFolder(startMs -> 0, (series, bucket, total) -> {
+            Figures figures = byPair.computeIfAbsent(new Pair(series.clientService(), series.serverService()),
+                    p -> new Figures());
+            figures.tcp = figures.tcp == null ? total : figures.tcp.plus(total);
+        });
+        store.scan(range, s -> pairs.test(new Pair(s.clientService(), s.serverService())), folder);
+        folder.finish();
+    }
+}
