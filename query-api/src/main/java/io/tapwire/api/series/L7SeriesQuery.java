@@ -41,7 +41,7 @@ public record L7SeriesQuery(String client, String server, Protocol protocol, Str
         Map<Key, Map<Long, Point>> byKey = new HashMap<>();
         // The windows of one series come one after the other: look its key up once.
         Object[] current = new Object[2];
-        store.scan(range, accepts(), (series, startMs, window) -> {
+        store.scan(range, step.millis(), accepts(), (series, startMs, window) -> {
             if (current[0] != series) {
                 current[0] = series;
                 current[1] = byKey.computeIfAbsent(new Key(series.clientService(), series.serverService(),

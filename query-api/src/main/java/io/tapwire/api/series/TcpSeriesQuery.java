@@ -30,7 +30,7 @@ public record TcpSeriesQuery(String client, String server, TimeRange range, Step
         TcpFolder folder = new TcpFolder(step::pointStartMs, (series, pointStartMs, total) ->
                 byKey.computeIfAbsent(new Key(series.clientService(), series.serverService()), k -> new HashMap<>())
                         .merge(pointStartMs, total, TcpWindow::plus));
-        store.scan(range, s -> (client == null || client.equals(s.clientService()))
+        store.scan(range, step.millis(), s -> (client == null || client.equals(s.clientService()))
                 && (server == null || server.equals(s.serverService())), folder);
         folder.finish();
         List<Key> keys = new ArrayList<>(byKey.keySet());

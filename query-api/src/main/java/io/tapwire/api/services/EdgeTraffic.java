@@ -4,7 +4,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.SortedSet;
 import java.util.TreeSet;
-import java.util.function.Predicate;
 
 import io.tapwire.api.query.TimeRange;
 import io.tapwire.api.windows.L7Series;
@@ -23,6 +22,19 @@ import io.tapwire.api.windows.WindowStore;
 final class EdgeTraffic {
 
     record Pair(String client, String server) {
+        /**
+         * Service ids share long prefixes ({@code /k8s/<namespace>/...}): the record's own hash (31 * a + b) made
+         * long collision chains in the maps of 10,000 pairs, which the service map walks several times.
+         */
+        @Override
+        public int hashCode() {
+            return Long.hashCode((client.hashCode() * 0x9E3779B97F4A7C15L) ^ server.hashCode());
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Pair p && client.equals(p.client) && server.equals(p.server);
+        }
     }
 
     /** One pair's figures; {@code tcp} is null when no TCP window of the pair is in the range. */
@@ -35,20 +47,25 @@ final class EdgeTraffic {
     private EdgeTraffic() {
     }
 
-    /** The pairs {@code pairs} accepts that had traffic in the range. */
+    /** The pairs with traffic in the range that have {@code service} at one end, or all pairs when it is null. */
     static Map<Pair, Figures> of(WindowStore<L7Series, L7Window> l7, WindowStore<TcpSeries, TcpWindow> tcp,
-                                 TimeRange range, Predicate<Pair> pairs) {
+                                 TimeRange range, String service) {
         Map<Pair, Figures> byPair = new HashMap<>();
-        addL7(l7, range, pairs, byPair);
-        addTcp(tcp, range, pairs, byPair);
+        addL7(l7, range, service, byPair);
+        addTcp(tcp, range, service, byPair);
         return byPair;
     }
 
-    private static void addL7(WindowStore<L7Series, L7Window> store, TimeRange range, Predicate<Pair> pairs,
+    private static boolean involves(String service, String client, String server) {
+        return service == null || service.equals(client) || service.equals(server);
+    }
+
+    private static void addL7(WindowStore<L7Series, L7Window> store, TimeRange range, String service,
                               Map<Pair, Figures> byPair) {
         // The windows of one series come one after the other: look its pair up once.
         Object[] current = new Object[2];
-        store.scan(range, s -> s.countingSide() && pairs.test(new Pair(s.clientService(), s.serverService())),
+        store.scan(range, WindowStore.WHOLE_RANGE,
+                s -> s.countingSide() && involves(service, s.clientService(), s.serverService()),
                 (series, startMs, window) -> {
                     if (current[0] != series) {
                         current[0] = series;
@@ -61,7 +78,7 @@ final class EdgeTraffic {
                 });
     }
 
-    private static void addTcp(WindowStore<TcpSeries, TcpWindow> store, TimeRange range, Predicate<Pair> pairs,
+    private static void addTcp(WindowStore<TcpSeries, TcpWindow> store, TimeRange range, String service,
                                Map<Pair, Figures> byPair) {
         // The series of one pair (one per destination) add up.
         TcpFolder folder = new TcpFolder(startMs -> 0, (series, bucket, total) -> {
@@ -69,7 +86,8 @@ final class EdgeTraffic {
                     p -> new Figures());
             figures.tcp = figures.tcp == null ? total : figures.tcp.plus(total);
         });
-        store.scan(range, s -> pairs.test(new Pair(s.clientService(), s.serverService())), folder);
+        store.scan(range, WindowStore.WHOLE_RANGE, s -> involves(service, s.clientService(), s.serverService()),
+                folder);
         folder.finish();
     }
 }

@@ -2,12 +2,13 @@ package io.tapwire.api.services;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Predicate;
 
@@ -31,6 +32,8 @@ public final class ServiceGraphQuery {
 
     static final String EXTERNAL = "external";
     private static final String TCP = "tcp";
+    private static final Comparator<EdgeTraffic.Pair> BY_CLIENT_THEN_SERVER =
+            Comparator.comparing(EdgeTraffic.Pair::client).thenComparing(EdgeTraffic.Pair::server);
 
     private final WindowStore<L7Series, L7Window> l7;
     private final WindowStore<TcpSeries, TcpWindow> tcp;
@@ -51,35 +54,34 @@ public final class ServiceGraphQuery {
      * processes in the range.
      */
     public ServiceMapView serviceMap(TimeRange range) {
-        Map<EdgeTraffic.Pair, EdgeTraffic.Figures> traffic = EdgeTraffic.of(l7, tcp, range, p -> true);
-        Map<EdgeTraffic.Pair, SortedSet<String>> protocols = new TreeMap<>(
-                Comparator.comparing(EdgeTraffic.Pair::client).thenComparing(EdgeTraffic.Pair::server));
-        for (Edge edge : edges.seenIn(range)) {
-            protocols.computeIfAbsent(new EdgeTraffic.Pair(edge.clientService(), edge.serverService()),
-                    p -> new TreeSet<>()).addAll(edge.protocols());
-        }
-        traffic.forEach((pair, figures) -> {
-            SortedSet<String> seen = protocols.computeIfAbsent(pair, p -> new TreeSet<>());
-            seen.addAll(figures.protocols);
+        // One map for the pairs with traffic and the edges of the topic: each pair is looked up once per source.
+        Map<EdgeTraffic.Pair, EdgeTraffic.Figures> pairs = EdgeTraffic.of(l7, tcp, range, null);
+        pairs.values().forEach(figures -> {
             if (figures.tcp != null) {
-                seen.add(TCP);
+                figures.protocols.add(TCP);
             }
         });
-        Map<String, ServiceDirectory.Entry> withProcesses = directory.seenIn(range);
+        for (Edge edge : edges.seenIn(range)) {
+            pairs.computeIfAbsent(new EdgeTraffic.Pair(edge.clientService(), edge.serverService()),
+                    p -> new EdgeTraffic.Figures()).protocols.addAll(edge.protocols());
+        }
         Map<String, String> kinds = directory.kinds();
-        SortedSet<String> services = new TreeSet<>(withProcesses.keySet());
-        List<ServiceMapView.EdgeView> edgeViews = new ArrayList<>(protocols.size());
-        protocols.forEach((pair, seen) -> {
+        Set<String> services = new HashSet<>(directory.seenIn(range).keySet());
+        List<Map.Entry<EdgeTraffic.Pair, EdgeTraffic.Figures>> sorted = new ArrayList<>(pairs.entrySet());
+        sorted.sort(Map.Entry.comparingByKey(BY_CLIENT_THEN_SERVER));
+        List<ServiceMapView.EdgeView> edgeViews = new ArrayList<>(sorted.size());
+        for (Map.Entry<EdgeTraffic.Pair, EdgeTraffic.Figures> entry : sorted) {
+            EdgeTraffic.Pair pair = entry.getKey();
+            EdgeTraffic.Figures figures = entry.getValue();
             services.add(pair.client());
             services.add(pair.server());
-            EdgeTraffic.Figures figures = traffic.get(pair);
-            TrafficView l7View = TrafficView.of(figures == null ? new L7Totals() : figures.l7, range);
-            edgeViews.add(new ServiceMapView.EdgeView(pair.client(), pair.server(), List.copyOf(seen),
+            TrafficView l7View = TrafficView.of(figures.l7, range);
+            edgeViews.add(new ServiceMapView.EdgeView(pair.client(), pair.server(), List.copyOf(figures.protocols),
                     l7View.requests(), l7View.errors(), l7View.requestsPerSecond(), l7View.errorRate(),
-                    l7View.latencyMs(), TcpView.of(figures == null ? null : figures.tcp)));
-        });
+                    l7View.latencyMs(), TcpView.of(figures.tcp)));
+        }
         List<ServiceMapView.Node> nodes = new ArrayList<>(services.size());
-        for (String service : services) {
+        for (String service : sorted(services)) {
             String kind = kinds.get(service);
             nodes.add(new ServiceMapView.Node(service, kind == null ? EXTERNAL : kind, kind == null));
         }
@@ -88,8 +90,8 @@ public final class ServiceGraphQuery {
 
     /** Every service seen in the range (processes, edges, metric windows), sorted by id. */
     public List<ServiceView> services(TimeRange range) {
-        Map<EdgeTraffic.Pair, EdgeTraffic.Figures> traffic = EdgeTraffic.of(l7, tcp, range, p -> true);
-        SortedSet<String> services = new TreeSet<>(directory.seenIn(range).keySet());
+        Map<EdgeTraffic.Pair, EdgeTraffic.Figures> traffic = EdgeTraffic.of(l7, tcp, range, null);
+        Set<String> services = new HashSet<>(directory.seenIn(range).keySet());
         for (Edge edge : edges.seenIn(range)) {
             services.add(edge.clientService());
             services.add(edge.serverService());
@@ -98,7 +100,7 @@ public final class ServiceGraphQuery {
             services.add(pair.client());
             services.add(pair.server());
         });
-        return views(services, traffic, range);
+        return views(sorted(services), traffic, range);
     }
 
     /** One service over the range (zeros when it was quiet); empty when no read model knows it at all. */
@@ -106,9 +108,8 @@ public final class ServiceGraphQuery {
         if (!knows(service)) {
             return Optional.empty();
         }
-        Map<EdgeTraffic.Pair, EdgeTraffic.Figures> traffic = EdgeTraffic.of(l7, tcp, range,
-                p -> p.client().equals(service) || p.server().equals(service));
-        return Optional.of(views(new TreeSet<>(Set.of(service)), traffic, range).get(0));
+        Map<EdgeTraffic.Pair, EdgeTraffic.Figures> traffic = EdgeTraffic.of(l7, tcp, range, service);
+        return Optional.of(views(List.of(service), traffic, range).get(0));
     }
 
     /** Whether any read model knows the service, in or out of any range. */
@@ -119,11 +120,17 @@ public final class ServiceGraphQuery {
                 || tcp.anySeries(s -> is.test(s.clientService()) || is.test(s.serverService()));
     }
 
-    private List<ServiceView> views(SortedSet<String> services,
+    private static List<String> sorted(Set<String> services) {
+        List<String> list = new ArrayList<>(services);
+        list.sort(null);
+        return list;
+    }
+
+    private List<ServiceView> views(List<String> services,
                                     Map<EdgeTraffic.Pair, EdgeTraffic.Figures> traffic, TimeRange range) {
-        Map<String, L7Totals> inbound = new TreeMap<>();
-        Map<String, L7Totals> outbound = new TreeMap<>();
-        Map<String, SortedSet<String>> protocols = new TreeMap<>();
+        Map<String, L7Totals> inbound = new HashMap<>();
+        Map<String, L7Totals> outbound = new HashMap<>();
+        Map<String, SortedSet<String>> protocols = new HashMap<>();
         traffic.forEach((pair, figures) -> {
             inbound.computeIfAbsent(pair.server(), s -> new L7Totals()).add(figures.l7);
             outbound.computeIfAbsent(pair.client(), s -> new L7Totals()).add(figures.l7);

@@ -28,4 +28,14 @@ public record L7Window(long requests, long errors, long latencySumNanos, long[] 
         return new L7Window(requests + later.requests, errors + later.errors,
                 latencySumNanos + later.latencySumNanos, buckets);
     }
+
+    @Override
+    public L7Window after(L7Window prefix) {
+        long[] buckets = bucketCounts.clone();
+        for (int i = 0; i < buckets.length; i++) {
+            buckets[i] -= prefix.bucketCounts[i];
+        }
+        return new L7Window(requests - prefix.requests, errors - prefix.errors,
+                latencySumNanos - prefix.latencySumNanos, buckets);
+    }
 }

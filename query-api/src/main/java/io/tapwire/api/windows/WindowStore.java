@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
-import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -14,9 +13,9 @@ import io.tapwire.api.query.TimeRange;
 
 /**
  * The windows of a metric topic by series: the latest update of each window (an update supersedes the earlier ones;
- * the final record is the last), kept for {@code windowRetention}, and per series 1-minute rollups of them kept for
- * {@code retention}. Both horizons are event time behind the newest window read, never the wall clock, so a replay
- * shows what the live run showed.
+ * the final record is the last), kept for {@code windowRetention}, and per series 1-minute rollups of the windows
+ * dropped after that, kept for {@code retention}. Both horizons are event time behind the newest window read, never
+ * the wall clock, so a replay shows what the live run showed.
  *
  * <p>A query reads the windows where they are still kept and the rollups before that (see {@link #scan}): a range
  * older than {@code windowRetention} has a resolution of one minute. An update of a window older than the windows
@@ -32,14 +31,20 @@ public final class WindowStore<K, V extends WindowValue<V>> {
 
     static final long MINUTE_MS = 60_000;
 
-    /** Receives the windows and rollups of a scan: those of one series one after the other, oldest first. */
+    /** The bucket size of a scan that wants one value per series for the whole range. */
+    public static final long WHOLE_RANGE = Long.MAX_VALUE;
+    /** The bucket size of a scan that wants every window on its own. */
+    public static final long EVERY_WINDOW = 0;
+
+    /** Receives the figures of a scan: those of one series one after the other, oldest first. */
     @FunctionalInterface
     public interface Visitor<K, V> {
+        /** @param startMs start of the first window (or rollup minute) the figures cover */
         void visit(K series, long startMs, V value);
     }
 
-    private static final class Series<V> {
-        final TreeMap<Long, V> windows = new TreeMap<>();
+    private static final class Series<V extends WindowValue<V>> {
+        final RunningWindows<V> windows = new RunningWindows<>();
         final TreeMap<Long, V> minutes = new TreeMap<>();
     }
 
@@ -48,6 +53,7 @@ public final class WindowStore<K, V extends WindowValue<V>> {
     private final Map<K, Series<V>> series = new HashMap<>();
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private long newestStartMs = Long.MIN_VALUE;
+    private long prunedAtCutoff = Long.MIN_VALUE;
     private long prunedAtMinute = Long.MIN_VALUE;
     private long windows;
     private long droppedUpdates;
@@ -62,22 +68,15 @@ public final class WindowStore<K, V extends WindowValue<V>> {
         lock.writeLock().lock();
         try {
             newestStartMs = Math.max(newestStartMs, startMs);
+            if (windowCutoffMs() != prunedAtCutoff || minuteOf(newestStartMs) != prunedAtMinute) {
+                prune();
+            }
             if (startMs < windowCutoffMs()) {
                 droppedUpdates++;
                 return;
             }
-            Series<V> s = series.computeIfAbsent(key, k -> new Series<>());
-            if (s.windows.put(startMs, value) == null) {
+            if (series.computeIfAbsent(key, k -> new Series<>()).windows.put(startMs, value)) {
                 windows++;
-            }
-            long minute = minuteOf(startMs);
-            V rollup = null;
-            for (V window : s.windows.subMap(minute, true, minute + MINUTE_MS, false).values()) {
-                rollup = rollup == null ? window : rollup.followedBy(window);
-            }
-            s.minutes.put(minute, rollup);
-            if (minuteOf(newestStartMs) != prunedAtMinute) {
-                prune();
             }
         } finally {
             lock.writeLock().unlock();
@@ -85,10 +84,12 @@ public final class WindowStore<K, V extends WindowValue<V>> {
     }
 
     /**
-     * Visits every series {@code keys} accepts with its figures in {@code range}: the windows starting in it where
-     * windows are still kept, and before that the rollups of the minutes starting in it.
+     * Visits every series {@code keys} accepts with its figures in {@code range}: where windows are kept, those of the
+     * windows starting in the range, added up per bucket of {@code bucketMs} (aligned to multiples of it since the
+     * epoch; {@link #WHOLE_RANGE} for one value, {@link #EVERY_WINDOW} for each window on its own); before that the
+     * rollups of the minutes starting in the range, one by one.
      */
-    public void scan(TimeRange range, Predicate<K> keys, Visitor<K, V> visitor) {
+    public void scan(TimeRange range, long bucketMs, Predicate<K> keys, Visitor<K, V> visitor) {
         long fromMs = range.fromMs();
         long toMs = range.toMs();
         if (fromMs >= toMs) {
@@ -97,6 +98,7 @@ public final class WindowStore<K, V extends WindowValue<V>> {
         lock.readLock().lock();
         try {
             long cutoff = windowCutoffMs();
+            long windowsFrom = Math.max(fromMs, cutoff);
             for (Map.Entry<K, Series<V>> entry : series.entrySet()) {
                 K key = entry.getKey();
                 if (!keys.test(key)) {
@@ -104,10 +106,13 @@ public final class WindowStore<K, V extends WindowValue<V>> {
                 }
                 Series<V> s = entry.getValue();
                 if (fromMs < cutoff) {
-                    visit(key, s.minutes.subMap(fromMs, true, Math.min(toMs, cutoff), false), visitor);
+                    for (Map.Entry<Long, V> minute : s.minutes.subMap(fromMs, true, Math.min(toMs, cutoff), false)
+                            .entrySet()) {
+                        visitor.visit(key, minute.getKey(), minute.getValue());
+                    }
                 }
                 if (toMs > cutoff) {
-                    visit(key, s.windows.subMap(Math.max(fromMs, cutoff), true, toMs, false), visitor);
+                    visitWindows(key, s.windows, windowsFrom, toMs, bucketMs, visitor);
                 }
             }
         } finally {
@@ -115,9 +120,22 @@ public final class WindowStore<K, V extends WindowValue<V>> {
         }
     }
 
-    private static <K, V> void visit(K key, NavigableMap<Long, V> values, Visitor<K, V> visitor) {
-        for (Map.Entry<Long, V> e : values.entrySet()) {
-            visitor.visit(key, e.getKey(), e.getValue());
+    private static <K, V extends WindowValue<V>> void visitWindows(K key, RunningWindows<V> windows, long fromMs,
+                                                                     long toMs, long bucketMs, Visitor<K, V> visitor) {
+        int end = windows.firstAtOrAfter(toMs);
+        int i = windows.firstAtOrAfter(fromMs);
+        while (i < end) {
+            int last;
+            if (bucketMs == EVERY_WINDOW) {
+                last = i;
+            } else if (bucketMs == WHOLE_RANGE) {
+                last = end - 1;
+            } else {
+                long bucketEnd = Math.floorDiv(windows.startAt(i), bucketMs) * bucketMs + bucketMs;
+                last = Math.min(end, windows.firstAtOrAfter(bucketEnd)) - 1;
+            }
+            visitor.visit(key, windows.startAt(i), windows.run(i, last));
+            i = last + 1;
         }
     }
 
@@ -170,18 +188,30 @@ public final class WindowStore<K, V extends WindowValue<V>> {
         return newestStartMs == Long.MIN_VALUE ? Long.MIN_VALUE : minuteOf(newestStartMs - windowRetentionMs);
     }
 
-    /** Drops the windows and rollups behind their horizons, and the series left empty. */
+    /**
+     * Rolls the windows behind the cutoff up into minutes and drops them, drops the rollups behind the retention, and
+     * the series left empty. The cutoff is a minute boundary: whole minutes are rolled up.
+     */
     private void prune() {
-        prunedAtMinute = minuteOf(newestStartMs);
         long cutoff = windowCutoffMs();
+        prunedAtCutoff = cutoff;
+        prunedAtMinute = minuteOf(newestStartMs);
         long rollupCutoff = newestStartMs - retentionMs;
         for (Iterator<Series<V>> it = series.values().iterator(); it.hasNext(); ) {
             Series<V> s = it.next();
-            NavigableMap<Long, V> old = s.windows.headMap(cutoff, false);
-            windows -= old.size();
-            old.clear();
+            RunningWindows<V> w = s.windows;
+            int old = w.firstAtOrAfter(cutoff);
+            int i = 0;
+            while (i < old) {
+                long minute = minuteOf(w.startAt(i));
+                int last = Math.min(old, w.firstAtOrAfter(minute + MINUTE_MS)) - 1;
+                s.minutes.put(minute, w.run(i, last));
+                i = last + 1;
+            }
+            w.dropFirst(old);
+            windows -= old;
             s.minutes.headMap(rollupCutoff, false).clear();
-            if (s.windows.isEmpty() && s.minutes.isEmpty()) {
+            if (w.size() == 0 && s.minutes.isEmpty()) {
                 it.remove();
             }
         }

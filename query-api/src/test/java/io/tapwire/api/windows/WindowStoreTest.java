@@ -22,8 +22,12 @@ class WindowStoreTest {
     private final WindowStore<String, L7Window> store = new WindowStore<>(Duration.ofMinutes(10), Duration.ofHours(1));
 
     private List<Seen> scan(long fromMs, long toMs) {
+        return scan(fromMs, toMs, WindowStore.EVERY_WINDOW);
+    }
+
+    private List<Seen> scan(long fromMs, long toMs, long bucketMs) {
         List<Seen> seen = new ArrayList<>();
-        store.scan(new TimeRange(Instant.ofEpochMilli(fromMs), Instant.ofEpochMilli(toMs)), k -> true,
+        store.scan(new TimeRange(Instant.ofEpochMilli(fromMs), Instant.ofEpochMilli(toMs)), bucketMs, k -> true,
                 (series, startMs, window) -> seen.add(new Seen(series, startMs, window.requests())));
         return seen;
     }
@@ -68,6 +72,41 @@ class WindowStoreTest {
         assertThat(across).containsExactly(new Seen("a", T0 + 18 * MINUTE, 6),
                 new Seen("a", T0 + 19 * MINUTE, 1), new Seen("a", T0 + 19 * MINUTE + 10 * SECOND, 1));
         assertThat(store.windowCount()).as("windows older than 10 minutes dropped").isEqualTo(66);
+    }
+
+    @Test
+    void aScanAddsUpTheWindowsOfEachBucketAlignedToTheEpoch() {
+        for (long t = T0; t < T0 + 5 * MINUTE; t += 10 * SECOND) {
+            store.put("a", t, Windows.l7(0, new double[(int) ((t - T0) / SECOND)]));
+        }
+        // an update in the middle changes every running total after it
+        store.put("a", T0 + 2 * MINUTE, Windows.l7(0, 0.001));
+        long from = T0 + 30 * SECOND;
+        long to = T0 + 3 * MINUTE + 20 * SECOND;
+
+        List<Seen> windows = scan(from, to, WindowStore.EVERY_WINDOW);
+        List<Seen> minutes = scan(from, to, MINUTE);
+        List<Seen> whole = scan(from, to, WindowStore.WHOLE_RANGE);
+
+        assertThat(windows).hasSize(17);
+        assertThat(windows.get(9)).isEqualTo(new Seen("a", T0 + 2 * MINUTE, 1));
+        assertThat(minutes).extracting(Seen::startMs).containsExactly(T0 + 30 * SECOND, T0 + MINUTE,
+                T0 + 2 * MINUTE, T0 + 3 * MINUTE);
+        assertThat(minutes).extracting(Seen::requests).containsExactly(30L + 40 + 50, 60L + 70 + 80 + 90 + 100 + 110,
+                1L + 130 + 140 + 150 + 160 + 170, 180L + 190);
+        assertThat(whole).containsExactly(new Seen("a", from, windows.stream().mapToLong(Seen::requests).sum()));
+    }
+
+    @Test
+    void windowsArrivingOutOfOrderAreKeptInOrder() {
+        store.put("a", T0 + 20 * SECOND, Windows.l7(0, 0.001, 0.001, 0.001));
+        store.put("a", T0, Windows.l7(0, 0.001));
+        store.put("a", T0 + 10 * SECOND, Windows.l7(0, 0.001, 0.001));
+
+        assertThat(scan(T0, T0 + MINUTE)).containsExactly(new Seen("a", T0, 1), new Seen("a", T0 + 10 * SECOND, 2),
+                new Seen("a", T0 + 20 * SECOND, 3));
+        assertThat(scan(T0 + 10 * SECOND, T0 + MINUTE, WindowStore.WHOLE_RANGE)).extracting(Seen::requests)
+                .containsExactly(5L);
     }
 
     @Test

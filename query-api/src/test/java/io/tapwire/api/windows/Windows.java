@@ -24,7 +24,7 @@ public final class Windows {
     }
 
     public static TcpWindow tcp(long startMs, long connects, long failedConnects, long active, double rttSeconds) {
-        return new TcpWindow(connects, failedConnects, 0, 100 * connects, 200 * connects, rttSeconds,
+        return new TcpWindow(connects, failedConnects, 0, 100 * connects, 200 * connects, Math.round(rttSeconds * 1e9),
                 rttSeconds > 0 ? 1 : 0, startMs, active);
     }
 }
