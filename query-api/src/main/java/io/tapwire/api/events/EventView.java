@@ -5,7 +5,7 @@ import java.time.Instant;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** One event as {@code GET /api/v1/events} shows it. */
-@Schema(name = "Event")
+@Schema(name = "Event", description = "A notable event of a service")
 public record EventView(
         @Schema(description = "What happened: oom_kill (the kernel's OOM killer chose a process of the service), "
                 + "crash (a process died of a signal such as SIGSEGV), restart (a new process started where all had "

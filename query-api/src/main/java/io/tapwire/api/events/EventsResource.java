@@ -32,7 +32,7 @@ public class EventsResource {
 
     /** The response body: {@code {"items": [...]}}, newest first. */
     @Schema(name = "EventList")
-    public record EventList(List<EventView> items) {
+    public record EventList(@Schema(description = "The events, newest first") List<EventView> items) {
     }
 
     private final ReadModels readModels;

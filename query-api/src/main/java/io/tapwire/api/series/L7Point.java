@@ -8,7 +8,7 @@ import io.tapwire.api.windows.LatencyPercentiles;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** The requests of one step of an L7 series. */
-@Schema(name = "L7Point")
+@Schema(name = "L7Point", description = "The requests of one step of an L7 series")
 public record L7Point(
         @Schema(description = "Start of the step, ISO-8601 UTC (a multiple of the step since the epoch); the step "
                 + "holds the windows starting in it") String time,

@@ -5,13 +5,13 @@ import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** The answer of {@code GET /api/v1/metrics/l7}. */
-@Schema(name = "L7SeriesList")
+@Schema(name = "L7SeriesList", description = "L7 time series")
 public record L7SeriesList(
         @Schema(description = "The step, ISO-8601", examples = "PT1M") String step,
         @Schema(description = "The series with windows in the range, sorted by client, server, protocol, side")
         List<Series> series) {
 
-    @Schema(name = "L7Series")
+    @Schema(name = "L7Series", description = "The requests of one client, server, protocol and observed side")
     public record Series(
             @Schema(description = "Service id of the client") String client,
             @Schema(description = "Service id of the server") String server,

@@ -6,7 +6,7 @@ import io.tapwire.api.windows.TcpWindow;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** The TCP figures of one step of a TCP series. */
-@Schema(name = "TcpPoint")
+@Schema(name = "TcpPoint", description = "The TCP figures of one step of a TCP series")
 public record TcpPoint(
         @Schema(description = "Start of the step, ISO-8601 UTC (a multiple of the step since the epoch)") String time,
         @Schema(description = "Connects that reached ESTABLISHED") long connects,

@@ -5,7 +5,7 @@ import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** A service with what it served and what it asked for over a range. */
-@Schema(name = "Service")
+@Schema(name = "Service", description = "A service with what it served and asked for over the range")
 public record ServiceView(
         @Schema(description = "Service id", examples = "/system.slice/nginx.service") String service,
         @Schema(description = "Which identity rule named it (tapwire.processes.v1's serviceKind in lower case), or "

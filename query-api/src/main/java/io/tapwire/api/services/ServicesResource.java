@@ -27,7 +27,7 @@ public class ServicesResource {
 
     /** The response body of the list: {@code {"items": [...]}}, sorted by service id. */
     @Schema(name = "ServiceList")
-    public record ServiceList(List<ServiceView> items) {
+    public record ServiceList(@Schema(description = "The services, sorted by id") List<ServiceView> items) {
     }
 
     private final ServiceGraphQuery query;

@@ -4,7 +4,8 @@ import io.tapwire.api.windows.TcpWindow;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** TCP figures of an edge over a range, from tapwire.tcp.metrics.v1 (each connection counted once). */
-@Schema(name = "EdgeTcp")
+@Schema(name = "EdgeTcp", description = "TCP figures of the edge over the range, from tapwire.tcp.metrics.v1 "
+        + "(each connection counted once)")
 public record TcpView(
         @Schema(description = "Connects that reached ESTABLISHED") long connects,
         @Schema(description = "Connects that failed") long failedConnects,

@@ -6,7 +6,8 @@ import io.tapwire.api.windows.LatencyPercentiles;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** L7 requests over a range, each counted once. */
-@Schema(name = "Traffic")
+@Schema(name = "Traffic", description = "L7 requests over the range, each counted once (the counting side's "
+        + "windows)")
 public record TrafficView(
         @Schema(description = "Requests in the range") long requests,
         @Schema(description = "Requests that count as errors") long errors,

@@ -5,7 +5,7 @@ import java.time.Instant;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** One span as {@code GET /api/v1/spans} shows it. */
-@Schema(name = "Span")
+@Schema(name = "Span", description = "A request and its response seen from one side")
 public record SpanView(
         @Schema(description = "Which end observed the exchange", enumeration = {"client", "server", "unknown"})
         String side,

@@ -126,19 +126,31 @@ class QueryApiBenchmark {
         int run() throws Exception;
     }
 
+    /**
+     * Times {@code count} runs after {@code warmUp}: wall time, and the CPU time of the calling thread (for the
+     * in-process query it is the query's own; over HTTP it is only the client's side).
+     */
     private static void time(String what, int warmUp, int count, Request request) throws Exception {
         for (int i = 0; i < warmUp; i++) {
             request.run();
         }
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
         long[] nanos = new long[count];
+        long[] cpu = new long[count];
         for (int i = 0; i < count; i++) {
             long start = System.nanoTime();
+            long startCpu = threads.getCurrentThreadCpuTime();
             request.run();
+            cpu[i] = threads.getCurrentThreadCpuTime() - startCpu;
             nanos[i] = System.nanoTime() - start;
         }
         Arrays.sort(nanos);
-        System.out.printf("%s: %d requests after %d warm-up: p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms%n",
-                what, count, warmUp, ms(nanos, 0.50), ms(nanos, 0.90), ms(nanos, 0.99), nanos[count - 1] / 1e6);
+        Arrays.sort(cpu);
+        System.out.printf("%s: %d requests after %d warm-up: p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms "
+                        + "(calling thread's CPU time p50 %.1f ms, p99 %.1f ms); load average %.1f%n",
+                what, count, warmUp, ms(nanos, 0.50), ms(nanos, 0.90), ms(nanos, 0.99), nanos[count - 1] / 1e6,
+                ms(cpu, 0.50), ms(cpu, 0.99),
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     }
 
     private static double ms(long[] sorted, double q) {
