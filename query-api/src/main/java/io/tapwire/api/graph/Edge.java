@@ -1,5 +1,6 @@
 package io.tapwire.api.graph;
 
+import io.tapwire.api.read.ServiceNames;
 import java.util.List;
 
 import io.tapwire.schemas.derived.ServiceEdge;
@@ -9,7 +10,8 @@ public record Edge(String clientService, String serverService, List<String> prot
                    long lastSeenMs) {
 
     public static Edge of(ServiceEdge edge) {
-        return new Edge(edge.getClientService(), edge.getServerService(), List.copyOf(edge.getProtocols()),
+        return new Edge(ServiceNames.intern(edge.getClientService()), ServiceNames.intern(edge.getServerService()),
+                List.copyOf(edge.getProtocols()),
                 edge.getFirstSeenEpochMs(), edge.getLastSeenEpochMs());
     }
 

@@ -1,5 +1,6 @@
 package io.tapwire.api.graph;
 
+import io.tapwire.api.read.ServiceNames;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
@@ -53,7 +54,7 @@ public final class ServiceDirectory {
 
     public synchronized void put(String key, ProcessInfo info) {
         forget(processes.remove(key));
-        ServiceNode at = new ServiceNode(info.getService(), info.getNode());
+        ServiceNode at = new ServiceNode(ServiceNames.intern(info.getService()), info.getNode());
         boolean running = info.getExitedAtEpochNs() == null;
         processes.put(key, new Process(at, running));
         Presence p = presence.computeIfAbsent(at, k -> new Presence());

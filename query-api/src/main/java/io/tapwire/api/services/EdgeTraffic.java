@@ -1,9 +1,10 @@
 package io.tapwire.api.services;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.SortedSet;
-import java.util.TreeSet;
 
 import io.tapwire.api.query.TimeRange;
 import io.tapwire.api.windows.L7Series;
@@ -40,8 +41,20 @@ final class EdgeTraffic {
     /** One pair's figures; {@code tcp} is null when no TCP window of the pair is in the range. */
     static final class Figures {
         final L7Totals l7 = new L7Totals();
-        final SortedSet<String> protocols = new TreeSet<>();
+        /** Sorted, without repeats; an edge has a protocol or two, so a list beats a tree here. */
+        private final List<String> protocols = new ArrayList<>(2);
         TcpWindow tcp;
+
+        void addProtocol(String protocol) {
+            int at = Collections.binarySearch(protocols, protocol);
+            if (at < 0) {
+                protocols.add(-at - 1, protocol);
+            }
+        }
+
+        List<String> protocols() {
+            return protocols;
+        }
     }
 
     private EdgeTraffic() {
@@ -71,7 +84,7 @@ final class EdgeTraffic {
                         current[0] = series;
                         Figures figures = byPair.computeIfAbsent(
                                 new Pair(series.clientService(), series.serverService()), p -> new Figures());
-                        figures.protocols.add(series.protocol());
+                        figures.addProtocol(series.protocol());
                         current[1] = figures;
                     }
                     ((Figures) current[1]).l7.add(window);

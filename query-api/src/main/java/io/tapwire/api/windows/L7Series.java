@@ -1,5 +1,6 @@
 package io.tapwire.api.windows;
 
+import io.tapwire.api.read.ServiceNames;
 import io.tapwire.schemas.derived.L7Metric;
 
 /**
@@ -12,7 +13,8 @@ public record L7Series(String side, boolean countingSide, String clientService, 
                        String destination, String protocol, String status) {
 
     public static L7Series of(L7Metric metric) {
-        return new L7Series(metric.getSide(), metric.getCountingSide(), metric.getClientService(),
-                metric.getServerService(), metric.getDestination(), metric.getProtocol(), metric.getStatus());
+        return new L7Series(metric.getSide(), metric.getCountingSide(), ServiceNames.intern(metric.getClientService()),
+                ServiceNames.intern(metric.getServerService()), metric.getDestination(), metric.getProtocol(),
+                metric.getStatus());
     }
 }

@@ -66,6 +66,10 @@ final class RunningWindows<V extends WindowValue<V>> {
 
     /** The first window starting at or after {@code ms}; {@link #size()} when there is none. */
     int firstAtOrAfter(long ms) {
+        // Most ranges end after the newest window ("up to now"): no search for that end.
+        if (size == 0 || ms > starts[size - 1]) {
+            return size;
+        }
         int i = Arrays.binarySearch(starts, 0, size, ms);
         return i >= 0 ? i : -i - 1;
     }

@@ -11,6 +11,7 @@ import io.tapwire.api.counters.LatencyBuckets;
 import io.tapwire.api.graph.Edge;
 import io.tapwire.api.graph.EdgeStore;
 import io.tapwire.api.graph.ServiceDirectory;
+import io.tapwire.api.read.ServiceNames;
 import io.tapwire.api.windows.L7Series;
 import io.tapwire.api.windows.L7Window;
 import io.tapwire.api.windows.TcpSeries;
@@ -74,8 +75,9 @@ final class SyntheticCluster {
         }
     }
 
+    /** Interned as the ingest interns the ids it decodes. */
     static String name(int service) {
-        return "/k8s/ns-" + service % 20 + "/svc-" + service;
+        return ServiceNames.intern("/k8s/ns-" + service % 20 + "/svc-" + service);
     }
 
     static String destination(int service) {
