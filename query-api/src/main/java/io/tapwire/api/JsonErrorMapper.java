@@ -25,6 +25,11 @@ public class JsonErrorMapper {
     }
 
     @ServerExceptionMapper
+    public Response unknownService(UnknownServiceException e) {
+        return json(Response.Status.NOT_FOUND.getStatusCode(), new ApiError(e.getMessage(), e.parameter(), null));
+    }
+
+    @ServerExceptionMapper
     public Response kafkaUnavailable(KafkaUnavailableException e) {
         LOG.debugf("Answering 503: %s", e.getMessage());
         return Response.status(Response.Status.SERVICE_UNAVAILABLE)

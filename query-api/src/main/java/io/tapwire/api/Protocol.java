@@ -3,6 +3,7 @@ package io.tapwire.api;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * The L7 protocols by the token the topology writes in {@code L7Request.protocol} and {@code L7Metric.protocol}, and
@@ -83,6 +84,20 @@ public enum Protocol {
             throw new IllegalStateException(token + " has no Coroot metric family");
         }
         return "container_" + corootName + (inbound ? "_inbound_" : "_") + corootNoun;
+    }
+
+    /**
+     * The protocol a request parameter names by its token, null when the parameter is absent.
+     *
+     * @throws BadParameterException naming {@code parameter} when the token is not one of the table's
+     */
+    public static Protocol parameter(String parameter, String token) {
+        if (token == null) {
+            return null;
+        }
+        return byToken(token).orElseThrow(() -> new BadParameterException(parameter,
+                parameter + " must be one of " + Arrays.stream(values()).map(Protocol::token)
+                        .collect(Collectors.joining(", ")) + ", was '" + token + "'"));
     }
 
     public static Optional<Protocol> byToken(String token) {

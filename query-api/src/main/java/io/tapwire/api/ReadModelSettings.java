@@ -19,6 +19,10 @@ public interface ReadModelSettings {
     String SPANS_MAX_COUNT = "tapwire.api.spans.max-count";
     String CHECKPOINT_INTERVAL = "tapwire.api.counters.checkpoint-interval";
     String DEDUP_HORIZON = "tapwire.api.counters.dedup-horizon";
+    String METRICS_RETENTION = "tapwire.api.metrics.retention";
+    String METRICS_WINDOW_RETENTION = "tapwire.api.metrics.window-retention";
+    String EVENTS_RETENTION = "tapwire.api.events.retention";
+    String EVENTS_MAX_COUNT = "tapwire.api.events.max-count";
 
     /** Directory of the persisted state (the cumulative counters); one per API instance, kept across restarts. */
     @WithDefault("data/api")
@@ -27,6 +31,37 @@ public interface ReadModelSettings {
     Spans spans();
 
     Counters counters();
+
+    Metrics metrics();
+
+    Events events();
+
+    interface Metrics {
+        /**
+         * How far behind the newest window read (event time) the 1-minute rollups of the metric windows are kept, and
+         * the services of processes no longer running: the longest range the service map and the series can show.
+         */
+        @WithDefault("24h")
+        Duration retention();
+
+        /**
+         * How far behind the newest window read the windows themselves are kept (the topology's resolution); older
+         * ranges are answered from the rollups. Must exceed the topology's grace period: an update of a window older
+         * than this is dropped.
+         */
+        @WithDefault("1h")
+        Duration windowRetention();
+    }
+
+    interface Events {
+        /** How far behind the newest event read (event time) events are kept for {@code /api/v1/events}. */
+        @WithDefault("168h")
+        Duration retention();
+
+        /** At most this many events are kept; the oldest go first. */
+        @WithDefault("100000")
+        int maxCount();
+    }
 
     interface Spans {
         /** How far behind the newest span seen (event time) spans are kept for {@code /api/v1/spans}. */
@@ -69,6 +104,16 @@ public interface ReadModelSettings {
         }
         positive(CHECKPOINT_INTERVAL, counters().checkpointInterval());
         positive(DEDUP_HORIZON, counters().dedupHorizon());
+        positive(METRICS_RETENTION, metrics().retention());
+        positive(METRICS_WINDOW_RETENTION, metrics().windowRetention());
+        if (metrics().windowRetention().compareTo(metrics().retention()) > 0) {
+            throw new IllegalArgumentException(METRICS_WINDOW_RETENTION + " (" + metrics().windowRetention()
+                    + ") must not exceed " + METRICS_RETENTION + " (" + metrics().retention() + ")");
+        }
+        positive(EVENTS_RETENTION, events().retention());
+        if (events().maxCount() < 1) {
+            throw new IllegalArgumentException(EVENTS_MAX_COUNT + " must be at least 1, was " + events().maxCount());
+        }
     }
 
     private static void positive(String setting, Duration value) {

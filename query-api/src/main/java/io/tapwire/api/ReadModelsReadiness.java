@@ -27,15 +27,17 @@ public class ReadModelsReadiness implements HealthCheck {
     public HealthCheckResponse call() {
         HealthCheckResponseBuilder response = HealthCheckResponse.named(NAME)
                 .withData("spansKept", readModels.spans().size())
-                .withData("counterSeries", readModels.counters().l7().size() + readModels.counters().tcp().size());
-        Throwable spans = readModels.spansFailure();
-        Throwable counters = readModels.countersFailure();
-        if (spans == null && counters == null) {
+                .withData("counterSeries", readModels.counters().l7().size() + readModels.counters().tcp().size())
+                .withData("l7WindowSeries", readModels.l7Windows().seriesCount())
+                .withData("tcpWindowSeries", readModels.tcpWindows().seriesCount())
+                .withData("edges", readModels.edges().size())
+                .withData("processes", readModels.directory().processCount())
+                .withData("eventsKept", readModels.events().size());
+        String failure = readModels.failure();
+        if (failure == null) {
             return response.up().build();
         }
-        Throwable failure = spans != null ? spans : counters;
-        return response.down().withData("error", "the " + (spans != null ? "spans" : "counters")
-                + " read model stopped reading (" + failure + "); the log has the details, a restart reads on")
-                .build();
+        return response.down().withData("error", "a read model stopped reading (" + failure
+                + "); the log has the details, a restart reads on").build();
     }
 }

@@ -24,7 +24,7 @@ public class TopicsResource {
 
     /** The response body: {@code {"items": [...]}}, so fields can be added beside the list later. */
     @Schema(name = "TopicList")
-    public record TopicList(List<TopicView> items) {
+    public record TopicList(@Schema(description = "The topics") List<TopicView> items) {
     }
 
     private final ClusterInspector inspector;

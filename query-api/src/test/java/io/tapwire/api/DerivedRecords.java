@@ -6,9 +6,13 @@ import java.util.List;
 import io.tapwire.schemas.derived.L7Metric;
 import io.tapwire.schemas.derived.L7Request;
 import io.tapwire.schemas.derived.ObservedSide;
+import io.tapwire.schemas.derived.ServiceEdge;
+import io.tapwire.schemas.derived.ServiceEvent;
+import io.tapwire.schemas.derived.ServiceEventType;
 import io.tapwire.schemas.derived.TcpMetric;
 import io.tapwire.schemas.keys.ConnectionKey;
 import io.tapwire.schemas.keys.L7MetricKey;
+import io.tapwire.schemas.keys.ServiceEdgeKey;
 import io.tapwire.schemas.keys.TcpMetricKey;
 
 /** Hand-made records of the derived topics, as the topology writes them, and their keys. */
@@ -77,6 +81,23 @@ final class DerivedRecords {
                 .setCountingSide(side == ObservedSide.CLIENT).setProtocol(protocol).setOperation(operation)
                 .setResource(resource).setStatus(status).setError(error).setStartEpochNs(startMs * 1_000_000L)
                 .setDurationNs(Math.round(durationMs * 1_000_000)).build();
+    }
+
+    static ServiceEdge edge(String client, String server, long firstSeenMs, long lastSeenMs, String... protocols) {
+        return ServiceEdge.newBuilder().setClientService(client).setServerService(server)
+                .setProtocols(List.of(protocols)).setFirstSeenEpochMs(firstSeenMs).setLastSeenEpochMs(lastSeenMs)
+                .setRequests(0).setErrors(0).setConnects(0).setFailedConnects(0).build();
+    }
+
+    static String key(ServiceEdge e) {
+        return new ServiceEdgeKey(e.getClientService(), e.getServerService()).format();
+    }
+
+    static ServiceEvent event(ServiceEventType type, String service, String node, int pid, long atMs, Integer exitCode,
+                              Integer signal, String detail) {
+        return ServiceEvent.newBuilder().setService(service).setType(type).setEpochNs(atMs * 1_000_000L)
+                .setCluster("prod").setNode(node).setPid(pid).setComm("p" + pid).setExitCode(exitCode)
+                .setSignal(signal).setDetail(detail).build();
     }
 
     static String key(L7Request r) {

@@ -5,7 +5,12 @@ import java.util.UUID;
 
 import io.tapwire.schemas.derived.L7Metric;
 import io.tapwire.schemas.derived.L7Request;
+import io.tapwire.schemas.derived.ProcessInfo;
+import io.tapwire.schemas.derived.ServiceEdge;
+import io.tapwire.schemas.derived.ServiceEvent;
 import io.tapwire.schemas.derived.TcpMetric;
+import io.tapwire.api.graph.Processes;
+import io.tapwire.schemas.keys.ServiceKey;
 import io.tapwire.schemas.registry.RegistryClient;
 import io.tapwire.schemas.registry.RegistryClientConfig;
 import io.tapwire.schemas.serde.TapwireAvroSerializer;
@@ -26,12 +31,18 @@ final class DerivedTopicsWriter implements AutoCloseable {
     private final TapwireAvroSerializer<L7Metric> l7Metrics;
     private final TapwireAvroSerializer<TcpMetric> tcpMetrics;
     private final TapwireAvroSerializer<L7Request> requests;
+    private final TapwireAvroSerializer<ServiceEdge> edges;
+    private final TapwireAvroSerializer<ProcessInfo> processes;
+    private final TapwireAvroSerializer<ServiceEvent> events;
 
     DerivedTopicsWriter(String bootstrapServers, String registryUrl) {
         RegistryClient registry = new RegistryClient(RegistryClientConfig.of(registryUrl));
         l7Metrics = new TapwireAvroSerializer<>(L7Metric.class, registry, true);
         tcpMetrics = new TapwireAvroSerializer<>(TcpMetric.class, registry, true);
         requests = new TapwireAvroSerializer<>(L7Request.class, registry, true);
+        edges = new TapwireAvroSerializer<>(ServiceEdge.class, registry, true);
+        processes = new TapwireAvroSerializer<>(ProcessInfo.class, registry, true);
+        events = new TapwireAvroSerializer<>(ServiceEvent.class, registry, true);
         producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.TRANSACTIONAL_ID_CONFIG, "query-api-test-" + UUID.randomUUID()),
@@ -66,6 +77,27 @@ final class DerivedTopicsWriter implements AutoCloseable {
         send(TapwireTopic.L7_REQUESTS, partition, DerivedRecords.key(request),
                 requests.serialize(TapwireTopic.L7_REQUESTS.topicName(), request),
                 request.getStartEpochNs() / 1_000_000L);
+    }
+
+    void send(int partition, ServiceEdge edge) {
+        send(TapwireTopic.SERVICE_EDGES, partition, DerivedRecords.key(edge),
+                edges.serialize(TapwireTopic.SERVICE_EDGES.topicName(), edge), edge.getLastSeenEpochMs());
+    }
+
+    void send(int partition, ProcessInfo process) {
+        send(TapwireTopic.PROCESSES, partition, Processes.key(process),
+                processes.serialize(TapwireTopic.PROCESSES.topicName(), process),
+                process.getUpdatedAtEpochNs() / 1_000_000L);
+    }
+
+    void send(int partition, ServiceEvent event) {
+        send(TapwireTopic.EVENTS, partition, new ServiceKey(event.getService()).format(),
+                events.serialize(TapwireTopic.EVENTS.topicName(), event), event.getEpochNs() / 1_000_000L);
+    }
+
+    /** A tombstone of a compacted topic: the key's value is gone. */
+    void delete(TapwireTopic topic, int partition, String key, long timestampMs) {
+        send(topic, partition, key, null, timestampMs);
     }
 
     private void send(TapwireTopic topic, int partition, String key, byte[] value, long timestampMs) {

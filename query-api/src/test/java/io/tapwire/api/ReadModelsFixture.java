@@ -7,6 +7,9 @@ import static io.tapwire.api.DerivedRecords.POSTGRES;
 import static io.tapwire.api.DerivedRecords.POSTGRES_AT;
 import static io.tapwire.api.DerivedRecords.REDIS;
 import static io.tapwire.api.DerivedRecords.REDIS_AT;
+import static io.tapwire.api.DerivedRecords.edge;
+import static io.tapwire.api.DerivedRecords.event;
+import static io.tapwire.api.DerivedRecords.key;
 import static io.tapwire.api.DerivedRecords.l7;
 import static io.tapwire.api.DerivedRecords.span;
 import static io.tapwire.api.DerivedRecords.tcp;
@@ -20,7 +23,12 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.tapwire.api.graph.Processes;
 import io.tapwire.schemas.derived.ObservedSide;
+import io.tapwire.schemas.derived.ProcessInfo;
+import io.tapwire.schemas.derived.ServiceEventType;
+import io.tapwire.schemas.derived.ServiceKind;
+import io.tapwire.schemas.topics.TapwireTopic;
 
 /**
  * The cluster of {@link ReadModelsIT} with its data written before the API starts (the API reads from the earliest
@@ -33,6 +41,10 @@ public class ReadModelsFixture implements QuarkusTestResourceLifecycleManager {
     /** The fixture's "now", epoch ms, as a config value the test reads back (the two may not share static state). */
     static final String NOW = "tapwire.test.fixture-now-ms";
     static final String WORKER = "/system.slice/worker.service";
+    static final String GONE = "/host/gone-client";
+    static final String ABORTED = "/host/aborted";
+    static final String LAST_EDGE_SERVER = REDIS;
+    static final int LAST_EVENT_PID = 400;
     static final String[] SENTINELS = {"/sentinel/0", "/sentinel/1", "/sentinel/2"};
 
     private DerivedTopicsCluster cluster;
@@ -46,6 +58,7 @@ public class ReadModelsFixture implements QuarkusTestResourceLifecycleManager {
             stateDir = Files.createTempDirectory("tapwire-api-state-");
             writeSpans(writer, now);
             writeMetrics(writer, now / 10_000 * 10_000 - 600_000);
+            writeGraphAndEvents(writer, now, now / 10_000 * 10_000 - 600_000);
             return Map.of(KafkaSettings.BOOTSTRAP_SERVERS, cluster.bootstrapServers(),
                     "tapwire.registry.url", cluster.registryUrl(),
                     ReadModelSettings.STATE_DIR, stateDir.toString(),
@@ -132,6 +145,42 @@ public class ReadModelsFixture implements QuarkusTestResourceLifecycleManager {
             writer.send(partition, tcp(SENTINELS[partition], NGINX_AT, NGINX, w0, true).setSuccessfulConnects(1)
                     .build());
         }
+        writer.commit();
+    }
+
+    /**
+     * Processes, edges and events, all on partition 0: each aborted transaction and tombstone before the last
+     * committed records, which the tests wait for ({@link #LAST_EVENT_PID}, the edge to {@link #LAST_EDGE_SERVER}).
+     */
+    private static void writeGraphAndEvents(DerivedTopicsWriter writer, long now, long w0) {
+        long hour = 3_600_000;
+        writer.begin();
+        writer.send(0, Processes.process("node-1", 100, API, ServiceKind.SYSTEMD, now - hour, null));
+        writer.send(0, Processes.process("node-1", 200, NGINX, ServiceKind.SYSTEMD, now - hour, null));
+        writer.send(0, Processes.process("node-2", 201, NGINX, ServiceKind.SYSTEMD, now - hour, null));
+        writer.send(0, Processes.process("node-2", 300, POSTGRES, ServiceKind.SYSTEMD, now - hour, null));
+        writer.send(0, Processes.process("node-1", 400, WORKER, ServiceKind.HOST, now - 2 * hour, now - 20 * 60_000L));
+        ProcessInfo gone = Processes.process("node-1", 401, WORKER, ServiceKind.HOST, now - 2 * hour, now - hour);
+        writer.send(0, gone);
+        writer.delete(TapwireTopic.PROCESSES, 0, Processes.key(gone), now - hour);
+        writer.send(0, edge(API, NGINX, w0 - hour, w0 + 20_000, "http", "tcp"));
+        writer.send(0, edge(API, POSTGRES, w0 - hour, w0 + 10_000, "postgres", "tcp"));
+        writer.send(0, edge(GONE, NGINX, w0 - hour, w0));
+        writer.delete(TapwireTopic.SERVICE_EDGES, 0, key(edge(GONE, NGINX, 0, 0)), w0);
+        writer.send(0, event(ServiceEventType.OOM_KILL, POSTGRES, "node-2", 300, now - 3 * 60_000, null, 9,
+                "anon-rss 20480 kB"));
+        writer.send(0, event(ServiceEventType.CRASH, NGINX, "node-1", 200, now - 2 * 60_000, null, 11, null));
+        writer.commit();
+
+        writer.begin();
+        writer.send(0, edge(ABORTED, NGINX, w0, w0 + 10_000, "http"));
+        writer.send(0, event(ServiceEventType.CRASH, ABORTED, "node-1", 999, now - 30_000, null, 6, null));
+        writer.abort();
+
+        writer.begin();
+        writer.send(0, event(ServiceEventType.EXIT_ERROR, WORKER, "node-1", LAST_EVENT_PID, now - 60_000, 1, null,
+                null));
+        writer.send(0, edge(API, LAST_EDGE_SERVER, w0 - hour, w0 + 10_000, "redis", "tcp"));
         writer.commit();
     }
 

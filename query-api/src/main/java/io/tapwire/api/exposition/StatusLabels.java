@@ -11,7 +11,7 @@ import io.tapwire.api.Protocol;
  * class ({@code 1xx} … {@code 5xx}), DNS by RCODE name, the other protocols {@code ok}, {@code failed} or
  * {@code unknown}.
  */
-final class StatusLabels {
+public final class StatusLabels {
 
     private static final Set<String> OK_FAILED = Set.of("ok", "failed", "unknown");
     private static final Set<String> DNS = Set.of("ok", "format_error", "servfail", "nxdomain", "not_implemented",
@@ -24,7 +24,7 @@ final class StatusLabels {
      * The requests of one series by status label. A status the rule does not know (a SQLSTATE, say, from a newer
      * topology) is not guessed at: its errors count as {@code failed}, the rest as {@code unknown}.
      */
-    static Map<String, Long> split(Protocol protocol, String status, long requests, long errors) {
+    public static Map<String, Long> split(Protocol protocol, String status, long requests, long errors) {
         String label = switch (protocol.statusRule()) {
             case HTTP -> httpClass(status);
             case DNS -> DNS.contains(status) ? status : null;

@@ -99,6 +99,11 @@ public final class TopicTailer implements AutoCloseable {
         }
     }
 
+    /** What the tailer feeds ("spans", "counters", ...). */
+    public String name() {
+        return name;
+    }
+
     /** Why the tailer stopped reading before it was asked to, or null while it reads (or waits for Kafka). */
     public Throwable failure() {
         return failure;

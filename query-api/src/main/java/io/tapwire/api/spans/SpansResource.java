@@ -25,7 +25,7 @@ public class SpansResource {
 
     /** The response body: {@code {"items": [...]}}, newest first. */
     @Schema(name = "SpanList")
-    public record SpanList(List<SpanView> items) {
+    public record SpanList(@Schema(description = "The spans, newest first") List<SpanView> items) {
     }
 
     private final ReadModels readModels;

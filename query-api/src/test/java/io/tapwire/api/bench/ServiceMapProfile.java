@@ -1,0 +1,67 @@
+package io.tapwire.api.bench;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import io.tapwire.api.graph.EdgeStore;
+import io.tapwire.api.graph.ServiceDirectory;
+import io.tapwire.api.query.TimeRange;
+import io.tapwire.api.services.ServiceGraphQuery;
+import io.tapwire.api.windows.L7Series;
+import io.tapwire.api.windows.L7Window;
+import io.tapwire.api.windows.TcpSeries;
+import io.tapwire.api.windows.TcpWindow;
+import io.tapwire.api.windows.WindowStore;
+
+/**
+ * The service map's query alone, without Quarkus, HTTP or JSON, on the benchmark's cluster: for profiling (run it
+ * under JFR). Arguments: services, edges, requests.
+ */
+public final class ServiceMapProfile {
+
+    private ServiceMapProfile() {
+    }
+
+    private static void report(String what, long[] nanos) {
+        java.util.Arrays.sort(nanos);
+        System.out.printf("%s: p50 %.1f ms, p99 %.1f ms%n", what, nanos[nanos.length / 2] / 1e6,
+                nanos[(int) (nanos.length * 0.99)] / 1e6);
+    }
+
+    public static void main(String[] args) {
+        int services = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
+        int edges = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
+        int requests = args.length > 2 ? Integer.parseInt(args[2]) : 200;
+        WindowStore<L7Series, L7Window> l7 = new WindowStore<>(Duration.ofHours(1), Duration.ofHours(24));
+        WindowStore<TcpSeries, TcpWindow> tcp = new WindowStore<>(Duration.ofHours(1), Duration.ofHours(24));
+        EdgeStore edgeStore = new EdgeStore();
+        ServiceDirectory directory = new ServiceDirectory(Duration.ofHours(24));
+        new SyntheticCluster(services, edges).load(l7, tcp, edgeStore, directory, System.currentTimeMillis(),
+                QueryApiBenchmark.WINDOWS);
+        ServiceGraphQuery query = new ServiceGraphQuery(l7, tcp, edgeStore, directory);
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long[] nanos = new long[requests];
+        long[] cpu = new long[requests];
+        for (int i = 0; i < requests; i++) {
+            long start = System.nanoTime();
+            long startCpu = threads.getCurrentThreadCpuTime();
+            query.serviceMap(TimeRange.parse(null, null, Instant.now()));
+            cpu[i] = threads.getCurrentThreadCpuTime() - startCpu;
+            nanos[i] = System.nanoTime() - start;
+        }
+        report("serviceMap", nanos);
+        report("serviceMap CPU time", cpu);
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        Object view = query.serviceMap(TimeRange.parse(null, null, Instant.now()));
+        for (int i = 0; i < requests; i++) {
+            long start = System.nanoTime();
+            try {
+                json.writeValueAsBytes(view);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            nanos[i] = System.nanoTime() - start;
+        }
+        report("JSON of the answer", nanos);
+    }
+}
