@@ -39,5 +39,5 @@ export function lineChart(title, times, series, format) {
 
 function chartWidth() {
   const main = document.getElementById('page');
-  return Math.max(320, Math.floor(((main && main.clientWidth) || 1000) / 2) - 40);
+  return Math.max(320, Math.floor(((main && main.clientWidth) || 1200) / 3) - 48);
 }

@@ -10,6 +10,9 @@ export function rate(perSecond) {
   if (perSecond === undefined || perSecond === null) {
     return DASH;
   }
+  if (perSecond === 0) {
+    return '0/s';
+  }
   return `${perSecond >= 10 ? perSecond.toFixed(0) : perSecond >= 0.1 ? perSecond.toFixed(2) : perSecond.toFixed(3)}/s`;
 }
 

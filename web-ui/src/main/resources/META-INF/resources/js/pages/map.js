@@ -59,7 +59,6 @@ export async function render(main, route, ui) {
   const cy = cytoscape({
     container: graph,
     style: STYLE,
-    wheelSensitivity: 0.3,
     minZoom: 0.05,
     maxZoom: 4,
   });
@@ -89,7 +88,17 @@ export async function render(main, route, ui) {
       cy.add(shown.map(nodeElement));
       cy.add(shownEdges.map(edgeElement));
     });
-    cy.layout({ name: 'breadthfirst', directed: true, spacingFactor: 1.1, animate: false, padding: 20 }).run();
+    // Clients to the left of their servers: calls read left to right and edge labels stay horizontal.
+    // breadthfirst stacks levels top to bottom: it lays out in a box of swapped sides, then x and y are swapped.
+    // The box leaves room for the labels of the outer nodes, so fitting the graph keeps the labels readable.
+    cy.layout({ name: 'breadthfirst', directed: true, animate: false, fit: false, spacingFactor: 1,
+      boundingBox: { x1: 0, y1: 0, w: Math.max(200, cy.height() - 80), h: Math.max(300, cy.width() - 320) },
+      transform: (node, position) => ({ x: position.y, y: position.x }) }).run();
+    cy.fit(cy.nodes(), 50);
+    if (cy.zoom() > 1.5) {
+      cy.zoom(1.5);
+      cy.center();
+    }
     summary.textContent = `${shown.length} of ${nodes.length} services, ${shownEdges.length} of ${edges.length} edges` +
       (state.filter ? ` (matching "${state.filter}" and their neighbours)` : ' (the busiest by requests)');
     edgeTable.replaceChildren(edgesTable(shownEdges, select));

@@ -65,7 +65,7 @@ export async function render(main, route, ui) {
     try {
       const body = await request;
       if (ui.current()) {
-        section.append(build(body));
+        section.append(...[build(body)].flat());
       }
     } catch (error) {
       section.append(el('p', { class: 'error-inline' }, error.message));
@@ -83,15 +83,14 @@ function redCharts(body, peerRole) {
   const times = s.timeAxis(series);
   const seconds = s.stepSeconds(body.step) || 60;
   const perSecond = v => v / seconds;
-  const rate = v => `${v >= 10 ? v.toFixed(0) : v >= 0.1 ? v.toFixed(2) : v.toFixed(3)}/s`;
 
   const requests = lineChart(`Requests and errors per second (step ${body.step})`, times, [
     { label: 'requests', values: s.sumOver(series, times, p => p.requests).map(perSecond), color: '#2563eb' },
     { label: 'errors', values: s.sumOver(series, times, p => p.errors).map(perSecond), color: '#dc2626' },
-  ], rate);
+  ], f.rate);
   const byStatus = lineChart('Responses by status, per second', times, s.statuses(series).map(status => ({
     label: status, values: s.sumOver(series, times, p => (p.byStatus || {})[status]).map(perSecond),
-  })), rate);
+  })), f.rate);
 
   const busiest = [...series].sort((a, b) => s.total(b, p => p.requests) - s.total(a, p => p.requests));
   const latencyLines = busiest.length === 1
