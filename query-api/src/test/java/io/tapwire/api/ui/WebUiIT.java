@@ -1,0 +1,278 @@
+package io.tapwire.api.ui;
+
+import static io.restassured.RestAssured.given;
+import static io.tapwire.api.ui.ShopDataset.BATCH;
+import static io.tapwire.api.ui.ShopDataset.CHECKOUT;
+import static io.tapwire.api.ui.ShopDataset.FRONTEND;
+import static io.tapwire.api.ui.ShopDataset.PAYMENTS;
+import static io.tapwire.api.ui.ShopDataset.POSTGRES;
+import static io.tapwire.api.ui.ShopDataset.REDIS;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URL;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.interactions.Actions;
+
+/**
+ * The web UI in a real headless Chromium against the running API, whose read models hold {@link ShopDataset}: every
+ * page loads without console errors, the map shows the shop's services and edges, a click on an edge shows its
+ * figures, a span filter narrows the list, API errors reach the user. Screenshots of the map and of a service page are
+ * left in target/ui-screenshots/.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = ShopDatasetFixture.class, restrictToAnnotatedClass = true)
+class WebUiIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    private static HeadlessChromium browser;
+    /** Paths seen answering with their whole part of the dataset. */
+    private static final java.util.Set<String> complete = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Per path, why its wait ran out: the other tests fail at once instead of waiting again for what does not come. */
+    private static final Map<String, String> gaveUp = new java.util.concurrent.ConcurrentHashMap<>();
+
+    @TestHTTPResource("/")
+    URL root;
+
+    @BeforeAll
+    static void startBrowser() {
+        browser = new HeadlessChromium();
+    }
+
+    @AfterAll
+    static void stopBrowser() {
+        if (browser != null) {
+            browser.close();
+        }
+    }
+
+    @BeforeEach
+    void forgetEarlierConsoleMessages() {
+        browser.consoleErrors();
+    }
+
+    @Test
+    void everyPageLoadsWithoutConsoleErrors() throws InterruptedException {
+        awaitDataset();
+        for (String[] page : new String[][] {{"map", "#/map"}, {"service", "#/service/" + encoded(CHECKOUT)},
+                {"service", "#/service/" + encoded(PAYMENTS)}, {"spans", "#/spans"}, {"events", "#/events"}}) {
+            open(page[1]);
+            assertThat(browser.awaitPage(page[0])).as(page[1] + ", banner: " + browser.banner()).isEqualTo("ready");
+            assertThat(browser.banner()).as(page[1]).isEmpty();
+            assertThat(browser.consoleErrors()).as("console errors on " + page[1]).isEmpty();
+        }
+    }
+
+    @Test
+    void theMapShowsTheServicesAndTheirEdgesWithExternalServicesMarked() throws InterruptedException {
+        awaitDataset();
+        open("#/map");
+        assertThat(browser.awaitPage("map")).isEqualTo("ready");
+
+        assertThat(strings("return window.tapwire.map.nodes().map(n => n.id())"))
+                .containsExactlyInAnyOrderElementsOf(ShopDataset.SERVICES);
+        assertThat(strings("return window.tapwire.map.edges().map(e => e.source().id() + ' -> ' + e.target().id())"))
+                .containsExactlyInAnyOrder(FRONTEND + " -> " + CHECKOUT, CHECKOUT + " -> " + POSTGRES,
+                        CHECKOUT + " -> " + REDIS, CHECKOUT + " -> " + PAYMENTS, BATCH + " -> " + REDIS);
+        assertThat(strings("return window.tapwire.map.nodes('.external').map(n => n.id())")).containsExactly(PAYMENTS);
+        assertThat(browser.driver().findElement(By.cssSelector("[data-testid=map-summary]")).getText())
+                .startsWith("6 of 6 services, 5 of 5 edges");
+        List<WebElement> rows = browser.driver().findElements(By.cssSelector(".edge-table tbody tr"));
+        assertThat(rows).hasSize(ShopDataset.EDGES);
+        assertThat(rows.get(0).getText()).as("busiest edge first").contains(CHECKOUT, REDIS, "500");
+        browser.screenshot("service-map");
+    }
+
+    @Test
+    void clickingAnEdgeShowsItsRequestCount() throws InterruptedException {
+        awaitDataset();
+        open("#/map");
+        assertThat(browser.awaitPage("map")).isEqualTo("ready");
+
+        // Where the edge is drawn: a third of the way from its client to its server, off its label.
+        @SuppressWarnings("unchecked")
+        Map<String, Number> at = (Map<String, Number>) browser.script("""
+                const cy = window.tapwire.map;
+                const edge = cy.edges().filter(e => e.source().id() === arguments[0] && e.target().id() === arguments[1])[0];
+                const s = edge.sourceEndpoint(), t = edge.targetEndpoint(), zoom = cy.zoom(), pan = cy.pan();
+                return {x: (s.x + (t.x - s.x) / 3) * zoom + pan.x, y: (s.y + (t.y - s.y) / 3) * zoom + pan.y,
+                        width: cy.width(), height: cy.height()};""", FRONTEND, CHECKOUT);
+        WebElement graph = browser.driver().findElement(By.id("map-graph"));
+        new Actions(browser.driver()).moveToElement(graph,
+                        (int) Math.round(at.get("x").doubleValue() - at.get("width").doubleValue() / 2),
+                        (int) Math.round(at.get("y").doubleValue() - at.get("height").doubleValue() / 2))
+                .click().perform();
+
+        WebElement panel = browser.driver().findElement(By.cssSelector("[data-testid=figures]"));
+        until("the edge's figures", () -> "edge".equals(panel.getDomAttribute("data-kind")));
+        assertThat(panel.findElement(By.cssSelector(".edge-ends")).getText()).isEqualTo(FRONTEND + " → " + CHECKOUT);
+        assertThat(figure(panel, "requests")).isEqualTo(String.valueOf(ShopDataset.FRONTEND_CHECKOUT_REQUESTS));
+        assertThat(figure(panel, "errors")).isEqualTo(String.valueOf(ShopDataset.FRONTEND_CHECKOUT_ERRORS));
+        assertThat(figure(panel, "errorRate")).isEqualTo("5.0%");
+        assertThat(figure(panel, "protocols")).contains("http");
+        assertThat(browser.consoleErrors()).isEmpty();
+    }
+
+    @Test
+    void aSpanFilterChangesTheListAndASpanOpensItsDetails() throws InterruptedException {
+        awaitSpans();
+        open("#/spans");
+        assertThat(browser.awaitPage("spans")).isEqualTo("ready");
+        assertThat(spanRows()).hasSize(ShopDataset.SPANS);
+
+        browser.driver().findElement(By.cssSelector("select[name=protocol] option[value=postgres]")).click();
+        browser.driver().findElement(By.cssSelector("form.filters button[type=submit]")).click();
+        until("the list of postgres spans", () -> spanRows().size() == ShopDataset.POSTGRES_SPANS);
+        assertThat(spanRows()).allSatisfy(row -> assertThat(row.getText()).contains("postgres"));
+        assertThat(spanRows().get(0).getText()).as("newest first").contains("COMMIT");
+        assertThat(browser.driver().getCurrentUrl()).contains("protocol=postgres");
+
+        spanRows().stream().filter(row -> row.getText().contains("INSERT")).findFirst().orElseThrow()
+                .findElement(By.cssSelector(".resource")).click();
+        WebElement detail = browser.driver().findElement(By.cssSelector("[data-testid=span-detail]"));
+        assertThat(detail.isDisplayed()).isTrue();
+        assertThat(detail.findElement(By.cssSelector("[data-testid=span-resource]")).getText())
+                .isEqualTo(ShopDataset.FAILED_INSERT);
+        assertThat(figure(detail, "status")).isEqualTo("failed (an error)");
+        assertThat(figure(detail, "durationMs")).isEqualTo("21 ms");
+        assertThat(figure(detail, "destination")).isEqualTo(ShopDataset.POSTGRES_AT);
+        assertThat(browser.consoleErrors()).isEmpty();
+    }
+
+    @Test
+    void aServicePageShowsItsRedOverTimeItsTcpFiguresAndItsEvents() throws InterruptedException {
+        awaitDataset();
+        open("#/service/" + encoded(CHECKOUT));
+        assertThat(browser.awaitPage("service")).isEqualTo("ready");
+        assertThat(browser.banner()).isEmpty();
+
+        WebElement main = browser.driver().findElement(By.id("page"));
+        assertThat(main.findElement(By.cssSelector("h1")).getText()).isEqualTo(CHECKOUT);
+        assertThat(main.findElement(By.cssSelector("tr[data-direction=inbound]")).getText())
+                .contains(String.valueOf(ShopDataset.FRONTEND_CHECKOUT_REQUESTS));
+        for (String section : List.of("inbound", "outbound")) {
+            List<WebElement> charts = main.findElements(By.cssSelector("[data-section=" + section + "] figure.chart"));
+            assertThat(charts).as(section + " charts").hasSize(3);
+            until(section + " charts drawn", () -> charts.stream()
+                    .allMatch(chart -> !chart.findElements(By.tagName("canvas")).isEmpty()));
+        }
+        assertThat(main.findElement(By.cssSelector("[data-section=outbound]")).getText())
+                .contains(POSTGRES, REDIS, PAYMENTS);
+        assertThat(main.findElements(By.cssSelector("[data-section=tcp] figure.chart canvas"))).isNotEmpty();
+        assertThat(main.findElements(By.cssSelector("[data-section=events] tr[data-event]")))
+                .extracting(row -> row.getDomAttribute("data-event")).containsExactly("restart", "oom_kill");
+
+        browser.driver().manage().window().setSize(new Dimension(1400, 2400));
+        try {
+            browser.screenshot("service-page");
+        } finally {
+            browser.driver().manage().window().setSize(new Dimension(1400, 1000));
+        }
+        assertThat(browser.consoleErrors()).isEmpty();
+    }
+
+    @Test
+    void eventsAreListedWithLinksToTheirServices() throws InterruptedException {
+        awaitDataset();
+        open("#/events");
+        assertThat(browser.awaitPage("events")).isEqualTo("ready");
+        List<WebElement> rows = browser.driver().findElements(By.cssSelector("tr[data-event]"));
+        assertThat(rows).extracting(row -> row.getDomAttribute("data-event"))
+                .containsExactly("restart", "oom_kill", "crash");
+        WebElement crash = rows.get(2);
+        assertThat(crash.getText()).contains("crash", REDIS, "11");
+        crash.findElement(By.linkText(REDIS)).click();
+        assertThat(browser.awaitPage("service")).isEqualTo("ready");
+        assertThat(browser.driver().findElement(By.cssSelector("#page h1")).getText()).isEqualTo(REDIS);
+    }
+
+    @Test
+    void apiErrorsAreShownToTheUser() {
+        open("#/spans?minDurationMs=-5");
+        assertThat(browser.awaitPage("spans")).isEqualTo("error");
+        assertThat(browser.banner()).contains("400", "minDurationMs");
+
+        open("#/service/" + encoded("/no/such/service"));
+        assertThat(browser.awaitPage("service")).isEqualTo("error");
+        assertThat(browser.banner()).contains("404", "/api/v1/services/");
+    }
+
+    // ---- helpers ----
+
+    private void open(String hash) {
+        // A new document each time: a hash change alone would keep the page, and its console, of the test before.
+        browser.open("about:blank");
+        browser.open(root.toString() + hash);
+    }
+
+    private static String encoded(String service) {
+        return URLEncoder.encode(service, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> strings(String script) {
+        return (List<String>) browser.script(script);
+    }
+
+    private static String figure(WebElement container, String name) {
+        return container.findElement(By.cssSelector("dd[data-figure=" + name + "]")).getText();
+    }
+
+    private static List<WebElement> spanRows() {
+        return browser.driver().findElements(By.cssSelector("table.spans tbody tr"));
+    }
+
+    private static void until(String what, BooleanSupplier condition) {
+        browser.until(condition, () -> what + " did not show; the banner says: " + browser.banner());
+    }
+
+    /** Waits until the API serves the whole dataset, so that what the pages show is all of it. */
+    private static void awaitDataset() throws InterruptedException {
+        awaitSpans();
+        await("/api/v1/service-map", r -> r.jsonPath().getList("edges").size() == ShopDataset.EDGES);
+        await("/api/v1/events", r -> r.jsonPath().getList("items").size() == 3);
+    }
+
+    private static void awaitSpans() throws InterruptedException {
+        await("/api/v1/spans?limit=1000", r -> r.jsonPath().getList("items").size() == ShopDataset.SPANS);
+    }
+
+    private static void await(String path, Predicate<Response> isComplete) throws InterruptedException {
+        assertThat(gaveUp.get(path)).as("an earlier wait ran out: %s", gaveUp.get(path)).isNull();
+        if (complete.contains(path)) {
+            return;
+        }
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (true) {
+            Response response = given().when().get(path);
+            if (response.statusCode() == 200 && isComplete.test(response)) {
+                complete.add(path);
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                gaveUp.put(path, "GET " + path + " still answers " + response.statusCode() + " "
+                        + response.asString() + " after " + WAIT);
+                throw new AssertionError(gaveUp.get(path));
+            }
+            Thread.sleep(200);
+        }
+    }
+}
