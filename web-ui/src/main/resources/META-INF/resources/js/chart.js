@@ -9,7 +9,8 @@ const COLORS = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2'
 /**
  * @param title    caption
  * @param times    epoch seconds, ascending
- * @param series   [{label, values, color?}], values aligned with times (null where there is no value)
+ * @param series   [{label, values, color?, spanGaps?}], values aligned with times (null where there is no value);
+ *                 spanGaps joins the values across nulls (a percentile has no value where there were no requests)
  * @param format   how a value reads (axis and legend)
  */
 export function lineChart(title, times, series, format) {
@@ -26,7 +27,7 @@ export function lineChart(title, times, series, format) {
     height: 190,
     scales: { x: { time: true } },
     series: [{}, ...series.map((s, i) => ({
-      label: s.label, stroke: s.color || COLORS[i % COLORS.length], width: 1.5, spanGaps: false,
+      label: s.label, stroke: s.color || COLORS[i % COLORS.length], width: 1.5, spanGaps: Boolean(s.spanGaps),
       points: { show: times.length < 40 },
       value: (u, v) => (v === null || v === undefined ? '–' : format(v)),
     }))],

@@ -155,7 +155,8 @@ final class ShopDataset {
                     .setFailedConnects(part(failed, i, windows.length))
                     .setConnectTimeSumSeconds(0.0001 * part(connects, i, windows.length))
                     .setRetransmits(part(retransmits, i, windows.length)).setActiveConnections(2)
-                    .setBytesSent(1200L * connects).setBytesReceived(5400L * connects).build();
+                    .setBytesSent(1200L * connects).setBytesReceived(5400L * connects).setRttSumSeconds(0.00025 * 4)
+                    .setRttSamples(4).build();
             writer.send(TapwireTopic.TCP_METRICS, new TcpMetricKey(client, destination, server, windows[i]).format(),
                     metric, windows[i] + 10_000);
         }

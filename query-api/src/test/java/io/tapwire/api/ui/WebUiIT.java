@@ -129,6 +129,7 @@ class WebUiIT {
         assertThat(figure(panel, "errorRate")).isEqualTo("5.0%");
         assertThat(figure(panel, "protocols")).contains("http");
         assertThat(browser.consoleErrors()).isEmpty();
+        browser.screenshot("service-map-edge");
     }
 
     @Test

@@ -94,9 +94,10 @@ function redCharts(body, peerRole) {
 
   const busiest = [...series].sort((a, b) => s.total(b, p => p.requests) - s.total(a, p => p.requests));
   const latencyLines = busiest.length === 1
-    ? ['p50', 'p95', 'p99'].map(q => ({ label: q, values: s.valuesOf(busiest[0], times, p => p.latencyMs && p.latencyMs[q]) }))
+    ? ['p50', 'p95', 'p99'].map(q => ({ label: q, spanGaps: true,
+      values: s.valuesOf(busiest[0], times, p => p.latencyMs && p.latencyMs[q]) }))
     : busiest.slice(0, MAX_LATENCY_LINES).map(one => ({
-      label: `p99 ${f.shortName(one[peerRole], 30)} (${one.protocol})`,
+      label: `p99 ${f.shortName(one[peerRole], 30)} (${one.protocol})`, spanGaps: true,
       values: s.valuesOf(one, times, p => p.latencyMs && p.latencyMs.p99),
     }));
   const latency = lineChart(busiest.length === 1 ? 'Latency percentiles' :
@@ -128,7 +129,7 @@ function tcpCharts(title, body, peerRole) {
     { label: 'active connections', values: s.sumOver(series, times, p => p.activeConnections), color: '#16a34a' },
   ], v => f.count(Math.round(v * 100) / 100));
   const rtt = lineChart('Round-trip time (mean over peers)', times, [
-    { label: 'RTT', values: s.meanOver(series, times, p => p.rttMs), color: '#9333ea' },
+    { label: 'RTT', values: s.meanOver(series, times, p => p.rttMs), color: '#9333ea', spanGaps: true },
   ], f.ms);
   const bytes = lineChart('Bytes per step', times, [
     { label: 'sent', values: s.sumOver(series, times, p => p.bytesSent), color: '#0891b2' },
