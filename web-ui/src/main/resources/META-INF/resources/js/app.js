@@ -41,6 +41,8 @@ async function render() {
     await PAGES[name].render(main, route, ui);
     if (ui.current()) {
       main.dataset.state = 'ready';
+      // How long the page took from the start of navigation; the browser tests read it against the 2 s budget.
+      performance.mark('tapwire-page-ready', { detail: name });
     }
   } catch (error) {
     if (ui.current()) {

@@ -2,6 +2,9 @@ package io.tapwire.api.ui;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URL;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -73,8 +76,25 @@ final class HeadlessChromium implements AutoCloseable {
         return driver;
     }
 
-    void open(String url) {
-        driver.get(url);
+    /** Opens a page of the UI in a new document (a hash change alone would keep the page and console before). */
+    void open(URL root, String hash) {
+        driver.get("about:blank");
+        driver.get(root.toString() + hash);
+    }
+
+    /** A service id as one segment of the UI's hash (the UI decodes it with decodeURIComponent). */
+    static String encoded(String service) {
+        return URLEncoder.encode(service, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /** Milliseconds from the start of navigation until the page was ready (the UI's performance mark). */
+    double pageReadyMs() {
+        Object ms = script("const m = performance.getEntriesByName('tapwire-page-ready'); "
+                + "return m.length ? m[m.length - 1].startTime : null;");
+        if (ms == null) {
+            throw new AssertionError("the page set no tapwire-page-ready mark; the banner says: " + banner());
+        }
+        return ((Number) ms).doubleValue();
     }
 
     /** Waits until the page named so has finished rendering (main[data-state] leaves "loading"); returns the state. */

@@ -75,6 +75,14 @@ final class ShopDataset {
         dataset.events();
     }
 
+    /** The fixture that holds this dataset. */
+    public static class Fixture extends DatasetFixture {
+        @Override
+        protected void write(UiRecordWriter writer, long now) {
+            ShopDataset.write(writer, now);
+        }
+    }
+
     private void processes() {
         process(101, FRONTEND, ServiceKind.KUBERNETES, "node", "/usr/bin/node");
         process(202, CHECKOUT, ServiceKind.KUBERNETES, "java", "/usr/lib/jvm/bin/java");

@@ -1,6 +1,5 @@
 package io.tapwire.api.ui;
 
-import static io.restassured.RestAssured.given;
 import static io.tapwire.api.ui.ShopDataset.BATCH;
 import static io.tapwire.api.ui.ShopDataset.CHECKOUT;
 import static io.tapwire.api.ui.ShopDataset.FRONTEND;
@@ -10,18 +9,13 @@ import static io.tapwire.api.ui.ShopDataset.REDIS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URL;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
-import java.util.function.Predicate;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.response.Response;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,16 +32,11 @@ import org.openqa.selenium.interactions.Actions;
  * left in target/ui-screenshots/.
  */
 @QuarkusTest
-@QuarkusTestResource(value = ShopDatasetFixture.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = ShopDataset.Fixture.class, restrictToAnnotatedClass = true)
 class WebUiIT {
 
-    private static final Duration WAIT = Duration.ofSeconds(30);
-
     private static HeadlessChromium browser;
-    /** Paths seen answering with their whole part of the dataset. */
-    private static final java.util.Set<String> complete = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    /** Per path, why its wait ran out: the other tests fail at once instead of waiting again for what does not come. */
-    private static final Map<String, String> gaveUp = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final ApiWait api = new ApiWait();
 
     @TestHTTPResource("/")
     URL root;
@@ -219,13 +208,11 @@ class WebUiIT {
     // ---- helpers ----
 
     private void open(String hash) {
-        // A new document each time: a hash change alone would keep the page, and its console, of the test before.
-        browser.open("about:blank");
-        browser.open(root.toString() + hash);
+        browser.open(root, hash);
     }
 
     private static String encoded(String service) {
-        return URLEncoder.encode(service, StandardCharsets.UTF_8).replace("+", "%20");
+        return HeadlessChromium.encoded(service);
     }
 
     @SuppressWarnings("unchecked")
@@ -248,32 +235,11 @@ class WebUiIT {
     /** Waits until the API serves the whole dataset, so that what the pages show is all of it. */
     private static void awaitDataset() throws InterruptedException {
         awaitSpans();
-        await("/api/v1/service-map", r -> r.jsonPath().getList("edges").size() == ShopDataset.EDGES);
-        await("/api/v1/events", r -> r.jsonPath().getList("items").size() == 3);
+        api.until("/api/v1/service-map", r -> r.jsonPath().getList("edges").size() == ShopDataset.EDGES);
+        api.until("/api/v1/events", r -> r.jsonPath().getList("items").size() == 3);
     }
 
     private static void awaitSpans() throws InterruptedException {
-        await("/api/v1/spans?limit=1000", r -> r.jsonPath().getList("items").size() == ShopDataset.SPANS);
-    }
-
-    private static void await(String path, Predicate<Response> isComplete) throws InterruptedException {
-        assertThat(gaveUp.get(path)).as("an earlier wait ran out: %s", gaveUp.get(path)).isNull();
-        if (complete.contains(path)) {
-            return;
-        }
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (true) {
-            Response response = given().when().get(path);
-            if (response.statusCode() == 200 && isComplete.test(response)) {
-                complete.add(path);
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                gaveUp.put(path, "GET " + path + " still answers " + response.statusCode() + " "
-                        + response.asString() + " after " + WAIT);
-                throw new AssertionError(gaveUp.get(path));
-            }
-            Thread.sleep(200);
-        }
+        api.until("/api/v1/spans?limit=1000", r -> r.jsonPath().getList("items").size() == ShopDataset.SPANS);
     }
 }

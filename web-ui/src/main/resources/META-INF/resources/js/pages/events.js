@@ -20,7 +20,7 @@ export async function render(main, route, ui) {
   if (items.length === 0) {
     main.append(emptyState('No events in this time range',
       'No OOM kills, crashes, restarts or exits with an error were seen' + (type || service ? ' that match.' : '.'),
-      'Events come from the collector watching processes: if it is not running, start it (bin/run-local).'));
+      'Events come from the collector watching processes: if it is not running, start the collector (bin/run-local).'));
     return;
   }
   main.append(el('p', { class: 'summary' }, `${items.length} events, newest first`), eventsTable(items));

@@ -20,10 +20,10 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /**
- * A real broker with every Tapwire topic and a registry, holding {@link ShopDataset} before the API starts (the API
- * reads the derived topics from their earliest offsets).
+ * A real broker with every Tapwire topic and a registry, holding a dataset written before the API starts (the API
+ * reads the derived topics from their earliest offsets). Each dataset has a subclass that writes it.
  */
-public class ShopDatasetFixture implements QuarkusTestResourceLifecycleManager {
+public abstract class DatasetFixture implements QuarkusTestResourceLifecycleManager {
 
     private EmbeddedKafkaBroker broker;
     private SchemaRegistryServer registry;
@@ -39,7 +39,7 @@ public class ShopDatasetFixture implements QuarkusTestResourceLifecycleManager {
         }
         registry = SchemaRegistryServer.builder().bootstrapServers(broker.bootstrapServers()).port(0).build().start();
         try (UiRecordWriter writer = new UiRecordWriter(broker.bootstrapServers(), registry.url())) {
-            ShopDataset.write(writer, System.currentTimeMillis());
+            write(writer, System.currentTimeMillis());
         }
         try {
             stateDir = Files.createTempDirectory("tapwire-ui-state-");
@@ -50,6 +50,9 @@ public class ShopDatasetFixture implements QuarkusTestResourceLifecycleManager {
                 "tapwire.registry.url", registry.url(),
                 ReadModelSettings.STATE_DIR, stateDir.toString());
     }
+
+    /** Writes the dataset, its times relative to now (epoch ms). */
+    protected abstract void write(UiRecordWriter writer, long now);
 
     @Override
     public void stop() {
