@@ -81,7 +81,7 @@ class WebUiAtScaleIT {
         System.out.printf("web UI, %d services: service page of %s ready %.0f ms after navigation start%n",
                 ManyServicesDataset.SERVICES, busiest, ms);
         assertThat(ms).as("service page ready, ms").isLessThan(BUDGET_MS);
-        assertThat(browser.driver().findElements(By.cssSelector("[data-section=outbound] table tbody tr")))
+        assertThat(browser.driver().findElements(By.cssSelector("[data-section=outbound] table.peers tbody tr")))
                 .as("one row per callee").hasSize(10);
         assertThat(browser.consoleErrors()).isEmpty();
     }

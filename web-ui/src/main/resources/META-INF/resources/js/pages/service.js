@@ -110,7 +110,7 @@ function redCharts(body, peerRole) {
       const errors = s.total(one, p => p.errors);
       return { cells: [el('a', { href: serviceHref(one[peerRole]), title: one[peerRole] }, f.shortName(one[peerRole], 60)),
         one.protocol, one.side, f.count(n), f.count(errors), f.percent(n ? errors / n : null)] };
-    }), 'grid compact');
+    }), 'grid compact peers');
   return [el('div', { class: 'charts' }, requests, byStatus, latency), peers];
 }
 
@@ -139,7 +139,7 @@ function tcpCharts(title, body, peerRole) {
     cells: [el('a', { href: serviceHref(one[peerRole]), title: one[peerRole] }, f.shortName(one[peerRole], 60)),
       f.count(s.total(one, p => p.connects)), f.count(s.total(one, p => p.failedConnects)),
       f.count(s.total(one, p => p.retransmits))],
-  })), 'grid compact');
+  })), 'grid compact peers');
   part.append(el('div', { class: 'charts' }, counts, rtt, bytes), peers);
   return part;
 }
