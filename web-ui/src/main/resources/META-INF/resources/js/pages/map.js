@@ -15,6 +15,8 @@ const DEFAULT_TOP = 50;
 const MAX_TABLE_ROWS = 100;
 /** An edge with at least this error rate is drawn red. */
 const ERROR_RATE_ALERT = 0.05;
+/** With more edges drawn than this, edge labels show only under the pointer or when selected: they would overlap. */
+const MAX_LABELLED_EDGES = 15;
 
 export async function render(main, route, ui) {
   const range = currentRange();
@@ -73,6 +75,8 @@ export async function render(main, route, ui) {
   };
   cy.on('tap', 'node', event => showNode(panel, byId.get(event.target.id()), edges, range, ui));
   cy.on('tap', 'edge', event => showEdge(panel, event.target.data('edge')));
+  cy.on('mouseover', 'edge', event => event.target.addClass('hover'));
+  cy.on('mouseout', 'edge', event => event.target.removeClass('hover'));
   cy.on('tap', event => {
     if (event.target === cy) {
       showHint(panel);
@@ -87,6 +91,9 @@ export async function render(main, route, ui) {
       cy.elements().remove();
       cy.add(shown.map(nodeElement));
       cy.add(shownEdges.map(edgeElement));
+      if (shownEdges.length > MAX_LABELLED_EDGES) {
+        cy.edges().addClass('quiet');
+      }
     });
     // Clients to the left of their servers: calls read left to right and edge labels stay horizontal.
     // breadthfirst stacks levels top to bottom: it lays out in a box of swapped sides, then x and y are swapped.
@@ -269,5 +276,7 @@ const STYLE = [
     'text-background-padding': 1, color: '#334155', 'min-zoomed-font-size': 7,
   } },
   { selector: 'edge.alert', style: { 'line-color': '#dc2626', 'target-arrow-color': '#dc2626', color: '#b91c1c' } },
+  { selector: 'edge.quiet', style: { 'text-opacity': 0, 'text-background-opacity': 0 } },
+  { selector: 'edge.quiet.hover, edge.quiet:selected', style: { 'text-opacity': 1, 'text-background-opacity': 0.85, 'z-index': 10 } },
   { selector: ':selected', style: { 'overlay-color': '#f59e0b', 'overlay-opacity': 0.25, 'overlay-padding': 6 } },
 ];
