@@ -104,11 +104,7 @@ class WebUiIT {
                 const s = edge.sourceEndpoint(), t = edge.targetEndpoint(), zoom = cy.zoom(), pan = cy.pan();
                 return {x: (s.x + (t.x - s.x) / 3) * zoom + pan.x, y: (s.y + (t.y - s.y) / 3) * zoom + pan.y,
                         width: cy.width(), height: cy.height()};""", FRONTEND, CHECKOUT);
-        WebElement graph = browser.driver().findElement(By.id("map-graph"));
-        new Actions(browser.driver()).moveToElement(graph,
-                        (int) Math.round(at.get("x").doubleValue() - at.get("width").doubleValue() / 2),
-                        (int) Math.round(at.get("y").doubleValue() - at.get("height").doubleValue() / 2))
-                .click().perform();
+        clickGraph(at);
 
         WebElement panel = browser.driver().findElement(By.cssSelector("[data-testid=figures]"));
         until("the edge's figures", () -> "edge".equals(panel.getDomAttribute("data-kind")));
@@ -119,6 +115,29 @@ class WebUiIT {
         assertThat(figure(panel, "protocols")).contains("http");
         assertThat(browser.consoleErrors()).isEmpty();
         browser.screenshot("service-map-edge");
+    }
+
+    @Test
+    void clickingAServiceShowsItsFiguresAndLeadsToItsPage() throws InterruptedException {
+        awaitDataset();
+        open("#/map");
+        assertThat(browser.awaitPage("map")).isEqualTo("ready");
+        @SuppressWarnings("unchecked")
+        Map<String, Number> at = (Map<String, Number>) browser.script("""
+                const cy = window.tapwire.map, p = cy.getElementById(arguments[0]).renderedPosition();
+                return {x: p.x, y: p.y, width: cy.width(), height: cy.height()};""", CHECKOUT);
+        clickGraph(at);
+
+        WebElement panel = browser.driver().findElement(By.cssSelector("[data-testid=figures]"));
+        until("the service's figures", () -> "service".equals(panel.getDomAttribute("data-kind"))
+                && !panel.findElements(By.cssSelector("tr[data-direction=inbound]")).isEmpty());
+        assertThat(panel.findElement(By.cssSelector("h3")).getText()).isEqualTo(CHECKOUT);
+        assertThat(panel.findElement(By.cssSelector("tr[data-direction=inbound]")).getText())
+                .contains(String.valueOf(ShopDataset.FRONTEND_CHECKOUT_REQUESTS));
+        panel.findElement(By.linkText("Open the service page")).click();
+        assertThat(browser.awaitPage("service")).isEqualTo("ready");
+        assertThat(browser.driver().findElement(By.cssSelector("#page h1")).getText()).isEqualTo(CHECKOUT);
+        assertThat(browser.consoleErrors()).isEmpty();
     }
 
     @Test
@@ -206,6 +225,15 @@ class WebUiIT {
     }
 
     // ---- helpers ----
+
+    /** A real click on the map's canvas at a point given in the graph's rendered coordinates. */
+    private static void clickGraph(Map<String, Number> at) {
+        WebElement graph = browser.driver().findElement(By.id("map-graph"));
+        new Actions(browser.driver()).moveToElement(graph,
+                        (int) Math.round(at.get("x").doubleValue() - at.get("width").doubleValue() / 2),
+                        (int) Math.round(at.get("y").doubleValue() - at.get("height").doubleValue() / 2))
+                .click().perform();
+    }
 
     private void open(String hash) {
         browser.open(root, hash);
