@@ -7,8 +7,17 @@ const RANGE_PARAMS = ['range', 'from', 'to'];
 export function currentRoute() {
   const hash = window.location.hash.replace(/^#/, '') || '/map';
   const [path, query = ''] = hash.split('?', 2);
-  const segments = path.split('/').filter(s => s !== '').map(decodeURIComponent);
+  const segments = path.split('/').filter(s => s !== '').map(decodeSegment);
   return { segments, params: new URLSearchParams(query) };
+}
+
+// A hand-edited address may hold a lone '%': the segment is then taken as it is rather than failing the page.
+function decodeSegment(segment) {
+  try {
+    return decodeURIComponent(segment);
+  } catch (e) {
+    return segment;
+  }
 }
 
 /** A hash link to a page, carrying the current time range and the given parameters. */

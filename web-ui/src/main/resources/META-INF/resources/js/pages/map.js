@@ -155,7 +155,7 @@ function chooseServices(nodes, edges, traffic, state) {
 
 function nodeElement(node) {
   const label = f.shortName(node.id, 36) + (node.external ? '\n(external)' : '');
-  return { group: 'nodes', data: { id: node.id, label, kind: node.kind }, classes: node.external ? 'external' : node.kind };
+  return { group: 'nodes', data: { id: node.id, label }, classes: node.external ? 'external' : (node.kind || '') };
 }
 
 function edgeElement(edge) {
@@ -172,7 +172,8 @@ function edgeElement(edge) {
 
 function edgesTable(edges, select) {
   if (edges.length === 0) {
-    return el('p', { class: 'muted' }, 'No edges between the services shown: no requests between them were seen.');
+    return el('p', { class: 'muted' }, 'No requests between the services shown in this time range: generate some ' +
+      'traffic between them, or pick a longer time range.');
   }
   const rows = [...edges].sort((a, b) => (b.requests || 0) - (a.requests || 0)).slice(0, MAX_TABLE_ROWS)
     .map(edge => ({
@@ -236,7 +237,7 @@ async function showNode(panel, node, edges, range, ui) {
   panel.replaceChildren(
     el('h3', { title: node.id }, f.shortName(node.id, 60)),
     facts([
-      ['Kind', node.external ? 'external service (no observed process)' : node.kind, 'kind'],
+      ['Kind', node.external ? 'external service (no observed process)' : f.text(node.kind), 'kind'],
       ['Clients', String(edges.filter(e => e.server === node.id).length), 'clients'],
       ['Servers it calls', String(edges.filter(e => e.client === node.id).length), 'servers'],
     ]),

@@ -27,8 +27,8 @@ export async function render(main, route, ui) {
   main.append(
     el('h1', { class: 'service-name', title: id }, id),
     el('p', { class: 'badges' },
-      el('span', { class: `badge ${service.external ? 'external' : service.kind}` },
-        service.external ? 'external service' : service.kind),
+      el('span', { class: `badge ${service.external ? 'external' : (service.kind || '')}` },
+        service.external ? 'external service' : (service.kind || 'unknown kind')),
       (service.nodes || []).length ? ` on ${service.nodes.join(', ')}` : '',
       (service.protocols || []).length ? ` · ${service.protocols.join(', ')}` : ''),
     el('p', { class: 'links' }, el('a', { href: href(['map'], { filter: id }) }, 'On the map'), ' · ',
