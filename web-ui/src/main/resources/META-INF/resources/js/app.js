@@ -1,6 +1,6 @@
 // The shell: picks the page for the hash, runs it, and shows every failure in the banner at the top. A page is a
 // module whose render(main, route, ui) fills <main>; it throws to fail as a whole, or calls ui.report(error) for a
-// part that failed while the rest of the page still shows.
+// part that failed while the rest of the page still shows. A page may export leave() to release what it holds.
 
 import { currentRoute } from './route.js';
 import { initRangePicker } from './range.js';
@@ -30,6 +30,7 @@ async function render() {
   const name = PAGES[route.segments[0]] ? route.segments[0] : 'map';
   banner.replaceChildren();
   banner.hidden = true;
+  Object.values(PAGES).forEach(page => page.leave && page.leave());
   main.replaceChildren();
   main.dataset.page = name;
   main.dataset.state = 'loading';

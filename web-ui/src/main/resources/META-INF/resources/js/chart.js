@@ -4,6 +4,13 @@
 import uPlot from '../vendor/uPlot.esm.js';
 import { el } from './dom.js';
 
+/** The charts drawn on the current page; uPlot listens on the window, so they must be destroyed, not just dropped. */
+const plots = [];
+
+export function destroyCharts() {
+  plots.splice(0).forEach(plot => plot.destroy());
+}
+
 const COLORS = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#ca8a04', '#db2777'];
 
 /**
@@ -34,7 +41,7 @@ export function lineChart(title, times, series, format) {
     axes: [{}, { size: 70, values: (u, values) => values.map(v => format(v)) }],
   };
   // uPlot measures its legend when drawing, so it is created once the figure is in the page.
-  queueMicrotask(() => new uPlot(options, [times, ...series.map(s => s.values)], plot));
+  queueMicrotask(() => plots.push(new uPlot(options, [times, ...series.map(s => s.values)], plot)));
   return figure;
 }
 

@@ -18,6 +18,17 @@ const ERROR_RATE_ALERT = 0.05;
 /** With more edges drawn than this, edge labels show only under the pointer or when selected: they would overlap. */
 const MAX_LABELLED_EDGES = 15;
 
+let current = null;
+
+/** Called when another page replaces this one: the graph's listeners and renderer go with it. */
+export function leave() {
+  if (current) {
+    current.destroy();
+    current = null;
+    window.tapwire = undefined;
+  }
+}
+
 export async function render(main, route, ui) {
   const range = currentRange();
   const map = await getJson('/api/v1/service-map', range);
@@ -38,7 +49,7 @@ export async function render(main, route, ui) {
   const traffic = trafficByService(edges);
   const state = {
     filter: route.params.get('filter') || '',
-    top: Number(route.params.get('top')) || DEFAULT_TOP,
+    top: TOP_CHOICES.includes(Number(route.params.get('top'))) ? Number(route.params.get('top')) : DEFAULT_TOP,
   };
 
   const summary = el('span', { class: 'summary', 'data-testid': 'map-summary' });
@@ -66,6 +77,7 @@ export async function render(main, route, ui) {
   });
   // The browser tests reach the graph through this to find where an edge is drawn.
   window.tapwire = { map: cy };
+  current = cy;
 
   const byId = new Map(nodes.map(n => [n.id, n]));
   const select = edge => {

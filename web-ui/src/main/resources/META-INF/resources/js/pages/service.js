@@ -6,13 +6,17 @@ import { currentRange } from '../range.js';
 import { href, serviceHref } from '../route.js';
 import { el, table } from '../dom.js';
 import { directionsTable } from '../figures.js';
-import { lineChart } from '../chart.js';
+import { destroyCharts, lineChart } from '../chart.js';
 import * as s from '../series.js';
 import * as f from '../format.js';
 import { eventsTable } from './events.js';
 
 /** With more peers than this, the latency chart shows the p99 of the busiest ones only. */
 const MAX_LATENCY_LINES = 6;
+
+export function leave() {
+  destroyCharts();
+}
 
 export async function render(main, route, ui) {
   const id = route.segments[1];
