@@ -22,6 +22,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.interactions.Actions;
 
@@ -138,6 +139,33 @@ class WebUiIT {
         assertThat(browser.awaitPage("service")).isEqualTo("ready");
         assertThat(browser.driver().findElement(By.cssSelector("#page h1")).getText()).isEqualTo(CHECKOUT);
         assertThat(browser.consoleErrors()).isEmpty();
+    }
+
+    @Test
+    void theTimeRangeNarrowsWhatTheMapCounts() throws InterruptedException {
+        awaitDataset();
+        open("#/map");
+        assertThat(browser.awaitPage("map")).isEqualTo("ready");
+        assertThat(edgeRow(FRONTEND, CHECKOUT)).contains(" 120 ");
+
+        // The last 5 minutes hold only the newest of the three windows: a third of the requests.
+        browser.driver().findElement(By.cssSelector("#range select[name=preset] option[value='5m']")).click();
+        until("the map of the last 5 minutes", () -> browser.driver().getCurrentUrl().contains("range=5m")
+                && "ready".equals(browser.driver().findElement(By.id("page")).getDomAttribute("data-state"))
+                && edgeRow(FRONTEND, CHECKOUT).contains(" 40 "));
+        assertThat(browser.consoleErrors()).isEmpty();
+    }
+
+    /** The text of the map's edge table row for client → server, cells separated by spaces. */
+    private static String edgeRow(String client, String server) {
+        try {
+            return browser.driver().findElements(By.cssSelector(".edge-table tbody tr")).stream()
+                    .map(row -> " " + row.getText().replace("\n", " ") + " ")
+                    .filter(text -> text.startsWith(" " + client + " " + server + " "))
+                    .findFirst().orElse("(no row " + client + " -> " + server + ")");
+        } catch (StaleElementReferenceException e) {
+            return "(the table was being redrawn)";
+        }
     }
 
     @Test
