@@ -47,7 +47,11 @@ final class HeadlessChromium implements AutoCloseable {
     private final ChromeDriver driver;
 
     HeadlessChromium() {
-        for (Path binary : List.of(CHROMIUM, CHROMEDRIVER)) {
+        this(CHROMIUM, CHROMEDRIVER);
+    }
+
+    HeadlessChromium(Path chromium, Path chromedriver) {
+        for (Path binary : List.of(chromium, chromedriver)) {
             if (!Files.isExecutable(binary)) {
                 throw new IllegalStateException(binary + " is missing: the web UI's browser tests need Debian's "
                         + "packages chromium and chromium-driver. Install them with: " + INSTALL);
@@ -59,7 +63,7 @@ final class HeadlessChromium implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
+        options.setBinary(chromium.toFile());
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--disable-dev-shm-usage", "--user-data-dir=" + profile, "--window-size=1400,1000");
@@ -67,7 +71,7 @@ final class HeadlessChromium implements AutoCloseable {
         logs.enable(LogType.BROWSER, Level.ALL);
         options.setCapability("goog:loggingPrefs", logs);
         ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+                .usingDriverExecutable(chromedriver.toFile()).usingAnyFreePort().build();
         driver = new ChromeDriver(service, options);
         driver.manage().window().setSize(new Dimension(1400, 1000));
     }
