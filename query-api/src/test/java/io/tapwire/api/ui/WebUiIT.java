@@ -192,6 +192,7 @@ class WebUiIT {
         assertThat(figure(detail, "durationMs")).isEqualTo("21 ms");
         assertThat(figure(detail, "destination")).isEqualTo(ShopDataset.POSTGRES_AT);
         assertThat(browser.consoleErrors()).isEmpty();
+        browser.screenshot("spans");
     }
 
     @Test
@@ -234,6 +235,7 @@ class WebUiIT {
         List<WebElement> rows = browser.driver().findElements(By.cssSelector("tr[data-event]"));
         assertThat(rows).extracting(row -> row.getDomAttribute("data-event"))
                 .containsExactly("restart", "oom_kill", "crash");
+        browser.screenshot("events");
         WebElement crash = rows.get(2);
         assertThat(crash.getText()).contains("crash", REDIS, "11");
         crash.findElement(By.linkText(REDIS)).click();
