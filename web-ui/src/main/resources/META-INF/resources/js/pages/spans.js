@@ -84,7 +84,7 @@ function serviceLink(service) {
   return el('a', { href: serviceHref(service), title: service, onclick: e => e.stopPropagation() }, f.shortName(service, 40));
 }
 
-const SHOWN = new Set(['resource', 'operation', 'status', 'error', 'side', 'clientService', 'serverService',
+const SHOWN = new Set(['resource', 'operation', 'status', 'error', 'errorDetail', 'side', 'clientService', 'serverService',
   'destination', 'protocol', 'startTime', 'durationMs', 'firstByteMs', 'requestBytes', 'responseBytes', 'connectionId']);
 
 function showDetail(detail, span) {
@@ -95,6 +95,7 @@ function showDetail(detail, span) {
     el('pre', { class: 'statement', 'data-testid': 'span-resource' }, f.text(span.resource)),
     facts([
       ['Status', `${f.text(span.status)}${span.error ? ' (an error)' : ''}`, 'status'],
+      ['Error detail', span.errorDetail ? span.errorDetail : undefined, 'errorDetail'],
       ['Duration (request to last response byte)', f.ms(span.durationMs), 'durationMs'],
       ['Time to first response byte', f.ms(span.firstByteMs), 'firstByteMs'],
       ['Request size', f.bytes(span.requestBytes), 'requestBytes'],
@@ -105,7 +106,8 @@ function showDetail(detail, span) {
       ['Seen by', span.side, 'side'],
       ['Connection', f.text(span.connectionId), 'connectionId'],
       ['Started', f.text(span.startTime), 'startTime'],
-      ...more.map(([name, value]) => [name, typeof value === 'object' ? JSON.stringify(value) : f.text(value), name]),
+      ...more.map(([name, value]) => [name, value !== null && typeof value === 'object' ? JSON.stringify(value)
+        : f.text(value), name]),
     ]),
     el('button', { type: 'button', onclick: () => { detail.hidden = true; } }, 'Close'));
   detail.scrollIntoView({ block: 'nearest' });
