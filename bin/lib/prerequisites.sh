@@ -7,11 +7,12 @@
 # PostgreSQL 15 (psql, pgbench; pg_stat_statements ships in postgresql-15, postgresql-contrib is a metapackage over it),
 # MariaDB 10.11 (mariadb, mariadb-admin), Redis 7 (redis-cli, redis-benchmark), memcached (memccp, memccat, memcslap),
 # dnsmasq-base (the dnsmasq binary without a service), bind9-dnsutils (dig), and the HTTP load tools wrk and hey.
-# chromium and chromium-driver: the headless browser of the web UI's browser tests (io.tapwire.api.ui).
+# bin/run-tests adds chromium and chromium-driver: the headless browser of the web UI's browser tests
+# (io.tapwire.api.ui), which running Tapwire does not need.
 # The tests start private instances on 127.0.0.1 and never use the packages' own services.
 TAPWIRE_APT_PACKAGES=(openjdk-17-jdk-headless clang llvm libbpf-dev libbpf1 bpftool iproute2 python3 curl ca-certificates
   nginx postgresql postgresql-contrib mariadb-server mariadb-client redis-server redis-tools memcached libmemcached-tools
-  dnsmasq-base bind9-dnsutils wrk hey chromium chromium-driver)
+  dnsmasq-base bind9-dnsutils wrk hey)
 
 require_root() {
   if [ "$(id -u)" -ne 0 ]; then

@@ -119,6 +119,16 @@ public class ReadModels {
         return events;
     }
 
+    /** The read models still reading what their topics held at start (empty once every one has caught up). */
+    public List<String> catchingUp() {
+        List<String> behind = new ArrayList<>();
+        if (!counters.caughtUp()) {
+            behind.add("counters");
+        }
+        tailers.stream().filter(tailer -> !tailer.caughtUp()).forEach(tailer -> behind.add(tailer.name()));
+        return behind;
+    }
+
     /** The name of the first in-memory read model that stopped reading, with why; null while all read. */
     public String failure() {
         Throwable counterFailure = counters.failure();

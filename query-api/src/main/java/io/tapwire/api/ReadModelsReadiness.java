@@ -1,5 +1,7 @@
 package io.tapwire.api;
 
+import java.util.List;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -7,9 +9,10 @@ import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * Not ready once a read model has stopped reading its topics on a failure it cannot recover from: the API would go on
- * answering from state that no longer moves. Waiting for Kafka or for the registry is not such a failure (the Kafka
- * check reports those).
+ * Ready once every read model has caught up with its topics — read every committed record they held when it began —
+ * so that a restarted or new instance does not answer from a state still being rebuilt. Not ready once a read model
+ * has stopped reading on a failure it cannot recover from: the API would go on answering from state that no longer
+ * moves. Waiting for Kafka or the registry keeps a read model from catching up (the Kafka check says why).
  */
 @Readiness
 @ApplicationScoped
@@ -34,10 +37,14 @@ public class ReadModelsReadiness implements HealthCheck {
                 .withData("processes", readModels.directory().processCount())
                 .withData("eventsKept", readModels.events().size());
         String failure = readModels.failure();
-        if (failure == null) {
-            return response.up().build();
+        if (failure != null) {
+            return response.down().withData("error", "a read model stopped reading (" + failure
+                    + "); the log has the details, a restart reads on").build();
         }
-        return response.down().withData("error", "a read model stopped reading (" + failure
-                + "); the log has the details, a restart reads on").build();
+        List<String> catchingUp = readModels.catchingUp();
+        if (!catchingUp.isEmpty()) {
+            return response.down().withData("catchingUp", String.join(", ", catchingUp)).build();
+        }
+        return response.up().build();
     }
 }

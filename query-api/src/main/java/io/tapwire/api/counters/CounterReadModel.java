@@ -92,6 +92,11 @@ public final class CounterReadModel implements AutoCloseable {
         return snapshot;
     }
 
+    /** Whether the counters have read what their topics held when reading began (see {@link TopicTailer#caughtUp()}). */
+    public boolean caughtUp() {
+        return tailer.caughtUp();
+    }
+
     /** Why the counters stopped being read before {@link #close()}, or null while they are read. */
     public Throwable failure() {
         return tailer.failure();

@@ -43,6 +43,9 @@ public final class TopicTailer implements AutoCloseable {
     private final Thread thread;
     private volatile boolean closing;
     private volatile Throwable failure;
+    /** Per partition, the end (last stable offset) when reading began; null until the partitions are assigned. */
+    private Map<TopicPartition, Long> endAtStart;
+    private volatile boolean caughtUp;
     private boolean stopped;
 
     /**
@@ -83,6 +86,10 @@ public final class TopicTailer implements AutoCloseable {
                     ConsumerRecords<String, byte[]> records = consumer.poll(POLL);
                     apply(records);
                     sink.afterPoll();
+                    if (!caughtUp) {
+                        caughtUp = endAtStart.entrySet().stream()
+                                .allMatch(end -> consumer.position(end.getKey()) >= end.getValue());
+                    }
                 } catch (WakeupException e) {
                     // closing
                 } catch (KafkaException e) {
@@ -102,6 +109,14 @@ public final class TopicTailer implements AutoCloseable {
     /** What the tailer feeds ("spans", "counters", ...). */
     public String name() {
         return name;
+    }
+
+    /**
+     * Whether the tailer has read (and handed to its sink) every committed record that was in its topics when it began
+     * reading: until then its read model answers from an old state. Stays true once reached.
+     */
+    public boolean caughtUp() {
+        return caughtUp;
     }
 
     /** Why the tailer stopped reading before it was asked to, or null while it reads (or waits for Kafka). */
@@ -145,6 +160,8 @@ public final class TopicTailer implements AutoCloseable {
                     // An empty list would mean every assigned partition to Kafka's consumer.
                     consumer.seekToBeginning(fromStart);
                 }
+                // read_committed: the end is the last stable offset, past which nothing can be read yet anyway
+                endAtStart = consumer.endOffsets(partitions, requestTimeout);
                 LOG.infof("The %s read model reads %d partitions of %s (%d resumed, %d from the earliest offset)",
                         name, partitions.size(), topics, partitions.size() - fromStart.size(), fromStart.size());
                 return true;

@@ -33,7 +33,7 @@ class TopicTailerIT {
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     /** Records what it applied; the registry "fails" the first time it sees each value in {@code failOnce}. */
-    private static final class RecordingSink implements RecordSink {
+    private static class RecordingSink implements RecordSink {
         final List<String> applied = new ArrayList<>();
         final Set<String> failOnce;
         final Map<TopicPartition, Long> startOffsets;
@@ -109,6 +109,46 @@ class TopicTailerIT {
                 Thread.sleep(500);
             }
             assertThat(resumed.applied).as("resumed where told").containsExactlyInAnyOrder("0:a3", "1:b3");
+        }
+    }
+
+    @Test
+    void isCaughtUpOnlyOnceItsSinkHasEveryRecordThatWasThereWhenItBegan() throws Exception {
+        String topic = TOPIC + "-backlog";
+        int backlog = 200;
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().build().start()) {
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+                admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1))).all().get();
+            }
+            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
+                    new StringSerializer(), new ByteArraySerializer())) {
+                for (int i = 0; i < backlog; i++) {
+                    producer.send(new ProducerRecord<>(topic, i % 2, "k", ("v" + i).getBytes()));
+                }
+            }
+            // a slow read model: 10 ms per record, two seconds for the backlog
+            RecordingSink slow = new RecordingSink(Set.of(), Map.of()) {
+                @Override
+                public void accept(ConsumerRecord<String, byte[]> record) {
+                    try {
+                        Thread.sleep(10);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    super.accept(record);
+                }
+            };
+            try (TopicTailer tailer = new TopicTailer("test", broker.bootstrapServers(), Duration.ofSeconds(1),
+                    List.of(topic), slow).start()) {
+                assertThat(tailer.caughtUp()).as("not before it has read anything").isFalse();
+                long deadline = System.nanoTime() + WAIT.toNanos();
+                while (!tailer.caughtUp()) {
+                    assertThat(System.nanoTime()).as("applied only %d", slow.size).isLessThan(deadline);
+                    Thread.sleep(5);
+                }
+                assertThat(slow.size).as("every record of the backlog applied when caught up").isEqualTo(backlog);
+            }
         }
     }
 }
