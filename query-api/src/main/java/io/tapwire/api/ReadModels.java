@@ -10,6 +10,7 @@ import io.tapwire.api.events.EventIngest;
 import io.tapwire.api.events.EventStore;
 import io.tapwire.api.graph.EdgeStore;
 import io.tapwire.api.graph.GraphIngest;
+import io.tapwire.api.graph.ListenerStore;
 import io.tapwire.api.graph.ServiceDirectory;
 import io.tapwire.api.read.RecordSink;
 import io.tapwire.api.read.TopicTailer;
@@ -48,6 +49,7 @@ public class ReadModels {
     private final WindowStore<L7Series, L7Window> l7Windows;
     private final WindowStore<TcpSeries, TcpWindow> tcpWindows;
     private final EdgeStore edges = new EdgeStore();
+    private final ListenerStore listeners = new ListenerStore();
     private final ServiceDirectory directory;
     private final EventStore events;
     private final List<TopicTailer> tailers = new ArrayList<>();
@@ -68,8 +70,8 @@ public class ReadModels {
                     new SpanIngest(spans, new TapwireAvroDeserializer<>(L7Request.class, registry)), cluster, kafka);
             tail("windows", List.of(MetricWindowsIngest.L7_TOPIC, MetricWindowsIngest.TCP_TOPIC),
                     new MetricWindowsIngest(l7Windows, tcpWindows, registry), cluster, kafka);
-            tail("graph", List.of(GraphIngest.EDGES_TOPIC, GraphIngest.PROCESSES_TOPIC),
-                    new GraphIngest(edges, directory, registry), cluster, kafka);
+            tail("graph", List.of(GraphIngest.EDGES_TOPIC, GraphIngest.PROCESSES_TOPIC, GraphIngest.LISTENERS_TOPIC),
+                    new GraphIngest(edges, directory, listeners, registry), cluster, kafka);
             tail("events", List.of(EventIngest.TOPIC), new EventIngest(events, registry), cluster, kafka);
         } catch (RuntimeException e) {
             close();
@@ -113,6 +115,10 @@ public class ReadModels {
 
     public ServiceDirectory directory() {
         return directory;
+    }
+
+    public ListenerStore listeners() {
+        return listeners;
     }
 
     public EventStore events() {

@@ -12,7 +12,7 @@ import java.util.Set;
  * in {@code containers/registry.go}). Kept literal, not derived from the API's own table, so that a change there that
  * drifts from Coroot fails a test.
  */
-final class CorootGolden {
+public final class CorootGolden {
 
     record Golden(String type, Set<String> labels) {
     }
@@ -44,11 +44,15 @@ final class CorootGolden {
         f.put("container_net_tcp_retransmits_total", new Golden("counter", tcp));
         f.put("container_net_tcp_bytes_sent_total", new Golden("counter", tcp));
         f.put("container_net_tcp_bytes_received_total", new Golden("counter", tcp));
+        f.put("container_net_tcp_listen_info", new Golden("gauge", Set.of("container_id", "listen_addr", "proxy")));
+        f.put("container_oom_kills_total", new Golden("counter", Set.of("container_id")));
+        // container.go: the agent's meta information gauge, always 1
+        f.put("container_info", new Golden("gauge", Set.of("container_id", "image", "systemd_triggered_by")));
         return Map.copyOf(f);
     }
 
     /** Every {@code container_} family of the exposition is one of Coroot's, with its type and label set. */
-    static void check(Map<String, StrictExpositionParser.Family> exposed) {
+    public static void check(Map<String, StrictExpositionParser.Family> exposed) {
         exposed.forEach((name, family) -> {
             if (!name.startsWith("container_")) {
                 return;

@@ -4,12 +4,14 @@ import java.util.Map;
 import java.util.UUID;
 
 import io.tapwire.schemas.derived.L7Metric;
+import io.tapwire.schemas.derived.ListenerInfo;
 import io.tapwire.schemas.derived.L7Request;
 import io.tapwire.schemas.derived.ProcessInfo;
 import io.tapwire.schemas.derived.ServiceEdge;
 import io.tapwire.schemas.derived.ServiceEvent;
 import io.tapwire.schemas.derived.TcpMetric;
 import io.tapwire.api.graph.Processes;
+import io.tapwire.schemas.keys.ListenerKey;
 import io.tapwire.schemas.keys.ServiceKey;
 import io.tapwire.schemas.registry.RegistryClient;
 import io.tapwire.schemas.registry.RegistryClientConfig;
@@ -34,6 +36,7 @@ final class DerivedTopicsWriter implements AutoCloseable {
     private final TapwireAvroSerializer<ServiceEdge> edges;
     private final TapwireAvroSerializer<ProcessInfo> processes;
     private final TapwireAvroSerializer<ServiceEvent> events;
+    private final TapwireAvroSerializer<ListenerInfo> listeners;
 
     DerivedTopicsWriter(String bootstrapServers, String registryUrl) {
         RegistryClient registry = new RegistryClient(RegistryClientConfig.of(registryUrl));
@@ -43,6 +46,7 @@ final class DerivedTopicsWriter implements AutoCloseable {
         edges = new TapwireAvroSerializer<>(ServiceEdge.class, registry, true);
         processes = new TapwireAvroSerializer<>(ProcessInfo.class, registry, true);
         events = new TapwireAvroSerializer<>(ServiceEvent.class, registry, true);
+        listeners = new TapwireAvroSerializer<>(ListenerInfo.class, registry, true);
         producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.TRANSACTIONAL_ID_CONFIG, "query-api-test-" + UUID.randomUUID()),
@@ -93,6 +97,12 @@ final class DerivedTopicsWriter implements AutoCloseable {
     void send(int partition, ServiceEvent event) {
         send(TapwireTopic.EVENTS, partition, new ServiceKey(event.getService()).format(),
                 events.serialize(TapwireTopic.EVENTS.topicName(), event), event.getEpochNs() / 1_000_000L);
+    }
+
+    void send(int partition, ListenerInfo listener) {
+        send(TapwireTopic.LISTENERS, partition, new ListenerKey(listener.getCluster(), listener.getNode(),
+                        listener.getNetnsInode(), listener.getAddress()).format(),
+                listeners.serialize(TapwireTopic.LISTENERS.topicName(), listener), listener.getUpdatedAtEpochNs() / 1_000_000L);
     }
 
     /** A tombstone of a compacted topic: the key's value is gone. */

@@ -19,15 +19,18 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.tapwire.api.graph.Processes;
 import io.tapwire.schemas.derived.ObservedSide;
+import io.tapwire.schemas.derived.ListenerInfo;
 import io.tapwire.schemas.derived.ProcessInfo;
 import io.tapwire.schemas.derived.ServiceEventType;
 import io.tapwire.schemas.derived.ServiceKind;
+import io.tapwire.schemas.keys.ListenerKey;
 import io.tapwire.schemas.topics.TapwireTopic;
 
 /**
@@ -170,6 +173,14 @@ public class ReadModelsFixture implements QuarkusTestResourceLifecycleManager {
         writer.send(0, event(ServiceEventType.OOM_KILL, POSTGRES, "node-2", 300, now - 3 * 60_000, null, 9,
                 "anon-rss 20480 kB"));
         writer.send(0, event(ServiceEventType.CRASH, NGINX, "node-1", 200, now - 2 * 60_000, null, 11, null));
+        // nginx listens on 0.0.0.0:80 in a namespace with two addresses, one of them closed again
+        for (String address : List.of("10.0.0.1:80", "127.0.0.1:80", "10.0.0.9:80")) {
+            writer.send(0, ListenerInfo.newBuilder().setCluster("prod").setNode("node-1").setNetnsInode(4026531840L)
+                    .setAddress(address).setPid(200).setStartTimeTicks(1).setService(NGINX).setFromWildcard(true)
+                    .setUpdatedAtEpochNs((now - hour) * 1_000_000L).build());
+        }
+        writer.delete(TapwireTopic.LISTENERS, 0, new ListenerKey("prod", "node-1", 4026531840L, "10.0.0.9:80").format(),
+                now - hour);
         writer.commit();
 
         writer.begin();

@@ -174,6 +174,22 @@ class ReadModelsIT {
     }
 
     @Test
+    void runningServicesTheirListenAddressesAndOomKillsAreExposed() throws Exception {
+        ReadinessWait.untilStatus("UP");
+        Map<String, Family> families = awaitAllMetrics();
+        CorootGolden.check(families);
+        Map<String, String> noImage = Map.of("image", "", "systemd_triggered_by", "");
+        assertThat(value(families, "container_info", with(noImage, "container_id", NGINX))).isEqualTo(1);
+        assertThat(value(families, "container_info", with(noImage, "container_id", POSTGRES))).isEqualTo(1);
+        assertThat(families.get("container_info").samples()).as("the worker's processes have all exited")
+                .noneMatch(sample -> ReadModelsFixture.WORKER.equals(sample.labels().get("container_id")));
+        assertThat(families.get("container_net_tcp_listen_info").samples())
+                .extracting(sample -> sample.labels().get("listen_addr")).as("the closed listener is gone")
+                .containsExactlyInAnyOrder("10.0.0.1:80", "127.0.0.1:80");
+        assertThat(value(families, "container_oom_kills_total", Map.of("container_id", POSTGRES))).isEqualTo(1);
+    }
+
+    @Test
     void tcpMetricsSumFinalWindowsAndActiveConnectionsIsTheLatestFinalWindows() throws Exception {
         Map<String, Family> families = awaitAllMetrics();
         Map<String, String> toNginx = destination(API, NGINX_AT);

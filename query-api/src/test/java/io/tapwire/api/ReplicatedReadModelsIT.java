@@ -23,6 +23,7 @@ import io.tapwire.api.events.EventStore;
 import io.tapwire.api.events.ServiceEventRecord;
 import io.tapwire.api.graph.EdgeStore;
 import io.tapwire.api.graph.GraphIngest;
+import io.tapwire.api.graph.ListenerStore;
 import io.tapwire.api.graph.Processes;
 import io.tapwire.api.graph.ServiceDirectory;
 import io.tapwire.api.query.Step;
@@ -73,7 +74,7 @@ class ReplicatedReadModelsIT {
                     new MetricWindowsIngest(l7, tcp, registry)).start());
             tailers.add(new TopicTailer(name + "-graph", bootstrapServers, Duration.ofSeconds(2),
                     List.of(GraphIngest.EDGES_TOPIC, GraphIngest.PROCESSES_TOPIC),
-                    new GraphIngest(edges, directory, registry)).start());
+                    new GraphIngest(edges, directory, new ListenerStore(), registry)).start());
             tailers.add(new TopicTailer(name + "-events", bootstrapServers, Duration.ofSeconds(2),
                     List.of(EventIngest.TOPIC), new EventIngest(events, registry)).start());
         }

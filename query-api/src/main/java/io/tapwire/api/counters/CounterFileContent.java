@@ -12,12 +12,14 @@ import java.util.Map;
  * @param skipped  records not counted, by topic and reason
  * @param openL7   the latest update of each L7 window whose final has not come yet, by window key (version 2)
  * @param openTcp  the same for TCP windows (version 2)
+ * @param oomKills OOM kills per service (version 2)
  */
 record CounterFileContent(int version, Map<String, Long> offsets, List<L7Entry> l7, List<TcpEntry> tcp,
                           Map<String, CountedWindows> counted, Map<String, Map<String, Long>> skipped,
-                          Map<String, CounterState.OpenL7Window> openL7, Map<String, TcpEntry> openTcp) {
+                          Map<String, CounterState.OpenL7Window> openL7, Map<String, TcpEntry> openTcp,
+                          Map<String, Long> oomKills) {
 
-    /** Version 2 added the open windows; a version 1 file reads as one without any. */
+    /** Version 2 added the open windows and the OOM kills; a version 1 file reads as one without any. */
     static final int VERSION = 2;
     static final int OLDEST_READABLE = 1;
 

@@ -7,10 +7,12 @@ import java.util.Map;
  * The counters as last written to the state directory: what {@code /metrics} shows. Never ahead of the file, so that
  * no restart shows less than a scrape saw before. Immutable.
  *
- * @param skipped records not counted, by topic and reason ({@code duplicate}, {@code beyond-dedup-horizon},
- *                {@code undecodable})
+ * @param skipped  records not counted, by topic and reason ({@code duplicate}, {@code beyond-dedup-horizon},
+ *                 {@code undecodable})
+ * @param oomKills OOM kills per service, from {@code tapwire.events.v1}
  */
-public record CounterSnapshot(List<L7Entry> l7, List<TcpEntry> tcp, Map<String, Map<String, Long>> skipped) {
+public record CounterSnapshot(List<L7Entry> l7, List<TcpEntry> tcp, Map<String, Map<String, Long>> skipped,
+                              Map<String, Long> oomKills) {
 
     public static final CounterSnapshot EMPTY = new CounterSnapshot(List.of(), List.of(), Map.of());
 
@@ -18,5 +20,11 @@ public record CounterSnapshot(List<L7Entry> l7, List<TcpEntry> tcp, Map<String, 
         l7 = List.copyOf(l7);
         tcp = List.copyOf(tcp);
         skipped = Map.copyOf(skipped);
+        oomKills = Map.copyOf(oomKills);
+    }
+
+    /** Counters without OOM kills. */
+    public CounterSnapshot(List<L7Entry> l7, List<TcpEntry> tcp, Map<String, Map<String, Long>> skipped) {
+        this(l7, tcp, skipped, Map.of());
     }
 }

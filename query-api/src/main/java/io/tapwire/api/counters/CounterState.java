@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import io.tapwire.schemas.derived.L7Metric;
+import io.tapwire.schemas.derived.ServiceEvent;
+import io.tapwire.schemas.derived.ServiceEventType;
 import io.tapwire.schemas.derived.TcpMetric;
 import io.tapwire.schemas.keys.L7MetricKey;
 import io.tapwire.schemas.keys.TcpMetricKey;
@@ -78,6 +80,7 @@ final class CounterState {
     /** Open windows by key: the latest update of each, not yet in the totals. */
     private final Map<String, OpenL7Window> openL7 = new HashMap<>();
     private final Map<String, TcpEntry> openTcp = new HashMap<>();
+    private final Map<String, Long> oomKills = new TreeMap<>();
     private final Map<String, Map<String, Long>> skipped = new TreeMap<>();
 
     CounterState(Duration dedupHorizon) {
@@ -117,6 +120,13 @@ final class CounterState {
         openTcp.remove(key);
         add(entry(m));
         return true;
+    }
+
+    /** Counts an OOM kill of {@code event}'s service; other events count nothing here. */
+    void addEvent(ServiceEvent event) {
+        if (event.getType() == ServiceEventType.OOM_KILL && !event.getService().isEmpty()) {
+            oomKills.merge(event.getService(), 1L, Long::sum);
+        }
     }
 
     /** Keeps the latest update of an open L7 window, unless its final was counted already or it grew no further. */
@@ -235,7 +245,7 @@ final class CounterState {
         tcpEntries().forEach(shown::add);
         openL7.values().forEach(open -> shown.add(open.entry()));
         openTcp.values().forEach(shown::add);
-        return new CounterSnapshot(shown.l7Entries(), shown.tcpEntries(), skippedCopy());
+        return new CounterSnapshot(shown.l7Entries(), shown.tcpEntries(), skippedCopy(), oomKills);
     }
 
     CounterFileContent content() {
@@ -245,7 +255,7 @@ final class CounterState {
         counted.forEach((partition, windows) -> countedByName.put(partition.toString(),
                 new CounterFileContent.CountedWindows(windows.newestWindowStartMs, new TreeMap<>(windows.keys))));
         return new CounterFileContent(CounterFileContent.VERSION, offsetsByName, l7Entries(), tcpEntries(),
-                countedByName, skippedCopy(), new TreeMap<>(openL7), new TreeMap<>(openTcp));
+                countedByName, skippedCopy(), new TreeMap<>(openL7), new TreeMap<>(openTcp), new TreeMap<>(oomKills));
     }
 
     static CounterState of(CounterFileContent content, Duration dedupHorizon) {
@@ -284,6 +294,9 @@ final class CounterState {
         }
         if (content.openTcp() != null) {
             state.openTcp.putAll(content.openTcp());
+        }
+        if (content.oomKills() != null) {
+            state.oomKills.putAll(content.oomKills());
         }
         return state;
     }

@@ -3,6 +3,10 @@ package io.tapwire.api.exposition;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 import io.tapwire.api.Protocol;
 import io.tapwire.api.counters.CounterSnapshot;
@@ -42,7 +46,30 @@ public final class CorootExposition {
     }
 
     public static String render(CounterSnapshot counters) {
+        return render(counters, Inventory.NONE);
+    }
+
+    /**
+     * What runs now, for the gauges: the services with a running process ({@code container_info}) and the addresses
+     * services listen on ({@code container_net_tcp_listen_info}).
+     */
+    public record Inventory(SortedSet<String> running, SortedMap<String, SortedSet<String>> listening) {
+        public static final Inventory NONE = new Inventory(new TreeSet<>(), new TreeMap<>());
+    }
+
+    public static String render(CounterSnapshot counters, Inventory inventory) {
         Exposition out = new Exposition();
+        // Coroot's agent labels each container with its image and the systemd unit that triggered it; Tapwire knows
+        // neither yet, and an empty label is the same series as no label to Prometheus.
+        inventory.running().forEach(service -> out.add("container_info", Type.GAUGE, Unit.COUNT,
+                "Meta information about the container", Map.of("container_id", service, "image", "",
+                        "systemd_triggered_by", ""), 1));
+        inventory.listening().forEach((service, addresses) -> addresses.forEach(address -> out.add(
+                "container_net_tcp_listen_info", Type.GAUGE, Unit.COUNT, "Listen address of the container",
+                Map.of("container_id", service, "listen_addr", address, "proxy", ""), 1)));
+        counters.oomKills().forEach((service, kills) -> out.add("container_oom_kills_total", Type.COUNTER, Unit.COUNT,
+                "Total number of times the container was terminated by the OOM killer", Map.of("container_id", service),
+                kills));
         counters.l7().forEach(entry -> l7(out, entry));
         counters.tcp().forEach(entry -> tcp(out, entry));
         counters.skipped().forEach((topic, reasons) -> reasons.forEach((reason, count) -> out.add(SKIPPED,

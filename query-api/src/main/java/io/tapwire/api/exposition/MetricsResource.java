@@ -24,9 +24,13 @@ public class MetricsResource {
     @Produces(MediaType.TEXT_PLAIN)
     @Operation(summary = "Prometheus exposition (text format 0.0.4)",
             description = "L7 request counters and latency histograms per protocol (outbound by client, inbound by "
-                    + "server) and TCP connection metrics, named and labelled as the Coroot node agent's. Counters "
-                    + "never go backwards, also across restarts of the API.")
+                    + "server), TCP connection metrics, OOM kills, the running services (container_info) and their "
+                    + "listen addresses, named and labelled as the Coroot node agent's. Counters never go backwards, "
+                    + "also across restarts of the API.")
     public Response metrics() {
-        return Response.ok(CorootExposition.render(readModels.counters()), CorootExposition.CONTENT_TYPE).build();
+        CorootExposition.Inventory inventory = new CorootExposition.Inventory(readModels.directory().running(),
+                readModels.listeners().addressesByService());
+        return Response.ok(CorootExposition.render(readModels.counters(), inventory), CorootExposition.CONTENT_TYPE)
+                .build();
     }
 }

@@ -3,6 +3,7 @@ package io.tapwire.api.graph;
 import java.util.Map;
 
 import io.tapwire.api.read.RecordSink;
+import io.tapwire.schemas.derived.ListenerInfo;
 import io.tapwire.schemas.derived.ProcessInfo;
 import io.tapwire.schemas.derived.ServiceEdge;
 import io.tapwire.schemas.registry.RegistryClient;
@@ -14,8 +15,9 @@ import org.apache.kafka.common.TopicPartition;
 import org.jboss.logging.Logger;
 
 /**
- * Feeds the compacted {@code tapwire.service.edges.v1} into the {@link EdgeStore} and {@code tapwire.processes.v1}
- * into the {@link ServiceDirectory}, from their earliest offsets at every start; a tombstone removes its key.
+ * Feeds the compacted {@code tapwire.service.edges.v1} into the {@link EdgeStore}, {@code tapwire.processes.v1} into
+ * the {@link ServiceDirectory} and {@code tapwire.listeners.v1} into the {@link ListenerStore}, from their earliest
+ * offsets at every start; a tombstone removes its key.
  */
 public final class GraphIngest implements RecordSink {
 
@@ -23,16 +25,21 @@ public final class GraphIngest implements RecordSink {
 
     public static final String EDGES_TOPIC = TapwireTopic.SERVICE_EDGES.topicName();
     public static final String PROCESSES_TOPIC = TapwireTopic.PROCESSES.topicName();
+    public static final String LISTENERS_TOPIC = TapwireTopic.LISTENERS.topicName();
 
     private final EdgeStore edges;
     private final ServiceDirectory directory;
     private final TapwireAvroDeserializer<ServiceEdge> edgeValues;
     private final TapwireAvroDeserializer<ProcessInfo> processValues;
+    private final ListenerStore listeners;
+    private final TapwireAvroDeserializer<ListenerInfo> listenerValues;
     private long undecodable;
 
-    public GraphIngest(EdgeStore edges, ServiceDirectory directory, RegistryClient registry) {
+    public GraphIngest(EdgeStore edges, ServiceDirectory directory, ListenerStore listeners, RegistryClient registry) {
         this.edges = edges;
         this.directory = directory;
+        this.listeners = listeners;
+        this.listenerValues = new TapwireAvroDeserializer<>(ListenerInfo.class, registry);
         this.edgeValues = new TapwireAvroDeserializer<>(ServiceEdge.class, registry);
         this.processValues = new TapwireAvroDeserializer<>(ProcessInfo.class, registry);
     }
@@ -61,6 +68,13 @@ public final class GraphIngest implements RecordSink {
                     directory.remove(record.key());
                 } else {
                     directory.put(record.key(), process);
+                }
+            } else if (LISTENERS_TOPIC.equals(record.topic())) {
+                ListenerInfo listener = listenerValues.deserialize(record);
+                if (listener == null) {
+                    listeners.remove(record.key());
+                } else {
+                    listeners.put(record.key(), listener);
                 }
             }
         } catch (UndecodableRecordException e) {

@@ -115,6 +115,17 @@ public final class ServiceDirectory {
         return kinds;
     }
 
+    /** The services with a process running now (as the latest process updates say), by name. */
+    public synchronized SortedSet<String> running() {
+        SortedSet<String> running = new TreeSet<>();
+        presence.forEach((at, p) -> {
+            if (p.running > 0) {
+                running.add(at.service());
+            }
+        });
+        return running;
+    }
+
     public synchronized boolean knows(String service) {
         for (ServiceNode at : presence.keySet()) {
             if (at.service().equals(service)) {

@@ -141,7 +141,7 @@ class CounterStateTest {
     void aFileOfAnotherVersionIsRefused(@TempDir Path dir) throws Exception {
         CounterFileContent content = new CounterState(Duration.ofHours(1)).content();
         new CounterFile(dir).write(new CounterFileContent(99, content.offsets(), content.l7(), content.tcp(),
-                content.counted(), content.skipped(), content.openL7(), content.openTcp()));
+                content.counted(), content.skipped(), content.openL7(), content.openTcp(), content.oomKills()));
 
         assertThatThrownBy(() -> new CounterFile(dir).read()).hasMessageContaining("version 99");
     }
@@ -198,7 +198,7 @@ class CounterStateTest {
         state.addFinal(L7, l7("200", 0, 5));
         CounterFileContent content = state.content();
         new CounterFile(dir).write(new CounterFileContent(1, content.offsets(), content.l7(), content.tcp(),
-                content.counted(), content.skipped(), null, null));
+                content.counted(), content.skipped(), null, null, null));
 
         assertThat(requests(CounterState.of(new CounterFile(dir).read().orElseThrow(), Duration.ofHours(1)))).isEqualTo(5);
     }

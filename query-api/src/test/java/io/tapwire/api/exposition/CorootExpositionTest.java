@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
+import io.tapwire.api.CorootGolden;
 import io.tapwire.api.StrictExpositionParser;
 import io.tapwire.api.StrictExpositionParser.Family;
 import io.tapwire.api.counters.CounterSnapshot;
@@ -142,6 +146,24 @@ class CorootExpositionTest {
 
         assertThat(value(families, "tapwire_api_counter_records_skipped_total",
                 Map.of("topic", "tapwire.l7.metrics.v1", "reason", "duplicate"))).isEqualTo(2);
+    }
+
+    @Test
+    void runningServicesTheirListenAddressesAndOomKillsAreCorootsGaugesAndCounter() {
+        CounterSnapshot counters = new CounterSnapshot(List.of(), List.of(), Map.of(), Map.of(NGINX, 2L));
+        CorootExposition.Inventory inventory = new CorootExposition.Inventory(new TreeSet<>(Set.of(NGINX, API)),
+                new TreeMap<>(Map.of(NGINX, new TreeSet<>(Set.of("10.0.0.1:80", "127.0.0.1:80")))));
+
+        Map<String, Family> families = StrictExpositionParser.parse(CorootExposition.render(counters, inventory));
+
+        CorootGolden.check(families);
+        assertThat(value(families, "container_oom_kills_total", Map.of("container_id", NGINX))).isEqualTo(2);
+        assertThat(value(families, "container_info", Map.of("container_id", API, "image", "",
+                "systemd_triggered_by", ""))).isEqualTo(1);
+        assertThat(families.get("container_net_tcp_listen_info").samples()).hasSize(2).allSatisfy(sample -> {
+            assertThat(sample.labels()).containsEntry("container_id", NGINX).containsEntry("proxy", "");
+            assertThat(sample.value()).isEqualTo(1);
+        });
     }
 
     @Test
