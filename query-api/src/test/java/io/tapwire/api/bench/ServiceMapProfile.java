@@ -52,6 +52,9 @@ public final class ServiceMapProfile {
         report("serviceMap", nanos);
         report("serviceMap CPU time", cpu);
         com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        if (Boolean.getBoolean("fast-double")) {
+            json.configure(com.fasterxml.jackson.core.JsonGenerator.Feature.USE_FAST_DOUBLE_WRITER, true);
+        }
         Object view = query.serviceMap(TimeRange.parse(null, null, Instant.now()));
         for (int i = 0; i < requests; i++) {
             long start = System.nanoTime();
