@@ -133,6 +133,20 @@ public class ReadModels {
         return null;
     }
 
+    /** The read models that have not yet read their topics up to where they ended at the start; empty once all have. */
+    public List<String> catchingUp() {
+        List<String> behind = new ArrayList<>();
+        if (!counters.caughtUp()) {
+            behind.add("counters");
+        }
+        for (TopicTailer tailer : tailers) {
+            if (!tailer.caughtUp()) {
+                behind.add(tailer.name());
+            }
+        }
+        return behind;
+    }
+
     @PreDestroy
     void close() {
         tailers.forEach(TopicTailer::close);

@@ -1,5 +1,7 @@
 package io.tapwire.api;
 
+import java.util.List;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -7,9 +9,10 @@ import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * Not ready once a read model has stopped reading its topics on a failure it cannot recover from: the API would go on
- * answering from state that no longer moves. Waiting for Kafka or for the registry is not such a failure (the Kafka
- * check reports those).
+ * Ready only once every read model has caught up with its topics (read them up to where they ended when it started:
+ * before that, the API would answer from part of the history), and not ready once a read model has stopped reading on
+ * a failure it cannot recover from (the API would go on answering from state that no longer moves). Waiting for Kafka
+ * or for the registry is not such a failure (the Kafka check reports those), but it does keep the read models behind.
  */
 @Readiness
 @ApplicationScoped
@@ -34,8 +37,12 @@ public class ReadModelsReadiness implements HealthCheck {
                 .withData("processes", readModels.directory().processCount())
                 .withData("eventsKept", readModels.events().size());
         String failure = readModels.failure();
-        if (failure == null) {
+        List<String> catchingUp = readModels.catchingUp();
+        if (failure == null && catchingUp.isEmpty()) {
             return response.up().build();
+        }
+        if (failure == null) {
+            return response.down().withData("catchingUp", String.join(", ", catchingUp)).build();
         }
         return response.down().withData("error", "a read model stopped reading (" + failure
                 + "); the log has the details, a restart reads on").build();

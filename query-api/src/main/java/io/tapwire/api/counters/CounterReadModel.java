@@ -92,6 +92,11 @@ public final class CounterReadModel implements AutoCloseable {
         return snapshot;
     }
 
+    /** Whether the counters have been read up to where the topics ended when reading started. */
+    public boolean caughtUp() {
+        return tailer.caughtUp();
+    }
+
     /** Why the counters stopped being read before {@link #close()}, or null while they are read. */
     public Throwable failure() {
         return tailer.failure();

@@ -43,6 +43,10 @@ public final class TopicTailer implements AutoCloseable {
     private final Thread thread;
     private volatile boolean closing;
     private volatile Throwable failure;
+    private volatile boolean caughtUp;
+    private List<TopicPartition> assigned = List.of();
+    /** The end offsets found once the partitions were assigned: reading up to them is catching up. */
+    private Map<TopicPartition, Long> catchUpTargets;
     private boolean stopped;
 
     /**
@@ -83,6 +87,9 @@ public final class TopicTailer implements AutoCloseable {
                     ConsumerRecords<String, byte[]> records = consumer.poll(POLL);
                     apply(records);
                     sink.afterPoll();
+                    if (!caughtUp) {
+                        checkCaughtUp();
+                    }
                 } catch (WakeupException e) {
                     // closing
                 } catch (KafkaException e) {
@@ -97,6 +104,28 @@ public final class TopicTailer implements AutoCloseable {
         } finally {
             consumer.close(Duration.ZERO);
         }
+    }
+
+    /**
+     * Whether the tailer has read, at some point since it started, every partition up to the end offset it had when
+     * the partitions were assigned (the last stable offset: committed records only). Stays true once reached: a read
+     * model that has caught up answers from complete state, even while new records keep coming.
+     */
+    public boolean caughtUp() {
+        return caughtUp;
+    }
+
+    private void checkCaughtUp() {
+        if (catchUpTargets == null) {
+            catchUpTargets = consumer.endOffsets(assigned, requestTimeout);
+        }
+        for (TopicPartition partition : assigned) {
+            if (consumer.position(partition, requestTimeout) < catchUpTargets.getOrDefault(partition, 0L)) {
+                return;
+            }
+        }
+        caughtUp = true;
+        LOG.infof("The %s read model has caught up with %s", name, topics);
     }
 
     /** What the tailer feeds ("spans", "counters", ...). */
@@ -131,6 +160,7 @@ public final class TopicTailer implements AutoCloseable {
             }
             if (missing == null) {
                 consumer.assign(partitions);
+                assigned = List.copyOf(partitions);
                 Map<TopicPartition, Long> resume = sink.startOffsets();
                 List<TopicPartition> fromStart = new ArrayList<>();
                 for (TopicPartition partition : partitions) {
