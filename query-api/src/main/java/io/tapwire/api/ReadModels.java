@@ -125,16 +125,6 @@ public class ReadModels {
         return events;
     }
 
-    /** The read models still reading what their topics held at start (empty once every one has caught up). */
-    public List<String> catchingUp() {
-        List<String> behind = new ArrayList<>();
-        if (!counters.caughtUp()) {
-            behind.add("counters");
-        }
-        tailers.stream().filter(tailer -> !tailer.caughtUp()).forEach(tailer -> behind.add(tailer.name()));
-        return behind;
-    }
-
     /** The name of the first in-memory read model that stopped reading, with why; null while all read. */
     public String failure() {
         Throwable counterFailure = counters.failure();
@@ -147,6 +137,20 @@ public class ReadModels {
             }
         }
         return null;
+    }
+
+    /** The read models that have not yet read their topics up to where they ended at the start; empty once all have. */
+    public List<String> catchingUp() {
+        List<String> behind = new ArrayList<>();
+        if (!counters.caughtUp()) {
+            behind.add("counters");
+        }
+        for (TopicTailer tailer : tailers) {
+            if (!tailer.caughtUp()) {
+                behind.add(tailer.name());
+            }
+        }
+        return behind;
     }
 
     @PreDestroy

@@ -9,10 +9,10 @@ import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * Ready once every read model has caught up with its topics — read every committed record they held when it began —
- * so that a restarted or new instance does not answer from a state still being rebuilt. Not ready once a read model
- * has stopped reading on a failure it cannot recover from: the API would go on answering from state that no longer
- * moves. Waiting for Kafka or the registry keeps a read model from catching up (the Kafka check says why).
+ * Ready only once every read model has caught up with its topics (read them up to where they ended when it started:
+ * before that, the API would answer from part of the history), and not ready once a read model has stopped reading on
+ * a failure it cannot recover from (the API would go on answering from state that no longer moves). Waiting for Kafka
+ * or for the registry is not such a failure (the Kafka check reports those), but it does keep the read models behind.
  */
 @Readiness
 @ApplicationScoped
@@ -37,14 +37,14 @@ public class ReadModelsReadiness implements HealthCheck {
                 .withData("processes", readModels.directory().processCount())
                 .withData("eventsKept", readModels.events().size());
         String failure = readModels.failure();
-        if (failure != null) {
-            return response.down().withData("error", "a read model stopped reading (" + failure
-                    + "); the log has the details, a restart reads on").build();
-        }
         List<String> catchingUp = readModels.catchingUp();
-        if (!catchingUp.isEmpty()) {
+        if (failure == null && catchingUp.isEmpty()) {
+            return response.up().build();
+        }
+        if (failure == null) {
             return response.down().withData("catchingUp", String.join(", ", catchingUp)).build();
         }
-        return response.up().build();
+        return response.down().withData("error", "a read model stopped reading (" + failure
+                + "); the log has the details, a restart reads on").build();
     }
 }

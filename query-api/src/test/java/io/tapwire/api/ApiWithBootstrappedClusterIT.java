@@ -28,7 +28,9 @@ class ApiWithBootstrappedClusterIT {
     String bootstrapServers;
 
     @Test
-    void readinessIsUpWhenKafkaAnswersAndEveryTapwireTopicExists() {
+    void readinessIsUpWhenKafkaAnswersAndEveryTapwireTopicExists() throws Exception {
+        // The read models catch up with the (empty) topics a moment after the start.
+        ReadinessWait.untilStatus("UP");
         given().when().get("/q/health/ready")
                 .then().statusCode(200)
                 .contentType(ContentType.JSON)

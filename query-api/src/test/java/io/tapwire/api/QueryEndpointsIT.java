@@ -26,7 +26,10 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The services, service map, metric series and events endpoints on the read models of a real broker whose derived
@@ -35,6 +38,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @QuarkusTestResource(value = ReadModelsFixture.class, restrictToAnnotatedClass = true)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class QueryEndpointsIT {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -44,6 +48,24 @@ class QueryEndpointsIT {
 
     private final long now = ConfigProvider.getConfig().getValue(ReadModelsFixture.NOW, Long.class);
     private final long w0 = now / 10_000 * 10_000 - 600_000;
+
+    // ---- readiness ----
+
+    @Test
+    @Order(1)
+    void readinessIsUpOnlyOnceEveryReadModelHasCaughtUp() throws Exception {
+        JsonPath ready = ReadinessWait.untilStatus("UP");
+
+        assertThat(ready.getString("checks.find { it.name == 'read-models' }.status")).isEqualTo("UP");
+        // No waiting from here on: whatever was written before the start must be there.
+        JsonPath map = given().when().get("/api/v1/service-map").then().statusCode(200).extract().jsonPath();
+        for (String sentinel : SENTINELS) {
+            assertThat(edge(map, sentinel, NGINX)).containsEntry("requests", 1);
+        }
+        assertThat(edge(map, API, REDIS).get("protocols")).isEqualTo(List.of("redis", "tcp"));
+        assertThat(given().when().get("/api/v1/events").then().extract().jsonPath().getList("items")).hasSize(3);
+        assertThat(given().when().get("/api/v1/spans").then().extract().jsonPath().getList("items")).hasSize(6);
+    }
 
     // ---- service map ----
 

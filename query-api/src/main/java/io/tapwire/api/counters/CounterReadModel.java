@@ -92,7 +92,7 @@ public final class CounterReadModel implements AutoCloseable {
         return snapshot;
     }
 
-    /** Whether the counters have read what their topics held when reading began (see {@link TopicTailer#caughtUp()}). */
+    /** Whether the counters have been read up to where the topics ended when reading started. */
     public boolean caughtUp() {
         return tailer.caughtUp();
     }

@@ -42,6 +42,8 @@ public final class ServiceDirectory {
     public record Entry(String kind, SortedSet<String> nodes) {
     }
 
+    private static final long PRUNE_EVERY_NS = 60_000_000_000L;
+
     private final long retentionNs;
     private final Map<String, Process> processes = new HashMap<>();
     private final Map<ServiceNode, Presence> presence = new HashMap<>();
@@ -67,7 +69,10 @@ public final class ServiceDirectory {
             p.running++;
         }
         newestNs = Math.max(newestNs, info.getUpdatedAtEpochNs());
-        if (newestNs - prunedAtNs > 60_000_000_000L) {
+        // Once a minute of event time; the first update sets the clock.
+        if (prunedAtNs == Long.MIN_VALUE) {
+            prunedAtNs = newestNs;
+        } else if (newestNs - prunedAtNs > PRUNE_EVERY_NS) {
             prune();
         }
     }

@@ -43,9 +43,10 @@ public final class TopicTailer implements AutoCloseable {
     private final Thread thread;
     private volatile boolean closing;
     private volatile Throwable failure;
-    /** Per partition, the end (last stable offset) when reading began; null until the partitions are assigned. */
-    private Map<TopicPartition, Long> endAtStart;
     private volatile boolean caughtUp;
+    private List<TopicPartition> assigned = List.of();
+    /** The end offsets found once the partitions were assigned: reading up to them is catching up. */
+    private Map<TopicPartition, Long> catchUpTargets;
     private boolean stopped;
 
     /**
@@ -87,8 +88,7 @@ public final class TopicTailer implements AutoCloseable {
                     apply(records);
                     sink.afterPoll();
                     if (!caughtUp) {
-                        caughtUp = endAtStart.entrySet().stream()
-                                .allMatch(end -> consumer.position(end.getKey()) >= end.getValue());
+                        checkCaughtUp();
                     }
                 } catch (WakeupException e) {
                     // closing
@@ -106,17 +106,31 @@ public final class TopicTailer implements AutoCloseable {
         }
     }
 
-    /** What the tailer feeds ("spans", "counters", ...). */
-    public String name() {
-        return name;
-    }
-
     /**
-     * Whether the tailer has read (and handed to its sink) every committed record that was in its topics when it began
-     * reading: until then its read model answers from an old state. Stays true once reached.
+     * Whether the tailer has read, at some point since it started, every partition up to the end offset it had when
+     * the partitions were assigned (the last stable offset: committed records only). Stays true once reached: a read
+     * model that has caught up answers from complete state, even while new records keep coming.
      */
     public boolean caughtUp() {
         return caughtUp;
+    }
+
+    private void checkCaughtUp() {
+        if (catchUpTargets == null) {
+            catchUpTargets = consumer.endOffsets(assigned, requestTimeout);
+        }
+        for (TopicPartition partition : assigned) {
+            if (consumer.position(partition, requestTimeout) < catchUpTargets.getOrDefault(partition, 0L)) {
+                return;
+            }
+        }
+        caughtUp = true;
+        LOG.infof("The %s read model has caught up with %s", name, topics);
+    }
+
+    /** What the tailer feeds ("spans", "counters", ...). */
+    public String name() {
+        return name;
     }
 
     /** Why the tailer stopped reading before it was asked to, or null while it reads (or waits for Kafka). */
@@ -146,6 +160,7 @@ public final class TopicTailer implements AutoCloseable {
             }
             if (missing == null) {
                 consumer.assign(partitions);
+                assigned = List.copyOf(partitions);
                 Map<TopicPartition, Long> resume = sink.startOffsets();
                 List<TopicPartition> fromStart = new ArrayList<>();
                 for (TopicPartition partition : partitions) {
@@ -160,8 +175,6 @@ public final class TopicTailer implements AutoCloseable {
                     // An empty list would mean every assigned partition to Kafka's consumer.
                     consumer.seekToBeginning(fromStart);
                 }
-                // read_committed: the end is the last stable offset, past which nothing can be read yet anyway
-                endAtStart = consumer.endOffsets(partitions, requestTimeout);
                 LOG.infof("The %s read model reads %d partitions of %s (%d resumed, %d from the earliest offset)",
                         name, partitions.size(), topics, partitions.size() - fromStart.size(), fromStart.size());
                 return true;

@@ -71,23 +71,10 @@ public final class ServiceGraphQuery {
             services.add(pair.client());
             services.add(pair.server());
         });
-        // The edges sorted by their ends' ranks among the sorted ids: one long per edge (client rank, server rank,
-        // position) sorted as numbers, instead of comparing ids with long common prefixes 130,000 times.
         List<String> names = sorted(services);
-        Map<String, Integer> rank = new HashMap<>(names.size() * 2);
-        for (int i = 0; i < names.size(); i++) {
-            rank.put(names.get(i), i);
-        }
-        List<Map.Entry<EdgeTraffic.Pair, EdgeTraffic.Figures>> entries = new ArrayList<>(pairs.entrySet());
-        long[] order = new long[entries.size()];
-        for (int i = 0; i < order.length; i++) {
-            EdgeTraffic.Pair pair = entries.get(i).getKey();
-            order[i] = (long) rank.get(pair.client()) << RANK_BITS * 2 | (long) rank.get(pair.server()) << RANK_BITS | i;
-        }
-        Arrays.sort(order);
-        List<ServiceMapView.EdgeView> edgeViews = new ArrayList<>(order.length);
-        for (long o : order) {
-            Map.Entry<EdgeTraffic.Pair, EdgeTraffic.Figures> entry = entries.get((int) (o & (1L << RANK_BITS) - 1));
+        List<Map.Entry<EdgeTraffic.Pair, EdgeTraffic.Figures>> sortedPairs = byClientThenServer(pairs, names);
+        List<ServiceMapView.EdgeView> edgeViews = new ArrayList<>(sortedPairs.size());
+        for (Map.Entry<EdgeTraffic.Pair, EdgeTraffic.Figures> entry : sortedPairs) {
             EdgeTraffic.Pair pair = entry.getKey();
             EdgeTraffic.Figures figures = entry.getValue();
             TrafficView l7View = TrafficView.of(figures.l7, range);
@@ -134,6 +121,31 @@ public final class ServiceGraphQuery {
         return directory.knows(service) || edges.involves(service)
                 || l7.anySeries(s -> is.test(s.clientService()) || is.test(s.serverService()))
                 || tcp.anySeries(s -> is.test(s.clientService()) || is.test(s.serverService()));
+    }
+
+    /**
+     * The pairs sorted by client, then server, given every id at their ends sorted: one long per pair (the client's
+     * rank, the server's rank, the pair's position) sorted as numbers, instead of comparing ids with long common
+     * prefixes some 130,000 times for 10,000 edges.
+     */
+    private static <T> List<Map.Entry<EdgeTraffic.Pair, T>> byClientThenServer(Map<EdgeTraffic.Pair, T> pairs,
+                                                                              List<String> sortedIds) {
+        Map<String, Integer> rank = new HashMap<>(sortedIds.size() * 2);
+        for (int i = 0; i < sortedIds.size(); i++) {
+            rank.put(sortedIds.get(i), i);
+        }
+        List<Map.Entry<EdgeTraffic.Pair, T>> entries = new ArrayList<>(pairs.entrySet());
+        long[] order = new long[entries.size()];
+        for (int i = 0; i < order.length; i++) {
+            EdgeTraffic.Pair pair = entries.get(i).getKey();
+            order[i] = (long) rank.get(pair.client()) << RANK_BITS * 2 | (long) rank.get(pair.server()) << RANK_BITS | i;
+        }
+        Arrays.sort(order);
+        List<Map.Entry<EdgeTraffic.Pair, T>> sorted = new ArrayList<>(order.length);
+        for (long o : order) {
+            sorted.add(entries.get((int) (o & (1L << RANK_BITS) - 1)));
+        }
+        return sorted;
     }
 
     private static List<String> sorted(Set<String> services) {

@@ -3,6 +3,8 @@ package io.tapwire.api.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URL;
@@ -11,7 +13,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.Map;
 
 import io.quarkus.test.common.QuarkusTestResource;
@@ -72,7 +76,7 @@ class QueryApiBenchmark {
         @Override
         public void stop() {
             try (var files = Files.walk(stateDir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -109,17 +113,17 @@ class QueryApiBenchmark {
 
         String body = get(http, map);
         assertThat(body).contains("\"edges\"");
-        ServiceMapView direct = query.serviceMap(TimeRange.parse(null, null, java.time.Instant.now()));
+        ServiceMapView direct = query.serviceMap(TimeRange.parse(null, null, Instant.now()));
         assertThat(direct.edges()).hasSize(cluster.edges.size());
         System.out.printf("service-map answer: %d nodes, %d edges, %d bytes%n", direct.nodes().size(),
                 direct.edges().size(), body.length());
 
         time("in-process ServiceGraphQuery.serviceMap (no HTTP, no JSON)", MAP_REQUESTS / 5, MAP_REQUESTS,
-                () -> query.serviceMap(TimeRange.parse(null, null, java.time.Instant.now())).edges().size());
-        time("GET /api/v1/service-map (last 15 minutes)", MAP_REQUESTS / 5, MAP_REQUESTS, () -> get(http, map).length());
+                () -> query.serviceMap(TimeRange.parse(null, null, Instant.now())).edges().size());
+        time("GET /api/v1/service-map (last 15 minutes)", MAP_REQUESTS / 5, MAP_REQUESTS, () -> bytes(http, map));
         String exposition = get(http, metrics);
         System.out.printf("/metrics answer: %d lines, %d bytes%n", exposition.lines().count(), exposition.length());
-        time("GET /metrics (complete body)", METRICS_REQUESTS / 4, METRICS_REQUESTS, () -> get(http, metrics).length());
+        time("GET /metrics (complete body)", METRICS_REQUESTS / 4, METRICS_REQUESTS, () -> bytes(http, metrics));
     }
 
     private interface Request {
@@ -134,7 +138,7 @@ class QueryApiBenchmark {
         for (int i = 0; i < warmUp; i++) {
             request.run();
         }
-        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         long[] nanos = new long[count];
         long[] cpu = new long[count];
         for (int i = 0; i < count; i++) {
@@ -150,7 +154,7 @@ class QueryApiBenchmark {
                         + "(calling thread's CPU time p50 %.1f ms, p99 %.1f ms); load average %.1f%n",
                 what, count, warmUp, ms(nanos, 0.50), ms(nanos, 0.90), ms(nanos, 0.99), nanos[count - 1] / 1e6,
                 ms(cpu, 0.50), ms(cpu, 0.99),
-                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     }
 
     private static double ms(long[] sorted, double q) {
@@ -164,6 +168,16 @@ class QueryApiBenchmark {
             throw new AssertionError(uri + " answered " + response.statusCode() + ": " + response.body());
         }
         return response.body();
+    }
+
+    /** The whole body read, as bytes: decoding it to text would add the client's own work to each figure. */
+    private static int bytes(HttpClient http, URI uri) throws IOException, InterruptedException {
+        HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(uri).GET().build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        if (response.statusCode() != 200) {
+            throw new AssertionError(uri + " answered " + response.statusCode());
+        }
+        return response.body().length;
     }
 
     private static long usedHeapMiB() {

@@ -1,7 +1,13 @@
 package io.tapwire.api.bench;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.tapwire.api.graph.EdgeStore;
 import io.tapwire.api.graph.ServiceDirectory;
@@ -15,7 +21,8 @@ import io.tapwire.api.windows.WindowStore;
 
 /**
  * The service map's query alone, without Quarkus, HTTP or JSON, on the benchmark's cluster: for profiling (run it
- * under JFR). Arguments: services, edges, requests.
+ * under JFR), then the JSON of its answer (with {@code -Dfast-double=true}, Jackson's fast double writer, as the API
+ * writes it). Arguments: services, edges, requests.
  */
 public final class ServiceMapProfile {
 
@@ -23,7 +30,7 @@ public final class ServiceMapProfile {
     }
 
     private static void report(String what, long[] nanos) {
-        java.util.Arrays.sort(nanos);
+        Arrays.sort(nanos);
         System.out.printf("%s: p50 %.1f ms, p99 %.1f ms%n", what, nanos[nanos.length / 2] / 1e6,
                 nanos[(int) (nanos.length * 0.99)] / 1e6);
     }
@@ -39,7 +46,7 @@ public final class ServiceMapProfile {
         new SyntheticCluster(services, edges).load(l7, tcp, edgeStore, directory, System.currentTimeMillis(),
                 QueryApiBenchmark.WINDOWS);
         ServiceGraphQuery query = new ServiceGraphQuery(l7, tcp, edgeStore, directory);
-        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         long[] nanos = new long[requests];
         long[] cpu = new long[requests];
         for (int i = 0; i < requests; i++) {
@@ -51,7 +58,10 @@ public final class ServiceMapProfile {
         }
         report("serviceMap", nanos);
         report("serviceMap CPU time", cpu);
-        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        ObjectMapper json = new ObjectMapper();
+        if (Boolean.getBoolean("fast-double")) {
+            json.configure(JsonGenerator.Feature.USE_FAST_DOUBLE_WRITER, true);
+        }
         Object view = query.serviceMap(TimeRange.parse(null, null, Instant.now()));
         for (int i = 0; i < requests; i++) {
             long start = System.nanoTime();

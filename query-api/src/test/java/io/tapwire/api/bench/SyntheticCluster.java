@@ -2,6 +2,7 @@ package io.tapwire.api.bench;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Random;
@@ -48,7 +49,7 @@ final class SyntheticCluster {
         this.services = services;
         Random random = new Random(42);
         Set<Pair> pairs = new LinkedHashSet<>();
-        Set<Long> seen = new java.util.HashSet<>();
+        Set<Long> seen = new HashSet<>();
         while (pairs.size() < edges) {
             int client = random.nextInt(services);
             int server = random.nextInt(services);
