@@ -2,12 +2,14 @@ package io.tapwire.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import io.tapwire.api.ui.HeadlessChromium;
 import io.tapwire.kafka.broker.FreePorts;
 import io.tapwire.schemas.derived.ServiceEdge;
 import io.tapwire.schemas.topics.TapwireTopic;
@@ -16,8 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What a new user sees with {@code bin/run-local --demo}: within a minute of the ready line, the service map has
- * edges from curl, psql and redis-cli to nginx, PostgreSQL and Redis with requests on them, and {@code /metrics}
- * counts them in Coroot's families.
+ * edges from curl, psql and redis-cli to nginx, PostgreSQL and Redis with requests on them, the web UI draws them in a
+ * real browser, and {@code /metrics} counts them in Coroot's families.
  */
 class DemoE2EIT {
 
@@ -50,6 +52,18 @@ class DemoE2EIT {
             assertThat(edges).filteredOn(edge -> edge.getProtocols().contains("http"))
                     .extracting(ServiceEdge::getServerService).contains("/host/nginx");
 
+            // the web UI draws the same map from the API: real data from the real topology
+            try (HeadlessChromium browser = new HeadlessChromium()) {
+                browser.open(URI.create(stack.apiUrl().orElseThrow() + "/").toURL(), "#/map");
+                assertThat(browser.awaitPage("map")).isEqualTo("ready");
+                browser.until(() -> mapEdges(browser).contains("/host/curl -> /host/nginx"),
+                        () -> "the map's edges: " + mapEdges(browser));
+                assertThat(browser.script("return window.tapwire.map.nodes().map(n => n.id())").toString())
+                        .contains("/host/nginx", "/host/curl", "/host/psql", "/host/redis-cli");
+                assertThat(browser.consoleErrors()).as("console errors").isEmpty();
+                browser.screenshot("whole-stack-demo-map");
+            }
+
             StackApi api = new StackApi(stack.apiUrl().orElseThrow());
             for (String family : List.of("container_http_inbound_requests_total", "container_postgres_inbound_queries_total",
                     "container_redis_inbound_queries_total")) {
@@ -60,5 +74,10 @@ class DemoE2EIT {
                 assertThat(api.metricSum(family, Map.of())).as(family).isPositive();
             }
         }
+    }
+
+    private static String mapEdges(HeadlessChromium browser) {
+        return String.valueOf(browser.script(
+                "return window.tapwire.map.edges().map(e => e.source().id() + ' -> ' + e.target().id())"));
     }
 }

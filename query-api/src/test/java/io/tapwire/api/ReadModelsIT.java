@@ -114,6 +114,7 @@ class ReadModelsIT {
 
     @Test
     void metricsAreAStrictPrometheusExpositionOfCorootsFamilies() throws Exception {
+        ReadinessWait.untilStatus("UP");
         Map<String, Family> families = awaitAllMetrics();
 
         CorootGolden.check(families);
@@ -127,7 +128,8 @@ class ReadModelsIT {
                 "container_net_tcp_successful_connects_total", "container_net_tcp_connection_time_seconds_total",
                 "container_net_tcp_failed_connects_total", "container_net_tcp_active_connections",
                 "container_net_tcp_retransmits_total", "container_net_tcp_bytes_sent_total",
-                "container_net_tcp_bytes_received_total", "tapwire_api_counter_records_skipped_total");
+                "container_net_tcp_bytes_received_total", "container_net_tcp_listen_info", "container_oom_kills_total",
+                "container_info", "tapwire_api_counter_records_skipped_total");
         assertThat(families.values()).allSatisfy(f -> assertThat(f.help()).isNotBlank());
     }
 

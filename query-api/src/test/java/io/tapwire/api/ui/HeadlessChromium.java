@@ -33,7 +33,7 @@ import org.openqa.selenium.logging.LoggingPreferences;
  * driver download (Selenium Manager) is never used: both binaries are given by path. A missing package fails the test
  * with the command that installs it.
  */
-final class HeadlessChromium implements AutoCloseable {
+public final class HeadlessChromium implements AutoCloseable {
 
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
@@ -46,7 +46,7 @@ final class HeadlessChromium implements AutoCloseable {
     private final Path profile;
     private final ChromeDriver driver;
 
-    HeadlessChromium() {
+    public HeadlessChromium() {
         this(CHROMIUM, CHROMEDRIVER);
     }
 
@@ -76,18 +76,18 @@ final class HeadlessChromium implements AutoCloseable {
         driver.manage().window().setSize(new Dimension(1400, 1000));
     }
 
-    ChromeDriver driver() {
+    public ChromeDriver driver() {
         return driver;
     }
 
     /** Opens a page of the UI in a new document (a hash change alone would keep the page and console before). */
-    void open(URL root, String hash) {
+    public void open(URL root, String hash) {
         driver.get("about:blank");
         driver.get(root.toString() + hash);
     }
 
     /** A service id as one segment of the UI's hash (the UI decodes it with decodeURIComponent). */
-    static String encoded(String service) {
+    public static String encoded(String service) {
         return URLEncoder.encode(service, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
@@ -102,7 +102,7 @@ final class HeadlessChromium implements AutoCloseable {
     }
 
     /** Waits until the page named so has finished rendering (main[data-state] leaves "loading"); returns the state. */
-    String awaitPage(String page) {
+    public String awaitPage(String page) {
         until(() -> {
             WebElement main = driver.findElement(By.id("page"));
             return page.equals(main.getDomAttribute("data-page")) && !"loading".equals(main.getDomAttribute("data-state"));
@@ -112,7 +112,7 @@ final class HeadlessChromium implements AutoCloseable {
     }
 
     /** Polls the condition until it holds; fails with the message after {@link #WAIT}. */
-    void until(BooleanSupplier condition, Supplier<String> message) {
+    public void until(BooleanSupplier condition, Supplier<String> message) {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
@@ -134,18 +134,18 @@ final class HeadlessChromium implements AutoCloseable {
     }
 
     /** Console messages of level SEVERE (errors, uncaught exceptions, failed loads) since the last call. */
-    List<String> consoleErrors() {
+    public List<String> consoleErrors() {
         return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
                 .filter(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue())
                 .map(LogEntry::getMessage).toList();
     }
 
-    Object script(String script, Object... args) {
+    public Object script(String script, Object... args) {
         return ((JavascriptExecutor) driver).executeScript(script, args);
     }
 
     /** Saves a screenshot of the window under target/ui-screenshots/, returns its path. */
-    Path screenshot(String name) {
+    public Path screenshot(String name) {
         try {
             Files.createDirectories(SCREENSHOTS);
             Path file = SCREENSHOTS.resolve(name + ".png");
