@@ -119,7 +119,8 @@ export async function render(main, route, ui) {
       cy.center();
     }
     summary.textContent = `${shown.length} of ${nodes.length} services, ${shownEdges.length} of ${edges.length} edges` +
-      (state.filter ? ` (matching "${state.filter}" and their neighbours)` : ' (the busiest by requests)');
+      (state.filter ? ` (matching "${state.filter}" and their neighbours)`
+        : ' (the busiest by requests; services without a connection in this range only through the filter)');
     edgeTable.replaceChildren(edgesTable(shownEdges, select));
     history.replaceState(null, '', href(['map'], { filter: state.filter, top: state.top === DEFAULT_TOP ? '' : state.top }));
   };
@@ -143,12 +144,17 @@ function trafficByService(edges) {
   return traffic;
 }
 
-/** The services to draw: the top N by traffic, or those matching the filter first and then their neighbours. */
+/**
+ * The services to draw: the top N by traffic among those with a connection in the range (on a real node most processes
+ * talk to nobody, and a column of unconnected dots hides the graph; the filter still finds them), or all when none has
+ * one; or those matching the filter first and then their neighbours.
+ */
 function chooseServices(nodes, edges, traffic, state) {
   const busiestFirst = (a, b) => (traffic.get(b.id) || 0) - (traffic.get(a.id) || 0) || a.id.localeCompare(b.id);
   const needle = state.filter.toLowerCase();
   if (!needle) {
-    return [...nodes].sort(busiestFirst).slice(0, state.top);
+    const connected = nodes.filter(n => traffic.has(n.id));
+    return (connected.length ? connected : [...nodes]).sort(busiestFirst).slice(0, state.top);
   }
   const matching = nodes.filter(n => n.id.toLowerCase().includes(needle)).sort(busiestFirst);
   const matchingIds = new Set(matching.map(n => n.id));
