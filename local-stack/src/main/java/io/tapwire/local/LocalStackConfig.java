@@ -42,6 +42,7 @@ public record LocalStackConfig(Path dataDir, int kafkaPort, int controllerPort, 
     public static final int DEFAULT_REGISTRY_PORT = 8081;
     public static final int DEFAULT_API_PORT = 8080;
     public static final Duration DEFAULT_DEMO_INTERVAL = Duration.ofSeconds(1);
+    public static final String DEFAULT_HEARTBEAT_INTERVAL = "1s";
     /** One node: a few partitions are plenty, and fewer partitions start faster. */
     public static final String DEFAULT_LOCAL_PARTITIONS = "3";
 
@@ -125,6 +126,11 @@ public record LocalStackConfig(Path dataDir, int kafkaPort, int controllerPort, 
                 p.duration("tapwire.local.api-start-timeout", ApiProcess.ApiSettings.DEFAULT_START_TIMEOUT));
         Properties settings = new Properties();
         settings.putAll(props);
+        if (!settings.containsKey("tapwire.collector.heartbeat-interval")) {
+            // Every event-time step waits for each raw partition's heartbeat: the interval bounds how fresh spans and
+            // /metrics are (seconds, not the collector's default 5 s, for one node's handful of partitions).
+            settings.setProperty("tapwire.collector.heartbeat-interval", DEFAULT_HEARTBEAT_INTERVAL);
+        }
         if (p.bool("tapwire.local.demo", false) && !settings.containsKey("tapwire.collector.exclude-self")) {
             // The demo's servers and clients are this process's children, which exclude-self leaves out with it.
             settings.setProperty("tapwire.collector.exclude-self", "false");
