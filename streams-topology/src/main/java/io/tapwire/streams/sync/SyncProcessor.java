@@ -246,8 +246,14 @@ final class SyncProcessor implements Processor<String, Object, String, Object> {
                 new Record<>(key == null ? null : new String(key, StandardCharsets.UTF_8), decoded, timestamp));
     }
 
+    /**
+     * The topic whose subject the serde encodes a held record under: a repartitioned channel's own repartition
+     * topic, whose schema its upstream writer registered already (so spilling costs no registry round trip on the
+     * stream thread); for a local channel, a name of this sync's own.
+     */
     private String topicOf(EventTimeSync.Channel<?> channel) {
-        return name + "-sync-" + channel.name();
+        return channel.local() ? name + "-sync-" + channel.name()
+                : context.applicationId() + "-" + channel.name() + "-repartition";
     }
 
     private static int length(byte[] bytes) {
