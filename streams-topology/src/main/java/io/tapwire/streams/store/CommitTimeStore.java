@@ -6,56 +6,42 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.processor.StateStore;
-import org.apache.kafka.streams.processor.StateStoreContext;
-import org.apache.kafka.streams.query.Position;
-import org.apache.kafka.streams.query.PositionBound;
-import org.apache.kafka.streams.query.Query;
-import org.apache.kafka.streams.query.QueryConfig;
-import org.apache.kafka.streams.query.QueryResult;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
-import org.apache.kafka.streams.state.internals.CacheFlushListener;
-import org.apache.kafka.streams.state.internals.CachedStateStore;
 
 /**
  * A key-value store for values that change with nearly every record (a socket's parser state): between two commits
  * they stay objects in memory, and only their value at the commit is encoded and written to the persistent,
- * changelogged store beneath. Kafka Streams' own record cache keeps bytes, so every read decodes and every write
- * encodes; here a busy key is decoded once after a commit and encoded once at the next.
+ * changelogged store beneath ({@link PendingWritesStore}). Kafka Streams' own record cache keeps bytes, so every read
+ * decodes and every write encodes; here a busy key is decoded once after a commit and encoded once at the next.
  *
  * <p>The processor must put back what it changed: a value it mutates and does not put is not written, yet the next
  * read of its key before the commit returns the mutated object. Scans ({@link #all}, {@link #range},
  * {@link #prefixScan}) write the pending changes first and read the store beneath, so a store scanned with every
- * record gains nothing from this one. The write happens in Kafka Streams'
- * {@link CachedStateStore#flushCache}, which a task calls on every store just before it commits (an internal
- * interface, the one its own record caches use); {@link CachedStateStore#clearCache} and {@link #close} drop what was
- * not written, which the task's input gives again.
+ * record gains nothing from this one.
  */
-public final class CommitTimeStore<K, V> implements KeyValueStore<K, V>, CachedStateStore<K, V> {
+public final class CommitTimeStore<K, V> extends PendingWritesStore<K, V> implements KeyValueStore<K, V> {
 
     /** A deletion not yet written. */
     private static final Object DELETED = new Object();
 
-    private final KeyValueStore<K, V> stored;
     /** Values read or changed since the last commit; {@link #DELETED} for a key deleted since. */
     private final Map<K, Object> current = new HashMap<>();
     private final Set<K> changed = new HashSet<>();
 
     private CommitTimeStore(KeyValueStore<K, V> stored) {
-        this.stored = stored;
+        super(stored);
     }
 
     /** A builder of the store named {@code name}: RocksDB beneath, changelogged, without Kafka Streams' cache. */
     public static <K, V> StoreBuilder<CommitTimeStore<K, V>> builder(String name, Serde<K> keys, Serde<V> values) {
-        return new Builder<>(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), keys, values)
-                .withCachingDisabled());
+        return PendingWritesStore.builder(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), keys, values),
+                CommitTimeStore::new);
     }
 
     @Override
@@ -106,44 +92,44 @@ public final class CommitTimeStore<K, V> implements KeyValueStore<K, V>, CachedS
 
     @Override
     public KeyValueIterator<K, V> range(K from, K to) {
-        flushCache();
+        writePending();
         return stored.range(from, to);
     }
 
     @Override
     public KeyValueIterator<K, V> reverseRange(K from, K to) {
-        flushCache();
+        writePending();
         return stored.reverseRange(from, to);
     }
 
     @Override
     public KeyValueIterator<K, V> all() {
-        flushCache();
+        writePending();
         return stored.all();
     }
 
     @Override
     public KeyValueIterator<K, V> reverseAll() {
-        flushCache();
+        writePending();
         return stored.reverseAll();
     }
 
     @Override
     public <PS extends Serializer<P>, P> KeyValueIterator<K, V> prefixScan(P prefix, PS prefixKeySerializer) {
-        flushCache();
+        writePending();
         return stored.prefixScan(prefix, prefixKeySerializer);
     }
 
     @Override
     public long approximateNumEntries() {
-        flushCache();
+        writePending();
         return stored.approximateNumEntries();
     }
 
-    /** Before the commit: the values changed since the last one go to the changelogged store. */
+    /** The values changed since the last commit go to the changelogged store. */
     @Override
     @SuppressWarnings("unchecked")
-    public void flushCache() {
+    protected void writePending() {
         for (K key : changed) {
             Object value = current.get(key);
             if (value == DELETED) {
@@ -152,127 +138,12 @@ public final class CommitTimeStore<K, V> implements KeyValueStore<K, V>, CachedS
                 stored.put(key, (V) value);
             }
         }
+        dropPending();
+    }
+
+    @Override
+    protected void dropPending() {
         changed.clear();
         current.clear();
-    }
-
-    /** The task closes without committing: its input since the last commit is processed again. */
-    @Override
-    public void clearCache() {
-        changed.clear();
-        current.clear();
-    }
-
-    @Override
-    public boolean setFlushListener(CacheFlushListener<K, V> listener, boolean sendOldValues) {
-        return false;
-    }
-
-    @Override
-    public String name() {
-        return stored.name();
-    }
-
-    @Override
-    public void init(StateStoreContext context, StateStore root) {
-        clearCache();
-        stored.init(context, root);
-    }
-
-    @Override
-    public void commit(Map<TopicPartition, Long> changelogOffsets) {
-        stored.commit(changelogOffsets);
-    }
-
-    @Override
-    public boolean managesOffsets() {
-        return stored.managesOffsets();
-    }
-
-    @Override
-    public Long committedOffset(TopicPartition partition) {
-        return stored.committedOffset(partition);
-    }
-
-    @Override
-    public void close() {
-        clearCache();
-        stored.close();
-    }
-
-    @Override
-    public boolean persistent() {
-        return stored.persistent();
-    }
-
-    @Override
-    public boolean isOpen() {
-        return stored.isOpen();
-    }
-
-    @Override
-    public <R> QueryResult<R> query(Query<R> query, PositionBound positionBound, QueryConfig config) {
-        return stored.query(query, positionBound, config);
-    }
-
-    @Override
-    public long approximateNumUncommittedBytes() {
-        return stored.approximateNumUncommittedBytes();
-    }
-
-    @Override
-    public Position getPosition() {
-        return stored.getPosition();
-    }
-
-    /** Builds the store beneath as Kafka Streams' own builder does (metered, changelogged) and wraps it. */
-    private static final class Builder<K, V> implements StoreBuilder<CommitTimeStore<K, V>> {
-        private final StoreBuilder<KeyValueStore<K, V>> stored;
-
-        Builder(StoreBuilder<KeyValueStore<K, V>> stored) {
-            this.stored = stored;
-        }
-
-        @Override
-        public StoreBuilder<CommitTimeStore<K, V>> withCachingEnabled() {
-            return this;
-        }
-
-        @Override
-        public StoreBuilder<CommitTimeStore<K, V>> withCachingDisabled() {
-            return this;
-        }
-
-        @Override
-        public StoreBuilder<CommitTimeStore<K, V>> withLoggingEnabled(Map<String, String> config) {
-            stored.withLoggingEnabled(config);
-            return this;
-        }
-
-        @Override
-        public StoreBuilder<CommitTimeStore<K, V>> withLoggingDisabled() {
-            stored.withLoggingDisabled();
-            return this;
-        }
-
-        @Override
-        public CommitTimeStore<K, V> build() {
-            return new CommitTimeStore<>(stored.build());
-        }
-
-        @Override
-        public Map<String, String> logConfig() {
-            return stored.logConfig();
-        }
-
-        @Override
-        public boolean loggingEnabled() {
-            return stored.loggingEnabled();
-        }
-
-        @Override
-        public String name() {
-            return stored.name();
-        }
     }
 }
