@@ -12,6 +12,7 @@ import io.tapwire.streams.internal.SocketChange;
 import io.tapwire.streams.internal.SocketChangeKind;
 import io.tapwire.streams.internal.SocketState;
 import io.tapwire.streams.registry.ProcessServices;
+import io.tapwire.streams.store.CommitTimeStore;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.KStream;
@@ -20,7 +21,6 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.Stores;
 
 /**
  * Connection tracking, first half: raw TCP events, on the raw topic's own partitioning (by connection id), → one
@@ -46,8 +46,8 @@ public final class ConnectionTracker {
     public static KStream<String, SocketChange> build(StreamsBuilder builder, KStream<String, TcpEvent> tcp,
                                                       KStream<String, ProcessInfo> processChanges,
                                                       TopologySerdes serdes, Duration idleTimeout, int upstreamTasks) {
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE),
-                Serdes.String(), serdes.of(SocketState.class)));
+        // Read and written with every event of a connection: objects between commits (CommitTimeStore).
+        builder.addStateStore(CommitTimeStore.builder(STORE, Serdes.String(), serdes.of(SocketState.class)));
         KStream<String, SocketChange> changes = tcp.process(() -> new Tracker(idleTimeout),
                 Named.as("connection-tracker"), STORE);
         return ProcessServices.attach(builder, changes, processChanges, "sockets-by-process", upstreamTasks,

@@ -9,13 +9,13 @@ import io.tapwire.schemas.keys.ServiceEdgeKey;
 import io.tapwire.streams.TopologySerdes;
 import io.tapwire.streams.connections.ConnectionTracker;
 import io.tapwire.streams.heartbeat.HeartbeatRepartition;
+import io.tapwire.streams.store.CommitTimeStore;
 import io.tapwire.streams.sync.EventTimeSync;
 import io.tapwire.streams.internal.SocketChange;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
-import org.apache.kafka.streams.state.Stores;
 
 /**
  * Sub-topology 6, the service graph: resolved connection changes → one edge per (client service, server
@@ -46,10 +46,9 @@ public final class ServiceGraph {
     public static KStream<String, ServiceEdge> build(StreamsBuilder builder, KStream<String, SocketChange> resolved,
                                                      KStream<String, L7Metric> l7Finals, TopologySerdes serdes,
                                                      Duration flushInterval, Duration retention, int upstreamTasks) {
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EDGES_STORE),
-                Serdes.String(), serdes.of(ServiceEdge.class)));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DIRTY_STORE),
-                Serdes.String(), Serdes.Long()));
+        // Read and written with every connection change of an edge: objects between commits (CommitTimeStore).
+        builder.addStateStore(CommitTimeStore.builder(EDGES_STORE, Serdes.String(), serdes.of(ServiceEdge.class)));
+        builder.addStateStore(CommitTimeStore.builder(DIRTY_STORE, Serdes.String(), Serdes.Long()));
         KStream<String, SocketChange> byEdge = HeartbeatRepartition.repartition(resolved
                         .filter((key, change) -> ConnectionTracker.isHeartbeat(change)
                                 || change.getClientService() != null && change.getServerService() != null,

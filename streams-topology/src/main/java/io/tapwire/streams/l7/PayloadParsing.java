@@ -26,8 +26,10 @@ import io.tapwire.streams.l7.parse.PayloadSegments;
 import io.tapwire.streams.l7.parse.ProtocolParser;
 import io.tapwire.streams.l7.parse.ProtocolParserFactory;
 import io.tapwire.streams.net.Endpoints;
+import io.tapwire.streams.store.CommitTimeStore;
 import io.tapwire.streams.sync.HeartbeatMarker;
 import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KeyValue;
@@ -41,7 +43,6 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.Stores;
 
 /**
  * Phase two of the L7 design, first step: every payload record of a socket through its protocol's parser, in the
@@ -81,10 +82,9 @@ public final class PayloadParsing {
      */
     public static Outputs parse(StreamsBuilder builder, KStream<String, PayloadEvent> payloads, Duration idleTimeout,
                                 Serializer<PayloadEvent> serializer) {
-        // Cached: a busy socket's state changes with every record, and only its value at each commit need reach
-        // RocksDB and the changelog.
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(),
-                Serdes.ByteArray()).withCachingEnabled());
+        // A busy socket's state changes with every record: it stays an object between commits, and only its value
+        // at each commit is encoded and reaches RocksDB and the changelog.
+        builder.addStateStore(CommitTimeStore.builder(STORE, Serdes.String(), StoredParser.SERDE));
         KStream<String, Object> parsed = payloads.process(() -> new SocketParsing(idleTimeout.toMillis(), serializer),
                 Named.as("l7-socket-parsing"), STORE);
         return new Outputs(
@@ -100,6 +100,10 @@ public final class PayloadParsing {
 
     /** A parser, when its socket was last heard of and when it last gave a dead-letter sample, as the store holds them. */
     record StoredParser(ProtocolParserFactory factory, ProtocolParser parser, long lastSeenMs, long lastSampleMs) {
+
+        /** Null for bytes no parser of this version can restore: the socket starts again with a new parser. */
+        static final Serde<StoredParser> SERDE = Serdes.serdeFrom((topic, parser) -> parser == null ? null : parser.encode(),
+                (topic, bytes) -> bytes == null ? null : decode(bytes).orElse(null));
 
         byte[] encode() {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -134,7 +138,7 @@ public final class PayloadParsing {
         private final long idleTimeoutMs;
         private final Serializer<PayloadEvent> serializer;
         private ProcessorContext<String, Object> context;
-        private KeyValueStore<String, byte[]> parsers;
+        private KeyValueStore<String, StoredParser> parsers;
         private Sensor unparseable;
 
         SocketParsing(long idleTimeoutMs, Serializer<PayloadEvent> serializer) {
@@ -165,8 +169,7 @@ public final class PayloadParsing {
             if (e == null || record.key() == null) {
                 return;
             }
-            byte[] stored = parsers.get(record.key());
-            Optional<StoredParser> existing = stored == null ? Optional.empty() : StoredParser.decode(stored);
+            Optional<StoredParser> existing = Optional.ofNullable(parsers.get(record.key()));
             Optional<ProtocolParserFactory> factory = existing.map(StoredParser::factory)
                     .or(() -> ProtocolParsers.forHint(e.getProtocolHint()));
             if (factory.isEmpty()) {
@@ -186,7 +189,7 @@ public final class PayloadParsing {
                     context.forward(sample(record, factory.get().protocol(), before, after));
                 }
             }
-            parsers.put(record.key(), new StoredParser(factory.get(), parser, record.timestamp(), lastSample).encode());
+            parsers.put(record.key(), new StoredParser(factory.get(), parser, record.timestamp(), lastSample));
             for (Exchange exchange : exchanges) {
                 context.forward(record.withValue(request(e, factory.get().protocol(), exchange)));
                 if (e.getRole() == ConnectionRole.CLIENT && exchange.resource() != null) {
@@ -216,11 +219,10 @@ public final class PayloadParsing {
 
         private void forgetIdle(long streamTimeMs) {
             List<String> idle = new ArrayList<>();
-            try (KeyValueIterator<String, byte[]> all = parsers.all()) {
+            try (KeyValueIterator<String, StoredParser> all = parsers.all()) {
                 while (all.hasNext()) {
-                    KeyValue<String, byte[]> entry = all.next();
-                    Optional<StoredParser> parser = StoredParser.decode(entry.value);
-                    if (parser.isEmpty() || parser.get().lastSeenMs() < streamTimeMs - idleTimeoutMs) {
+                    KeyValue<String, StoredParser> entry = all.next();
+                    if (entry.value == null || entry.value.lastSeenMs() < streamTimeMs - idleTimeoutMs) {
                         idle.add(entry.key);
                     }
                 }

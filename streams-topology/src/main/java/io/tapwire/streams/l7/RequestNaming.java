@@ -18,6 +18,7 @@ import io.tapwire.streams.internal.SocketChangeKind;
 import io.tapwire.streams.internal.SocketRole;
 import io.tapwire.streams.net.Endpoints;
 import io.tapwire.streams.registry.ProcessServices;
+import io.tapwire.streams.store.CommitTimeStore;
 import io.tapwire.streams.sync.Deadlines;
 import io.tapwire.streams.sync.EventClock;
 import io.tapwire.streams.sync.EventTimeSync;
@@ -88,8 +89,8 @@ public final class RequestNaming {
                                                    KStream<String, ProcessInfo> processChanges, TopologySerdes serdes,
                                                    Duration holdFor, Duration idleTimeout, ResourceLabels labels,
                                                    int upstreamTasks) {
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(NAMES_STORE),
-                Serdes.String(), serdes.of(ConnectionNames.class)));
+        // Read with every request: objects between commits (CommitTimeStore).
+        builder.addStateStore(CommitTimeStore.builder(NAMES_STORE, Serdes.String(), serdes.of(ConnectionNames.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HELD_STORE),
                 Serdes.String(), serdes.of(L7Request.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DEADLINES_STORE),

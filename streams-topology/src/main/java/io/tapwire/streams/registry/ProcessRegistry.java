@@ -16,6 +16,7 @@ import io.tapwire.streams.TopologySerdes;
 import io.tapwire.streams.heartbeat.HeartbeatRepartition;
 import io.tapwire.streams.lifecycle.RestartRule;
 import io.tapwire.streams.lifecycle.ServiceLifecycle;
+import io.tapwire.streams.store.CommitTimeStore;
 import io.tapwire.streams.sync.EventClock;
 import io.tapwire.streams.sync.EventTimeSync;
 import io.tapwire.streams.sync.HeartbeatMarker;
@@ -27,7 +28,6 @@ import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.Stores;
 
 /**
  * Sub-topology 1, the process registry: raw process events and the processes of inventory snapshots → current
@@ -63,10 +63,9 @@ public final class ProcessRegistry {
     public static Outputs build(StreamsBuilder builder, KStream<String, ProcessEvent> events,
                                 KStream<String, NodeInventory> inventory, TopologySerdes serdes, Duration exitGrace,
                                 RestartRule restarts, int upstreamTasks) {
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PROCESSES_STORE),
-                Serdes.String(), serdes.of(ProcessInfo.class)));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PIDS_STORE),
-                Serdes.String(), Serdes.String()));
+        // Read and written with every event of a process: objects between commits (CommitTimeStore).
+        builder.addStateStore(CommitTimeStore.builder(PROCESSES_STORE, Serdes.String(), serdes.of(ProcessInfo.class)));
+        builder.addStateStore(CommitTimeStore.builder(PIDS_STORE, Serdes.String(), Serdes.String()));
 
         KStream<String, ProcessInfo> snapshots = HeartbeatRepartition.repartition(inventory
                 .filter((key, snapshot) -> snapshot != null, Named.as("process-snapshots-present"))

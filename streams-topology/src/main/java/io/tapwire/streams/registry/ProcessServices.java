@@ -10,6 +10,7 @@ import io.tapwire.streams.TopologySerdes;
 import io.tapwire.streams.heartbeat.HeartbeatRepartition;
 import io.tapwire.streams.identity.IdentityRules;
 import io.tapwire.streams.identity.ProcessFacts;
+import io.tapwire.streams.store.CommitTimeStore;
 import io.tapwire.streams.sync.EventTimeSync;
 import io.tapwire.streams.sync.HeartbeatMarker;
 import org.apache.kafka.common.serialization.Serde;
@@ -21,7 +22,6 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.Stores;
 
 /**
  * The service of the process that did something: any raw record names its process by
@@ -56,8 +56,8 @@ public final class ProcessServices {
                                                 BiFunction<V, ProcessInfo, V> joiner) {
         Serde<ProcessInfo> processSerde = serdes.of(ProcessInfo.class);
         String storeName = name + "-" + STORE;
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(storeName),
-                Serdes.String(), processSerde));
+        // Read with every lookup: objects between commits (CommitTimeStore).
+        builder.addStateStore(CommitTimeStore.builder(storeName, Serdes.String(), processSerde));
         String processesChannel = name + "-processes";
         KStream<String, ProcessInfo> processes = HeartbeatRepartition.repartition(processChanges, processesChannel,
                 processSerde, process -> false);

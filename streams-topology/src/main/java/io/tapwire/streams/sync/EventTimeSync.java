@@ -65,10 +65,9 @@ public final class EventTimeSync {
      */
     public static KStream<String, Object> merge(StreamsBuilder builder, String name, int upstreamTasks,
                                                 List<Channel<?>> channels) {
-        // On disk: a source that falls far behind makes the buffer grow with the others' records (an in-memory
-        // buffer measured no faster). Changelogged: a restart restores what waits.
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(bufferStore(name)),
-                Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled());
+        // What arrived since the last commit in memory, what is still held at a commit on disk and changelogged
+        // (HeldRecords): a restart restores what waits, and a source that falls far behind grows the disk part.
+        builder.addStateStore(HeldRecords.builder(bufferStore(name)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(watermarkStore(name)),
                 Serdes.String(), Serdes.Long()));
         KStream<String, Object> merged = null;

@@ -2,20 +2,17 @@ package io.tapwire.streams.sync;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +37,7 @@ final class SyncProcessor implements Processor<String, Object, String, Object> {
     /** The watermark store's content, read once at start: the per-record path reads it from here. */
     private final Map<SourceStamp.Source, Long> marks = new HashMap<>();
     private ProcessorContext<String, Object> context;
-    private KeyValueStore<Bytes, byte[]> buffer;
+    private HeldRecords<Held> buffer;
     private KeyValueStore<String, Long> watermarks;
     private List<SourceStamp.Source> expected;
     private long releasedThrough = Long.MIN_VALUE;
@@ -61,7 +58,18 @@ final class SyncProcessor implements Processor<String, Object, String, Object> {
     @Override
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
-        this.buffer = context.getStateStore(EventTimeSync.bufferStore(name));
+        HeldRecords<?> held = context.getStateStore(EventTimeSync.bufferStore(name));
+        this.buffer = held.open(new HeldRecords.Codec<>() {
+            @Override
+            public byte[] encode(Held value) {
+                return SyncProcessor.this.encode(value);
+            }
+
+            @Override
+            public Held decode(byte[] bytes) {
+                return SyncProcessor.this.decode(bytes);
+            }
+        });
         this.watermarks = context.getStateStore(EventTimeSync.watermarkStore(name));
         this.expected = EventTimeSync.expectedSources(channels, upstreamTasks, context.taskId().partition());
         for (SourceStamp.Source source : expected) {
@@ -87,7 +95,7 @@ final class SyncProcessor implements Processor<String, Object, String, Object> {
         Long mark = marks.get(source);
         // A heartbeat at W says this source has nothing more at or before W: what it sends later goes after W.
         long effective = mark == null ? record.timestamp() : Math.max(record.timestamp(), mark + 1);
-        buffer.put(bufferKey(effective, index, source, position(source)), encode(index, source, record));
+        buffer.hold(bufferKey(effective, index, source, position(source)), new Held(index, source.partition(), record));
         heldSinceRelease++;
         if (isHeartbeat(index, record) && (mark == null || record.timestamp() > mark)) {
             marks.put(source, record.timestamp());
@@ -130,21 +138,22 @@ final class SyncProcessor implements Processor<String, Object, String, Object> {
                 context.taskId(), heldSinceRelease, (now - lastReleaseMs) / 1000, behind);
     }
 
-    /** Forwards, in order, every buffered record with an effective time up to {@code bound}. */
+    /**
+     * Forwards, in order, every buffered record with an effective time up to {@code bound}. Every held record's
+     * effective time is after {@link #releasedThrough} (it is at least its own source's watermark plus one), so
+     * the scan starts there: on disk, the records released before are tombstones a scan from the start would
+     * step over one by one, every release, until a compaction drops them.
+     */
     private void release(long bound) {
-        Bytes from = Bytes.wrap(new byte[KEY_BYTES]);
+        byte[] first = new byte[KEY_BYTES];
+        if (releasedThrough != Long.MIN_VALUE) {
+            ByteBuffer.wrap(first).putLong((releasedThrough + 1) ^ Long.MIN_VALUE);
+        }
+        Bytes from = Bytes.wrap(first);
         byte[] last = new byte[KEY_BYTES];
         java.util.Arrays.fill(last, (byte) 0xFF);
         ByteBuffer.wrap(last).putLong(bound ^ Long.MIN_VALUE);
-        List<Bytes> done = new ArrayList<>();
-        try (KeyValueIterator<Bytes, byte[]> entries = buffer.range(from, Bytes.wrap(last))) {
-            while (entries.hasNext()) {
-                KeyValue<Bytes, byte[]> entry = entries.next();
-                context.forward(decode(entry.value));
-                done.add(entry.key);
-            }
-        }
-        done.forEach(buffer::delete);
+        buffer.release(from, Bytes.wrap(last), held -> context.forward(held.released(channels)));
     }
 
     private long lowestWatermark() {
@@ -198,20 +207,33 @@ final class SyncProcessor implements Processor<String, Object, String, Object> {
                 .array());
     }
 
+    /**
+     * A held record: its channel's index, its source partition, the record as it came. Released with only its
+     * source stamp as headers, whether it waited in memory or was spilled and read back.
+     */
+    record Held(int index, int partition, Record<String, Object> record) {
+        Record<String, Object> released(List<EventTimeSync.Channel<?>> channels) {
+            return new Record<>(record.key(), record.value(), record.timestamp(),
+                    SourceStamp.stamp(new RecordHeaders(), channels.get(index).name(), partition));
+        }
+    }
+
     @SuppressWarnings("unchecked")
-    private byte[] encode(int index, SourceStamp.Source source, Record<String, Object> record) {
+    private byte[] encode(Held held) {
+        int index = held.index();
+        Record<String, Object> record = held.record();
         EventTimeSync.Channel<Object> channel = (EventTimeSync.Channel<Object>) channels.get(index);
         byte[] key = record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8);
         byte[] value = record.value() == null ? null
                 : channel.serde().serializer().serialize(topicOf(channel), record.value());
         ByteBuffer out = ByteBuffer.allocate(4 + 4 + 8 + 4 + length(key) + 4 + length(value));
-        out.putInt(index).putInt(source.partition()).putLong(record.timestamp());
+        out.putInt(index).putInt(held.partition()).putLong(record.timestamp());
         put(out, key);
         put(out, value);
         return out.array();
     }
 
-    private Record<String, Object> decode(byte[] bytes) {
+    private Held decode(byte[] bytes) {
         ByteBuffer in = ByteBuffer.wrap(bytes);
         int index = in.getInt();
         int partition = in.getInt();
@@ -220,12 +242,18 @@ final class SyncProcessor implements Processor<String, Object, String, Object> {
         byte[] value = get(in);
         EventTimeSync.Channel<?> channel = channels.get(index);
         Object decoded = value == null ? null : channel.serde().deserializer().deserialize(topicOf(channel), value);
-        return new Record<>(key == null ? null : new String(key, StandardCharsets.UTF_8), decoded, timestamp,
-                SourceStamp.stamp(new RecordHeaders(), channel.name(), partition));
+        return new Held(index, partition,
+                new Record<>(key == null ? null : new String(key, StandardCharsets.UTF_8), decoded, timestamp));
     }
 
+    /**
+     * The topic whose subject the serde encodes a held record under: a repartitioned channel's own repartition
+     * topic, whose schema its upstream writer registered already (so spilling costs no registry round trip on the
+     * stream thread); for a local channel, a name of this sync's own.
+     */
     private String topicOf(EventTimeSync.Channel<?> channel) {
-        return name + "-sync-" + channel.name();
+        return channel.local() ? name + "-sync-" + channel.name()
+                : context.applicationId() + "-" + channel.name() + "-repartition";
     }
 
     private static int length(byte[] bytes) {

@@ -54,6 +54,27 @@ class EventTimeSyncTest {
     }
 
     @Test
+    void recordsHeldAcrossACommitAndThoseThatCameAfterItComeOutInOneOrder() {
+        try (Driver driver = new Driver(state.resolve("spilled"))) {
+            // The test driver commits after every input record: a1, a2, b1 and a's heartbeat wait on disk; b's
+            // heartbeat arrives in the same step as it releases everything up to 350, itself included, so the
+            // records read back from disk and the one that never left memory merge in event-time order.
+            driver.send(new In("a", "a1", 100));
+            driver.send(new In("a", "a2", 300));
+            driver.send(new In("b", "b1", 200));
+            driver.send(new In("a", "hb", 400));
+            assertThat(driver.out()).isEmpty();
+            assertThat(driver.bufferChangelog()).as("what waited at each commit, written once")
+                    .hasSize(4).doesNotContainNull();
+            driver.send(new In("b", "hb", 350));
+            assertThat(driver.out()).containsExactly("a:a1@100", "b:b1@200", "a:a2@300", "b:hb@350");
+            assertThat(driver.bufferChangelog()).as("a tombstone for each released record that was written "
+                    + "(a's heartbeat at 400 still waits); nothing for b's heartbeat, released before any commit")
+                    .hasSize(3).containsOnlyNulls();
+        }
+    }
+
+    @Test
     void anyInterleavingOfTheChannelsGivesTheSameSequence() {
         List<In> a = List.of(new In("a", "a1", 100), new In("a", "a2", 100), new In("a", "hb", 150),
                 new In("a", "a3", 120), new In("a", "a4", 400), new In("a", "hb", 1_000));
@@ -113,6 +134,7 @@ class EventTimeSyncTest {
         private final TestInputTopic<String, String> a;
         private final TestInputTopic<String, String> b;
         private final TestOutputTopic<String, String> out;
+        private final TestOutputTopic<byte[], byte[]> bufferChangelog;
 
         Driver(Path dir) {
             StreamsBuilder builder = new StreamsBuilder();
@@ -149,6 +171,8 @@ class EventTimeSyncTest {
             a = driver.createInputTopic("a", Serdes.String().serializer(), Serdes.String().serializer());
             b = driver.createInputTopic("b", Serdes.String().serializer(), Serdes.String().serializer());
             out = driver.createOutputTopic("out", Serdes.String().deserializer(), Serdes.String().deserializer());
+            bufferChangelog = driver.createOutputTopic("sync-test-" + EventTimeSync.bufferStore("test") + "-changelog",
+                    Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
         }
 
         void send(In in) {
@@ -157,6 +181,11 @@ class EventTimeSyncTest {
 
         List<String> out() {
             return out.readRecordsToList().stream().map(TestRecord::value).toList();
+        }
+
+        /** The values written to the sync buffer's changelog since the last call (null: a tombstone). */
+        List<byte[]> bufferChangelog() {
+            return bufferChangelog.readRecordsToList().stream().map(TestRecord::value).toList();
         }
 
         @Override

@@ -9,6 +9,7 @@ import io.tapwire.streams.InternalKeys;
 import io.tapwire.streams.TopologySerdes;
 import io.tapwire.streams.heartbeat.HeartbeatRepartition;
 import io.tapwire.streams.internal.L7Window;
+import io.tapwire.streams.store.CommitTimeStore;
 import io.tapwire.streams.sync.EventTimeSync;
 import io.tapwire.streams.sync.HeartbeatMarker;
 import io.tapwire.streams.window.LateRecordGate;
@@ -62,9 +63,9 @@ public final class L7Metrics {
     /** @param upstreamTasks tasks writing to the repartition (the partitions of the raw topics) */
     public static Outputs build(StreamsBuilder builder, KStream<String, L7Request> requests, TopologySerdes serdes,
                                 TumblingWindows windows, int upstreamTasks) {
-        // Cached: a busy series' window changes with every request; only its value at each commit is written out.
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WINDOWS_STORE),
-                Serdes.String(), serdes.of(L7Window.class)).withCachingEnabled());
+        // A busy series' window changes with every request: an object between commits, written once at each
+        // (CommitTimeStore); the range scan that closes windows, once per second of event time, writes first.
+        builder.addStateStore(CommitTimeStore.builder(WINDOWS_STORE, Serdes.String(), serdes.of(L7Window.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CLOCK_STORE),
                 Serdes.String(), Serdes.Long()));
         Serde<L7Request> serde = serdes.of(L7Request.class);
