@@ -51,7 +51,7 @@ public final class WholeStackBenchmark {
     private static final String LOAD_CPUS = "0";
     private static final String NGINX = "/host/nginx";
     private static final String INBOUND = "container_http_inbound_requests_total";
-    private static final int WARM_UP_SECONDS = 20;
+    private static final int WARM_UP_SECONDS = 60;
     private static final int MEASURE_SECONDS = 40;
     private static final int FRESHNESS_SECONDS = 30;
     private static final int STEP_SECONDS = 15;

@@ -42,7 +42,7 @@ public record LocalStackConfig(Path dataDir, int kafkaPort, int controllerPort, 
     public static final int DEFAULT_REGISTRY_PORT = 8081;
     public static final int DEFAULT_API_PORT = 8080;
     public static final Duration DEFAULT_DEMO_INTERVAL = Duration.ofSeconds(1);
-    public static final String DEFAULT_HEARTBEAT_INTERVAL = "1s";
+    public static final String DEFAULT_HEARTBEAT_INTERVAL = "500ms";
     /** One node: a few partitions are plenty, and fewer partitions start faster. */
     public static final String DEFAULT_LOCAL_PARTITIONS = "3";
 

@@ -108,6 +108,7 @@ class ReadModelsIT {
         assertBad(Map.of("limit", "0"), "limit", "from 1 to 1000");
         assertBad(Map.of("limit", "1001"), "limit", "from 1 to 1000");
         assertBad(Map.of("limit", "many"), "limit", "'many'");
+        assertBad(Map.of("service", "/system.slice/no-such.service"), "service", "unknown service");
     }
 
     // ---- /metrics ----

@@ -5,6 +5,8 @@ import java.util.List;
 
 import io.tapwire.api.ApiError;
 import io.tapwire.api.ReadModels;
+import io.tapwire.api.query.Parameters;
+import io.tapwire.api.services.ServiceGraphQuery;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -29,9 +31,11 @@ public class SpansResource {
     }
 
     private final ReadModels readModels;
+    private final ServiceGraphQuery services;
 
-    public SpansResource(ReadModels readModels) {
+    public SpansResource(ReadModels readModels, ServiceGraphQuery services) {
         this.readModels = readModels;
+        this.services = services;
     }
 
     @GET
@@ -43,7 +47,8 @@ public class SpansResource {
     @APIResponse(responseCode = "400", description = "A parameter is invalid; the error names it",
             content = @Content(schema = @Schema(implementation = ApiError.class)))
     public SpanList search(
-            @Parameter(description = "Service id, as client or as server") @QueryParam("service") String service,
+            @Parameter(description = "Service id, as client or as server; it must be known to the API")
+            @QueryParam("service") String service,
             @Parameter(description = "Protocol token: http, http2, grpc, postgres, mysql, redis, memcached, mongo, "
                     + "cassandra, kafka, rabbitmq, nats, dns") @QueryParam("protocol") String protocol,
             @Parameter(description = "Status as the protocol states it (200, ok, failed, nxdomain, ...)")
@@ -54,10 +59,16 @@ public class SpansResource {
             @QueryParam("from") String from,
             @Parameter(description = "Latest start, ISO-8601 with a zone; default: now") @QueryParam("to") String to,
             @Parameter(description = "Most spans answered, 1 to 1000; default 100") @QueryParam("limit") String limit) {
+        Parameters.knownService("service", service, s -> services.knows(s) || hasSpans(s));
         SpanQuery query = SpanQuery.parse(service, protocol, status, minDurationMs, from, to, limit, Instant.now());
         List<SpanView> items = readModels.spans()
                 .newestFirst(query.fromNs(), query.toNs(), query.filter(), query.limit())
                 .stream().map(SpanView::of).toList();
         return new SpanList(items);
+    }
+
+    private boolean hasSpans(String service) {
+        return !readModels.spans().newestFirst(Long.MIN_VALUE, Long.MAX_VALUE,
+                span -> service.equals(span.clientService()) || service.equals(span.serverService()), 1).isEmpty();
     }
 }
