@@ -14,6 +14,8 @@ import io.tapwire.schemas.derived.ServiceEdge;
 import io.tapwire.schemas.topics.TapwireTopic;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
 
 /**
  * What a new user sees with {@code bin/run-local --demo}: within a minute of the ready line, the service map has
@@ -65,6 +67,32 @@ class DemoE2EIT {
                         .toString()).as("the machine's many processes without a connection are not drawn").isEqualTo("[]");
                 assertThat(browser.consoleErrors()).as("console errors").isEmpty();
                 browser.screenshot("whole-stack-demo-map");
+
+                // tapped through Cytoscape rather than clicked at a point: on this busier map another edge may cross
+                // there (WebUiIT clicks with the pointer)
+                browser.script("window.tapwire.map.edges().filter(e => e.source().id() === arguments[0]"
+                        + " && e.target().id() === arguments[1])[0].emit('tap')", "/host/curl", "/host/nginx");
+                WebElement panel = browser.driver().findElement(By.cssSelector("[data-testid=figures]"));
+                browser.until(() -> "edge".equals(panel.getDomAttribute("data-kind")), () -> "the edge's figures");
+                assertThat(panel.findElement(By.cssSelector(".edge-ends")).getText()).isEqualTo("/host/curl → /host/nginx");
+                assertThat(Long.parseLong(HeadlessChromium.figure(panel, "requests").replace(",", "")))
+                        .as("the edge's request count").isPositive();
+
+                // a span filter narrows the list to the demo's PostgreSQL statements
+                browser.open(URI.create(stack.apiUrl().orElseThrow() + "/").toURL(), "#/spans");
+                assertThat(browser.awaitPage("spans")).isEqualTo("ready");
+                browser.driver().findElement(By.cssSelector("select[name=protocol] option[value=postgres]")).click();
+                browser.driver().findElement(By.cssSelector("form.filters button[type=submit]")).click();
+                browser.until(() -> browser.driver().getCurrentUrl().contains("protocol=postgres") && !spanRows(browser)
+                        .isEmpty() && spanRows(browser).stream().allMatch(row -> row.getText().contains("postgres")),
+                        () -> "the list of postgres spans");
+                assertThat(spanRows(browser)).anySatisfy(row -> assertThat(row.getText()).contains("demo_missing_table"));
+
+                browser.open(URI.create(stack.apiUrl().orElseThrow() + "/").toURL(),
+                        "#/service/" + HeadlessChromium.encoded("/host/nginx"));
+                assertThat(browser.awaitPage("service")).isEqualTo("ready");
+                assertThat(browser.consoleErrors()).as("console errors").isEmpty();
+                browser.screenshot("whole-stack-demo-nginx");
             }
 
             StackApi api = new StackApi(stack.apiUrl().orElseThrow());
@@ -82,5 +110,9 @@ class DemoE2EIT {
     private static String mapEdges(HeadlessChromium browser) {
         return String.valueOf(browser.script(
                 "return window.tapwire.map.edges().map(e => e.source().id() + ' -> ' + e.target().id())"));
+    }
+
+    private static List<WebElement> spanRows(HeadlessChromium browser) {
+        return browser.driver().findElements(By.cssSelector("table.spans tbody tr"));
     }
 }

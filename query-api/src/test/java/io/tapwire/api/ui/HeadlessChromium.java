@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.logging.Level;
@@ -23,6 +24,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
@@ -89,6 +91,39 @@ public final class HeadlessChromium implements AutoCloseable {
     /** A service id as one segment of the UI's hash (the UI decodes it with decodeURIComponent). */
     public static String encoded(String service) {
         return URLEncoder.encode(service, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /** Clicks the map's edge client → server a third of the way from its client, off its label. */
+    public void clickMapEdge(String client, String server) {
+        clickMap(script("""
+                const cy = window.tapwire.map;
+                const edge = cy.edges().filter(e => e.source().id() === arguments[0] && e.target().id() === arguments[1])[0];
+                const s = edge.sourceEndpoint(), t = edge.targetEndpoint(), zoom = cy.zoom(), pan = cy.pan();
+                return {x: (s.x + (t.x - s.x) / 3) * zoom + pan.x, y: (s.y + (t.y - s.y) / 3) * zoom + pan.y,
+                        width: cy.width(), height: cy.height()};""", client, server));
+    }
+
+    /** Clicks the map's node of {@code service}. */
+    public void clickMapNode(String service) {
+        clickMap(script("""
+                const cy = window.tapwire.map, p = cy.getElementById(arguments[0]).renderedPosition();
+                return {x: p.x, y: p.y, width: cy.width(), height: cy.height()};""", service));
+    }
+
+    /** A point the UI's script computed on the map's canvas, relative to its top left; the click is relative to its centre. */
+    @SuppressWarnings("unchecked")
+    private void clickMap(Object point) {
+        Map<String, Number> at = (Map<String, Number>) point;
+        WebElement graph = driver.findElement(By.id("map-graph"));
+        new Actions(driver).moveToElement(graph,
+                        (int) Math.round(at.get("x").doubleValue() - at.get("width").doubleValue() / 2),
+                        (int) Math.round(at.get("y").doubleValue() - at.get("height").doubleValue() / 2))
+                .click().perform();
+    }
+
+    /** The text of a figure ({@code dd[data-figure=name]}) in a panel of figures. */
+    public static String figure(WebElement container, String name) {
+        return container.findElement(By.cssSelector("dd[data-figure=" + name + "]")).getText();
     }
 
     /** Milliseconds from the start of navigation until the page was ready (the UI's performance mark). */

@@ -10,7 +10,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URL;
 import java.util.List;
-import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 import io.quarkus.test.common.QuarkusTestResource;
@@ -24,7 +23,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.interactions.Actions;
 
 /**
  * The web UI in a real headless Chromium against the running API, whose read models hold {@link ShopDataset}: every
@@ -97,15 +95,7 @@ class WebUiIT {
         open("#/map");
         assertThat(browser.awaitPage("map")).isEqualTo("ready");
 
-        // Where the edge is drawn: a third of the way from its client to its server, off its label.
-        @SuppressWarnings("unchecked")
-        Map<String, Number> at = (Map<String, Number>) browser.script("""
-                const cy = window.tapwire.map;
-                const edge = cy.edges().filter(e => e.source().id() === arguments[0] && e.target().id() === arguments[1])[0];
-                const s = edge.sourceEndpoint(), t = edge.targetEndpoint(), zoom = cy.zoom(), pan = cy.pan();
-                return {x: (s.x + (t.x - s.x) / 3) * zoom + pan.x, y: (s.y + (t.y - s.y) / 3) * zoom + pan.y,
-                        width: cy.width(), height: cy.height()};""", FRONTEND, CHECKOUT);
-        clickGraph(at);
+        browser.clickMapEdge(FRONTEND, CHECKOUT);
 
         WebElement panel = browser.driver().findElement(By.cssSelector("[data-testid=figures]"));
         until("the edge's figures", () -> "edge".equals(panel.getDomAttribute("data-kind")));
@@ -123,11 +113,7 @@ class WebUiIT {
         awaitDataset();
         open("#/map");
         assertThat(browser.awaitPage("map")).isEqualTo("ready");
-        @SuppressWarnings("unchecked")
-        Map<String, Number> at = (Map<String, Number>) browser.script("""
-                const cy = window.tapwire.map, p = cy.getElementById(arguments[0]).renderedPosition();
-                return {x: p.x, y: p.y, width: cy.width(), height: cy.height()};""", CHECKOUT);
-        clickGraph(at);
+        browser.clickMapNode(CHECKOUT);
 
         WebElement panel = browser.driver().findElement(By.cssSelector("[data-testid=figures]"));
         until("the service's figures", () -> "service".equals(panel.getDomAttribute("data-kind"))
@@ -257,14 +243,6 @@ class WebUiIT {
     // ---- helpers ----
 
     /** A real click on the map's canvas at a point given in the graph's rendered coordinates. */
-    private static void clickGraph(Map<String, Number> at) {
-        WebElement graph = browser.driver().findElement(By.id("map-graph"));
-        new Actions(browser.driver()).moveToElement(graph,
-                        (int) Math.round(at.get("x").doubleValue() - at.get("width").doubleValue() / 2),
-                        (int) Math.round(at.get("y").doubleValue() - at.get("height").doubleValue() / 2))
-                .click().perform();
-    }
-
     private void open(String hash) {
         browser.open(root, hash);
     }
@@ -279,7 +257,7 @@ class WebUiIT {
     }
 
     private static String figure(WebElement container, String name) {
-        return container.findElement(By.cssSelector("dd[data-figure=" + name + "]")).getText();
+        return HeadlessChromium.figure(container, name);
     }
 
     private static List<WebElement> spanRows() {
