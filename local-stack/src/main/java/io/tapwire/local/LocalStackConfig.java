@@ -43,6 +43,7 @@ public record LocalStackConfig(Path dataDir, int kafkaPort, int controllerPort, 
     public static final int DEFAULT_API_PORT = 8080;
     public static final Duration DEFAULT_DEMO_INTERVAL = Duration.ofSeconds(1);
     public static final String DEFAULT_HEARTBEAT_INTERVAL = "500ms";
+    public static final String DEFAULT_API_CHECKPOINT_INTERVAL = "500ms";
     /** One node: a few partitions are plenty, and fewer partitions start faster. */
     public static final String DEFAULT_LOCAL_PARTITIONS = "3";
 
@@ -130,6 +131,11 @@ public record LocalStackConfig(Path dataDir, int kafkaPort, int controllerPort, 
             // Every event-time step waits for each raw partition's heartbeat: the interval bounds how fresh spans and
             // /metrics are (seconds, not the collector's default 5 s, for one node's handful of partitions).
             settings.setProperty("tapwire.collector.heartbeat-interval", DEFAULT_HEARTBEAT_INTERVAL);
+        }
+        if (!settings.containsKey("tapwire.api.counters.checkpoint-interval")) {
+            // /metrics shows the counters as last written: one node's counters file is small enough to write twice a
+            // second, which keeps /metrics within a few seconds of the requests
+            settings.setProperty("tapwire.api.counters.checkpoint-interval", DEFAULT_API_CHECKPOINT_INTERVAL);
         }
         if (p.bool("tapwire.local.demo", false) && !settings.containsKey("tapwire.collector.exclude-self")) {
             // The demo's servers and clients are this process's children, which exclude-self leaves out with it.
