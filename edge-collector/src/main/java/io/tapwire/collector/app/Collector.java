@@ -16,8 +16,10 @@ import io.tapwire.collector.bpf.KernelEvent;
 import io.tapwire.collector.bpf.KernelEventDecoder;
 import io.tapwire.collector.bpf.KernelProbeSettings;
 import io.tapwire.collector.bpf.KernelProbes;
+import io.tapwire.collector.bpf.KernelRequirements;
 import io.tapwire.collector.bpf.RingBufferPoller;
 import io.tapwire.collector.inventory.InventoryPartHeader;
+import io.tapwire.collector.inventory.InventoryPartHeaders;
 import io.tapwire.collector.inventory.InventorySnapshotter;
 import io.tapwire.collector.inventory.PeriodicInventory;
 import io.tapwire.collector.metrics.CollectorMetrics;
@@ -94,6 +96,25 @@ public final class Collector implements AutoCloseable {
                 settings.redaction());
         TaskContext self = selfTask(procFs);
 
+        KernelRequirements.check();
+        this.producerReady = producer.prepare(Duration.ofSeconds(10));
+        if (!producerReady) {
+            LOG.warn("Kafka or the schema registry is not reachable yet ({}); records are dropped and counted until"
+                    + " it is", producer.lastPrepareError());
+        }
+        InventorySnapshotter snapshotter = InventorySnapshotter.builder(VERSION).procFs(procFs).processFacts(facts)
+                .excludedPids(settings.excludedPids()).build();
+        InventoryPartHeaders inventoryHeaders = part -> new InventoryPartHeader(headers.now(), self);
+        // A snapshot before the probes attach, so it precedes every kernel event in event time: the topology names
+        // the processes that ran before the collector from it, and an event of theirs stamped before the periodic
+        // snapshot below had nothing to be named by but its thread's name. The periodic inventory's first snapshot,
+        // right after the attach, adds what started while the programs loaded.
+        try {
+            produceInventory(snapshotter.snapshot(clock.offsetNs(), inventoryHeaders));
+        } catch (RuntimeException e) {
+            LOG.warn("the inventory snapshot before the probes attach failed; the periodic one follows them", e);
+        }
+
         KernelProbeSettings probeSettings = withExclusions(settings.probes(), settings.excludedPids(),
                 settings.excludedLocalPorts());
         this.probes = KernelProbes.start(probeSettings);
@@ -118,11 +139,6 @@ public final class Collector implements AutoCloseable {
             onEvent(event);
         });
 
-        this.producerReady = producer.prepare(Duration.ofSeconds(10));
-        if (!producerReady) {
-            LOG.warn("Kafka or the schema registry is not reachable yet ({}); records are dropped and counted until"
-                    + " it is", producer.lastPrepareError());
-        }
         HeartbeatSender heartbeats = new HeartbeatSender(producer, headers, self);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "tapwire-collector-scheduler"));
         scheduler.scheduleWithFixedDelay(() -> guarded("heartbeat", () -> {
@@ -134,10 +150,8 @@ public final class Collector implements AutoCloseable {
         scheduler.scheduleWithFixedDelay(() -> guarded("clock", clock::remeasure),
                 settings.clockInterval().toMillis(), settings.clockInterval().toMillis(), TimeUnit.MILLISECONDS);
 
-        InventorySnapshotter snapshotter = InventorySnapshotter.builder(VERSION).procFs(procFs).processFacts(facts)
-                .excludedPids(settings.excludedPids()).build();
         this.inventory = new PeriodicInventory(snapshotter, settings.inventoryInterval(), clock::offsetNs,
-                part -> new InventoryPartHeader(headers.now(), self), this::produceInventory);
+                inventoryHeaders, this::produceInventory);
         inventory.start();
 
         this.endpoint = MetricsEndpoint.start(settings.metricsHost(), settings.metricsPort(), metrics);

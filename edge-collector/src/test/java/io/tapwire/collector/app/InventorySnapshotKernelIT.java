@@ -151,6 +151,28 @@ class InventorySnapshotKernelIT {
                 .extracting(TcpEvent::getType).containsOnly(TcpEventType.CLOSE).hasSize(2);
     }
 
+    /**
+     * The topology names a process that ran before the collector from the first snapshot, in event time: a kernel
+     * event stamped before the snapshot would find no process and be named by its thread's name (a JVM's
+     * {@code kafka-producer-…}). So the first snapshot is read before the probes attach.
+     */
+    @Test
+    void theFirstSnapshotPrecedesEveryKernelEvent() throws Exception {
+        Process exec = new ProcessBuilder("true").start();
+        assertThat(exec.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        int execPid = (int) exec.pid();
+        stack.processes().await(e -> e.getTask().getPid() == execPid, "an event of the process started after the collector");
+        long snapshotTime = firstSnapshot().stream().mapToLong(part -> part.getHeader().getEpochTimeNs()).max()
+                .orElseThrow();
+        List<Long> eventTimes = new java.util.ArrayList<>();
+        stack.processes().readToEnd().stream().filter(e -> !e.getHeader().getHeartbeat())
+                .forEach(e -> eventTimes.add(e.getHeader().getEpochTimeNs()));
+        stack.tcp().readToEnd().stream().filter(e -> !e.getHeader().getHeartbeat())
+                .forEach(e -> eventTimes.add(e.getHeader().getEpochTimeNs()));
+        assertThat(eventTimes).isNotEmpty().allSatisfy(time -> assertThat(time)
+                .as("a kernel event's time against the first snapshot's %d", snapshotTime).isGreaterThan(snapshotTime));
+    }
+
     /** Every part of the collector's first snapshot (the lowest snapshotId). */
     private static List<NodeInventory> firstSnapshot() {
         NodeInventory first = stack.inventory().await(e -> !e.getHeader().getHeartbeat(), "an inventory snapshot")

@@ -17,10 +17,15 @@ import io.tapwire.schemas.derived.ServiceKind;
  *       until a metadata source supplies namespace and workload names;</li>
  *   <li>containers outside Kubernetes: Docker, containerd, CRI-O, Podman → {@code /<runtime>/<containerId12>};</li>
  *   <li>a systemd service unit → {@code /system.slice/<unit>};</li>
- *   <li>a plain process → {@code /host/<name>}, the name taken from exe, else the exec filename, else comm.</li>
+ *   <li>a kernel thread → {@value #KERNEL};</li>
+ *   <li>a plain process → {@code /host/<name>}, the name taken from exe (or the name it was started by, when that
+ *       was a link to it), else the exec filename, else comm.</li>
  * </ol>
  */
 public final class IdentityRules {
+
+    /** Every kernel thread (kworker/0:1, ksoftirqd/0, …): one service, not one per thread name. */
+    public static final String KERNEL = "/host/kernel";
 
     private static final String HEX_ID = "([0-9a-f]{12,64})";
     private static final String POD_UID = "pod([0-9a-f]{8}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{12})";
@@ -65,11 +70,48 @@ public final class IdentityRules {
                 }
             }
         }
-        String name = baseName(facts.exe())
-                .or(() -> baseName(facts.execFilename()))
-                .or(() -> Optional.ofNullable(blankToNull(facts.comm())))
+        if (facts.kernelThread()) {
+            return ServiceIdentity.of(KERNEL, ServiceKind.HOST);
+        }
+        return ServiceIdentity.of("/host/" + executableName(facts), ServiceKind.HOST);
+    }
+
+    /**
+     * The name a plain process goes by: its executable's, unless it was started through a link by another name —
+     * the kernel sets comm from the name exec was given (Debian's redis-server is a link to redis-check-rdb) —
+     * then that name, read from the command line or the exec filename. A comm that matches neither was set by the
+     * program itself (a thread's name), and the executable's name stands.
+     */
+    private static String executableName(ProcessFacts facts) {
+        Optional<String> exe = baseName(facts.exe());
+        String comm = blankToNull(facts.comm());
+        if (comm != null && exe.isPresent() && !exe.get().startsWith(comm)) {
+            Optional<String> started = baseName(titleName(facts.argv0())).filter(name -> name.startsWith(comm))
+                    .or(() -> baseName(facts.execFilename()).filter(name -> name.startsWith(comm)));
+            if (started.isPresent()) {
+                return started.get();
+            }
+        }
+        return exe.or(() -> baseName(facts.execFilename()))
+                .or(() -> Optional.ofNullable(comm))
                 .orElse("unknown");
-        return ServiceIdentity.of("/host/" + name, ServiceKind.HOST);
+    }
+
+    /**
+     * The program's name in its command line's first argument, which a program may have rewritten into a title
+     * ({@code redis-server 127.0.0.1:6379}, {@code postgres: 15/main: checkpointer}): up to the first space, without
+     * a trailing colon.
+     */
+    private static String titleName(String argv0) {
+        if (argv0 == null) {
+            return null;
+        }
+        String first = argv0.strip();
+        int space = first.indexOf(' ');
+        if (space > 0) {
+            first = first.substring(0, space);
+        }
+        return first.endsWith(":") ? first.substring(0, first.length() - 1) : first;
     }
 
     private static ServiceIdentity kubernetes(String podUid, String containerId) {

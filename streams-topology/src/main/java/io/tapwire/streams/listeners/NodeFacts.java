@@ -49,7 +49,7 @@ final class NodeFacts {
         List<SnapshotProcess> processList = new ArrayList<>();
         for (ProcessSnapshot p : snapshot.getProcesses()) {
             SnapshotProcess process = SnapshotProcess.newBuilder().setPid(p.getPid()).setStartTimeTicks(p.getStartTimeTicks())
-                    .setService(IdentityRules.identify(new ProcessFacts(p.getCgroupPath(), p.getExe(), null, p.getComm())).service())
+                    .setService(IdentityRules.identify(ProcessFacts.of(p)).service())
                     .setSnapshotId(snapshot.getSnapshotId()).build();
             processes.put(p.getPid(), process);
             processList.add(process);

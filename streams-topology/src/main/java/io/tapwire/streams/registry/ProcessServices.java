@@ -130,6 +130,6 @@ public final class ProcessServices {
         if (process != null && !process.getService().isEmpty()) {
             return process.getService();
         }
-        return IdentityRules.identify(new ProcessFacts(null, null, null, comm)).service();
+        return IdentityRules.identify(ProcessFacts.ofComm(comm)).service();
     }
 }

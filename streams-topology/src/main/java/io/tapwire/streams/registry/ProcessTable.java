@@ -183,8 +183,8 @@ final class ProcessTable {
     }
 
     private static ProcessInfo.Builder identify(ProcessInfo.Builder info) {
-        ServiceIdentity identity = IdentityRules.identify(
-                new ProcessFacts(info.getCgroupPath(), info.getExe(), info.getExecFilename(), info.getComm()));
+        ServiceIdentity identity = IdentityRules.identify(ProcessFacts.of(info.getPid(), info.getPpid(),
+                info.getCgroupPath(), info.getExe(), info.getExecFilename(), info.getCmdline(), info.getComm()));
         return info.setService(identity.service()).setServiceKind(identity.kind())
                 .setContainerId(identity.containerId()).setPodUid(identity.podUid());
     }
