@@ -334,6 +334,9 @@ class WholeStackE2EIT {
                 assertThat(r.getResource()).isEqualTo(Dnsmasq.TEST_NAME);
                 assertThat(r.getStatus()).isEqualTo("ok");
             });
+            // Coroot's DNS family on /metrics counts the same queries by type, name and answer
+            api.awaitMetric("container_dns_requests_total", Map.of("container_id", requests.get(0).getClientService(),
+                    "request_type", "A", "domain", Dnsmasq.TEST_NAME, "status", "ok"), logged, Duration.ofSeconds(60));
         }
     }
 

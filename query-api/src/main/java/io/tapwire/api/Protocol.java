@@ -13,10 +13,10 @@ import java.util.stream.Collectors;
  * <p>Coroot's names (its {@code containers/metrics.go}): {@code container_<name>_<noun>_total} counts requests by
  * status, {@code container_<name>_<noun>_duration_seconds_total} is the latency histogram, and the
  * {@code container_<name>_inbound_<noun>…} pair is the same seen by the server. HTTP/2 and gRPC are folded into HTTP
- * there, as here. Three protocols have no family here yet, because Coroot's label sets need what
- * {@code tapwire.l7.metrics.v1} does not carry: RabbitMQ and NATS count messages by a {@code method} label
- * (produce/consume) without a histogram, and DNS counts by {@code request_type} and {@code domain} without a
- * destination.
+ * there, as here. Three protocols have no family here: RabbitMQ and NATS count messages by a {@code method} label
+ * (produce/consume) without a histogram, which {@code tapwire.l7.metrics.v1} does not carry; DNS counts by
+ * {@code request_type} and {@code domain} without a destination, and is counted from the requests themselves
+ * ({@link io.tapwire.api.exposition.CorootExposition}).
  */
 public enum Protocol {
     HTTP("http", "http", "requests", StatusRule.HTTP),

@@ -45,6 +45,9 @@ public final class CorootGolden {
         f.put("container_net_tcp_bytes_sent_total", new Golden("counter", tcp));
         f.put("container_net_tcp_bytes_received_total", new Golden("counter", tcp));
         f.put("container_net_tcp_listen_info", new Golden("gauge", Set.of("container_id", "listen_addr", "proxy")));
+        f.put("container_dns_requests_total", new Golden("counter",
+                Set.of("container_id", "request_type", "domain", "status")));
+        f.put("container_dns_requests_duration_seconds_total", new Golden("histogram", Set.of("container_id")));
         f.put("container_oom_kills_total", new Golden("counter", Set.of("container_id")));
         // container.go: the agent's meta information gauge, always 1
         f.put("container_info", new Golden("gauge", Set.of("container_id", "image", "systemd_triggered_by")));

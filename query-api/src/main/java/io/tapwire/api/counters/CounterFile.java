@@ -56,6 +56,10 @@ final class CounterFile {
                 || e.bucketCounts().length != LatencyBuckets.COUNT)) {
             throw unreadable("an L7 entry does not have " + LatencyBuckets.COUNT + " latency buckets", null);
         }
+        if (content.dns() != null && content.dns().stream().anyMatch(e -> e.bucketCounts() == null
+                || e.bucketCounts().length != LatencyBuckets.COUNT)) {
+            throw unreadable("a DNS entry does not have " + LatencyBuckets.COUNT + " latency buckets", null);
+        }
         return Optional.of(content);
     }
 

@@ -13,14 +13,18 @@ import java.util.Map;
  * @param openL7   the latest update of each L7 window whose final has not come yet, by window key (version 2)
  * @param openTcp  the same for TCP windows (version 2)
  * @param oomKills OOM kills per service (version 2)
+ * @param dns      DNS requests per service, type, name and answer (version 3)
  */
 record CounterFileContent(int version, Map<String, Long> offsets, List<L7Entry> l7, List<TcpEntry> tcp,
                           Map<String, CountedWindows> counted, Map<String, Map<String, Long>> skipped,
                           Map<String, CounterState.OpenL7Window> openL7, Map<String, TcpEntry> openTcp,
-                          Map<String, Long> oomKills) {
+                          Map<String, Long> oomKills, List<DnsEntry> dns) {
 
-    /** Version 2 added the open windows and the OOM kills; a version 1 file reads as one without any. */
-    static final int VERSION = 2;
+    /**
+     * Version 2 added the open windows and the OOM kills, version 3 the DNS requests; an older file reads as one
+     * without them (and {@code tapwire.l7.requests.v1}, whose offsets it lacks, is read from its earliest offset).
+     */
+    static final int VERSION = 3;
     static final int OLDEST_READABLE = 1;
 
     /**

@@ -8,6 +8,7 @@ import java.util.function.Consumer;
 
 import io.tapwire.api.read.RecordSink;
 import io.tapwire.schemas.derived.L7Metric;
+import io.tapwire.schemas.derived.L7Request;
 import io.tapwire.schemas.derived.ServiceEvent;
 import io.tapwire.schemas.derived.TcpMetric;
 import io.tapwire.schemas.registry.RegistryClient;
@@ -20,7 +21,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Feeds the windows of {@code tapwire.l7.metrics.v1} and {@code tapwire.tcp.metrics.v1} (finals, and the updates of
- * windows still open) and the OOM kills of {@code tapwire.events.v1} into the {@link CounterState}, and writes it to the {@link CounterFile} every {@code checkpointInterval} when it changed.
+ * windows still open), the OOM kills of {@code tapwire.events.v1} and the DNS requests of
+ * {@code tapwire.l7.requests.v1} into the {@link CounterState}, and writes it to the {@link CounterFile} every {@code checkpointInterval} when it changed.
  * Only after a write succeeded is the new {@link CounterSnapshot} published: what {@code /metrics} shows is always on
  * disk, with the offsets it was read up to, so a restart resumes exactly there, counting nothing twice and showing
  * nothing less.
@@ -32,6 +34,7 @@ final class CounterIngest implements RecordSink {
     static final String L7_TOPIC = TapwireTopic.L7_METRICS.topicName();
     static final String TCP_TOPIC = TapwireTopic.TCP_METRICS.topicName();
     static final String EVENTS_TOPIC = TapwireTopic.EVENTS.topicName();
+    static final String REQUESTS_TOPIC = TapwireTopic.L7_REQUESTS.topicName();
 
     private final CounterState state;
     private final CounterFile file;
@@ -40,6 +43,7 @@ final class CounterIngest implements RecordSink {
     private final TapwireAvroDeserializer<L7Metric> l7Values;
     private final TapwireAvroDeserializer<TcpMetric> tcpValues;
     private final TapwireAvroDeserializer<ServiceEvent> eventValues;
+    private final TapwireAvroDeserializer<L7Request> requestValues;
     private boolean dirty;
     private long lastWriteNanos = System.nanoTime();
     private boolean writeFailed;
@@ -53,6 +57,7 @@ final class CounterIngest implements RecordSink {
         this.l7Values = new TapwireAvroDeserializer<>(L7Metric.class, registry);
         this.tcpValues = new TapwireAvroDeserializer<>(TcpMetric.class, registry);
         this.eventValues = new TapwireAvroDeserializer<>(ServiceEvent.class, registry);
+        this.requestValues = new TapwireAvroDeserializer<>(L7Request.class, registry);
     }
 
     @Override
@@ -77,6 +82,11 @@ final class CounterIngest implements RecordSink {
                     state.addFinal(partition, metric);
                 } else if (metric != null) {
                     state.addUpdate(partition, metric);
+                }
+            } else if (REQUESTS_TOPIC.equals(record.topic())) {
+                L7Request request = requestValues.deserialize(record);
+                if (request != null) {
+                    state.addRequest(request);
                 }
             } else if (EVENTS_TOPIC.equals(record.topic())) {
                 ServiceEvent event = eventValues.deserialize(record);

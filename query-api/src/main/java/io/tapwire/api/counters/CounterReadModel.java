@@ -62,7 +62,8 @@ public final class CounterReadModel implements AutoCloseable {
             snapshot = state.snapshot();
             ingest = new CounterIngest(state, file, checkpointInterval, registry, s -> snapshot = s);
             tailer = new TopicTailer("counters", bootstrapServers, requestTimeout,
-                    List.of(CounterIngest.L7_TOPIC, CounterIngest.TCP_TOPIC, CounterIngest.EVENTS_TOPIC), ingest).start();
+                    List.of(CounterIngest.L7_TOPIC, CounterIngest.TCP_TOPIC, CounterIngest.EVENTS_TOPIC,
+                            CounterIngest.REQUESTS_TOPIC), ingest).start();
         } catch (RuntimeException e) {
             release();
             throw e;

@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import io.tapwire.schemas.derived.L7Metric;
+import io.tapwire.schemas.derived.L7Request;
+import io.tapwire.schemas.derived.ObservedSide;
 import io.tapwire.schemas.derived.ServiceEvent;
 import io.tapwire.schemas.derived.ServiceEventType;
 import io.tapwire.schemas.derived.TcpMetric;
@@ -37,6 +39,7 @@ final class CounterState {
     static final String DUPLICATE = "duplicate";
     static final String BEYOND_HORIZON = "beyond-dedup-horizon";
     static final String UNDECODABLE = "undecodable";
+    private static final String DNS = "dns";
 
     private record L7Series(String side, String client, String server, String destination, String protocol,
                             String status) {
@@ -50,6 +53,9 @@ final class CounterState {
     }
 
     private record TcpSeries(String client, String destination, String server) {
+    }
+
+    private record DnsSeries(String client, String requestType, String domain, String status) {
     }
 
     /** The latest update of an L7 window whose final has not come yet. */
@@ -81,6 +87,7 @@ final class CounterState {
     private final Map<String, OpenL7Window> openL7 = new HashMap<>();
     private final Map<String, TcpEntry> openTcp = new HashMap<>();
     private final Map<String, Long> oomKills = new TreeMap<>();
+    private final Map<DnsSeries, L7Totals> dns = new HashMap<>();
     private final Map<String, Map<String, Long>> skipped = new TreeMap<>();
 
     CounterState(Duration dedupHorizon) {
@@ -127,6 +134,28 @@ final class CounterState {
         if (event.getType() == ServiceEventType.OOM_KILL && !event.getService().isEmpty()) {
             oomKills.merge(event.getService(), 1L, Long::sum);
         }
+    }
+
+    /**
+     * Counts a DNS request a client observed; other requests count nothing here (their windows in
+     * {@code tapwire.l7.metrics.v1} count them). Each record counts once: the requests topic is read exactly once
+     * through the offsets written with the counts.
+     */
+    void addRequest(L7Request request) {
+        if (!DNS.equals(request.getProtocol()) || request.getSide() != ObservedSide.CLIENT
+                || request.getClientService().isEmpty()) {
+            return;
+        }
+        L7Totals totals = dns.computeIfAbsent(new DnsSeries(request.getClientService(),
+                nonNull(request.getOperation()), nonNull(request.getResource()), request.getStatus()),
+                s -> new L7Totals());
+        totals.requests++;
+        totals.latencySumNanos += request.getDurationNs();
+        LatencyBuckets.observe(request.getDurationNs(), totals.buckets);
+    }
+
+    private static String nonNull(String s) {
+        return s == null ? "" : s;
     }
 
     /** Keeps the latest update of an open L7 window, unless its final was counted already or it grew no further. */
@@ -245,7 +274,7 @@ final class CounterState {
         tcpEntries().forEach(shown::add);
         openL7.values().forEach(open -> shown.add(open.entry()));
         openTcp.values().forEach(shown::add);
-        return new CounterSnapshot(shown.l7Entries(), shown.tcpEntries(), skippedCopy(), oomKills);
+        return new CounterSnapshot(shown.l7Entries(), shown.tcpEntries(), skippedCopy(), oomKills, dnsEntries());
     }
 
     CounterFileContent content() {
@@ -255,7 +284,8 @@ final class CounterState {
         counted.forEach((partition, windows) -> countedByName.put(partition.toString(),
                 new CounterFileContent.CountedWindows(windows.newestWindowStartMs, new TreeMap<>(windows.keys))));
         return new CounterFileContent(CounterFileContent.VERSION, offsetsByName, l7Entries(), tcpEntries(),
-                countedByName, skippedCopy(), new TreeMap<>(openL7), new TreeMap<>(openTcp), new TreeMap<>(oomKills));
+                countedByName, skippedCopy(), new TreeMap<>(openL7), new TreeMap<>(openTcp), new TreeMap<>(oomKills),
+                dnsEntries());
     }
 
     static CounterState of(CounterFileContent content, Duration dedupHorizon) {
@@ -298,6 +328,15 @@ final class CounterState {
         if (content.oomKills() != null) {
             state.oomKills.putAll(content.oomKills());
         }
+        if (content.dns() != null) {
+            for (DnsEntry e : content.dns()) {
+                L7Totals totals = new L7Totals();
+                totals.requests = e.requests();
+                totals.latencySumNanos = e.latencySumNanos();
+                System.arraycopy(e.bucketCounts(), 0, totals.buckets, 0, LatencyBuckets.COUNT);
+                state.dns.put(new DnsSeries(e.clientService(), e.requestType(), e.domain(), e.status()), totals);
+            }
+        }
         return state;
     }
 
@@ -313,6 +352,13 @@ final class CounterState {
         tcp.forEach((s, t) -> entries.add(new TcpEntry(s.client(), s.destination(), s.server(), t.successfulConnects,
                 t.failedConnects, t.connectTimeNanos, t.retransmits, t.bytesSent, t.bytesReceived,
                 t.activeWindowStartMs, t.activeConnections)));
+        return entries;
+    }
+
+    private List<DnsEntry> dnsEntries() {
+        List<DnsEntry> entries = new ArrayList<>(dns.size());
+        dns.forEach((s, t) -> entries.add(new DnsEntry(s.client(), s.requestType(), s.domain(), s.status(), t.requests,
+                t.latencySumNanos, t.buckets.clone())));
         return entries;
     }
 

@@ -39,6 +39,11 @@ public final class LatencyBuckets {
         }
     }
 
+    /** Counts one observation of {@code nanos} in {@code into}: under the first bound not below it. */
+    public static void observe(long nanos, long[] into) {
+        into[target(nanos / 1e9)]++;
+    }
+
     private static int target(double bound) {
         for (int j = 0; j < BOUNDS_SECONDS.length; j++) {
             // The bounds travel as doubles: 0.005 written by one encoder compares equal to 0.005 here.

@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 
 import io.tapwire.schemas.derived.L7Metric;
+import io.tapwire.schemas.derived.L7Request;
+import io.tapwire.schemas.derived.ObservedSide;
 import io.tapwire.schemas.derived.TcpMetric;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
@@ -141,7 +143,8 @@ class CounterStateTest {
     void aFileOfAnotherVersionIsRefused(@TempDir Path dir) throws Exception {
         CounterFileContent content = new CounterState(Duration.ofHours(1)).content();
         new CounterFile(dir).write(new CounterFileContent(99, content.offsets(), content.l7(), content.tcp(),
-                content.counted(), content.skipped(), content.openL7(), content.openTcp(), content.oomKills()));
+                content.counted(), content.skipped(), content.openL7(), content.openTcp(), content.oomKills(),
+                content.dns()));
 
         assertThatThrownBy(() -> new CounterFile(dir).read()).hasMessageContaining("version 99");
     }
@@ -198,9 +201,46 @@ class CounterStateTest {
         state.addFinal(L7, l7("200", 0, 5));
         CounterFileContent content = state.content();
         new CounterFile(dir).write(new CounterFileContent(1, content.offsets(), content.l7(), content.tcp(),
-                content.counted(), content.skipped(), null, null, null));
+                content.counted(), content.skipped(), null, null, null, null));
 
         assertThat(requests(CounterState.of(new CounterFile(dir).read().orElseThrow(), Duration.ofHours(1)))).isEqualTo(5);
+    }
+
+    @Test
+    void dnsRequestsCountPerClientQueryTypeNameAndAnswerAndSurviveARestart(@TempDir Path dir) throws Exception {
+        CounterState state = new CounterState(Duration.ofHours(1));
+        state.addRequest(dns(ObservedSide.CLIENT, "A", "example.com", "ok", 3_000_000));
+        state.addRequest(dns(ObservedSide.CLIENT, "A", "example.com", "ok", 40_000_000));
+        state.addRequest(dns(ObservedSide.CLIENT, "AAAA", "missing.example.com", "nxdomain", 2_000_000));
+        state.addRequest(dns(ObservedSide.SERVER, "A", "example.com", "ok", 1_000_000));
+        state.addRequest(L7Request.newBuilder(dns(ObservedSide.CLIENT, "GET", "/", "200", 1_000_000))
+                .setProtocol("http").build());
+
+        CounterFile file = new CounterFile(dir);
+        file.write(state.content());
+        CounterSnapshot restarted = CounterState.of(file.read().orElseThrow(), Duration.ofHours(1)).snapshot();
+
+        assertThat(restarted.dns()).as("the client's DNS requests only; the server's view and HTTP count elsewhere")
+                .hasSize(2).allSatisfy(e -> assertThat(e.clientService()).isEqualTo("/host/curl"));
+        DnsEntry found = restarted.dns().stream().filter(e -> e.domain().equals("example.com")).findFirst().orElseThrow();
+        assertThat(found.requestType()).isEqualTo("A");
+        assertThat(found.status()).isEqualTo("ok");
+        assertThat(found.requests()).isEqualTo(2);
+        assertThat(found.latencySumNanos()).isEqualTo(43_000_000);
+        assertThat(found.bucketCounts()[0]).as("3 ms, under 5 ms").isEqualTo(1);
+        assertThat(found.bucketCounts()[3]).as("40 ms, under 50 ms").isEqualTo(1);
+        assertThat(restarted.dns()).filteredOn(e -> e.status().equals("nxdomain")).singleElement()
+                .satisfies(e -> assertThat(e.requestType()).isEqualTo("AAAA"));
+    }
+
+    private static L7Request dns(ObservedSide side, String type, String name, String status, long durationNs) {
+        return L7Request.newBuilder().setCluster("c").setNode("n").setBootId("b").setSocketInode(7).setSide(side)
+                .setClientService("/host/curl").setServerService("/host/dnsmasq").setDestination("127.0.0.1:53")
+                .setCountingSide(side == ObservedSide.CLIENT).setProtocol("dns").setOperation(type).setResource(name)
+                .setStatus(status).setError(false).setStartEpochNs(1).setDurationNs(durationNs).setRequestBytes(40)
+                .setResponseBytes(80).setPid(10).setProcessStartTicks(1).setTid(10).setNetnsInode(1)
+                .setLocalAddress("127.0.0.1").setLocalPort(40000).setRemoteAddress("127.0.0.1").setRemotePort(53)
+                .build();
     }
 
     @Test

@@ -12,6 +12,7 @@ import io.tapwire.api.CorootGolden;
 import io.tapwire.api.StrictExpositionParser;
 import io.tapwire.api.StrictExpositionParser.Family;
 import io.tapwire.api.counters.CounterSnapshot;
+import io.tapwire.api.counters.DnsEntry;
 import io.tapwire.api.counters.L7Entry;
 import io.tapwire.api.counters.TcpEntry;
 import org.junit.jupiter.api.Test;
@@ -150,7 +151,7 @@ class CorootExpositionTest {
 
     @Test
     void runningServicesTheirListenAddressesAndOomKillsAreCorootsGaugesAndCounter() {
-        CounterSnapshot counters = new CounterSnapshot(List.of(), List.of(), Map.of(), Map.of(NGINX, 2L));
+        CounterSnapshot counters = new CounterSnapshot(List.of(), List.of(), Map.of(), Map.of(NGINX, 2L), List.of());
         CorootExposition.Inventory inventory = new CorootExposition.Inventory(new TreeSet<>(Set.of(NGINX, API)),
                 new TreeMap<>(Map.of(NGINX, new TreeSet<>(Set.of("10.0.0.1:80", "127.0.0.1:80")))));
 
@@ -164,6 +165,28 @@ class CorootExpositionTest {
             assertThat(sample.labels()).containsEntry("container_id", NGINX).containsEntry("proxy", "");
             assertThat(sample.value()).isEqualTo(1);
         });
+    }
+
+    @Test
+    void dnsRequestsAreCorootsFamiliesByTypeNameAndAnswerWithOneHistogramPerContainer() {
+        CounterSnapshot counters = new CounterSnapshot(List.of(), List.of(), Map.of(), Map.of(), List.of(
+                new DnsEntry(API, "A", "example.com", "ok", 3, 9_000_000, buckets(3)),
+                new DnsEntry(API, "AAAA", "missing.example.com", "nxdomain", 1, 2_000_000, buckets(1)),
+                new DnsEntry(API, "A", "odd.example.com", "yxdomain", 2, 1_000_000, buckets(2))));
+
+        Map<String, Family> families = render(counters);
+
+        CorootGolden.check(families);
+        assertThat(value(families, "container_dns_requests_total", Map.of("container_id", API, "request_type", "A",
+                "domain", "example.com", "status", "ok"))).isEqualTo(3);
+        assertThat(value(families, "container_dns_requests_total", Map.of("container_id", API, "request_type", "AAAA",
+                "domain", "missing.example.com", "status", "nxdomain"))).isEqualTo(1);
+        assertThat(value(families, "container_dns_requests_total", Map.of("container_id", API, "request_type", "A",
+                "domain", "odd.example.com", "status", "unknown"))).as("an RCODE Coroot does not name").isEqualTo(2);
+        String histogram = "container_dns_requests_duration_seconds_total";
+        assertThat(families.get(histogram).value(histogram + "_count", Map.of("container_id", API)))
+                .as("one histogram over every name").isEqualTo(6);
+        assertThat(families.get(histogram).value(histogram + "_sum", Map.of("container_id", API))).isEqualTo(0.012);
     }
 
     @Test
