@@ -356,6 +356,8 @@ _Static_assert(sizeof(struct tapwire_socket) == 72, "tapwire_socket size");
  */
 #define TAPWIRE_EXCLUDED_CONFIGURED 1
 #define TAPWIRE_EXCLUDED_INHERITED 2
+/* Excluded itself, its children not: a launcher whose children are the workload (the local stack's demo). */
+#define TAPWIRE_EXCLUDED_ALONE 3
 
 /* Index 0 of the tapwire_tcp_settings array map (__u64 values), written by user space after load. */
 #define TAPWIRE_TCP_SETTING_STATS_INTERVAL_NS 0 /* 0 disables STATS events */

@@ -43,14 +43,17 @@ SEC("tp_btf/task_newtask")
 int BPF_PROG(tapwire_newtask, struct task_struct *task, __u64 clone_flags)
 {
 	struct tapwire_process_event *event;
-	__u32 child;
+	__u32 child, parent;
+	__u32 *exclusion;
 
 	if (clone_flags & TAPWIRE_CLONE_THREAD)
 		return 0;
 	if (tapwire_is_kernel_thread(task))
 		return 0;
 	child = BPF_CORE_READ(task, tgid);
-	if (tapwire_current_excluded()) {
+	parent = bpf_get_current_pid_tgid() >> 32;
+	exclusion = bpf_map_lookup_elem(&tapwire_excluded_pids, &parent);
+	if (exclusion && *exclusion != TAPWIRE_EXCLUDED_ALONE) {
 		__u32 inherited = TAPWIRE_EXCLUDED_INHERITED;
 
 		/* Before the child runs: nothing it does is ever seen. A full map leaves it visible. */

@@ -74,8 +74,9 @@ public final class LocalStack implements AutoCloseable {
                 api = ApiProcess.start(config.api(), components, config.dataDir());
             }
             if (config.collector()) {
+                Properties collectorSettings = withApiExcluded(components);
                 collector = ComponentStartException.wrap("the collector",
-                        () -> Collector.start(CollectorSettings.from(new TypedProperties(components))));
+                        () -> Collector.start(CollectorSettings.from(new TypedProperties(collectorSettings))));
             }
             if (config.demo() != null) {
                 // after the collector, so it sees the demo's servers start and every request
@@ -94,6 +95,22 @@ public final class LocalStack implements AutoCloseable {
 
     public String registryUrl() {
         return registry.url();
+    }
+
+    /**
+     * The collector's settings with the API's process excluded when the collector excludes Tapwire's own: the API
+     * started before the collector, so the kernel did not make it inherit this process's exclusion (and with
+     * {@code exclude-self-children=false} nothing would).
+     */
+    private Properties withApiExcluded(Properties components) {
+        Properties settings = new Properties();
+        settings.putAll(components);
+        if (api != null && CollectorSettings.from(new TypedProperties(components)).excludeSelf()) {
+            String pids = settings.getProperty("tapwire.collector.exclude-pids", "").strip();
+            settings.setProperty("tapwire.collector.exclude-pids", pids.isEmpty() ? String.valueOf(api.pid())
+                    : pids + "," + api.pid());
+        }
+        return settings;
     }
 
     /** Released schema versions registered at this start. */

@@ -137,9 +137,9 @@ public record LocalStackConfig(Path dataDir, int kafkaPort, int controllerPort, 
             // second, which keeps /metrics within a few seconds of the requests
             settings.setProperty("tapwire.api.counters.checkpoint-interval", DEFAULT_API_CHECKPOINT_INTERVAL);
         }
-        if (p.bool("tapwire.local.demo", false) && !settings.containsKey("tapwire.collector.exclude-self")) {
-            // The demo's servers and clients are this process's children, which exclude-self leaves out with it.
-            settings.setProperty("tapwire.collector.exclude-self", "false");
+        if (p.bool("tapwire.local.demo", false) && !settings.containsKey("tapwire.collector.exclude-self-children")) {
+            // The demo's servers and clients are this process's children: the stack leaves out itself, not them.
+            settings.setProperty("tapwire.collector.exclude-self-children", "false");
         }
         // The settings of the topology and the collector are checked now, before anything starts.
         StreamsSettings.fromProperties(settings);

@@ -103,7 +103,7 @@ public final class Collector implements AutoCloseable {
                     + " it is", producer.lastPrepareError());
         }
         InventorySnapshotter snapshotter = InventorySnapshotter.builder(VERSION).procFs(procFs).processFacts(facts)
-                .excludedPids(settings.excludedPids()).build();
+                .excludedPids(settings.excludedPids()).excludedPidsAlone(settings.excludedPidsAlone()).build();
         InventoryPartHeaders inventoryHeaders = part -> new InventoryPartHeader(headers.now(), self);
         // A snapshot before the probes attach, so it precedes every kernel event in event time: the topology names
         // the processes that ran before the collector from it, and an event of theirs stamped before the periodic
@@ -116,7 +116,7 @@ public final class Collector implements AutoCloseable {
         }
 
         KernelProbeSettings probeSettings = withExclusions(settings.probes(), settings.excludedPids(),
-                settings.excludedLocalPorts());
+                settings.excludedPidsAlone(), settings.excludedLocalPorts());
         this.probes = KernelProbes.start(probeSettings);
         for (EventType type : EventType.values()) {
             metrics.gauge("tapwire_collector_kernel_dropped_events_total",
@@ -241,9 +241,10 @@ public final class Collector implements AutoCloseable {
     }
 
     private static KernelProbeSettings withExclusions(KernelProbeSettings probes, java.util.Set<Integer> pids,
-                                                      java.util.Set<Integer> ports) {
+                                                      java.util.Set<Integer> pidsAlone, java.util.Set<Integer> ports) {
         KernelProbeSettings.Builder builder = probes.toBuilder();
         pids.forEach(builder::excludePid);
+        pidsAlone.forEach(builder::excludePidAlone);
         ports.forEach(builder::excludeLocalPort);
         return builder.build();
     }

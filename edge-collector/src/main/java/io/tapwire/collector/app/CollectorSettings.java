@@ -29,6 +29,7 @@ public record CollectorSettings(
         Path procRoot,
         KernelProbeSettings probes,
         boolean excludeSelf,
+        boolean excludeSelfChildren,
         ProducerSettings producer,
         Duration heartbeatInterval,
         Duration inventoryInterval,
@@ -47,7 +48,7 @@ public record CollectorSettings(
             PREFIX + "cluster", PREFIX + "node", "tapwire.kafka.bootstrap-servers", "tapwire.registry.url",
             PREFIX + "proc-root", PREFIX + "process-ring-buffer-bytes", PREFIX + "tcp-ring-buffer-bytes",
             PREFIX + "file-ring-buffer-bytes", PREFIX + "socket-map-entries", PREFIX + "tcp-stats-interval",
-            PREFIX + "exclude-self", PREFIX + "exclude-pids", PREFIX + "exclude-ports", PREFIX + "producer-buffer-bytes",
+            PREFIX + "exclude-self", PREFIX + "exclude-self-children", PREFIX + "exclude-pids", PREFIX + "exclude-ports", PREFIX + "producer-buffer-bytes",
             PREFIX + "producer-max-block", PREFIX + "heartbeat-interval", PREFIX + "inventory-interval",
             PREFIX + "clock-interval", PREFIX + "poll-timeout", PREFIX + "poll-batch-wait", PREFIX + "metrics-host", PREFIX + "metrics-port",
             PREFIX + "exclude-tapwire-ports", PREFIX + "l7-capture", PREFIX + "l7-ring-buffer-bytes",
@@ -79,6 +80,7 @@ public record CollectorSettings(
                 Path.of(p.string(PREFIX + "proc-root", "/proc")),
                 probes.build(),
                 p.bool(PREFIX + "exclude-self", true),
+                p.bool(PREFIX + "exclude-self-children", true),
                 new ProducerSettings(bootstrap, p.bytes(PREFIX + "producer-buffer-bytes", defaults.bufferBytes()),
                         p.duration(PREFIX + "producer-max-block", defaults.maxBlock()), defaults.deliveryTimeout()),
                 positive(p, PREFIX + "heartbeat-interval", Duration.ofSeconds(5)),
@@ -132,10 +134,25 @@ public record CollectorSettings(
                 patterns);
     }
 
-    /** The pids to exclude in the kernel: the configured ones, and this process when excludeSelf. */
+    /**
+     * The pids to exclude in the kernel with their children: the configured ones, and this process when excludeSelf
+     * (and excludeSelfChildren).
+     */
     public Set<Integer> excludedPids() {
         Set<Integer> pids = new LinkedHashSet<>(probes.excludedPids());
-        if (excludeSelf) {
+        if (excludeSelf && excludeSelfChildren) {
+            pids.add((int) ProcessHandle.current().pid());
+        }
+        return pids;
+    }
+
+    /**
+     * The pids to exclude in the kernel without their children: this process when excludeSelf but not
+     * excludeSelfChildren (a launcher whose children are the workload to observe).
+     */
+    public Set<Integer> excludedPidsAlone() {
+        Set<Integer> pids = new LinkedHashSet<>(probes.excludedPidsAlone());
+        if (excludeSelf && !excludeSelfChildren) {
             pids.add((int) ProcessHandle.current().pid());
         }
         return pids;

@@ -21,6 +21,8 @@ public final class ExclusionMaps {
     private static final long BPF_ANY = 0;
     /** TAPWIRE_EXCLUDED_CONFIGURED; the kernel writes TAPWIRE_EXCLUDED_INHERITED (2) for children. */
     private static final int EXCLUDED_CONFIGURED = 1;
+    /** TAPWIRE_EXCLUDED_ALONE: the process, not the children it forks. */
+    private static final int EXCLUDED_ALONE = 3;
 
     private final String owner;
     private final int pidsFd;
@@ -44,9 +46,18 @@ public final class ExclusionMaps {
 
     /** Hides this process and every child it forks from now on. */
     public synchronized void excludeProcess(int pid) {
+        exclude(pid, EXCLUDED_CONFIGURED);
+    }
+
+    /** Hides this process only: the children it forks are observed (a launcher of the workload). */
+    public synchronized void excludeProcessAlone(int pid) {
+        exclude(pid, EXCLUDED_ALONE);
+    }
+
+    private void exclude(int pid, int how) {
         requirePid(pid);
         pidKey.setInt(0, pid);
-        pidValue.setInt(0, EXCLUDED_CONFIGURED);
+        pidValue.setInt(0, how);
         update(ProcessBpfObject.EXCLUDED_PIDS_MAP, pidsFd, pidKey, pidValue, "pid " + pid);
     }
 

@@ -15,6 +15,7 @@ import java.util.Set;
  *                               that, the least recently seen lose their owner)
  * @param tcpStatsInterval       how often a busy connection reports STATS; zero disables them
  * @param excludedPids           processes never observed, with their children
+ * @param excludedPidsAlone      processes never observed whose children are
  * @param excludedLocalPorts     local TCP ports never observed
  * @param l7                     payload capture
  */
@@ -25,6 +26,7 @@ public record KernelProbeSettings(
         int socketMapEntries,
         Duration tcpStatsInterval,
         Set<Integer> excludedPids,
+        Set<Integer> excludedPidsAlone,
         Set<Integer> excludedLocalPorts,
         L7CaptureSettings l7) {
 
@@ -48,12 +50,18 @@ public record KernelProbeSettings(
                 throw new IllegalArgumentException("excludedPids must be positive pids: " + pid);
             }
         }
+        for (int pid : excludedPidsAlone) {
+            if (pid <= 0) {
+                throw new IllegalArgumentException("excludedPidsAlone must be positive pids: " + pid);
+            }
+        }
         for (int port : excludedLocalPorts) {
             if (port < 1 || port > 65535) {
                 throw new IllegalArgumentException("excludedLocalPorts must be 1-65535: " + port);
             }
         }
         excludedPids = Set.copyOf(excludedPids);
+        excludedPidsAlone = Set.copyOf(excludedPidsAlone);
         excludedLocalPorts = Set.copyOf(excludedLocalPorts);
         if (l7 == null) {
             throw new IllegalArgumentException("l7 settings are required");
@@ -66,6 +74,7 @@ public record KernelProbeSettings(
                 .tcpRingBufferBytes(tcpRingBufferBytes).fileRingBufferBytes(fileRingBufferBytes)
                 .socketMapEntries(socketMapEntries).tcpStatsInterval(tcpStatsInterval).l7(l7);
         excludedPids.forEach(builder::excludePid);
+        excludedPidsAlone.forEach(builder::excludePidAlone);
         excludedLocalPorts.forEach(builder::excludeLocalPort);
         return builder;
     }
@@ -92,6 +101,7 @@ public record KernelProbeSettings(
         private int socketMapEntries = 65536;
         private Duration tcpStatsInterval = Duration.ofSeconds(30);
         private final Set<Integer> excludedPids = new LinkedHashSet<>();
+        private final Set<Integer> excludedPidsAlone = new LinkedHashSet<>();
         private final Set<Integer> excludedLocalPorts = new LinkedHashSet<>();
         private L7CaptureSettings l7 = L7CaptureSettings.DEFAULTS;
 
@@ -128,6 +138,12 @@ public record KernelProbeSettings(
             return this;
         }
 
+        /** A process never observed whose children are (they do not inherit the exclusion). */
+        public Builder excludePidAlone(int pid) {
+            excludedPidsAlone.add(pid);
+            return this;
+        }
+
         public Builder excludeLocalPort(int port) {
             excludedLocalPorts.add(port);
             return this;
@@ -140,7 +156,7 @@ public record KernelProbeSettings(
 
         public KernelProbeSettings build() {
             return new KernelProbeSettings(processRingBufferBytes, tcpRingBufferBytes, fileRingBufferBytes,
-                    socketMapEntries, tcpStatsInterval, excludedPids, excludedLocalPorts, l7);
+                    socketMapEntries, tcpStatsInterval, excludedPids, excludedPidsAlone, excludedLocalPorts, l7);
         }
     }
 }

@@ -126,6 +126,7 @@ public final class KernelProbes implements AutoCloseable {
 
     private void configure(KernelProbeSettings settings) {
         settings.excludedPids().forEach(exclusions::excludeProcess);
+        settings.excludedPidsAlone().forEach(exclusions::excludeProcessAlone);
         settings.excludedLocalPorts().forEach(exclusions::excludeLocalPort);
         writeSetting(tcp, TcpBpfObject.SETTINGS_MAP, TcpBpfObject.SETTING_STATS_INTERVAL_NS,
                 settings.tcpStatsInterval().toNanos());

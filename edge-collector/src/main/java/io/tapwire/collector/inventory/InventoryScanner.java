@@ -34,15 +34,21 @@ final class InventoryScanner {
     private final NetNamespaces netNamespaces;
     private final SocketTable socketTable;
     private final IntPredicate excludedPids;
+    private final Set<Integer> excludedPidsAlone;
 
+    /**
+     * @param excludedPids      Tapwire's own processes, left out with their descendants
+     * @param excludedPidsAlone processes left out whose descendants are not
+     */
     InventoryScanner(ProcFs procFs, ProcessFactsCache processFacts, CgroupIds cgroupIds, NetNamespaces netNamespaces,
-            IntPredicate excludedPids) {
+            IntPredicate excludedPids, Set<Integer> excludedPidsAlone) {
         this.procFs = procFs;
         this.processFacts = processFacts;
         this.cgroupIds = cgroupIds;
         this.netNamespaces = netNamespaces;
         this.socketTable = new SocketTable(procFs);
         this.excludedPids = excludedPids;
+        this.excludedPidsAlone = Set.copyOf(excludedPidsAlone);
     }
 
     InventoryContents scan() {
@@ -59,6 +65,7 @@ final class InventoryScanner {
                     inode -> members.computeIfAbsent(inode, key -> new ArrayList<>()).add(facts.pid()));
         }
         Set<Integer> excluded = PidExclusion.excluded(parents, excludedPids);
+        excludedPidsAlone.stream().filter(parents::containsKey).forEach(excluded::add);
 
         List<NetworkNamespace> namespaces = new ArrayList<>();
         for (NamespaceAddresses addresses : netNamespaces.readAll(members)) {

@@ -51,7 +51,8 @@ public final class InventorySnapshotter {
         CgroupIds cgroupIds = builder.cgroupIds != null ? builder.cgroupIds : CgroupIds.locate(procFs);
         NetNamespaces netNamespaces = builder.netNamespaces != null ? builder.netNamespaces
                 : new NetNamespaces(procFs);
-        this.scanner = new InventoryScanner(procFs, processFacts, cgroupIds, netNamespaces, builder.excludedPids);
+        this.scanner = new InventoryScanner(procFs, processFacts, cgroupIds, netNamespaces, builder.excludedPids,
+                builder.excludedPidsAlone);
         this.partitioner = new InventoryPartitioner(builder.partBudgetBytes);
         this.machineIdFile = builder.machineIdFile;
         this.collectorVersion = builder.collectorVersion;
@@ -106,6 +107,7 @@ public final class InventorySnapshotter {
         private int userHz = DEFAULT_USER_HZ;
         private int partBudgetBytes = DEFAULT_PART_BUDGET_BYTES;
         private IntPredicate excludedPids = pid -> false;
+        private Set<Integer> excludedPidsAlone = Set.of();
 
         private Builder(String collectorVersion) {
             this.collectorVersion = Objects.requireNonNull(collectorVersion, "collectorVersion");
@@ -170,6 +172,12 @@ public final class InventorySnapshotter {
         public Builder excludedPids(Set<Integer> excludedPids) {
             Set<Integer> pids = Set.copyOf(excludedPids);
             return excludedPids(pids::contains);
+        }
+
+        /** Processes left out without their descendants (a launcher whose children are observed); default none. */
+        public Builder excludedPidsAlone(Set<Integer> pids) {
+            this.excludedPidsAlone = Set.copyOf(pids);
+            return this;
         }
 
         /** The snapshotter; caches not set are new ones reading the configured procfs. */

@@ -39,6 +39,19 @@ class CollectorSettingsTest {
     }
 
     @Test
+    void withoutItsChildrenTheCollectorsProcessIsExcludedAlone() {
+        int self = (int) ProcessHandle.current().pid();
+        Properties props = new Properties();
+        props.setProperty("tapwire.collector.exclude-self-children", "false");
+        CollectorSettings settings = CollectorSettings.from(new TypedProperties(props));
+        assertThat(settings.excludedPids()).doesNotContain(self);
+        assertThat(settings.excludedPidsAlone()).containsExactly(self);
+
+        props.setProperty("tapwire.collector.exclude-self", "false");
+        assertThat(CollectorSettings.from(new TypedProperties(props)).excludedPidsAlone()).isEmpty();
+    }
+
+    @Test
     void environmentVariablesConfigureTheCollector() {
         TypedProperties p = TypedProperties.layered(new Properties(), CollectorSettings.NAMES,
                 Map.of("TAPWIRE_COLLECTOR_CLUSTER", "prod-eu", "TAPWIRE_COLLECTOR_TCP_RING_BUFFER_BYTES", "4MiB"),

@@ -86,6 +86,40 @@ class ExclusionKernelIT {
         }
     }
 
+    /** A launcher excluded alone (the local stack with its demo) is not seen, the children it starts are. */
+    @Test
+    void aProcessExcludedAloneEmitsNothingWhileItsChildrenAreSeen() throws Exception {
+        Path childFile = Path.of("/tmp", "tapwire-file-test-" + UUID.randomUUID() + ".log");
+        try (EventRecorder recorder = EventRecorder.start();
+             ServerSocket server = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
+            CompletableFuture<Void> accepting = CompletableFuture.runAsync(() -> acceptAndDrain(server, 1));
+            Process launcher = startWorker(server.getLocalPort(), childFile);
+            int launcherPid = (int) launcher.pid();
+            recorder.probes().exclusions().excludeProcessAlone(launcherPid);
+            assertThat(recorder.probes().exclusions().isProcessExcluded(launcherPid)).isTrue();
+
+            go(launcher);
+            int child = Integer.parseInt(firstLine(launcher));
+            assertThat(launcher.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            accepting.get(10, TimeUnit.SECONDS);
+
+            recorder.await(ProcessStartEvent.class, e -> e.task().pid() == child, "START of the launcher's child");
+            recorder.await(ExecEvent.class, e -> e.task().pid() == child, "EXEC of the launcher's child");
+            recorder.await(FileOpenEvent.class, e -> e.task().pid() == child, "file open of the launcher's child");
+            recorder.await(TcpEvent.class, e -> e.task().pid() == child && e.type() == EventType.TCP_CONNECT_OK,
+                    "CONNECT_OK of the launcher's child");
+            recorder.await(ProcessExitEvent.class, e -> e.task().pid() == child, "EXIT of the launcher's child");
+            recorder.drain(Duration.ofMillis(300));
+
+            assertThat(recorder.events(ProcessExitEvent.class, e -> e.task().pid() == launcherPid))
+                    .as("the launcher's own exit").isEmpty();
+            assertThat(recorder.probes().exclusions().isProcessExcluded(child)).as("the child inherited nothing")
+                    .isFalse();
+        } finally {
+            Files.deleteIfExists(childFile);
+        }
+    }
+
     @Test
     void anExcludedLocalPortHidesItsListenerAndConnectionsButNotOthers() throws Exception {
         int excludedPort;
