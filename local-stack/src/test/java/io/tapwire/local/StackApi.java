@@ -10,21 +10,17 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tapwire.api.StrictExpositionParser;
 
 /** The stack's query API, read as a user or Prometheus would. */
 record StackApi(String url) {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern SAMPLE = Pattern.compile("([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{(.*)})? (\\S+)");
-    private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
 
     String text(String path) throws IOException, InterruptedException {
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url + path)).build(),
@@ -37,22 +33,18 @@ record StackApi(String url) {
         return JSON.readTree(text(path));
     }
 
-    /** The samples of {@code family} whose labels include {@code labels}, summed by the value of {@code by}. */
-    Map<String, Double> metricByLabel(String family, Map<String, String> labels, String by)
+    /**
+     * The samples named {@code sample} whose labels include {@code labels}, summed by the value of {@code by}; the
+     * exposition is parsed by the exposition-format rules (a malformed one fails the test).
+     */
+    Map<String, Double> metricByLabel(String sample, Map<String, String> labels, String by)
             throws IOException, InterruptedException {
         Map<String, Double> sums = new TreeMap<>();
-        for (String line : text("/metrics").split("\n")) {
-            Matcher sample = SAMPLE.matcher(line);
-            if (line.startsWith("#") || !sample.matches() || !sample.group(1).equals(family)) {
-                continue;
-            }
-            Map<String, String> found = new HashMap<>();
-            Matcher label = LABEL.matcher(sample.group(2) == null ? "" : sample.group(2));
-            while (label.find()) {
-                found.put(label.group(1), label.group(2));
-            }
-            if (found.entrySet().containsAll(labels.entrySet())) {
-                sums.merge(found.getOrDefault(by, ""), Double.parseDouble(sample.group(3)), Double::sum);
+        for (StrictExpositionParser.Family family : StrictExpositionParser.parse(text("/metrics")).values()) {
+            for (StrictExpositionParser.Sample s : family.samples()) {
+                if (s.name().equals(sample) && s.labels().entrySet().containsAll(labels.entrySet())) {
+                    sums.merge(s.labels().getOrDefault(by, ""), s.value(), Double::sum);
+                }
             }
         }
         return sums;
