@@ -113,12 +113,15 @@ public final class TapwireTopology {
         tcpMetrics.metrics().to(settings.topic(TapwireTopic.TCP_METRICS), Produced.with(Serdes.String(), serdes.of(TcpMetric.class)));
         tcpMetrics.deadLetters().to(settings.topic(TapwireTopic.DLQ), Produced.with(Serdes.String(), serdes.of(DeadLetter.class)));
 
-        KStream<String, L7Request> requests = RequestNaming.build(builder, parsed.requests(), resolution.names(),
+        RequestNaming.Outputs requests = RequestNaming.build(builder, parsed.requests(), resolution.names(),
                 sockets, registry.processes(), serdes, settings.l7NameWait(), settings.connectionIdleTimeout(), settings.resourceLabels(),
                 rawPartitions);
-        requests.filterNot(HeartbeatMarker::is, Named.as("l7-requests-published"))
+        requests.all().filterNot(HeartbeatMarker::is, Named.as("l7-requests-published"))
                 .to(settings.topic(TapwireTopic.L7_REQUESTS), Produced.with(Serdes.String(), serdes.of(L7Request.class)));
-        L7Metrics.Outputs l7Metrics = L7Metrics.build(builder, requests, serdes, settings.windows(), rawPartitions);
+        L7Metrics.Outputs l7Metrics = L7Metrics.build(builder, List.of(
+                        new L7Metrics.Input("named", requests.byConnection()),
+                        new L7Metrics.Input("by-process", requests.byProcess())),
+                serdes, settings.windows(), rawPartitions);
         l7Metrics.metrics().to(settings.topic(TapwireTopic.L7_METRICS), Produced.with(Serdes.String(), serdes.of(L7Metric.class)));
         l7Metrics.deadLetters().to(settings.topic(TapwireTopic.DLQ), Produced.with(Serdes.String(), serdes.of(DeadLetter.class)));
 
