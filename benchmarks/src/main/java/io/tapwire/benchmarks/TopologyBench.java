@@ -139,8 +139,11 @@ final class TopologyBench implements AutoCloseable {
         return run(tapwireTopology(), settings(TOPOLOGY_ID), events, label);
     }
 
+    /** The topology, its schemas registered before it starts (as {@code TopologyRunner} does). */
     private Topology tapwireTopology() {
-        return TapwireTopology.build(settings(TOPOLOGY_ID), serdes, PARTITIONS);
+        Topology topology = TapwireTopology.build(settings(TOPOLOGY_ID), serdes, PARTITIONS);
+        serdes.registerSchemas();
+        return topology;
     }
 
     private StreamsSettings settings(String applicationId) {

@@ -70,6 +70,11 @@ public final class TapwireTopology {
     public static final List<TapwireTopic> RAW_INPUTS = List.of(TapwireTopic.RAW_PROCESS, TapwireTopic.RAW_INVENTORY,
             TapwireTopic.RAW_TCP, TapwireTopic.RAW_L7);
 
+    /** The topics the topology writes: contracts, whose records go under each topic's own subject. */
+    public static final List<TapwireTopic> PUBLISHED = List.of(TapwireTopic.PROCESSES, TapwireTopic.EVENTS,
+            TapwireTopic.LISTENERS, TapwireTopic.DLQ, TapwireTopic.TCP_METRICS, TapwireTopic.L7_REQUESTS,
+            TapwireTopic.L7_METRICS, TapwireTopic.SERVICE_EDGES);
+
     private TapwireTopology() {
     }
 
@@ -79,6 +84,9 @@ public final class TapwireTopology {
      */
     public static Topology build(StreamsSettings settings, TopologySerdes serdes, int rawPartitions) {
         StreamsBuilder builder = new StreamsBuilder();
+        for (TapwireTopic published : PUBLISHED) {
+            serdes.publishes(settings.topic(published), published.valueClass());
+        }
         KStream<String, ProcessEvent> processEvents =
                 raw(builder, settings, serdes, TapwireTopic.RAW_PROCESS, ProcessEvent.class, ProcessEvent::getHeader);
         KStream<String, NodeInventory> inventory =

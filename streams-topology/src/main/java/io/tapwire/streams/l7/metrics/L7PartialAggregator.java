@@ -42,8 +42,6 @@ final class L7PartialAggregator implements Processor<String, L7Request, String, 
     private final String partialsStore;
     private final String clockStore;
     private final Serializer<L7Request> serializer;
-    /** Where a late request's bytes are serialized: see {@link #init}. */
-    private String deadLetterSubjectTopic;
     /** The close (end plus grace) of the earliest window with a partial; {@link Long#MAX_VALUE} if none. */
     private long earliestCloseMs = Long.MAX_VALUE;
     private long timeMs = Long.MIN_VALUE;
@@ -65,9 +63,6 @@ final class L7PartialAggregator implements Processor<String, L7Request, String, 
     @Override
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
-        // A dead letter's value is encoded under a subject of its own: under its source topic's (a raw topic, a
-        // repartition of other records) the registry would refuse an L7Request.
-        this.deadLetterSubjectTopic = context.applicationId() + "-" + L7Metrics.STAGE + "-late-requests";
         this.partials = context.getStateStore(partialsStore);
         this.clock = context.getStateStore(clockStore);
         Long stored = clock.get(TIME_KEY);
@@ -101,7 +96,7 @@ final class L7PartialAggregator implements Processor<String, L7Request, String, 
         long start = windows.startOf(timestamp);
         if (windows.isClosed(start, timeMs)) {
             context.forward(LateRecordGate.deadLetter(context.recordMetadata(), record, L7Metrics.STAGE, windows,
-                    timeMs, (topic, value) -> serializer.serialize(deadLetterSubjectTopic, value)));
+                    timeMs, serializer));
             return;
         }
         add(L7Metrics.seriesKey(request), request, start);
