@@ -80,8 +80,8 @@ public final class L7Metrics {
     }
 
     /**
-     * The metrics of the requests of every input. Each input is counted apart in its own task (partials, and its
-     * late-request gate, by its own time), so the order in which Kafka Streams interleaves the inputs of one task
+     * The metrics of the requests of every input. Each input is counted apart, by a partials' step of its own with
+     * its own time and late-request gate, so the order in which Kafka Streams interleaves inputs that one task reads
      * changes nothing.
      *
      * @param upstreamTasks tasks writing to the repartitions (the partitions of the raw topics)
