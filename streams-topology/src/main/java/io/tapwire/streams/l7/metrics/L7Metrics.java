@@ -52,6 +52,11 @@ public final class L7Metrics {
     static final String BY_SERIES = "l7-metrics-by-series";
     /** The partials' step of each input is named this, then {@code -<input name>} (its stores too). */
     static final String PARTIALS = "l7-metrics-partials";
+    /**
+     * The event-time sync of the partials in the series' task. Not {@value #BY_SERIES}, the name of the sync that held
+     * requests before the partials: its buffer, restored after an upgrade, would hold records of another type.
+     */
+    static final String PARTIALS_SYNC = "l7-metrics-partials-by-series";
     /** Partials have no heartbeat of their own: only the {@link HeartbeatMarker} is one. */
     static final Predicate<L7Window> NO_OWN_HEARTBEAT = partial -> false;
 
@@ -117,8 +122,8 @@ public final class L7Metrics {
                     HeartbeatRepartition.repartition(partials, bySeries, partialSerde, NO_OWN_HEARTBEAT),
                     partialSerde, NO_OWN_HEARTBEAT));
         }
-        KStream<String, Object> aggregated = EventTimeSync.merge(builder, BY_SERIES, upstreamTasks, channels)
-                .mapValues(value -> (L7Window) value, Named.as(BY_SERIES + "-partials"))
+        KStream<String, Object> aggregated = EventTimeSync.merge(builder, PARTIALS_SYNC, upstreamTasks, channels)
+                .mapValues(value -> (L7Window) value, Named.as(PARTIALS_SYNC + "-values"))
                 .process(() -> new L7WindowAggregator(windows, partialSerde.serializer()),
                         Named.as("l7-metrics-aggregate"), WINDOWS_STORE, CLOCK_STORE);
         KStream<String, L7Metric> metrics = aggregated
