@@ -139,8 +139,11 @@ final class TopologyBench implements AutoCloseable {
         return run(tapwireTopology(), settings(TOPOLOGY_ID), events, label);
     }
 
+    /** The topology, its schemas registered before it starts (as {@code TopologyRunner} does). */
     private Topology tapwireTopology() {
-        return TapwireTopology.build(settings(TOPOLOGY_ID), serdes, PARTITIONS);
+        Topology topology = TapwireTopology.build(settings(TOPOLOGY_ID), serdes, PARTITIONS);
+        serdes.registerSchemas();
+        return topology;
     }
 
     private StreamsSettings settings(String applicationId) {
@@ -164,6 +167,8 @@ final class TopologyBench implements AutoCloseable {
             double amplification = (double) recordsWritten(settings.applicationId()) / recordsIn();
             System.out.printf("%s: %d events in %.1f s from the start, %.1f s from its first commit; %.1f records "
                     + "written per raw record read%n", label, events, timing.total(), timing.processing(), amplification);
+            System.out.printf("  records written by topic (transaction markers included): %s%n",
+                    writtenByTopic(settings.applicationId()));
             return new Run(events / timing.processing(), amplification);
         }
     }
@@ -180,18 +185,38 @@ final class TopologyBench implements AutoCloseable {
                 : name.startsWith("tapwire.") && !raw.contains(name)));
     }
 
+    /** {@link #recordsWritten} by topic, the most written first, the application id left out of the names. */
+    private String writtenByTopic(String applicationId) throws Exception {
+        boolean passThrough = applicationId.equals(PASS_THROUGH_ID);
+        List<String> raw = names(rawInputs);
+        Map<String, Long> byTopic = new HashMap<>();
+        endOffsetsByPartition(name -> name.startsWith(applicationId + "-") || (passThrough
+                ? name.equals(PASS_THROUGH_OUTPUT)
+                : name.startsWith("tapwire.") && !raw.contains(name)))
+                .forEach((tp, end) -> byTopic.merge(tp.topic().replace(applicationId + "-", ""), end, Long::sum));
+        return byTopic.entrySet().stream().filter(e -> e.getValue() > 0)
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", "));
+    }
+
     private long recordsIn() throws Exception {
         return endOffsets(names(rawInputs)::contains);
     }
 
     /** Sum of the end offsets (transaction markers included) of the topics {@code wanted} accepts. */
     long endOffsets(Predicate<String> wanted) throws Exception {
+        return endOffsetsByPartition(wanted).values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    private Map<TopicPartition, Long> endOffsetsByPartition(Predicate<String> wanted) throws Exception {
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
         for (var topic : admin.describeTopics(admin.listTopics().names().get().stream().filter(wanted).toList())
                 .allTopicNames().get().values()) {
             topic.partitions().forEach(p -> latest.put(new TopicPartition(topic.name(), p.partition()), OffsetSpec.latest()));
         }
-        return admin.listOffsets(latest).all().get().values().stream().mapToLong(info -> info.offset()).sum();
+        Map<TopicPartition, Long> ends = new HashMap<>();
+        admin.listOffsets(latest).all().get().forEach((tp, info) -> ends.put(tp, info.offset()));
+        return ends;
     }
 
     /** Seconds until drained, from the start and from the group's first commit (start-up excluded). */

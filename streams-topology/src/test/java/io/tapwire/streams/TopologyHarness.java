@@ -148,12 +148,15 @@ public final class TopologyHarness implements AutoCloseable {
         tcpMetrics.metrics().to("metrics", Produced.with(Serdes.String(), serdes.of(TcpMetric.class)));
         tcpMetrics.deadLetters().to("dlq", Produced.with(Serdes.String(), serdes.of(DeadLetter.class)));
 
-        KStream<String, L7Request> namedRequests = RequestNaming.build(builder, parsed.requests(), resolution.names(),
+        RequestNaming.Outputs namedRequests = RequestNaming.build(builder, parsed.requests(), resolution.names(),
                 sockets, processes.processes(), serdes, settings.l7NameWait(), settings.connectionIdleTimeout(), settings.resourceLabels(),
                 PARTITIONS);
-        namedRequests.filterNot(HeartbeatMarker::is)
+        namedRequests.all().filterNot(HeartbeatMarker::is)
                 .to("requests", Produced.with(Serdes.String(), serdes.of(L7Request.class)));
-        L7Metrics.Outputs l7 = L7Metrics.build(builder, namedRequests, serdes, settings.windows(), PARTITIONS);
+        L7Metrics.Outputs l7 = L7Metrics.build(builder, List.of(
+                        new L7Metrics.Input("named", namedRequests.byConnection()),
+                        new L7Metrics.Input("by-process", namedRequests.byProcess())),
+                serdes, settings.windows(), PARTITIONS);
         l7.metrics().to("l7metrics", Produced.with(Serdes.String(), serdes.of(L7Metric.class)));
         l7.deadLetters().to("dlq", Produced.with(Serdes.String(), serdes.of(DeadLetter.class)));
         ServiceGraph.build(builder, resolved, l7.countedFinals(), serdes, settings.edgeFlushInterval(),

@@ -70,6 +70,11 @@ public final class TapwireTopology {
     public static final List<TapwireTopic> RAW_INPUTS = List.of(TapwireTopic.RAW_PROCESS, TapwireTopic.RAW_INVENTORY,
             TapwireTopic.RAW_TCP, TapwireTopic.RAW_L7);
 
+    /** The topics the topology writes: contracts, whose records go under each topic's own subject. */
+    public static final List<TapwireTopic> PUBLISHED = List.of(TapwireTopic.PROCESSES, TapwireTopic.EVENTS,
+            TapwireTopic.LISTENERS, TapwireTopic.DLQ, TapwireTopic.TCP_METRICS, TapwireTopic.L7_REQUESTS,
+            TapwireTopic.L7_METRICS, TapwireTopic.SERVICE_EDGES);
+
     private TapwireTopology() {
     }
 
@@ -79,6 +84,9 @@ public final class TapwireTopology {
      */
     public static Topology build(StreamsSettings settings, TopologySerdes serdes, int rawPartitions) {
         StreamsBuilder builder = new StreamsBuilder();
+        for (TapwireTopic published : PUBLISHED) {
+            serdes.publishes(settings.topic(published), published.valueClass());
+        }
         KStream<String, ProcessEvent> processEvents =
                 raw(builder, settings, serdes, TapwireTopic.RAW_PROCESS, ProcessEvent.class, ProcessEvent::getHeader);
         KStream<String, NodeInventory> inventory =
@@ -113,12 +121,15 @@ public final class TapwireTopology {
         tcpMetrics.metrics().to(settings.topic(TapwireTopic.TCP_METRICS), Produced.with(Serdes.String(), serdes.of(TcpMetric.class)));
         tcpMetrics.deadLetters().to(settings.topic(TapwireTopic.DLQ), Produced.with(Serdes.String(), serdes.of(DeadLetter.class)));
 
-        KStream<String, L7Request> requests = RequestNaming.build(builder, parsed.requests(), resolution.names(),
+        RequestNaming.Outputs requests = RequestNaming.build(builder, parsed.requests(), resolution.names(),
                 sockets, registry.processes(), serdes, settings.l7NameWait(), settings.connectionIdleTimeout(), settings.resourceLabels(),
                 rawPartitions);
-        requests.filterNot(HeartbeatMarker::is, Named.as("l7-requests-published"))
+        requests.all().filterNot(HeartbeatMarker::is, Named.as("l7-requests-published"))
                 .to(settings.topic(TapwireTopic.L7_REQUESTS), Produced.with(Serdes.String(), serdes.of(L7Request.class)));
-        L7Metrics.Outputs l7Metrics = L7Metrics.build(builder, requests, serdes, settings.windows(), rawPartitions);
+        L7Metrics.Outputs l7Metrics = L7Metrics.build(builder, List.of(
+                        new L7Metrics.Input("named", requests.byConnection()),
+                        new L7Metrics.Input("by-process", requests.byProcess())),
+                serdes, settings.windows(), rawPartitions);
         l7Metrics.metrics().to(settings.topic(TapwireTopic.L7_METRICS), Produced.with(Serdes.String(), serdes.of(L7Metric.class)));
         l7Metrics.deadLetters().to(settings.topic(TapwireTopic.DLQ), Produced.with(Serdes.String(), serdes.of(DeadLetter.class)));
 

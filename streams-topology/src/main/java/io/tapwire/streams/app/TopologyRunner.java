@@ -18,6 +18,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,8 +34,9 @@ public final class TopologyRunner implements AutoCloseable {
     public TopologyRunner(StreamsSettings settings) {
         this.settings = settings;
         TopologySerdes serdes = new TopologySerdes(new RegistryClient(RegistryClientConfig.of(settings.registryUrl())));
-        this.streams = new KafkaStreams(TapwireTopology.build(settings, serdes, rawPartitions(settings)),
-                settings.streamsProperties());
+        Topology topology = TapwireTopology.build(settings, serdes, rawPartitions(settings));
+        serdes.registerSchemas();
+        this.streams = new KafkaStreams(topology, settings.streamsProperties());
         streams.setStateListener((now, before) -> {
             LOG.info("Topology {}: {} -> {}", settings.applicationId(), before, now);
             if (now == KafkaStreams.State.RUNNING) {

@@ -49,7 +49,7 @@ import org.apache.kafka.streams.state.Stores;
  * a request (a UDP socket's, as a DNS client's, or one the tracking never saw) then looks up the process that did the
  * I/O in the process registry ({@link ProcessServices}), whose service names its observed side.
  *
- * <p>Then the resource becomes a low-cardinality label ({@link ResourceLabels}). The output is keyed by connection
+ * <p>Then the resource becomes a low-cardinality label ({@link ResourceLabels}). The outputs are keyed by connection
  * id, in the order released, with heartbeats as {@link HeartbeatMarker}s for the windows downstream.
  */
 public final class RequestNaming {
@@ -83,7 +83,7 @@ public final class RequestNaming {
      * @param labels        how resources become labels
      * @param upstreamTasks tasks writing to each repartition (the partitions of the raw topics)
      */
-    public static KStream<String, L7Request> build(StreamsBuilder builder, KStream<String, L7Request> requests,
+    public static Outputs build(StreamsBuilder builder, KStream<String, L7Request> requests,
                                                    KStream<String, SocketChange> names,
                                                    KStream<String, SocketChange> sockets,
                                                    KStream<String, ProcessInfo> processChanges, TopologySerdes serdes,
@@ -138,7 +138,20 @@ public final class RequestNaming {
                         request -> false, RequestNaming::namedByProcess)
                 .selectKey((key, request) -> request == null ? key : connectionId(request),
                         Named.as("l7-requests-by-process-connection"));
-        return withNames.merge(byProcess, Named.as("l7-requests-all"));
+        return new Outputs(withNames, byProcess);
+    }
+
+    /**
+     * The named requests by the way they were named: with their connection's names, in the naming's order, or by
+     * their process's service, in the process lookup's order. Each is in an event-time order of its own, with
+     * heartbeats; both are keyed by connection id and read by one task.
+     */
+    public record Outputs(KStream<String, L7Request> byConnection, KStream<String, L7Request> byProcess) {
+
+        /** Both, as {@code tapwire.l7.requests.v1} publishes them. */
+        public KStream<String, L7Request> all() {
+            return byConnection.merge(byProcess, Named.as("l7-requests-all"));
+        }
     }
 
     /** A request whose connection's names did not come in time: it waits for its process's service. */

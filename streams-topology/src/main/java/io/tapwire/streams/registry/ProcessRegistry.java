@@ -40,6 +40,8 @@ public final class ProcessRegistry {
 
     public static final String PROCESSES_STORE = "process-registry";
     public static final String PIDS_STORE = "process-registry-current-pids";
+    /** The exited processes by the stream time their tombstone is due ({@link io.tapwire.streams.sync.Deadlines}). */
+    public static final String EXITS_STORE = "process-registry-exits";
     static final String EVENTS_CHANNEL = "raw-process";
     static final String SNAPSHOTS_CHANNEL = "process-snapshots";
     /** How often, in event time, exited processes past their grace period are tombstoned. */
@@ -66,6 +68,7 @@ public final class ProcessRegistry {
         // Read and written with every event of a process: objects between commits (CommitTimeStore).
         builder.addStateStore(CommitTimeStore.builder(PROCESSES_STORE, Serdes.String(), serdes.of(ProcessInfo.class)));
         builder.addStateStore(CommitTimeStore.builder(PIDS_STORE, Serdes.String(), Serdes.String()));
+        builder.addStateStore(CommitTimeStore.builder(EXITS_STORE, Serdes.String(), Serdes.String()));
 
         KStream<String, ProcessInfo> snapshots = HeartbeatRepartition.repartition(inventory
                 .filter((key, snapshot) -> snapshot != null, Named.as("process-snapshots-present"))
@@ -79,7 +82,7 @@ public final class ProcessRegistry {
                 EventTimeSync.Channel.repartitioned(SNAPSHOTS_CHANNEL, snapshots, serdes.of(ProcessInfo.class),
                         process -> false)));
         KStream<String, Object> all = ordered.process(() -> new RegistryProcessor(exitGrace),
-                Named.as("process-registry"), PROCESSES_STORE, PIDS_STORE);
+                Named.as("process-registry"), PROCESSES_STORE, PIDS_STORE, EXITS_STORE);
         return new Outputs(
                 all.filter((key, value) -> !(value instanceof ServiceEvent), Named.as("process-registry-changes"))
                         .mapValues(value -> (ProcessInfo) value, Named.as("process-registry-change-values")),
@@ -120,7 +123,9 @@ public final class ProcessRegistry {
         @Override
         public void init(ProcessorContext<String, Object> context) {
             this.context = context;
-            this.table = new ProcessTable(context.getStateStore(PROCESSES_STORE), context.getStateStore(PIDS_STORE), exitGrace);
+            this.table = new ProcessTable(context.getStateStore(PROCESSES_STORE), context.getStateStore(PIDS_STORE),
+                    context.getStateStore(EXITS_STORE), exitGrace);
+            table.indexExits();
         }
 
         @Override

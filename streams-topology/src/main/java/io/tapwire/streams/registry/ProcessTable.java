@@ -2,7 +2,9 @@ package io.tapwire.streams.registry;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
 
 import io.tapwire.schemas.derived.ProcessInfo;
 import io.tapwire.schemas.keys.ProcessKey;
@@ -12,6 +14,7 @@ import io.tapwire.schemas.raw.RawHeader;
 import io.tapwire.streams.identity.IdentityRules;
 import io.tapwire.streams.identity.ProcessFacts;
 import io.tapwire.streams.identity.ServiceIdentity;
+import io.tapwire.streams.sync.Deadlines;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -26,13 +29,30 @@ final class ProcessTable {
 
     private final KeyValueStore<String, ProcessInfo> processes;
     private final KeyValueStore<String, String> currentByPid;
+    /** When each exited process is due for its tombstone: expiry reads the due ones, not every process. */
+    private final Deadlines exits;
     private final long graceNs;
 
     ProcessTable(KeyValueStore<String, ProcessInfo> processes, KeyValueStore<String, String> currentByPid,
-                 Duration exitGrace) {
+                 KeyValueStore<String, String> exits, Duration exitGrace) {
         this.processes = processes;
         this.currentByPid = currentByPid;
+        this.exits = new Deadlines(exits);
         this.graceNs = exitGrace.toNanos();
+    }
+
+    /**
+     * Indexes the exited processes already stored: a store written before the index existed has them without
+     * their deadlines (re-adding one that is there changes nothing). Once per task start.
+     */
+    void indexExits() {
+        try (KeyValueIterator<String, ProcessInfo> all = processes.all()) {
+            all.forEachRemaining(entry -> {
+                if (entry.value.getExitedAtEpochNs() != null) {
+                    exits.add(dueMs(entry.value.getExitedAtEpochNs()), entry.key);
+                }
+            });
+        }
     }
 
     /** A raw lifecycle event. */
@@ -42,6 +62,7 @@ final class ProcessTable {
         String key = new ProcessKey(h.getCluster(), h.getNode(), h.getBootId(), pid, event.getStartTimeTicks()).format();
         List<KeyValue<String, ProcessInfo>> out = new ArrayList<>();
         ProcessInfo known = replaceCurrent(h.getCluster(), h.getNode(), h.getBootId(), pid, key, out);
+        Long exitBefore = known == null ? null : known.getExitedAtEpochNs();
         ProcessInfo.Builder info = known == null ? newProcess(event) : ProcessInfo.newBuilder(known);
         mergeFacts(info, event);
         switch (event.getType()) {
@@ -51,7 +72,17 @@ final class ProcessTable {
             default -> { }
         }
         info.setUpdatedAtEpochNs(Math.max(info.getUpdatedAtEpochNs(), h.getEpochTimeNs()));
-        out.add(store(key, info));
+        KeyValue<String, ProcessInfo> stored = store(key, info);
+        Long exitAfter = stored.value.getExitedAtEpochNs();
+        if (!Objects.equals(exitBefore, exitAfter)) {
+            if (exitBefore != null) {
+                exits.remove(dueMs(exitBefore), key);
+            }
+            if (exitAfter != null) {
+                exits.add(dueMs(exitAfter), key);
+            }
+        }
+        out.add(stored);
         return out;
     }
 
@@ -81,16 +112,16 @@ final class ProcessTable {
 
     /** Tombstones for processes whose exit is older than the grace period at this stream time. */
     List<KeyValue<String, ProcessInfo>> expire(long streamTimeMs) {
-        long cutoffNs = streamTimeMs * 1_000_000L - graceNs;
         List<String> expired = new ArrayList<>();
-        try (KeyValueIterator<String, ProcessInfo> all = processes.all()) {
-            all.forEachRemaining(entry -> {
-                Long exited = entry.value.getExitedAtEpochNs();
-                if (exited != null && exited <= cutoffNs) {
-                    expired.add(entry.key);
-                }
-            });
+        for (Deadlines.Due due : exits.dueAt(streamTimeMs)) {
+            if (processes.get(due.key()) == null) {
+                exits.remove(due.atMs(), due.key());
+            } else {
+                expired.add(due.key());
+            }
         }
+        // In key order, as a scan of the processes gave them before the index.
+        Collections.sort(expired);
         List<KeyValue<String, ProcessInfo>> out = new ArrayList<>();
         for (String key : expired) {
             remove(key, out);
@@ -114,6 +145,9 @@ final class ProcessTable {
         ProcessInfo gone = processes.get(key);
         processes.delete(key);
         out.add(KeyValue.pair(key, null));
+        if (gone != null && gone.getExitedAtEpochNs() != null) {
+            exits.remove(dueMs(gone.getExitedAtEpochNs()), key);
+        }
         if (gone != null) {
             String pidKey = gone.getCluster() + '/' + gone.getNode() + '/' + gone.getBootId() + '/' + gone.getPid();
             if (key.equals(currentByPid.get(pidKey))) {
@@ -126,6 +160,14 @@ final class ProcessTable {
         ProcessInfo value = identify(info).build();
         processes.put(key, value);
         return KeyValue.pair(key, value);
+    }
+
+    /**
+     * The first stream time, in milliseconds, at which a process that exited at {@code exitedNs} is past its grace
+     * period: its exit at or before the stream time minus the grace.
+     */
+    private long dueMs(long exitedNs) {
+        return -Math.floorDiv(-(exitedNs + graceNs), 1_000_000L);
     }
 
     private static ProcessInfo.Builder newProcess(ProcessEvent event) {

@@ -247,9 +247,9 @@ final class SyncProcessor implements Processor<String, Object, String, Object> {
     }
 
     /**
-     * The topic whose subject the serde encodes a held record under: a repartitioned channel's own repartition
-     * topic, whose schema its upstream writer registered already (so spilling costs no registry round trip on the
-     * stream thread); for a local channel, a name of this sync's own.
+     * The topic a held record is encoded for: a repartitioned channel's own repartition topic; for a local channel, a
+     * name of this sync's own. (The topology's serdes encode both under the record class's subject, registered
+     * before the stream threads start: see {@link io.tapwire.streams.TopologySerdes}.)
      */
     private String topicOf(EventTimeSync.Channel<?> channel) {
         return channel.local() ? name + "-sync-" + channel.name()

@@ -56,11 +56,20 @@ public final class LateRecordGate {
     public static <V> Record<String, DeadLetter> deadLetter(Optional<RecordMetadata> source, Record<String, V> record,
                                                             String stage, TumblingWindows windows, long streamTimeMs,
                                                             Serializer<V> serializer) {
-        long start = windows.startOf(record.timestamp());
+        return deadLetter(source, record, windows.startOf(record.timestamp()), stage, windows, streamTimeMs, serializer);
+    }
+
+    /**
+     * As above, for a record that stands for the window starting at {@code start} whatever its timestamp (a partial
+     * aggregate, stamped when it was sent).
+     */
+    public static <V> Record<String, DeadLetter> deadLetter(Optional<RecordMetadata> source, Record<String, V> record,
+                                                            long start, String stage, TumblingWindows windows,
+                                                            long streamTimeMs, Serializer<V> serializer) {
         String topic = source.map(RecordMetadata::topic).orElse("");
         return DeadLetters.of(source, record.key(), serializer.serialize(topic, record.value()), record.timestamp(),
                 "late for window " + stage,
-                "event time " + Instant.ofEpochMilli(record.timestamp()) + " falls in the window ["
+                "event time " + Instant.ofEpochMilli(record.timestamp()) + ", window ["
                         + Instant.ofEpochMilli(start) + ", " + Instant.ofEpochMilli(windows.endOf(start))
                         + "), closed since stream time passed its end plus the grace of " + windows.grace()
                         + " (stream time " + Instant.ofEpochMilli(streamTimeMs) + "); a longer grace keeps such records",

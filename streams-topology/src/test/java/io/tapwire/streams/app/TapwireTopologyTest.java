@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
 
 import io.tapwire.schemas.derived.DeadLetter;
@@ -43,6 +45,8 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyDescription;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
@@ -77,6 +81,44 @@ class TapwireTopologyTest {
                 var dlq = driver.createOutputTopic("tapwire.dlq.v1", Serdes.String().deserializer(),
                         serdes.of(DeadLetter.class).deserializer()).readValuesToList();
                 assertThat(dlq).singleElement().satisfies(d -> assertThat(d.getReason()).contains("unknown schema id 77"));
+            }
+        }
+    }
+
+    @Test
+    void schemasRegisteredBeforeTheStartAreAllTheTopologyNeedsSoNoRecordWaitsForTheRegistry(@TempDir Path state)
+            throws Exception {
+        try (StubRegistry registry = new StubRegistry()) {
+            StreamsSettings settings = settings(state);
+            TopologySerdes serdes = new TopologySerdes(new RegistryClient(RegistryClientConfig.of(registry.url())));
+            Topology topology = TapwireTopology.build(settings, serdes, 1);
+            serdes.registerSchemas();
+            int registered = registry.requests();
+            Set<String> stores = new HashSet<>();
+            topology.describe().subtopologies().forEach(sub -> sub.nodes().forEach(node -> {
+                if (node instanceof TopologyDescription.Processor processor) {
+                    stores.addAll(processor.stores());
+                }
+            }));
+            assertThat(registered).as("one per record class and one per published topic, not one per changelog")
+                    .isGreaterThan(TapwireTopology.PUBLISHED.size()).isLessThan(stores.size());
+            try (TopologyTestDriver driver = new TopologyTestDriver(topology, settings.streamsProperties())) {
+                Raw raw = new Raw(driver, serdes);
+                raw.process(exec(1, 42, "psql", 0), 0);
+                raw.process(exec(2, 77, "postgres", 0), 0);
+                raw.inventory(snapshot(3), 100);
+                long seq = 10;
+                raw.tcp(tcp(seq++, TcpEventType.CONNECT_OK, 500, 42, 2_000).build(), 2_000);
+                raw.tcp(tcp(seq++, TcpEventType.CLOSE, 500, 42, 4_000).setBytesSent(150L).setBytesReceived(1_000L)
+                        .setSrttUs(300).build(), 4_000);
+                for (long t = 6_000; t <= 60_000; t += 1_000) {
+                    raw.tcp(heartbeat(seq++, t), t);
+                    raw.heartbeats(seq, t);
+                    seq += 2;
+                }
+                assertThat(raw.out("tapwire.tcp.metrics.v1", TcpMetric.class).readValuesToList())
+                        .as("records went through repartitions, stores and out").anySatisfy(m -> assertThat(m.getFinal$()).isTrue());
+                assertThat(registry.requests()).as("no registry request while records flowed").isEqualTo(registered);
             }
         }
     }

@@ -1,5 +1,7 @@
 package io.tapwire.streams.l7.metrics;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Predicate;
 
 import io.tapwire.schemas.derived.DeadLetter;
@@ -12,7 +14,6 @@ import io.tapwire.streams.internal.L7Window;
 import io.tapwire.streams.store.CommitTimeStore;
 import io.tapwire.streams.sync.EventTimeSync;
 import io.tapwire.streams.sync.HeartbeatMarker;
-import io.tapwire.streams.window.LateRecordGate;
 import io.tapwire.streams.window.TumblingWindows;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -29,11 +30,14 @@ import org.apache.kafka.streams.state.Stores;
  * io.tapwire.schemas.keys.L7MetricKey}; side in lower case: {@code client}, {@code server}, {@code unknown}). Counts
  * are exact: every request counts, in the window of its record timestamp.
  *
- * <p>Requests are re-keyed by series ({@link InternalKeys#join} of the six components) through the repartition
- * {@value #BY_SERIES} and put in event-time order ({@link EventTimeSync}); a late-record gate (stage {@value #STAGE})
- * routes requests whose window has closed to the DLQ, and {@link L7WindowAggregator} keeps the open windows in the
- * store {@value #WINDOWS_STORE}. It does not emit a record per request: it emits the windows changed since, once
- * per second of event time, and one last record, {@code final = true}, when a window closes.
+ * <p>In two steps, so that no record per request crosses a repartition. In the task that names the requests,
+ * {@link L7PartialAggregator} (one per input, stores {@value #PARTIALS}{@code -<input>}) adds them up per series
+ * ({@link InternalKeys#join} of the six components) and window, routes requests whose window has closed to the DLQ
+ * (stage {@value #STAGE}), and sends the partials, once per second of event time and before their window closes,
+ * through the repartition {@value #BY_SERIES}{@code -<input>}. In the series' task the partials of every input and
+ * upstream task are put in event-time order ({@link EventTimeSync}) and {@link L7WindowAggregator} adds them to the
+ * open windows in the store {@value #WINDOWS_STORE}. It does not emit a record per request: it emits the windows
+ * changed since, once per second of event time, and one last record, {@code final = true}, when a window closes.
  *
  * <p>Wiring: the input is the named requests keyed by connection id, with record timestamps their event time, and
  * with the heartbeats of the raw topic they come from as {@link HeartbeatMarker}s (key {@link HeartbeatMarker#KEY},
@@ -46,8 +50,15 @@ public final class L7Metrics {
     public static final String WINDOWS_STORE = "l7-metrics-windows";
     public static final String CLOCK_STORE = "l7-metrics-clock";
     static final String BY_SERIES = "l7-metrics-by-series";
-    /** Requests have no heartbeat of their own: only the {@link HeartbeatMarker} is one. */
-    static final Predicate<L7Request> NO_OWN_HEARTBEAT = request -> false;
+    /** The partials' step of each input is named this, then {@code -<input name>} (its stores too). */
+    static final String PARTIALS = "l7-metrics-partials";
+    /**
+     * The event-time sync of the partials in the series' task. Not {@value #BY_SERIES}, the name of the sync that held
+     * requests before the partials: its buffer, restored after an upgrade, would hold records of another type.
+     */
+    static final String PARTIALS_SYNC = "l7-metrics-partials-by-series";
+    /** Partials have no heartbeat of their own: only the {@link HeartbeatMarker} is one. */
+    static final Predicate<L7Window> NO_OWN_HEARTBEAT = partial -> false;
 
     private L7Metrics() {
     }
@@ -60,27 +71,61 @@ public final class L7Metrics {
                           KStream<String, L7Metric> countedFinals) {
     }
 
-    /** @param upstreamTasks tasks writing to the repartition (the partitions of the raw topics) */
+    /**
+     * One stream of named requests, in an order fixed by an event-time sync upstream, with its heartbeats; its
+     * {@code name} names its stores and its repartition.
+     */
+    public record Input(String name, KStream<String, L7Request> requests) {
+    }
+
+    /** The metrics of one stream of named requests (named {@code requests}). */
     public static Outputs build(StreamsBuilder builder, KStream<String, L7Request> requests, TopologySerdes serdes,
                                 TumblingWindows windows, int upstreamTasks) {
-        // A busy series' window changes with every request: an object between commits, written once at each
+        return build(builder, List.of(new Input("requests", requests)), serdes, windows, upstreamTasks);
+    }
+
+    /**
+     * The metrics of the requests of every input. Each input is counted apart, by a partials' step of its own with
+     * its own time and late-request gate, so the order in which Kafka Streams interleaves inputs that one task reads
+     * changes nothing.
+     *
+     * @param upstreamTasks tasks writing to the repartitions (the partitions of the raw topics)
+     */
+    public static Outputs build(StreamsBuilder builder, List<Input> inputs, TopologySerdes serdes,
+                                TumblingWindows windows, int upstreamTasks) {
+        // A busy series' window changes with every partial: an object between commits, written once at each
         // (CommitTimeStore); the range scan that closes windows, once per second of event time, writes first.
         builder.addStateStore(CommitTimeStore.builder(WINDOWS_STORE, Serdes.String(), serdes.of(L7Window.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CLOCK_STORE),
                 Serdes.String(), Serdes.Long()));
-        Serde<L7Request> serde = serdes.of(L7Request.class);
-        KStream<String, L7Request> bySeriesKey = requests
-                .filter((key, request) -> request != null || isHeartbeat(key, request), Named.as("l7-metrics-requests"))
-                .selectKey((key, request) -> request == null ? key : seriesKey(request),
-                        Named.as("l7-metrics-series-key"));
-        KStream<String, L7Request> bySeries = EventTimeSync.ordered(builder,
-                HeartbeatRepartition.repartition(bySeriesKey, BY_SERIES, serde, NO_OWN_HEARTBEAT),
-                BY_SERIES, upstreamTasks, serde, NO_OWN_HEARTBEAT);
-        LateRecordGate.Outputs<L7Request> gated =
-                LateRecordGate.split(bySeries, STAGE, windows, serde.serializer(), NO_OWN_HEARTBEAT);
-        KStream<String, Object> aggregated = gated.onTime().process(
-                () -> new L7WindowAggregator(windows, serde.serializer()), Named.as("l7-metrics-aggregate"),
-                WINDOWS_STORE, CLOCK_STORE);
+        Serde<L7Window> partialSerde = serdes.of(L7Window.class);
+        List<EventTimeSync.Channel<?>> channels = new ArrayList<>();
+        KStream<String, DeadLetter> lateRequests = null;
+        for (Input input : inputs) {
+            String name = PARTIALS + "-" + input.name();
+            builder.addStateStore(CommitTimeStore.builder(name, Serdes.String(), partialSerde));
+            builder.addStateStore(CommitTimeStore.builder(name + "-clock", Serdes.String(), Serdes.Long()));
+            KStream<String, Object> counted = input.requests()
+                    .filter((key, request) -> request != null || isHeartbeat(key, request), Named.as(name + "-requests"))
+                    .process(() -> new L7PartialAggregator(windows, name, name + "-clock",
+                            serdes.of(L7Request.class).serializer()), Named.as(name), name, name + "-clock");
+            KStream<String, L7Window> partials = counted
+                    .filter((key, value) -> value instanceof L7Window || HeartbeatMarker.is(key, value),
+                            Named.as(name + "-out"))
+                    .mapValues(value -> (L7Window) value, Named.as(name + "-values"));
+            KStream<String, DeadLetter> late = counted
+                    .filter((key, value) -> value instanceof DeadLetter, Named.as(name + "-too-late"))
+                    .mapValues(value -> (DeadLetter) value, Named.as(name + "-dead-letters"));
+            lateRequests = lateRequests == null ? late : lateRequests.merge(late, Named.as(name + "-late-merged"));
+            String bySeries = BY_SERIES + "-" + input.name();
+            channels.add(EventTimeSync.Channel.repartitioned(bySeries,
+                    HeartbeatRepartition.repartition(partials, bySeries, partialSerde, NO_OWN_HEARTBEAT),
+                    partialSerde, NO_OWN_HEARTBEAT));
+        }
+        KStream<String, Object> aggregated = EventTimeSync.merge(builder, PARTIALS_SYNC, upstreamTasks, channels)
+                .mapValues(value -> (L7Window) value, Named.as(PARTIALS_SYNC + "-values"))
+                .process(() -> new L7WindowAggregator(windows, partialSerde.serializer()),
+                        Named.as("l7-metrics-aggregate"), WINDOWS_STORE, CLOCK_STORE);
         KStream<String, L7Metric> metrics = aggregated
                 .filter((key, value) -> value instanceof L7Metric, Named.as("l7-metrics-windows-out"))
                 .mapValues(value -> (L7Metric) value, Named.as("l7-metrics-values"));
@@ -92,12 +137,12 @@ public final class L7Metrics {
                         || value instanceof L7Metric m && m.getFinal$() && m.getCountingSide(),
                         Named.as("l7-metrics-counted-finals"))
                 .mapValues(value -> (L7Metric) value, Named.as("l7-metrics-counted-final-values"));
-        return new Outputs(metrics, gated.tooLate().merge(lateAfterRestart, Named.as("l7-metrics-late-merged")),
+        return new Outputs(metrics, lateRequests.merge(lateAfterRestart, Named.as("l7-metrics-late-merged")),
                 countedFinals);
     }
 
     static boolean isHeartbeat(String key, L7Request request) {
-        return HeartbeatMarker.isHeartbeat(NO_OWN_HEARTBEAT, key, request);
+        return HeartbeatMarker.isHeartbeat(r -> false, key, request);
     }
 
     /** The series of a request: {@code side/client/server/destination/protocol/status}, each percent-encoded. */

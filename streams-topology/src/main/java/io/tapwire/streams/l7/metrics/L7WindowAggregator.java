@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Set;
 
 import io.tapwire.schemas.derived.L7Metric;
-import io.tapwire.schemas.derived.L7Request;
 import io.tapwire.schemas.keys.L7MetricKey;
 import io.tapwire.streams.internal.L7Window;
 import io.tapwire.streams.sync.HeartbeatMarker;
@@ -26,7 +25,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * together: updates batched by event time, not one record per request (at 100,000 requests a second that would be
  * 100,000 output records a second), and one more record, {@code final = true}, when the window closes.
  *
- * <p>Each request is added to its window in the store {@value L7Metrics#WINDOWS_STORE}, keyed by window start
+ * <p>Its input is the partials of {@link L7PartialAggregator} (the requests of one series and window as one
+ * upstream task counted them since its last partial), each added to its window in the store {@value L7Metrics#WINDOWS_STORE}, keyed by window start
  * (19 digits, zero-padded, so keys sort by time) then series key, so the windows to close are one range scan from
  * the oldest. At each tick of {@link WindowCloseClock} (once per second of event time, heartbeats included) the
  * windows that closed are emitted final, at their last millisecond, and deleted; then every other window changed
@@ -35,17 +35,17 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * are in the window's next update and in its final record.
  *
  * <p>A final record is a function of its window's requests alone: counts and the latency sum are integers
- * ({@link LatencyHistogram} sums nanoseconds), so any order of the same requests gives the same bits, and the gate
- * before this step has let through exactly the requests that came before the window closed, in an order that the
- * event-time sync fixes. {@code countingSide} is true when any request of the window was counted from this side;
+ * ({@link LatencyHistogram} sums nanoseconds), so any order of the same requests gives the same bits, and the
+ * partials' step has let through exactly the requests that came before the window closed by its time, in an order
+ * that the event-time syncs fix, and stamped each partial before its window's close. {@code countingSide} is true when any request of the window was counted from this side;
  * upstream the flag follows from the side and from whether the client was observed, which the client's name
  * already tells (an unobserved client is named by address), so the requests of one series agree on it.
  *
- * <p>The time of the last tick is kept in the store {@value L7Metrics#CLOCK_STORE}: the gate's time starts again
- * after a restart, and a request it then lets through for a window that was already emitted final goes to the DLQ
- * from here, instead of opening the window again for a second final record.
+ * <p>The time of the last tick is kept in the store {@value L7Metrics#CLOCK_STORE}, so that a partial that still
+ * came for a window already emitted final (which the partials' stamps rule out) would go to the DLQ from here
+ * instead of opening the window again for a second final record.
  */
-final class L7WindowAggregator implements Processor<String, L7Request, String, Object> {
+final class L7WindowAggregator implements Processor<String, L7Window, String, Object> {
 
     /** The clock store's one key. */
     static final String TIME_KEY = "time";
@@ -54,7 +54,7 @@ final class L7WindowAggregator implements Processor<String, L7Request, String, O
     private static final List<Double> BOUNDS_SECONDS = bounds();
 
     private final TumblingWindows windows;
-    private final Serializer<L7Request> serializer;
+    private final Serializer<L7Window> serializer;
     private final WindowCloseClock clock;
     /** Windows changed since the last tick, by window key, in the order of their first change. */
     private final Set<String> changed = new LinkedHashSet<>();
@@ -62,8 +62,8 @@ final class L7WindowAggregator implements Processor<String, L7Request, String, O
     private KeyValueStore<String, L7Window> openWindows;
     private KeyValueStore<String, Long> clockStore;
 
-    /** @param serializer writes a request into its dead letter */
-    L7WindowAggregator(TumblingWindows windows, Serializer<L7Request> serializer) {
+    /** @param serializer writes a partial into its dead letter */
+    L7WindowAggregator(TumblingWindows windows, Serializer<L7Window> serializer) {
         this.windows = windows;
         this.serializer = serializer;
         this.clock = new WindowCloseClock(windows);
@@ -81,47 +81,35 @@ final class L7WindowAggregator implements Processor<String, L7Request, String, O
     }
 
     @Override
-    public void process(Record<String, L7Request> record) {
+    public void process(Record<String, L7Window> record) {
         boolean due = clock.advance(record.timestamp());
-        L7Request request = record.value();
-        if (request != null) {
-            long start = windows.startOf(record.timestamp());
+        L7Window partial = record.value();
+        if (partial != null) {
+            long start = partial.getWindowStartEpochMs();
             if (clock.isClosed(start)) {
-                // Only after a restart (see the class comment): the gate before this step keeps time too.
-                context.forward(LateRecordGate.deadLetter(context.recordMetadata(), record, L7Metrics.STAGE, windows,
-                        clock.timeMs(), serializer));
+                // Only after a restart (see the class comment): the partials' step keeps time too.
+                context.forward(LateRecordGate.deadLetter(context.recordMetadata(), record, start, L7Metrics.STAGE,
+                        windows, clock.timeMs(), serializer));
             } else {
-                add(record.key(), request, start);
+                add(record.key(), partial);
             }
         }
         if (due) {
             tick();
         }
-        if (request == null) {
+        if (partial == null) {
             // Time passes on for the steps that read the final records (the service graph's event-time sync).
             context.forward(new Record<>(HeartbeatMarker.KEY, null, record.timestamp()));
         }
     }
 
-    private void add(String seriesKey, L7Request request, long start) {
-        String key = windowKey(start, seriesKey);
+    private void add(String seriesKey, L7Window partial) {
+        String key = windowKey(partial.getWindowStartEpochMs(), seriesKey);
         L7Window window = openWindows.get(key);
         if (window == null) {
-            window = L7Window.newBuilder()
-                    .setSide(L7Metrics.side(request)).setClientService(request.getClientService())
-                    .setServerService(request.getServerService()).setDestination(request.getDestination())
-                    .setProtocol(request.getProtocol()).setStatus(request.getStatus())
-                    .setWindowStartEpochMs(start).build();
-        }
-        LatencyHistogram latency = histogramOf(window);
-        latency.record(request.getDurationNs());
-        window.setLatencyBucketCounts(toList(latency.bucketCounts()));
-        window.setLatencySumNanos(latency.sumNanos());
-        if (request.getError()) {
-            window.setErrors(window.getErrors() + 1);
-        }
-        if (request.getCountingSide()) {
-            window.setCountingSide(true);
+            window = L7Window.newBuilder(partial).build();
+        } else {
+            L7Windows.merge(window, partial);
         }
         openWindows.put(key, window);
         changed.add(key);
@@ -157,7 +145,7 @@ final class L7WindowAggregator implements Processor<String, L7Request, String, O
 
     private void emit(L7Window w, boolean last, long timestampMs) {
         long start = w.getWindowStartEpochMs();
-        LatencyHistogram latency = histogramOf(w);
+        LatencyHistogram latency = L7Windows.histogramOf(w);
         L7Metric metric = L7Metric.newBuilder()
                 .setSide(w.getSide()).setCountingSide(w.getCountingSide())
                 .setClientService(w.getClientService()).setServerService(w.getServerService())
@@ -166,29 +154,12 @@ final class L7WindowAggregator implements Processor<String, L7Request, String, O
                 .setRequests(latency.count()).setErrors(w.getErrors())
                 .setLatencySumSeconds(latency.sumSeconds())
                 .setLatencyBucketBoundsSeconds(BOUNDS_SECONDS)
-                .setLatencyBucketCounts(toList(latency.bucketCounts()))
+                .setLatencyBucketCounts(L7Windows.toList(latency.bucketCounts()))
                 .setFinal$(last)
                 .build();
         String key = new L7MetricKey(w.getSide(), w.getClientService(), w.getServerService(), w.getDestination(),
                 w.getProtocol(), w.getStatus(), start).format();
         context.forward(new Record<>(key, metric, timestampMs));
-    }
-
-    private static LatencyHistogram histogramOf(L7Window window) {
-        List<Long> stored = window.getLatencyBucketCounts();
-        long[] counts = new long[stored.size()];
-        for (int i = 0; i < counts.length; i++) {
-            counts[i] = stored.get(i);
-        }
-        return LatencyHistogram.of(counts, window.getLatencySumNanos());
-    }
-
-    private static List<Long> toList(long[] counts) {
-        List<Long> list = new ArrayList<>(counts.length);
-        for (long count : counts) {
-            list.add(count);
-        }
-        return list;
     }
 
     /** The finite bounds, in seconds: the +Inf bucket is implicit in L7Metric. */

@@ -24,6 +24,7 @@ import io.tapwire.schemas.registry.RegistryClientConfig;
 import io.tapwire.schemas.registry.StubRegistry;
 import io.tapwire.streams.TopologySerdes;
 import io.tapwire.streams.app.StreamsSettings;
+import io.tapwire.streams.internal.L7Window;
 import io.tapwire.streams.sync.HeartbeatMarker;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -148,7 +149,7 @@ class L7MetricsTest {
             assertThat(ofKey.get(ofKey.size() - 1)).as("nothing after the final record of %s", last.key())
                     .isSameAs(last);
         }
-        List<TestRecord<String, L7Request>> relayed = harness.repartition().readRecordsToList();
+        List<TestRecord<String, L7Window>> relayed = harness.repartition().readRecordsToList();
         assertThat(relayed).as("heartbeats pass the repartition").filteredOn(r -> r.timestamp() > at(14_000))
                 .isNotEmpty()
                 .allSatisfy(r -> assertThat(HeartbeatMarker.is(r.key(), r.value())).isTrue());
@@ -174,10 +175,13 @@ class L7MetricsTest {
             assertThat(letter.getStage()).isEqualTo("late for window l7-metrics");
             assertThat(letter.getReason()).contains("2026-11-27T10:00:08Z",
                     "[2026-11-27T10:00:00Z, 2026-11-27T10:00:10Z)", "PT30S");
-            assertThat(letter.getSourceTopic()).isEqualTo("l7-metrics-test-l7-metrics-by-series-repartition");
+            assertThat(letter.getSourceTopic()).as("the gate is in the task that reads the named requests")
+                    .isEqualTo("l7.requests");
             assertThat(letter.getSourceTimestampMs()).isEqualTo(at(8_000));
-            assertThat(StandardCharsets.UTF_8.decode(letter.getKey()).toString())
-                    .isEqualTo("client/%2Fsystem.slice%2Fapi.service/%2Fk8s%2Fshop%2Fpostgres/10.0.0.1:5432/postgres/ok");
+            assertThat(StandardCharsets.UTF_8.decode(letter.getKey()).toString()).as("the request's connection")
+                    .isEqualTo(new ConnectionKey("prod", "node-2", "boot-1", 41).format());
+            assertThat(harness.serdes.of(L7Request.class).deserializer().deserialize("", bytes(letter.getValue())))
+                    .as("the request itself").isEqualTo(request(ObservedSide.CLIENT, true, "ok", false, 2 * MS));
             assertThat(r.timestamp()).isEqualTo(at(8_000));
         });
     }
@@ -200,6 +204,12 @@ class L7MetricsTest {
                     .containsExactly(6L, 5L, 15L, 25L, 50L, 150L, 250L, 499L, 0L, 0L, 0L, 0L);
         });
         assertThat(harness.all).hasSizeLessThan(10);
+        assertThat(harness.repartition().readRecordsToList())
+                .as("the series' task gets the requests' partials, not a record per request")
+                .filteredOn(r -> r.value() != null).hasSizeBetween(1, 3)
+                .allSatisfy(r -> assertThat(r.timestamp()).as("stamped before the window closes").isLessThan(at(40_000)))
+                .extracting(r -> L7Windows.histogramOf(r.value()).count())
+                .satisfies(counts -> assertThat(counts.stream().mapToLong(Long::longValue).sum()).isEqualTo(1_000));
     }
 
     @Test
@@ -259,6 +269,12 @@ class L7MetricsTest {
                 .setStatus(status).setError(error).setDurationNs(durationNs).build();
     }
 
+    static byte[] bytes(java.nio.ByteBuffer buffer) {
+        byte[] bytes = new byte[buffer.remaining()];
+        buffer.duplicate().get(bytes);
+        return bytes;
+    }
+
     static long at(long atMs) {
         return T0.toEpochMilli() + atMs;
     }
@@ -266,7 +282,7 @@ class L7MetricsTest {
     /** {@link L7Metrics} alone over one input topic, its outputs on two topics; one task, as the test driver runs. */
     static final class Harness implements AutoCloseable {
         private final StubRegistry registry;
-        private final TopologySerdes serdes;
+        final TopologySerdes serdes;
         private final TopologyTestDriver driver;
         private final TestInputTopic<String, L7Request> requests;
         private final TestOutputTopic<String, L7Metric> metrics;
@@ -336,9 +352,9 @@ class L7MetricsTest {
             return all.stream().filter(r -> r.value().getFinal$()).collect(Collectors.toList());
         }
 
-        TestOutputTopic<String, L7Request> repartition() {
-            return driver.createOutputTopic("l7-metrics-test-" + L7Metrics.BY_SERIES + "-repartition",
-                    Serdes.String().deserializer(), serdes.of(L7Request.class).deserializer());
+        TestOutputTopic<String, L7Window> repartition() {
+            return driver.createOutputTopic("l7-metrics-test-" + L7Metrics.BY_SERIES + "-requests-repartition",
+                    Serdes.String().deserializer(), serdes.of(L7Window.class).deserializer());
         }
 
         @Override

@@ -31,7 +31,7 @@ class L7WindowAggregatorTest {
     private static final TumblingWindows WINDOWS = new TumblingWindows(Duration.ofSeconds(10), Duration.ofSeconds(30));
 
     @Test
-    void afterARestartARequestForAWindowAlreadyEmittedFinalGoesToTheDlqInsteadOfASecondFinal() throws Exception {
+    void afterARestartAPartialForAWindowAlreadyEmittedFinalGoesToTheDlqInsteadOfASecondFinal() throws Exception {
         try (StubRegistry registry = new StubRegistry()) {
             TopologySerdes serdes = new TopologySerdes(new RegistryClient(RegistryClientConfig.of(registry.url())));
             MockProcessorContext<String, Object> context = new MockProcessorContext<>();
@@ -48,11 +48,13 @@ class L7WindowAggregatorTest {
             // Before the restart a tick at 60 s emitted [0 s, 10 s) final (it closed at 40 s).
             clock.put(L7WindowAggregator.TIME_KEY, at(60_000));
 
-            L7WindowAggregator aggregator = new L7WindowAggregator(WINDOWS, serdes.of(L7Request.class).serializer());
+            L7WindowAggregator aggregator = new L7WindowAggregator(WINDOWS, serdes.of(L7Window.class).serializer());
             aggregator.init(context);
-            L7Request late = request(ObservedSide.CLIENT, true, "ok", false, 3 * MS);
-            context.setRecordMetadata("l7-metrics-by-series-repartition", 0, 42);
-            aggregator.process(new Record<>(L7Metrics.seriesKey(late), late, at(8_000)));
+            L7Request request = request(ObservedSide.CLIENT, true, "ok", false, 3 * MS);
+            L7Window late = L7Windows.open(request, at(0));
+            L7Windows.add(late, request);
+            context.setRecordMetadata("l7-metrics-by-series-named-repartition", 0, 42);
+            aggregator.process(new Record<>(L7Metrics.seriesKey(request), late, at(8_000)));
 
             List<Object> out = context.forwarded().stream().map(f -> (Object) f.record().value()).toList();
             assertThat(out).singleElement().isInstanceOfSatisfying(DeadLetter.class, letter -> {
@@ -62,8 +64,10 @@ class L7WindowAggregatorTest {
             assertThat(windows.approximateNumEntries()).as("no window opened again").isZero();
 
             context.resetForwards();
-            aggregator.process(new Record<>(L7Metrics.seriesKey(late), late, at(61_500)));
-            assertThat(context.forwarded()).as("a request on time still counts").singleElement()
+            L7Window onTime = L7Windows.open(request, at(60_000));
+            L7Windows.add(onTime, request);
+            aggregator.process(new Record<>(L7Metrics.seriesKey(request), onTime, at(61_500)));
+            assertThat(context.forwarded()).as("a partial on time still counts").singleElement()
                     .satisfies(f -> assertThat(((L7Metric) f.record().value()).getRequests()).isEqualTo(1));
         }
     }
