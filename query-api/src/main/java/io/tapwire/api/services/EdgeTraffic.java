@@ -7,9 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 import io.tapwire.api.query.TimeRange;
-import io.tapwire.api.windows.L7Series;
 import io.tapwire.api.windows.L7Totals;
-import io.tapwire.api.windows.L7Window;
+import io.tapwire.api.windows.L7Windows;
 import io.tapwire.api.windows.TcpFolder;
 import io.tapwire.api.windows.TcpSeries;
 import io.tapwire.api.windows.TcpWindow;
@@ -17,8 +16,10 @@ import io.tapwire.api.windows.WindowStore;
 
 /**
  * The traffic of every (client, server) pair over a range, each request and connection counted once: L7 requests
- * from the counting side's windows only (the client's view, or the server's where the client was not observed), TCP
- * from every window (the topology already counts each connection from one side).
+ * from the counting side's windows only (the client's view, or the server's where the client was not observed), read
+ * from their sums per edge and protocol ({@link L7Windows#edges()}); TCP from every window (the topology already
+ * counts each connection from one side), per destination: the connections open are each destination's latest figure,
+ * which does not add up over destinations whose latest windows differ.
  */
 final class EdgeTraffic {
 
@@ -61,7 +62,7 @@ final class EdgeTraffic {
     }
 
     /** The pairs with traffic in the range that have {@code service} at one end, or all pairs when it is null. */
-    static Map<Pair, Figures> of(WindowStore<L7Series, L7Window> l7, WindowStore<TcpSeries, TcpWindow> tcp,
+    static Map<Pair, Figures> of(L7Windows l7, WindowStore<TcpSeries, TcpWindow> tcp,
                                  TimeRange range, String service) {
         Map<Pair, Figures> byPair = new HashMap<>();
         addL7(l7, range, service, byPair);
@@ -73,18 +74,16 @@ final class EdgeTraffic {
         return service == null || service.equals(client) || service.equals(server);
     }
 
-    private static void addL7(WindowStore<L7Series, L7Window> store, TimeRange range, String service,
-                              Map<Pair, Figures> byPair) {
-        // The windows of one series come one after the other: look its pair up once.
+    private static void addL7(L7Windows l7, TimeRange range, String service, Map<Pair, Figures> byPair) {
+        // The figures of one edge (its rollups, then its windows) come one after the other: look its pair up once.
         Object[] current = new Object[2];
-        store.scan(range, WindowStore.WHOLE_RANGE,
-                s -> s.countingSide() && involves(service, s.clientService(), s.serverService()),
-                (series, startMs, window) -> {
-                    if (current[0] != series) {
-                        current[0] = series;
+        l7.edges().scan(range, WindowStore.WHOLE_RANGE, e -> involves(service, e.clientService(), e.serverService()),
+                (edge, startMs, window) -> {
+                    if (current[0] != edge) {
+                        current[0] = edge;
                         Figures figures = byPair.computeIfAbsent(
-                                new Pair(series.clientService(), series.serverService()), p -> new Figures());
-                        figures.addProtocol(series.protocol());
+                                new Pair(edge.clientService(), edge.serverService()), p -> new Figures());
+                        figures.addProtocol(edge.protocol());
                         current[1] = figures;
                     }
                     ((Figures) current[1]).l7.add(window);

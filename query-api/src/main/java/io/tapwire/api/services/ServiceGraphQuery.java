@@ -16,16 +16,15 @@ import io.tapwire.api.graph.Edge;
 import io.tapwire.api.graph.EdgeStore;
 import io.tapwire.api.graph.ServiceDirectory;
 import io.tapwire.api.query.TimeRange;
-import io.tapwire.api.windows.L7Series;
 import io.tapwire.api.windows.L7Totals;
-import io.tapwire.api.windows.L7Window;
+import io.tapwire.api.windows.L7Windows;
 import io.tapwire.api.windows.TcpSeries;
 import io.tapwire.api.windows.TcpWindow;
 import io.tapwire.api.windows.WindowStore;
 
 /**
  * The services and the service map over a range, from the read models: services from the processes, the edges and
- * the metric windows; traffic from the counting side's windows ({@link EdgeTraffic}); kinds and nodes from the
+ * the metric windows; traffic from the counting side's windows summed per edge ({@link EdgeTraffic}); kinds and nodes from the
  * {@link ServiceDirectory}. A service no process is known of is {@code external}.
  */
 public final class ServiceGraphQuery {
@@ -35,12 +34,12 @@ public final class ServiceGraphQuery {
     /** Bits of a rank or a position in the service map's sort keys: up to a million services and edges. */
     private static final int RANK_BITS = 21;
 
-    private final WindowStore<L7Series, L7Window> l7;
+    private final L7Windows l7;
     private final WindowStore<TcpSeries, TcpWindow> tcp;
     private final EdgeStore edges;
     private final ServiceDirectory directory;
 
-    public ServiceGraphQuery(WindowStore<L7Series, L7Window> l7, WindowStore<TcpSeries, TcpWindow> tcp,
+    public ServiceGraphQuery(L7Windows l7, WindowStore<TcpSeries, TcpWindow> tcp,
                              EdgeStore edges, ServiceDirectory directory) {
         this.l7 = l7;
         this.tcp = tcp;
@@ -119,7 +118,7 @@ public final class ServiceGraphQuery {
     public boolean knows(String service) {
         Predicate<String> is = service::equals;
         return directory.knows(service) || edges.involves(service)
-                || l7.anySeries(s -> is.test(s.clientService()) || is.test(s.serverService()))
+                || l7.series().anySeries(s -> is.test(s.clientService()) || is.test(s.serverService()))
                 || tcp.anySeries(s -> is.test(s.clientService()) || is.test(s.serverService()));
     }
 

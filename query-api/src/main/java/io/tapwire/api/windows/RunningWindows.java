@@ -28,11 +28,21 @@ final class RunningWindows<V extends WindowValue<V>> {
         return starts[i];
     }
 
-    /** Keeps {@code value} as the window starting at {@code startMs}; true when it is a new window, not an update. */
-    boolean put(long startMs, V value) {
-        int i = Arrays.binarySearch(starts, 0, size, startMs);
+    /** The figures of the window starting at {@code startMs}; null when there is none. */
+    V windowAt(long startMs) {
+        int i = indexOf(startMs);
+        return i < 0 ? null : run(i, i);
+    }
+
+    /**
+     * Keeps {@code value} as the window starting at {@code startMs}; returns the figures it replaced, null when it is
+     * a new window.
+     */
+    V put(long startMs, V value) {
+        int i = indexOf(startMs);
         boolean added = i < 0;
         int at = added ? -i - 1 : i;
+        V replaced = added ? null : run(at, at);
         // The windows after the one put: their own figures, before the totals they are part of change.
         int later = size - (added ? at : at + 1);
         @SuppressWarnings("unchecked")
@@ -54,7 +64,15 @@ final class RunningWindows<V extends WindowValue<V>> {
             total = total.followedBy(following[k]);
             totals[at + 1 + k] = total;
         }
-        return added;
+        return replaced;
+    }
+
+    /** The window's index, or (-(insertion point) - 1); windows mostly arrive in time order, at the end. */
+    private int indexOf(long startMs) {
+        if (size == 0 || startMs > starts[size - 1]) {
+            return -size - 1;
+        }
+        return Arrays.binarySearch(starts, 0, size, startMs);
     }
 
     /** The figures of windows {@code from} to {@code to}, both included. */
