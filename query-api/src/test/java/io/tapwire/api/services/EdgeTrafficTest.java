@@ -12,6 +12,7 @@ import java.util.Random;
 
 import io.tapwire.api.counters.LatencyBuckets;
 import io.tapwire.api.query.TimeRange;
+import io.tapwire.api.read.ServicePair;
 import io.tapwire.api.windows.L7Series;
 import io.tapwire.api.windows.L7Window;
 import io.tapwire.api.windows.L7Windows;
@@ -77,9 +78,8 @@ class EdgeTrafficTest {
         }
         int compared = 0;
         for (TimeRange range : ranges) {
-            Map<EdgeTraffic.Pair, EdgeTraffic.Figures> expected = seriesAddedUp(range);
-            Map<EdgeTraffic.Pair, EdgeTraffic.Figures> actual = EdgeTraffic.of(l7, tcp, range, null);
-            assertSame(range, expected, actual);
+            Map<ServicePair, EdgeTraffic.Figures> expected = seriesAddedUp(range);
+            assertSame(range, expected, EdgeTraffic.of(l7, tcp, range, null));
             compared += expected.size();
             String someService = series.get(random.nextInt(series.size())).serverService();
             assertSame(range, filtered(expected, someService), EdgeTraffic.of(l7, tcp, range, someService));
@@ -127,20 +127,20 @@ class EdgeTrafficTest {
     }
 
     /** The oracle: the counting side's series themselves, added up per pair over the range. */
-    private Map<EdgeTraffic.Pair, EdgeTraffic.Figures> seriesAddedUp(TimeRange range) {
-        Map<EdgeTraffic.Pair, EdgeTraffic.Figures> byPair = new HashMap<>();
+    private Map<ServicePair, EdgeTraffic.Figures> seriesAddedUp(TimeRange range) {
+        Map<ServicePair, EdgeTraffic.Figures> byPair = new HashMap<>();
         l7.series().scan(range, WindowStore.WHOLE_RANGE, L7Series::countingSide, (s, startMs, window) -> {
-            EdgeTraffic.Figures figures = byPair.computeIfAbsent(
-                    new EdgeTraffic.Pair(s.clientService(), s.serverService()), p -> new EdgeTraffic.Figures());
+            EdgeTraffic.Figures figures = byPair.computeIfAbsent(ServicePair.of(s.clientService(), s.serverService()),
+                    EdgeTraffic.Figures::new);
             figures.addProtocol(s.protocol());
             figures.l7.add(window);
         });
         return byPair;
     }
 
-    private static Map<EdgeTraffic.Pair, EdgeTraffic.Figures> filtered(Map<EdgeTraffic.Pair, EdgeTraffic.Figures> all,
+    private static Map<ServicePair, EdgeTraffic.Figures> filtered(Map<ServicePair, EdgeTraffic.Figures> all,
                                                                       String service) {
-        Map<EdgeTraffic.Pair, EdgeTraffic.Figures> involving = new HashMap<>();
+        Map<ServicePair, EdgeTraffic.Figures> involving = new HashMap<>();
         all.forEach((pair, figures) -> {
             if (pair.client().equals(service) || pair.server().equals(service)) {
                 involving.put(pair, figures);
@@ -149,8 +149,12 @@ class EdgeTrafficTest {
         return involving;
     }
 
-    private static void assertSame(TimeRange range, Map<EdgeTraffic.Pair, EdgeTraffic.Figures> expected,
-                                   Map<EdgeTraffic.Pair, EdgeTraffic.Figures> actual) {
+    private static void assertSame(TimeRange range, Map<ServicePair, EdgeTraffic.Figures> expected,
+                                   EdgeTraffic traffic) {
+        Map<ServicePair, EdgeTraffic.Figures> actual = new HashMap<>();
+        for (EdgeTraffic.Figures figures : traffic.all()) {
+            assertThat(actual.put(figures.pair, figures)).as("%s listed once", figures.pair).isNull();
+        }
         assertThat(actual.keySet()).as("edges over %s", range).isEqualTo(expected.keySet());
         expected.forEach((pair, e) -> {
             EdgeTraffic.Figures a = actual.get(pair);
