@@ -88,7 +88,29 @@ final class RunningWindows<V extends WindowValue<V>> {
         if (size == 0 || ms > starts[size - 1]) {
             return size;
         }
-        int i = Arrays.binarySearch(starts, 0, size, ms);
+        if (ms <= starts[0]) {
+            return 0;
+        }
+        // Now starts[0] < ms <= starts[size - 1]. A series' windows mostly follow each other at one window's length:
+        // the index where ms falls, guessed from the first and last starts, is then right or next to it, one cache
+        // line read instead of the several a binary search reads, for each of tens of thousands of series a query.
+        int guess = (int) ((ms - starts[0]) * (size - 1) / (starts[size - 1] - starts[0]));
+        int from;
+        int to;
+        if (starts[guess] >= ms) {
+            if (starts[guess - 1] < ms) {
+                return guess;
+            }
+            from = 1;
+            to = guess - 1;
+        } else {
+            if (starts[guess + 1] >= ms) {
+                return guess + 1;
+            }
+            from = guess + 2;
+            to = size - 1;
+        }
+        int i = Arrays.binarySearch(starts, from, to + 1, ms);
         return i >= 0 ? i : -i - 1;
     }
 
