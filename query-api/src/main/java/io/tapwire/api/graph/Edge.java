@@ -2,6 +2,7 @@ package io.tapwire.api.graph;
 
 import java.util.List;
 
+import io.tapwire.api.read.ServiceNames;
 import io.tapwire.api.read.ServicePair;
 import io.tapwire.schemas.derived.ServiceEdge;
 
@@ -14,7 +15,8 @@ public record Edge(ServicePair pair, List<String> protocols, long firstSeenMs, l
     }
 
     public static Edge of(ServiceEdge edge) {
-        return new Edge(edge.getClientService(), edge.getServerService(), List.copyOf(edge.getProtocols()),
+        return new Edge(edge.getClientService(), edge.getServerService(),
+                edge.getProtocols().stream().map(ServiceNames::intern).toList(),
                 edge.getFirstSeenEpochMs(), edge.getLastSeenEpochMs());
     }
 

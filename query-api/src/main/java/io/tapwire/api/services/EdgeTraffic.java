@@ -37,10 +37,13 @@ final class EdgeTraffic {
         }
 
         void addProtocol(String protocol) {
-            int at = Collections.binarySearch(protocols, protocol);
-            if (at < 0) {
-                protocols.add(-at - 1, protocol);
+            // Mostly there already, and the same instance (interned at ingest): no comparison of characters.
+            for (int i = 0; i < protocols.size(); i++) {
+                if (protocols.get(i).equals(protocol)) {
+                    return;
+                }
             }
+            protocols.add(-Collections.binarySearch(protocols, protocol) - 1, protocol);
         }
 
         List<String> protocols() {

@@ -2,6 +2,7 @@ package io.tapwire.api.services;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -78,7 +79,7 @@ public final class ServiceGraphQuery {
         for (EdgeTraffic.Figures figures : pairs.all()) {
             TrafficView l7View = TrafficView.of(figures.l7, range);
             edgeViews.add(new ServiceMapView.EdgeView(figures.pair.client(), figures.pair.server(),
-                    List.copyOf(figures.protocols()), l7View.requests(), l7View.errors(), l7View.requestsPerSecond(),
+                    Collections.unmodifiableList(figures.protocols()), l7View.requests(), l7View.errors(), l7View.requestsPerSecond(),
                     l7View.errorRate(), l7View.latencyMs(), TcpView.of(figures.tcp)));
         }
         edgeViews = byClientThenServer(edgeViews, names);
