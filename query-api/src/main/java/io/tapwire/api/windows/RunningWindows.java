@@ -34,15 +34,11 @@ final class RunningWindows<V extends WindowValue<V>> {
         return i < 0 ? null : run(i, i);
     }
 
-    /**
-     * Keeps {@code value} as the window starting at {@code startMs}; returns the figures it replaced, null when it is
-     * a new window.
-     */
-    V put(long startMs, V value) {
+    /** Keeps {@code value} as the window starting at {@code startMs}; true when it is a new window, not an update. */
+    boolean put(long startMs, V value) {
         int i = indexOf(startMs);
         boolean added = i < 0;
         int at = added ? -i - 1 : i;
-        V replaced = added ? null : run(at, at);
         // The windows after the one put: their own figures, before the totals they are part of change.
         int later = size - (added ? at : at + 1);
         @SuppressWarnings("unchecked")
@@ -64,7 +60,7 @@ final class RunningWindows<V extends WindowValue<V>> {
             total = total.followedBy(following[k]);
             totals[at + 1 + k] = total;
         }
-        return replaced;
+        return added;
     }
 
     /** The window's index, or (-(insertion point) - 1); windows mostly arrive in time order, at the end. */

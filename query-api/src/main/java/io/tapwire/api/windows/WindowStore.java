@@ -85,8 +85,8 @@ public final class WindowStore<K, V extends WindowValue<V>> {
                 return null;
             }
             RunningWindows<V> w = series.computeIfAbsent(key, k -> new Series<>()).windows;
-            V replaced = w.put(startMs, change.apply(w.windowAt(startMs)));
-            if (replaced == null) {
+            V replaced = w.windowAt(startMs);
+            if (w.put(startMs, change.apply(replaced))) {
                 windows++;
             }
             return replaced;
