@@ -16,8 +16,7 @@ import io.tapwire.api.read.RecordSink;
 import io.tapwire.api.read.TopicTailer;
 import io.tapwire.api.spans.SpanIngest;
 import io.tapwire.api.spans.SpanStore;
-import io.tapwire.api.windows.L7Series;
-import io.tapwire.api.windows.L7Window;
+import io.tapwire.api.windows.L7Windows;
 import io.tapwire.api.windows.MetricWindowsIngest;
 import io.tapwire.api.windows.TcpSeries;
 import io.tapwire.api.windows.TcpWindow;
@@ -46,7 +45,7 @@ public class ReadModels {
 
     private final CounterReadModel counters;
     private final SpanStore spans;
-    private final WindowStore<L7Series, L7Window> l7Windows;
+    private final L7Windows l7Windows;
     private final WindowStore<TcpSeries, TcpWindow> tcpWindows;
     private final EdgeStore edges = new EdgeStore();
     private final ListenerStore listeners = new ListenerStore();
@@ -61,7 +60,7 @@ public class ReadModels {
         counters = CounterReadModel.start(settings.stateDirPath(), settings.counters().checkpointInterval(),
                 settings.counters().dedupHorizon(), cluster.bootstrapServers(), kafka.requestTimeout(), registry);
         spans = new SpanStore(settings.spans().retention(), settings.spans().maxCount());
-        l7Windows = new WindowStore<>(settings.metrics().windowRetention(), settings.metrics().retention());
+        l7Windows = new L7Windows(settings.metrics().windowRetention(), settings.metrics().retention());
         tcpWindows = new WindowStore<>(settings.metrics().windowRetention(), settings.metrics().retention());
         directory = new ServiceDirectory(settings.metrics().retention());
         events = new EventStore(settings.events().retention(), settings.events().maxCount());
@@ -101,7 +100,8 @@ public class ReadModels {
         return counters.snapshot();
     }
 
-    public WindowStore<L7Series, L7Window> l7Windows() {
+    /** The L7 windows per series, and their sums per edge for the service map. */
+    public L7Windows l7Windows() {
         return l7Windows;
     }
 

@@ -31,7 +31,7 @@ public class ReadModelsReadiness implements HealthCheck {
         HealthCheckResponseBuilder response = HealthCheckResponse.named(NAME)
                 .withData("spansKept", readModels.spans().size())
                 .withData("counterSeries", readModels.counters().l7().size() + readModels.counters().tcp().size())
-                .withData("l7WindowSeries", readModels.l7Windows().seriesCount())
+                .withData("l7WindowSeries", readModels.l7Windows().series().seriesCount())
                 .withData("tcpWindowSeries", readModels.tcpWindows().seriesCount())
                 .withData("edges", readModels.edges().size())
                 .withData("processes", readModels.directory().processCount())

@@ -36,6 +36,7 @@ import io.tapwire.api.services.ServiceMapView;
 import io.tapwire.api.services.ServiceView;
 import io.tapwire.api.windows.L7Series;
 import io.tapwire.api.windows.L7Window;
+import io.tapwire.api.windows.L7Windows;
 import io.tapwire.api.windows.MetricWindowsIngest;
 import io.tapwire.api.windows.TcpSeries;
 import io.tapwire.api.windows.TcpWindow;
@@ -60,7 +61,7 @@ class ReplicatedReadModelsIT {
 
     /** One API instance's in-memory read models and their readers. */
     private static final class Instance implements AutoCloseable {
-        final WindowStore<L7Series, L7Window> l7 = new WindowStore<>(Duration.ofHours(1), Duration.ofHours(24));
+        final L7Windows l7 = new L7Windows(Duration.ofHours(1), Duration.ofHours(24));
         final WindowStore<TcpSeries, TcpWindow> tcp = new WindowStore<>(Duration.ofHours(1), Duration.ofHours(24));
         final EdgeStore edges = new EdgeStore();
         final ServiceDirectory directory = new ServiceDirectory(Duration.ofHours(24));
@@ -148,9 +149,9 @@ class ReplicatedReadModelsIT {
             assertThat(second.query.services(range)).isEqualTo(services);
 
             Step step = Step.parse("10s", range);
-            L7SeriesList series = new L7SeriesQuery(API, null, null, null, range, step).run(first.l7);
+            L7SeriesList series = new L7SeriesQuery(API, null, null, null, range, step).run(first.l7.series());
             assertThat(series.series()).hasSize(3);
-            assertThat(new L7SeriesQuery(API, null, null, null, range, step).run(second.l7)).isEqualTo(series);
+            assertThat(new L7SeriesQuery(API, null, null, null, range, step).run(second.l7.series())).isEqualTo(series);
 
             assertThat(first.allEvents()).extracting(ServiceEventRecord::type)
                     .containsExactly("crash", "oom_kill", "restart");

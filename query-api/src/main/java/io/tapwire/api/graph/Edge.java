@@ -1,18 +1,31 @@
 package io.tapwire.api.graph;
 
-import io.tapwire.api.read.ServiceNames;
 import java.util.List;
 
+import io.tapwire.api.read.ServiceNames;
+import io.tapwire.api.read.ServicePair;
 import io.tapwire.schemas.derived.ServiceEdge;
 
 /** An edge of the service graph as {@code tapwire.service.edges.v1} last stated it. */
-public record Edge(String clientService, String serverService, List<String> protocols, long firstSeenMs,
-                   long lastSeenMs) {
+public record Edge(ServicePair pair, List<String> protocols, long firstSeenMs, long lastSeenMs) {
+
+    public Edge(String clientService, String serverService, List<String> protocols, long firstSeenMs,
+                long lastSeenMs) {
+        this(ServicePair.of(clientService, serverService), protocols, firstSeenMs, lastSeenMs);
+    }
 
     public static Edge of(ServiceEdge edge) {
-        return new Edge(ServiceNames.intern(edge.getClientService()), ServiceNames.intern(edge.getServerService()),
-                List.copyOf(edge.getProtocols()),
+        return new Edge(edge.getClientService(), edge.getServerService(),
+                edge.getProtocols().stream().map(ServiceNames::intern).toList(),
                 edge.getFirstSeenEpochMs(), edge.getLastSeenEpochMs());
+    }
+
+    public String clientService() {
+        return pair.client();
+    }
+
+    public String serverService() {
+        return pair.server();
     }
 
     /** Whether the edge was seen at some time in {@code [fromMs, toMs)}, as far as its first and last sight tell. */

@@ -66,7 +66,7 @@ public class MetricSeriesResource {
         return new L7SeriesQuery(Parameters.knownService("client", client, services::knows),
                 Parameters.knownService("server", server, services::knows), Protocol.parameter("protocol", protocol),
                 Parameters.oneOf("side", side, List.of("client", "server")), range, Step.parse(step, range))
-                .run(readModels.l7Windows());
+                .run(readModels.l7Windows().series());
     }
 
     @GET

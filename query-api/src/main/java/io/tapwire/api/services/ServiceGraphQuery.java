@@ -2,6 +2,7 @@ package io.tapwire.api.services;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -16,16 +17,16 @@ import io.tapwire.api.graph.Edge;
 import io.tapwire.api.graph.EdgeStore;
 import io.tapwire.api.graph.ServiceDirectory;
 import io.tapwire.api.query.TimeRange;
-import io.tapwire.api.windows.L7Series;
+import io.tapwire.api.read.ServicePair;
 import io.tapwire.api.windows.L7Totals;
-import io.tapwire.api.windows.L7Window;
+import io.tapwire.api.windows.L7Windows;
 import io.tapwire.api.windows.TcpSeries;
 import io.tapwire.api.windows.TcpWindow;
 import io.tapwire.api.windows.WindowStore;
 
 /**
  * The services and the service map over a range, from the read models: services from the processes, the edges and
- * the metric windows; traffic from the counting side's windows ({@link EdgeTraffic}); kinds and nodes from the
+ * the metric windows; traffic from the counting side's windows summed per edge ({@link EdgeTraffic}); kinds and nodes from the
  * {@link ServiceDirectory}. A service no process is known of is {@code external}.
  */
 public final class ServiceGraphQuery {
@@ -35,12 +36,12 @@ public final class ServiceGraphQuery {
     /** Bits of a rank or a position in the service map's sort keys: up to a million services and edges. */
     private static final int RANK_BITS = 21;
 
-    private final WindowStore<L7Series, L7Window> l7;
+    private final L7Windows l7;
     private final WindowStore<TcpSeries, TcpWindow> tcp;
     private final EdgeStore edges;
     private final ServiceDirectory directory;
 
-    public ServiceGraphQuery(WindowStore<L7Series, L7Window> l7, WindowStore<TcpSeries, TcpWindow> tcp,
+    public ServiceGraphQuery(L7Windows l7, WindowStore<TcpSeries, TcpWindow> tcp,
                              EdgeStore edges, ServiceDirectory directory) {
         this.l7 = l7;
         this.tcp = tcp;
@@ -54,34 +55,34 @@ public final class ServiceGraphQuery {
      * processes in the range.
      */
     public ServiceMapView serviceMap(TimeRange range) {
-        // One map for the pairs with traffic and the edges of the topic: each pair is looked up once per source.
-        Map<EdgeTraffic.Pair, EdgeTraffic.Figures> pairs = EdgeTraffic.of(l7, tcp, range, null);
-        pairs.values().forEach(figures -> {
+        // One table for the pairs with traffic and the edges of the topic: each pair is found by its number.
+        EdgeTraffic pairs = EdgeTraffic.of(l7, tcp, range, null);
+        for (EdgeTraffic.Figures figures : pairs.all()) {
             if (figures.tcp != null) {
                 figures.addProtocol(TCP);
             }
-        });
+        }
         for (Edge edge : edges.seenIn(range)) {
-            EdgeTraffic.Figures figures = pairs.computeIfAbsent(
-                    new EdgeTraffic.Pair(edge.clientService(), edge.serverService()), p -> new EdgeTraffic.Figures());
-            edge.protocols().forEach(figures::addProtocol);
+            EdgeTraffic.Figures figures = pairs.figuresOf(edge.pair());
+            for (String protocol : edge.protocols()) {
+                figures.addProtocol(protocol);
+            }
         }
         Set<String> services = new HashSet<>(directory.seenIn(range).keySet());
-        pairs.keySet().forEach(pair -> {
-            services.add(pair.client());
-            services.add(pair.server());
-        });
-        List<String> names = sorted(services);
-        List<Map.Entry<EdgeTraffic.Pair, EdgeTraffic.Figures>> sortedPairs = byClientThenServer(pairs, names);
-        List<ServiceMapView.EdgeView> edgeViews = new ArrayList<>(sortedPairs.size());
-        for (Map.Entry<EdgeTraffic.Pair, EdgeTraffic.Figures> entry : sortedPairs) {
-            EdgeTraffic.Pair pair = entry.getKey();
-            EdgeTraffic.Figures figures = entry.getValue();
-            TrafficView l7View = TrafficView.of(figures.l7, range);
-            edgeViews.add(new ServiceMapView.EdgeView(pair.client(), pair.server(), List.copyOf(figures.protocols()),
-                    l7View.requests(), l7View.errors(), l7View.requestsPerSecond(), l7View.errorRate(),
-                    l7View.latencyMs(), TcpView.of(figures.tcp)));
+        for (EdgeTraffic.Figures figures : pairs.all()) {
+            services.add(figures.pair.client());
+            services.add(figures.pair.server());
         }
+        List<String> names = sorted(services);
+        // The views in the order the figures were gathered (close together in memory), then sorted.
+        List<ServiceMapView.EdgeView> edgeViews = new ArrayList<>(pairs.all().size());
+        for (EdgeTraffic.Figures figures : pairs.all()) {
+            TrafficView l7View = TrafficView.of(figures.l7, range);
+            edgeViews.add(new ServiceMapView.EdgeView(figures.pair.client(), figures.pair.server(),
+                    Collections.unmodifiableList(figures.protocols()), l7View.requests(), l7View.errors(), l7View.requestsPerSecond(),
+                    l7View.errorRate(), l7View.latencyMs(), TcpView.of(figures.tcp)));
+        }
+        edgeViews = byClientThenServer(edgeViews, names);
         Map<String, String> kinds = directory.kinds();
         List<ServiceMapView.Node> nodes = new ArrayList<>(names.size());
         for (String service : names) {
@@ -93,16 +94,16 @@ public final class ServiceGraphQuery {
 
     /** Every service seen in the range (processes, edges, metric windows), sorted by id. */
     public List<ServiceView> services(TimeRange range) {
-        Map<EdgeTraffic.Pair, EdgeTraffic.Figures> traffic = EdgeTraffic.of(l7, tcp, range, null);
+        EdgeTraffic traffic = EdgeTraffic.of(l7, tcp, range, null);
         Set<String> services = new HashSet<>(directory.seenIn(range).keySet());
         for (Edge edge : edges.seenIn(range)) {
             services.add(edge.clientService());
             services.add(edge.serverService());
         }
-        traffic.keySet().forEach(pair -> {
-            services.add(pair.client());
-            services.add(pair.server());
-        });
+        for (EdgeTraffic.Figures figures : traffic.all()) {
+            services.add(figures.pair.client());
+            services.add(figures.pair.server());
+        }
         return views(sorted(services), traffic, range);
     }
 
@@ -111,7 +112,7 @@ public final class ServiceGraphQuery {
         if (!knows(service)) {
             return Optional.empty();
         }
-        Map<EdgeTraffic.Pair, EdgeTraffic.Figures> traffic = EdgeTraffic.of(l7, tcp, range, service);
+        EdgeTraffic traffic = EdgeTraffic.of(l7, tcp, range, service);
         return Optional.of(views(List.of(service), traffic, range).get(0));
     }
 
@@ -119,31 +120,30 @@ public final class ServiceGraphQuery {
     public boolean knows(String service) {
         Predicate<String> is = service::equals;
         return directory.knows(service) || edges.involves(service)
-                || l7.anySeries(s -> is.test(s.clientService()) || is.test(s.serverService()))
+                || l7.series().anySeries(s -> is.test(s.clientService()) || is.test(s.serverService()))
                 || tcp.anySeries(s -> is.test(s.clientService()) || is.test(s.serverService()));
     }
 
     /**
-     * The pairs sorted by client, then server, given every id at their ends sorted: one long per pair (the client's
-     * rank, the server's rank, the pair's position) sorted as numbers, instead of comparing ids with long common
+     * The edges sorted by client, then server, given every id at their ends sorted: one long per edge (the client's
+     * rank, the server's rank, the edge's position) sorted as numbers, instead of comparing ids with long common
      * prefixes some 130,000 times for 10,000 edges.
      */
-    private static <T> List<Map.Entry<EdgeTraffic.Pair, T>> byClientThenServer(Map<EdgeTraffic.Pair, T> pairs,
-                                                                              List<String> sortedIds) {
+    private static List<ServiceMapView.EdgeView> byClientThenServer(List<ServiceMapView.EdgeView> edges,
+                                                                    List<String> sortedIds) {
         Map<String, Integer> rank = new HashMap<>(sortedIds.size() * 2);
         for (int i = 0; i < sortedIds.size(); i++) {
             rank.put(sortedIds.get(i), i);
         }
-        List<Map.Entry<EdgeTraffic.Pair, T>> entries = new ArrayList<>(pairs.entrySet());
-        long[] order = new long[entries.size()];
+        long[] order = new long[edges.size()];
         for (int i = 0; i < order.length; i++) {
-            EdgeTraffic.Pair pair = entries.get(i).getKey();
-            order[i] = (long) rank.get(pair.client()) << RANK_BITS * 2 | (long) rank.get(pair.server()) << RANK_BITS | i;
+            ServiceMapView.EdgeView edge = edges.get(i);
+            order[i] = (long) rank.get(edge.client()) << RANK_BITS * 2 | (long) rank.get(edge.server()) << RANK_BITS | i;
         }
         Arrays.sort(order);
-        List<Map.Entry<EdgeTraffic.Pair, T>> sorted = new ArrayList<>(order.length);
+        List<ServiceMapView.EdgeView> sorted = new ArrayList<>(order.length);
         for (long o : order) {
-            sorted.add(entries.get((int) (o & (1L << RANK_BITS) - 1)));
+            sorted.add(edges.get((int) (o & (1L << RANK_BITS) - 1)));
         }
         return sorted;
     }
@@ -154,17 +154,17 @@ public final class ServiceGraphQuery {
         return list;
     }
 
-    private List<ServiceView> views(List<String> services,
-                                    Map<EdgeTraffic.Pair, EdgeTraffic.Figures> traffic, TimeRange range) {
+    private List<ServiceView> views(List<String> services, EdgeTraffic traffic, TimeRange range) {
         Map<String, L7Totals> inbound = new HashMap<>();
         Map<String, L7Totals> outbound = new HashMap<>();
         Map<String, SortedSet<String>> protocols = new HashMap<>();
-        traffic.forEach((pair, figures) -> {
+        for (EdgeTraffic.Figures figures : traffic.all()) {
+            ServicePair pair = figures.pair;
             inbound.computeIfAbsent(pair.server(), s -> new L7Totals()).add(figures.l7);
             outbound.computeIfAbsent(pair.client(), s -> new L7Totals()).add(figures.l7);
             protocols.computeIfAbsent(pair.server(), s -> new TreeSet<>()).addAll(figures.protocols());
             protocols.computeIfAbsent(pair.client(), s -> new TreeSet<>()).addAll(figures.protocols());
-        });
+        }
         Map<String, ServiceDirectory.Entry> withProcesses = directory.seenIn(range);
         Map<String, String> kinds = directory.kinds();
         L7Totals none = new L7Totals();

@@ -14,7 +14,7 @@ public record L7Series(String side, boolean countingSide, String clientService, 
 
     public static L7Series of(L7Metric metric) {
         return new L7Series(metric.getSide(), metric.getCountingSide(), ServiceNames.intern(metric.getClientService()),
-                ServiceNames.intern(metric.getServerService()), metric.getDestination(), metric.getProtocol(),
+                ServiceNames.intern(metric.getServerService()), metric.getDestination(), ServiceNames.intern(metric.getProtocol()),
                 metric.getStatus());
     }
 }

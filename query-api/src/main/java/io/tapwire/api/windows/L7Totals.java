@@ -39,6 +39,11 @@ public final class L7Totals {
         return requests == 0 ? 0 : (double) errors / requests;
     }
 
+    /** Requests per latency bucket in {@link LatencyBuckets}' layout (a copy). */
+    public long[] bucketCounts() {
+        return buckets.clone();
+    }
+
     /** Null when there were no requests. */
     public LatencyPercentiles latency() {
         return LatencyPercentiles.of(buckets);

@@ -19,23 +19,34 @@ public record L7Window(long requests, long errors, long latencySumNanos, long[] 
                 Math.round(metric.getLatencySumSeconds() * 1e9), buckets);
     }
 
+    /** Counts add up: a window followed by a later one is their sum. */
     @Override
     public L7Window followedBy(L7Window later) {
-        long[] buckets = bucketCounts.clone();
-        for (int i = 0; i < buckets.length; i++) {
-            buckets[i] += later.bucketCounts[i];
-        }
-        return new L7Window(requests + later.requests, errors + later.errors,
-                latencySumNanos + later.latencySumNanos, buckets);
+        return plus(later);
     }
 
     @Override
     public L7Window after(L7Window prefix) {
+        return minus(prefix);
+    }
+
+    /** The figures of both windows together. */
+    public L7Window plus(L7Window other) {
         long[] buckets = bucketCounts.clone();
         for (int i = 0; i < buckets.length; i++) {
-            buckets[i] -= prefix.bucketCounts[i];
+            buckets[i] += other.bucketCounts[i];
         }
-        return new L7Window(requests - prefix.requests, errors - prefix.errors,
-                latencySumNanos - prefix.latencySumNanos, buckets);
+        return new L7Window(requests + other.requests, errors + other.errors,
+                latencySumNanos + other.latencySumNanos, buckets);
+    }
+
+    /** These figures without {@code other}'s, a part of them. */
+    public L7Window minus(L7Window other) {
+        long[] buckets = bucketCounts.clone();
+        for (int i = 0; i < buckets.length; i++) {
+            buckets[i] -= other.bucketCounts[i];
+        }
+        return new L7Window(requests - other.requests, errors - other.errors,
+                latencySumNanos - other.latencySumNanos, buckets);
     }
 }

@@ -15,7 +15,7 @@ import org.jboss.logging.Logger;
 
 /**
  * Feeds every update of {@code tapwire.l7.metrics.v1} and {@code tapwire.tcp.metrics.v1} windows into their
- * {@link WindowStore}s. The stores live in memory: every start reads the topics again from their earliest offsets.
+ * stores ({@link L7Windows}, a {@link WindowStore}). The stores live in memory: every start reads the topics again from their earliest offsets.
  */
 public final class MetricWindowsIngest implements RecordSink {
 
@@ -24,13 +24,13 @@ public final class MetricWindowsIngest implements RecordSink {
     public static final String L7_TOPIC = TapwireTopic.L7_METRICS.topicName();
     public static final String TCP_TOPIC = TapwireTopic.TCP_METRICS.topicName();
 
-    private final WindowStore<L7Series, L7Window> l7;
+    private final L7Windows l7;
     private final WindowStore<TcpSeries, TcpWindow> tcp;
     private final TapwireAvroDeserializer<L7Metric> l7Values;
     private final TapwireAvroDeserializer<TcpMetric> tcpValues;
     private long undecodable;
 
-    public MetricWindowsIngest(WindowStore<L7Series, L7Window> l7, WindowStore<TcpSeries, TcpWindow> tcp,
+    public MetricWindowsIngest(L7Windows l7, WindowStore<TcpSeries, TcpWindow> tcp,
                                RegistryClient registry) {
         this.l7 = l7;
         this.tcp = tcp;

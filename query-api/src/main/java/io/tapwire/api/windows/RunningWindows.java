@@ -28,9 +28,15 @@ final class RunningWindows<V extends WindowValue<V>> {
         return starts[i];
     }
 
+    /** The figures of the window starting at {@code startMs}; null when there is none. */
+    V windowAt(long startMs) {
+        int i = indexOf(startMs);
+        return i < 0 ? null : run(i, i);
+    }
+
     /** Keeps {@code value} as the window starting at {@code startMs}; true when it is a new window, not an update. */
     boolean put(long startMs, V value) {
-        int i = Arrays.binarySearch(starts, 0, size, startMs);
+        int i = indexOf(startMs);
         boolean added = i < 0;
         int at = added ? -i - 1 : i;
         // The windows after the one put: their own figures, before the totals they are part of change.
@@ -57,6 +63,14 @@ final class RunningWindows<V extends WindowValue<V>> {
         return added;
     }
 
+    /** The window's index, or (-(insertion point) - 1); windows mostly arrive in time order, at the end. */
+    private int indexOf(long startMs) {
+        if (size == 0 || startMs > starts[size - 1]) {
+            return -size - 1;
+        }
+        return Arrays.binarySearch(starts, 0, size, startMs);
+    }
+
     /** The figures of windows {@code from} to {@code to}, both included. */
     V run(int from, int to) {
         V before = before(from);
@@ -70,7 +84,29 @@ final class RunningWindows<V extends WindowValue<V>> {
         if (size == 0 || ms > starts[size - 1]) {
             return size;
         }
-        int i = Arrays.binarySearch(starts, 0, size, ms);
+        if (ms <= starts[0]) {
+            return 0;
+        }
+        // Now starts[0] < ms <= starts[size - 1]. A series' windows mostly follow each other at one window's length:
+        // the index where ms falls, guessed from the first and last starts, is then right or next to it, one cache
+        // line read instead of the several a binary search reads, for each of tens of thousands of series a query.
+        int guess = (int) ((ms - starts[0]) * (size - 1) / (starts[size - 1] - starts[0]));
+        int from;
+        int to;
+        if (starts[guess] >= ms) {
+            if (starts[guess - 1] < ms) {
+                return guess;
+            }
+            from = 1;
+            to = guess - 1;
+        } else {
+            if (starts[guess + 1] >= ms) {
+                return guess + 1;
+            }
+            from = guess + 2;
+            to = size - 1;
+        }
+        int i = Arrays.binarySearch(starts, from, to + 1, ms);
         return i >= 0 ? i : -i - 1;
     }
 

@@ -8,6 +8,7 @@ import java.util.TreeMap;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 
 import io.tapwire.api.query.TimeRange;
 
@@ -63,23 +64,54 @@ public final class WindowStore<K, V extends WindowValue<V>> {
         this.retentionMs = retention.toMillis();
     }
 
-    /** Keeps {@code value} as the figures of the window of {@code key} starting at {@code startMs}. */
-    public void put(K key, long startMs, V value) {
+    /**
+     * Keeps {@code value} as the figures of the window of {@code key} starting at {@code startMs}; returns the figures
+     * it replaced, null when the window is new or the update is dropped (older than the windows kept).
+     */
+    public V put(K key, long startMs, V value) {
+        return update(key, startMs, current -> value);
+    }
+
+    /**
+     * Replaces the figures of the window of {@code key} starting at {@code startMs} with what {@code change} makes of
+     * them (it is given null when the window is new); returns the figures replaced, null as {@link #put} does.
+     */
+    public V update(K key, long startMs, UnaryOperator<V> change) {
         lock.writeLock().lock();
         try {
-            newestStartMs = Math.max(newestStartMs, startMs);
-            if (windowCutoffMs() != prunedAtCutoff || minuteOf(newestStartMs) != prunedAtMinute) {
-                prune();
-            }
+            advance(startMs);
             if (startMs < windowCutoffMs()) {
                 droppedUpdates++;
-                return;
+                return null;
             }
-            if (series.computeIfAbsent(key, k -> new Series<>()).windows.put(startMs, value)) {
+            RunningWindows<V> w = series.computeIfAbsent(key, k -> new Series<>()).windows;
+            V replaced = w.windowAt(startMs);
+            if (w.put(startMs, change.apply(replaced))) {
                 windows++;
             }
+            return replaced;
         } finally {
             lock.writeLock().unlock();
+        }
+    }
+
+    /**
+     * Moves the newest window's start to {@code startMs} if it is later, without a window: the horizons then follow
+     * those of another store that got a window starting there.
+     */
+    public void advanceTo(long startMs) {
+        lock.writeLock().lock();
+        try {
+            advance(startMs);
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    private void advance(long startMs) {
+        newestStartMs = Math.max(newestStartMs, startMs);
+        if (windowCutoffMs() != prunedAtCutoff || minuteOf(newestStartMs) != prunedAtMinute) {
+            prune();
         }
     }
 

@@ -100,9 +100,9 @@ class QueryApiBenchmark {
                 System.currentTimeMillis(), WINDOWS);
         System.out.printf("%nloaded %d services, %d edges: %d L7 series (%d counting side), %d TCP series, %d L7 and "
                         + "%d TCP windows in %.1f s; heap used %d MiB%n",
-                SERVICES, cluster.edges.size(), readModels.l7Windows().seriesCount(),
+                SERVICES, cluster.edges.size(), readModels.l7Windows().series().seriesCount(),
                 cluster.l7Series.stream().filter(s -> s.countingSide()).count(), readModels.tcpWindows().seriesCount(),
-                readModels.l7Windows().windowCount(), readModels.tcpWindows().windowCount(),
+                readModels.l7Windows().series().windowCount(), readModels.tcpWindows().windowCount(),
                 (System.nanoTime() - loadStart) / 1e9, usedHeapMiB());
         System.out.printf("counters behind /metrics: %d L7 series, %d TCP series%n",
                 readModels.counters().l7().size(), readModels.counters().tcp().size());

@@ -15,6 +15,7 @@ import io.tapwire.api.query.TimeRange;
 import io.tapwire.api.services.ServiceGraphQuery;
 import io.tapwire.api.windows.L7Series;
 import io.tapwire.api.windows.L7Window;
+import io.tapwire.api.windows.L7Windows;
 import io.tapwire.api.windows.TcpSeries;
 import io.tapwire.api.windows.TcpWindow;
 import io.tapwire.api.windows.WindowStore;
@@ -39,7 +40,7 @@ public final class ServiceMapProfile {
         int services = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         int edges = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
         int requests = args.length > 2 ? Integer.parseInt(args[2]) : 200;
-        WindowStore<L7Series, L7Window> l7 = new WindowStore<>(Duration.ofHours(1), Duration.ofHours(24));
+        L7Windows l7 = new L7Windows(Duration.ofHours(1), Duration.ofHours(24));
         WindowStore<TcpSeries, TcpWindow> tcp = new WindowStore<>(Duration.ofHours(1), Duration.ofHours(24));
         EdgeStore edgeStore = new EdgeStore();
         ServiceDirectory directory = new ServiceDirectory(Duration.ofHours(24));

@@ -15,6 +15,7 @@ import io.tapwire.api.graph.ServiceDirectory;
 import io.tapwire.api.read.ServiceNames;
 import io.tapwire.api.windows.L7Series;
 import io.tapwire.api.windows.L7Window;
+import io.tapwire.api.windows.L7Windows;
 import io.tapwire.api.windows.TcpSeries;
 import io.tapwire.api.windows.TcpWindow;
 import io.tapwire.api.windows.WindowStore;
@@ -86,7 +87,7 @@ final class SyntheticCluster {
     }
 
     /** Fills the read models with {@code windows} windows per series ending at {@code endMs}. */
-    void load(WindowStore<L7Series, L7Window> l7, WindowStore<TcpSeries, TcpWindow> tcp, EdgeStore edgeStore,
+    void load(L7Windows l7, WindowStore<TcpSeries, TcpWindow> tcp, EdgeStore edgeStore,
               ServiceDirectory directory, long endMs, int windows) {
         long firstMs = (endMs / WINDOW_MS - windows) * WINDOW_MS;
         Random random = new Random(7);

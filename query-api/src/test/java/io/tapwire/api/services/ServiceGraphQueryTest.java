@@ -16,6 +16,7 @@ import io.tapwire.api.graph.ServiceDirectory;
 import io.tapwire.api.query.TimeRange;
 import io.tapwire.api.windows.L7Series;
 import io.tapwire.api.windows.L7Window;
+import io.tapwire.api.windows.L7Windows;
 import io.tapwire.api.windows.TcpSeries;
 import io.tapwire.api.windows.TcpWindow;
 import io.tapwire.api.windows.WindowStore;
@@ -38,7 +39,7 @@ class ServiceGraphQueryTest {
     private static final String EXTERNAL = "10.9.9.9:443";
     private static final String UNOBSERVED = "10.1.1.1";
 
-    private final WindowStore<L7Series, L7Window> l7 = new WindowStore<>(Duration.ofHours(1), Duration.ofHours(24));
+    private final L7Windows l7 = new L7Windows(Duration.ofHours(1), Duration.ofHours(24));
     private final WindowStore<TcpSeries, TcpWindow> tcp = new WindowStore<>(Duration.ofHours(1), Duration.ofHours(24));
     private final EdgeStore edges = new EdgeStore();
     private final ServiceDirectory directory = new ServiceDirectory(Duration.ofHours(24));

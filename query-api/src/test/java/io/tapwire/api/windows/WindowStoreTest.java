@@ -43,6 +43,33 @@ class WindowStoreTest {
     }
 
     @Test
+    void aPutReturnsTheFiguresItReplacedAndAnUpdateStartsFromThem() {
+        assertThat(store.put("a", T0, Windows.l7(0, 0.001))).isNull();
+        assertThat(store.put("a", T0, Windows.l7(0, 0.001, 0.002)).requests()).isEqualTo(1);
+        store.put("a", T0 + 10 * SECOND, Windows.l7(0, 0.001));
+
+        L7Window replaced = store.update("a", T0, w -> w.plus(Windows.l7(1, 0.5)));
+
+        assertThat(replaced.requests()).isEqualTo(2);
+        assertThat(scan(T0, T0 + MINUTE)).containsExactly(new Seen("a", T0, 3), new Seen("a", T0 + 10 * SECOND, 1));
+        assertThat(store.update("b", T0, w -> w == null ? Windows.l7(0, 0.1) : w.plus(w))).isNull();
+        assertThat(scan(T0, T0 + MINUTE)).contains(new Seen("b", T0, 1));
+    }
+
+    @Test
+    void advancingWithoutAWindowMovesTheHorizonsAsAWindowWould() {
+        store.put("a", T0, Windows.l7(0, 0.001));
+        store.put("a", T0 + 10 * SECOND, Windows.l7(0, 0.001));
+
+        store.advanceTo(T0 + 11 * MINUTE);
+
+        assertThat(scan(T0, T0 + MINUTE)).as("rolled up into their minute").containsExactly(new Seen("a", T0, 2));
+        assertThat(store.windowCount()).isZero();
+        assertThat(store.put("a", T0 + 20 * SECOND, Windows.l7(0, 0.001))).as("dropped, too old").isNull();
+        assertThat(store.droppedUpdates()).isEqualTo(1);
+    }
+
+    @Test
     void windowsBelongToARangeByTheirStart() {
         for (long t = T0; t < T0 + MINUTE; t += 10 * SECOND) {
             store.put("a", t, Windows.l7(0, 0.001));
