@@ -2,6 +2,7 @@ package io.tapwire.api.services;
 
 import java.util.List;
 
+import io.tapwire.api.query.Rounding;
 import io.tapwire.api.windows.LatencyPercentiles;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
@@ -28,9 +29,15 @@ public record ServiceMapView(
             List<String> protocols,
             @Schema(description = "Requests in the range, each counted once") long requests,
             @Schema(description = "Requests that count as errors") long errors,
-            @Schema(description = "Requests divided by the range's length in seconds") double requestsPerSecond,
-            @Schema(description = "Errors per request, 0 when there were no requests") double errorRate,
+            @Schema(description = "Requests divided by the range's length in seconds, four significant digits") double requestsPerSecond,
+            @Schema(description = "Errors per request, four significant digits; 0 when there were no requests") double errorRate,
             @Schema(nullable = true) LatencyPercentiles latencyMs,
             TcpView tcp) {
+
+        /** Rates to {@link Rounding#DIGITS} significant digits. */
+        public EdgeView {
+            requestsPerSecond = Rounding.significant(requestsPerSecond);
+            errorRate = Rounding.significant(errorRate);
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.tapwire.api.services;
 
+import io.tapwire.api.query.Rounding;
 import io.tapwire.api.windows.TcpWindow;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
@@ -12,10 +13,15 @@ public record TcpView(
         @Schema(description = "Retransmitted segments") long retransmits,
         @Schema(description = "Connections open at the end of the latest window in the range, summed over the "
                 + "edge's destinations") long activeConnections,
-        @Schema(description = "Mean smoothed round-trip time, milliseconds; null without samples", nullable = true)
+        @Schema(description = "Mean smoothed round-trip time, milliseconds, four significant digits; null without samples", nullable = true)
         Double rttMs,
         @Schema(description = "Bytes sent by the client") long bytesSent,
         @Schema(description = "Bytes received by the client") long bytesReceived) {
+
+    /** The RTT to {@link Rounding#DIGITS} significant digits. */
+    public TcpView {
+        rttMs = rttMs == null ? null : Rounding.significant(rttMs);
+    }
 
     static TcpView of(TcpWindow tcp) {
         TcpWindow t = tcp == null ? TcpWindow.EMPTY : tcp;

@@ -1,5 +1,6 @@
 package io.tapwire.api.services;
 
+import io.tapwire.api.query.Rounding;
 import io.tapwire.api.query.TimeRange;
 import io.tapwire.api.windows.L7Totals;
 import io.tapwire.api.windows.LatencyPercentiles;
@@ -11,9 +12,15 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 public record TrafficView(
         @Schema(description = "Requests in the range") long requests,
         @Schema(description = "Requests that count as errors") long errors,
-        @Schema(description = "Requests divided by the range's length in seconds") double requestsPerSecond,
-        @Schema(description = "Errors per request, 0 when there were no requests") double errorRate,
+        @Schema(description = "Requests divided by the range's length in seconds, four significant digits") double requestsPerSecond,
+        @Schema(description = "Errors per request, four significant digits; 0 when there were no requests") double errorRate,
         @Schema(nullable = true) LatencyPercentiles latencyMs) {
+
+    /** Rates to {@link Rounding#DIGITS} significant digits. */
+    public TrafficView {
+        requestsPerSecond = Rounding.significant(requestsPerSecond);
+        errorRate = Rounding.significant(errorRate);
+    }
 
     static TrafficView of(L7Totals totals, TimeRange range) {
         double seconds = range.seconds();

@@ -1,6 +1,7 @@
 package io.tapwire.api.windows;
 
 import io.tapwire.api.counters.LatencyBuckets;
+import io.tapwire.api.query.Rounding;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
@@ -10,11 +11,18 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  * finite bound: all that is known is that those requests took longer.
  */
 @Schema(name = "Latency", description = "Latency percentiles in milliseconds, estimated from the histogram buckets "
-        + "(linear interpolation within a bucket); null when there were no requests")
+        + "(linear interpolation within a bucket), four significant digits; null when there were no requests")
 public record LatencyPercentiles(
         @Schema(description = "Median, milliseconds") double p50,
         @Schema(description = "95th percentile, milliseconds") double p95,
         @Schema(description = "99th percentile, milliseconds") double p99) {
+
+    /** Estimates from buckets: {@link Rounding#DIGITS} significant digits. */
+    public LatencyPercentiles {
+        p50 = Rounding.significant(p50);
+        p95 = Rounding.significant(p95);
+        p99 = Rounding.significant(p99);
+    }
 
     /** The percentiles of per-bucket (not cumulative) counts; null when they are all zero. */
     public static LatencyPercentiles of(long[] bucketCounts) {

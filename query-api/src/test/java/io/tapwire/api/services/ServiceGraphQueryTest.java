@@ -91,9 +91,9 @@ class ServiceGraphQueryTest {
         assertThat(apiToNginx.requests()).as("server side and the window before the range not counted").isEqualTo(5);
         assertThat(apiToNginx.errors()).isEqualTo(1);
         assertThat(apiToNginx.errorRate()).isEqualTo(0.2);
-        assertThat(apiToNginx.requestsPerSecond()).isCloseTo(5 / 900.0, within(1e-12));
+        assertThat(apiToNginx.requestsPerSecond()).as("5 / 900 s to four significant digits").isEqualTo(0.005556);
         assertThat(apiToNginx.protocols()).containsExactly("http", "tcp");
-        assertThat(apiToNginx.latencyMs().p50()).as("rank 2.5 of the 3 in (0, 5 ms]").isCloseTo(5.0 * 2.5 / 3, within(1e-9));
+        assertThat(apiToNginx.latencyMs().p50()).as("rank 2.5 of the 3 in (0, 5 ms]").isEqualTo(4.167);
         assertThat(map.edges().get(3).requests()).as("the server's view where the client is unobserved").isEqualTo(4);
     }
 
