@@ -114,11 +114,12 @@ public final class WholeStackBenchmark {
 
     private void efficiency(int rate) throws Exception {
         int workers = Math.max(1, rate / 100);
+        // Before the load: the run's requests, warm-up included, are what the API must have counted at the end.
+        double counterBefore = inboundRequests();
         CompletableFuture<HttpLoad.Result> run = CompletableFuture.supplyAsync(() -> hey(rate, WARM_UP_SECONDS + MEASURE_SECONDS));
         Thread.sleep(WARM_UP_SECONDS * 1000L);
         StackCpu before = StackCpu.now(stack.apiPid().orElseThrow());
         long[] jvmBefore = gcAndJitMillis();
-        double counterBefore = inboundRequests();
         long startedNs = System.nanoTime();
         Thread.sleep(MEASURE_SECONDS * 1000L);
         StackCpu used = StackCpu.now(stack.apiPid().orElseThrow()).minus(before);
