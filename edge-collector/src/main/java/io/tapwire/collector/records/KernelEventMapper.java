@@ -181,8 +181,17 @@ public final class KernelEventMapper {
         f.cgroup().ifPresent(cgroup -> builder.setCgroupPath(cgroup.recorded()));
         if (builder.getType() == ProcessEventType.START && execdBeforeRead(f, builder)) {
             // A fork that exec'd before /proc was read: exe and cmdline are the new program's, which the EXEC
-            // record that follows carries. They would mislabel the fork (a shell's child as its program).
-            builder.setProcError("exec'd before /proc was read: exe and cmdline are on its EXEC record");
+            // record that follows carries. They would mislabel the fork (a shell's child as its program). Until its
+            // exec the fork ran its parent's program: that is what it was, and what names it (not the thread that
+            // forked it, whose name is the fork's comm: a JVM's child was /host/<thread name>).
+            builder.setProcError("exec'd before /proc was read: exe and cmdline are its parent's, which it ran until "
+                    + "its exec; the new program's are on its EXEC record");
+            facts.lookup(builder.getPpid()).ifPresent(parent -> {
+                parent.executable().ifPresent(exe -> builder.setExe(exe.path()));
+                if (!parent.cmdline().isEmpty()) {
+                    builder.setCmdline(parent.cmdline());
+                }
+            });
             return;
         }
         f.executable().ifPresent(exe -> builder.setExe(exe.path()));

@@ -72,6 +72,9 @@ class L7RecordsKernelIT {
             PayloadStreams streams = PayloadStreams.ofPort(stack, nginx.port(), 6);
             assertThat(collector.kernelDrops().get(io.tapwire.collector.bpf.EventType.L7_PAYLOAD))
                     .as("L7 events the kernel dropped (ring buffer full): the checks below cannot hold then").isZero();
+            assertThat(collector.metrics().render().lines()
+                    .filter(line -> line.startsWith("tapwire_collector_dropped_records_total{") && !line.endsWith(" 0")))
+                    .as("raw records the collector dropped in user space: the checks below cannot hold then").isEmpty();
             // wrk stops on its timer with responses in flight: its two connections do not end cleanly
             streams.assertCompleteAndContiguous(4);
             streams.assertBothEndsCoverTheSameSequenceRanges();

@@ -132,8 +132,14 @@ final class PayloadStreams {
     /** Offsets contiguous from 0; with total ≥ 0, byte counts adding up to it. */
     private static void assertContiguous(List<PayloadEvent> stream, long total, String what) {
         long expected = 0;
-        for (PayloadEvent e : stream) {
-            assertThat(e.getStreamOffset()).as("%s: offset of a %d-byte %s", what, e.getByteCount(), e.getSyscall())
+        for (int i = 0; i < stream.size(); i++) {
+            PayloadEvent e = stream.get(i);
+            assertThat(e.getStreamOffset()).as("%s: offset of a %d-byte %s; the records before it: %s", what,
+                    e.getByteCount(), e.getSyscall(), stream.subList(Math.max(0, i - 3), i).stream()
+                            .map(b -> b.getSyscall() + " of " + b.getByteCount() + " at " + b.getStreamOffset()
+                                    + " (tid " + b.getTask().getTid() + ", seq " + b.getTcpSeq() + ", started "
+                                    + b.getSyscallStartNs() + ", ended " + b.getHeader().getEpochTimeNs() + ")")
+                            .toList())
                     .isEqualTo(expected);
             expected += e.getByteCount();
         }
