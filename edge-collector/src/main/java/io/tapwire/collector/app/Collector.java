@@ -96,6 +96,8 @@ public final class Collector implements AutoCloseable {
                 settings.redaction());
         TaskContext self = selfTask(procFs);
 
+        // Checked again by KernelProbes.start; first here, so that a machine that cannot run the probes says so at
+        // once, not after the wait for Kafka below.
         KernelRequirements.check();
         this.producerReady = producer.prepare(Duration.ofSeconds(10));
         if (!producerReady) {

@@ -1,7 +1,6 @@
 package io.tapwire.api.exposition;
 
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
@@ -12,7 +11,6 @@ import java.util.TreeSet;
 import io.tapwire.api.Protocol;
 import io.tapwire.api.counters.CounterSnapshot;
 import io.tapwire.api.counters.DnsEntry;
-import io.tapwire.api.counters.LatencyBuckets;
 import io.tapwire.api.counters.L7Entry;
 import io.tapwire.api.counters.TcpEntry;
 import io.tapwire.api.exposition.Exposition.Type;
@@ -77,7 +75,7 @@ public final class CorootExposition {
                 kills));
         counters.l7().forEach(entry -> l7(out, entry));
         counters.tcp().forEach(entry -> tcp(out, entry));
-        dns(out, counters.dns());
+        counters.dns().forEach(entry -> dns(out, entry));
         counters.skipped().forEach((topic, reasons) -> reasons.forEach((reason, count) -> out.add(SKIPPED,
                 Type.COUNTER, Unit.COUNT, "Records of the metric topics the API did not count, by reason",
                 Map.of("topic", topic, "reason", reason), count)));
@@ -123,23 +121,15 @@ public final class CorootExposition {
      * Coroot's two DNS families: requests by {@code request_type}, {@code domain} and {@code status} (the RCODE name),
      * and one latency histogram per container, over all its names.
      */
-    private static void dns(Exposition out, List<DnsEntry> entries) {
-        Map<String, long[]> buckets = new TreeMap<>();
-        Map<String, Long> latencySums = new HashMap<>();
-        for (DnsEntry e : entries) {
-            StatusLabels.split(Protocol.DNS, e.status(), e.requests(), 0).forEach((status, count) -> out.add(
-                    "container_dns_requests_total", Type.COUNTER, Unit.COUNT, "Total number of outbound DNS requests",
-                    Map.of("container_id", e.clientService(), "request_type", e.requestType(), "domain", e.domain(),
-                            "status", status), count));
-            long[] sum = buckets.computeIfAbsent(e.clientService(), s -> new long[LatencyBuckets.COUNT]);
-            for (int i = 0; i < LatencyBuckets.COUNT; i++) {
-                sum[i] += e.bucketCounts()[i];
-            }
-            latencySums.merge(e.clientService(), e.latencySumNanos(), Long::sum);
-        }
-        buckets.forEach((service, counts) -> out.observe("container_dns_requests_duration_seconds_total",
-                "Histogram of the response time of outbound DNS requests, seconds", Map.of("container_id", service),
-                counts, latencySums.get(service)));
+    private static void dns(Exposition out, DnsEntry e) {
+        StatusLabels.split(Protocol.DNS, e.status(), e.requests(), 0).forEach((status, count) -> out.add(
+                "container_dns_requests_total", Type.COUNTER, Unit.COUNT, "Total number of outbound DNS requests",
+                Map.of("container_id", e.clientService(), "request_type", e.requestType(), "domain", e.domain(),
+                        "status", status), count));
+        // one histogram per container: the exposition adds up the entries of its names
+        out.observe("container_dns_requests_duration_seconds_total",
+                "Histogram of the response time of outbound DNS requests, seconds",
+                Map.of("container_id", e.clientService()), e.bucketCounts(), e.latencySumNanos());
     }
 
     private static void tcp(Exposition out, TcpEntry e) {
