@@ -152,6 +152,6 @@ public final class TapwireTopology {
         KStream<String, V> decoded = RawDecoding.decode(
                 builder.stream(name, Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("read-" + name)),
                 serdes.of(type).deserializer(), settings.topic(TapwireTopic.DLQ), serdes.of(DeadLetter.class));
-        return RawDeduplication.deduplicate(builder, decoded, "dedup-" + name, header, settings.dedupRetention());
+        return RawDeduplication.deduplicate(builder, decoded, "dedup-blocks-" + name, header, settings.dedupRetention());
     }
 }

@@ -1,6 +1,7 @@
 package io.tapwire.streams.dedup;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -75,6 +76,46 @@ class RawDeduplicationTest {
         send(event("boot-a", 4, 1), T0.plusSeconds(90));
 
         assertThat(out.readValuesToList()).extracting(e -> e.getHeader().getSeq()).containsExactly(5L, 4L);
+    }
+
+    @Test
+    void namesOnEitherSideOfABlockBoundaryAreTold() {
+        long last = SeenBlock.SIZE - 1;
+        send(event("boot-a", last, 1), T0);
+        send(event("boot-a", last + 1, 1), T0.plusMillis(1));
+        send(event("boot-a", last + 1, 1), T0.plusMillis(2));   // retry of the first name of the next block
+        send(event("boot-a", last, 1), T0.plusMillis(3));       // retry of the last name of the first block
+        send(event("boot-a", 3 * SeenBlock.SIZE + 7, 1), T0.plusMillis(4));
+
+        assertThat(out.readValuesToList()).extracting(e -> e.getHeader().getSeq())
+                .containsExactly(last, last + 1, 3L * SeenBlock.SIZE + 7);
+    }
+
+    @Test
+    void aNameIsForgottenOnceItsBlockIsARetentionBehindThePartition() {
+        send(event("boot-a", 1, 1), T0);
+        send(event("boot-a", 1, 1), T0.plusSeconds(599));                  // within 10 minutes: dropped
+        send(event("boot-b", 1, 1), T0.plusSeconds(1200));                 // another boot moves the partition on
+        send(event("boot-a", 1, 1), T0.plusSeconds(1201));                 // its block was forgotten: passes
+        send(event("boot-b", 1, 1), T0.plusSeconds(1202));                 // a live block still drops
+
+        assertThat(out.readValuesToList()).extracting(e -> e.getHeader().getBootId() + "#" + e.getHeader().getSeq())
+                .containsExactly("boot-a#1", "boot-b#1", "boot-a#1");
+    }
+
+    @Test
+    void aBlockSurvivesItsEncoding() {
+        SeenBlock block = SeenBlock.empty();
+        block.markSeen(5, 100);
+        block.markSeen(SeenBlock.SIZE - 1, 250);
+        SeenBlock decoded = SeenBlock.decode(block.encode());
+
+        assertThat(decoded.newestTime()).isEqualTo(250);
+        assertThat(decoded.markSeen(5, 300)).isFalse();
+        assertThat(decoded.markSeen(SeenBlock.SIZE - 1, 300)).isFalse();
+        assertThat(decoded.markSeen(6, 300)).isTrue();
+        assertThatThrownBy(() -> SeenBlock.decode(new byte[12]))
+                .hasMessageContaining("12 bytes");
     }
 
     @Test
