@@ -9,6 +9,7 @@ import java.util.TreeMap;
 import io.tapwire.schemas.settings.TypedProperties;
 import io.tapwire.schemas.topics.TapwireTopic;
 import io.tapwire.streams.heartbeat.HeartbeatRepartition;
+import io.tapwire.streams.sync.HeldRecords;
 import io.tapwire.streams.l7.ResourceLabels;
 import io.tapwire.streams.l7.metrics.AdmittedResources;
 import io.tapwire.streams.lifecycle.RestartRule;
@@ -61,6 +62,9 @@ import org.apache.kafka.streams.StreamsConfig;
  * tapwire.streams.dns-name-retention   how long (event time) a DNS answer a process received names the answered
  *                                      address: a connection from its node to that address with no known server
  *                                      is the external service {@code name:port} (default PT1H)
+ * tapwire.streams.sync-resident-records  records an event-time sync keeps in memory per task after a commit while
+ *                                      they wait for heartbeats; more wait in its store, read back when released
+ *                                      (default 10000)
  * tapwire.streams.topic.&lt;name&gt;=&lt;actual&gt;  read or write another topic in place of a Tapwire topic
  * tapwire.streams.kafka.&lt;config&gt;=&lt;value&gt;  any Kafka Streams, consumer or producer setting, passed on as is
  *                                      (for example consumer.session.timeout.ms, commit.interval.ms)
@@ -74,6 +78,7 @@ public record StreamsSettings(String bootstrapServers, String registryUrl, Strin
                               Duration pairingWindow,
                               Duration connectionIdleTimeout, Duration edgeFlushInterval, Duration edgeRetention,
                               Duration l7NameWait, int l7ResourcesPerService, Duration dnsNameRetention,
+                              int syncResidentRecords,
                               Map<String, String> topicNames, Map<String, String> kafkaConfigs) {
 
     public static final String PREFIX = "tapwire.streams.";
@@ -113,6 +118,11 @@ public record StreamsSettings(String bootstrapServers, String registryUrl, Strin
             throw new IllegalArgumentException(PREFIX + "l7-resources-per-service must be from 0 to 100000, was "
                     + resourcesPerService);
         }
+        int syncResidentRecords = (int) p.number(PREFIX + "sync-resident-records", HeldRecords.DEFAULT_RESIDENT_RECORDS);
+        if (syncResidentRecords < 0) {
+            throw new IllegalArgumentException(PREFIX + "sync-resident-records must not be negative, was "
+                    + syncResidentRecords);
+        }
         return new StreamsSettings(
                 p.string("tapwire.kafka.bootstrap-servers", "127.0.0.1:9092"),
                 p.string("tapwire.registry.url", "http://127.0.0.1:8081"),
@@ -132,7 +142,7 @@ public record StreamsSettings(String bootstrapServers, String registryUrl, Strin
                 positive(p, "edge-flush-interval", Duration.ofSeconds(10)),
                 positive(p, "edge-retention", Duration.ofDays(7)),
                 nameWait, resourcesPerService, positive(p, "dns-name-retention", Duration.ofHours(1)),
-                topics, kafka);
+                syncResidentRecords, topics, kafka);
     }
 
     private static Duration notNegative(TypedProperties p, String name, Duration defaultValue) {
@@ -189,6 +199,8 @@ public record StreamsSettings(String bootstrapServers, String registryUrl, Strin
         p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
         // Read by every heartbeat relay through its context's application configs.
         p.put(HeartbeatRepartition.RELAY_INTERVAL_CONFIG, Long.toString(heartbeatRelayInterval.toMillis()));
+        // Read by every sync's store of held records when it opens.
+        p.put(HeldRecords.RESIDENT_RECORDS_CONFIG, Integer.toString(syncResidentRecords));
         p.putAll(kafkaConfigs);
         return p;
     }

@@ -65,15 +65,9 @@ public final class EventTimeSync {
      */
     public static KStream<String, Object> merge(StreamsBuilder builder, String name, int upstreamTasks,
                                                 List<Channel<?>> channels) {
-        return merge(builder, name, upstreamTasks, channels, HeldRecords.DEFAULT_RESIDENT_RECORDS);
-    }
-
-    /** {@link #merge}, keeping at most {@code residentRecords} held records in memory after a commit per task. */
-    static KStream<String, Object> merge(StreamsBuilder builder, String name, int upstreamTasks,
-                                         List<Channel<?>> channels, int residentRecords) {
         // What is held, in memory and changelogged one segment per commit (HeldRecords): a restart restores what
         // waits, and a source that falls far behind grows the disk part beyond a bounded number of records in memory.
-        builder.addStateStore(HeldRecords.builder(bufferStore(name), residentRecords));
+        builder.addStateStore(HeldRecords.builder(bufferStore(name)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(watermarkStore(name)),
                 Serdes.String(), Serdes.Long()));
         KStream<String, Object> merged = null;

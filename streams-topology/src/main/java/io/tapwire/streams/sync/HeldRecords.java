@@ -17,6 +17,8 @@ import io.tapwire.streams.store.PendingWritesStore;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.StateStore;
+import org.apache.kafka.streams.processor.StateStoreContext;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
@@ -55,8 +57,13 @@ public final class HeldRecords<V> extends PendingWritesStore<Bytes, byte[]> {
         V decode(byte[] bytes);
     }
 
-    /** Held records kept as objects after a commit, per store (a sync's task), unless set otherwise. */
-    public static final int DEFAULT_RESIDENT_RECORDS = 20_000;
+    /**
+     * The application config ({@code tapwire.streams.sync-resident-records}) that bounds the held records kept as
+     * objects after a commit, per store (a sync's task); {@link #DEFAULT_RESIDENT_RECORDS} without it. A second of
+     * event time at 10k raw events per second of one partition fits, which is what a sync holds when it keeps up.
+     */
+    public static final String RESIDENT_RECORDS_CONFIG = "tapwire.sync.resident.records";
+    public static final int DEFAULT_RESIDENT_RECORDS = 10_000;
 
     /** The store key of the highest key released; segment keys are one byte longer than it. */
     static final Bytes RELEASED_KEY = Bytes.wrap(new byte[] {0});
@@ -86,7 +93,7 @@ public final class HeldRecords<V> extends PendingWritesStore<Bytes, byte[]> {
         }
     }
 
-    private final int residentRecords;
+    private int residentRecords;
     /** The held records in memory, by key: every record held since the last commit, and the resident segments'. */
     private final NavigableMap<Bytes, Entry<V>> held = new TreeMap<>();
     /** The keys held since the last commit (some may be released already). */
@@ -107,13 +114,22 @@ public final class HeldRecords<V> extends PendingWritesStore<Bytes, byte[]> {
         this.residentRecords = residentRecords;
     }
 
-    /** A builder of the store named {@code name}: persistent (RocksDB), changelogged, never cached. */
-    public static StoreBuilder<HeldRecords<Object>> builder(String name, int residentRecords) {
-        if (residentRecords < 0) {
-            throw new IllegalArgumentException("resident records must not be negative: " + residentRecords);
-        }
+    /**
+     * A builder of the store named {@code name}: persistent (RocksDB), changelogged, never cached; its memory bound
+     * is read from the application's configs when it opens ({@link #RESIDENT_RECORDS_CONFIG}).
+     */
+    public static StoreBuilder<HeldRecords<Object>> builder(String name) {
         return PendingWritesStore.builder(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name),
-                Serdes.Bytes(), Serdes.ByteArray()), stored -> new HeldRecords<>(stored, residentRecords));
+                Serdes.Bytes(), Serdes.ByteArray()), stored -> new HeldRecords<>(stored, DEFAULT_RESIDENT_RECORDS));
+    }
+
+    @Override
+    public void init(StateStoreContext context, StateStore root) {
+        Object configured = context.appConfigs().get(RESIDENT_RECORDS_CONFIG);
+        if (configured != null) {
+            residentRecords = Integer.parseInt(configured.toString());
+        }
+        super.init(context, root);
     }
 
     /** Over {@code stored} as it is (a test's store). */

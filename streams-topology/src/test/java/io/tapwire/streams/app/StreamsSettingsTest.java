@@ -37,6 +37,7 @@ class StreamsSettingsTest {
         props.setProperty("tapwire.streams.pairing-window", "10s");
         props.setProperty("tapwire.streams.connection-idle-timeout", "PT6H");
         props.setProperty("tapwire.streams.edge-flush-interval", "1m");
+        props.setProperty("tapwire.streams.sync-resident-records", "500");
 
         StreamsSettings settings = StreamsSettings.fromProperties(props);
 
@@ -47,6 +48,8 @@ class StreamsSettingsTest {
         assertThat(settings.connectionIdleTimeout()).isEqualTo(Duration.ofHours(6));
         assertThat(settings.edgeFlushInterval()).isEqualTo(Duration.ofMinutes(1));
         assertThat(settings.l7NameWait()).as("follows the pairing window").isEqualTo(Duration.ofSeconds(15));
+        assertThat(settings.streamsProperties()).as("read by every sync's store when it opens")
+                .containsEntry(io.tapwire.streams.sync.HeldRecords.RESIDENT_RECORDS_CONFIG, "500");
     }
 
     @Test
@@ -97,6 +100,8 @@ class StreamsSettingsTest {
                 .hasMessageContaining("tapwire.streams.l7-name-wait").hasMessageContaining("pairing-window");
         assertThatThrownBy(() -> StreamsSettings.fromProperties(props("tapwire.streams.l7-resources-per-service", "-1")))
                 .hasMessageContaining("tapwire.streams.l7-resources-per-service");
+        assertThatThrownBy(() -> StreamsSettings.fromProperties(props("tapwire.streams.sync-resident-records", "-1")))
+                .hasMessageContaining("tapwire.streams.sync-resident-records").hasMessageContaining("negative");
     }
 
     private static Properties props(String name, String value) {

@@ -165,7 +165,7 @@ class EventTimeSyncTest {
                 channels.add(EventTimeSync.Channel.repartitioned("ch-" + name, repartitioned, Serdes.String(),
                         value -> value.startsWith("hb")));
             }
-            EventTimeSync.merge(builder, "test", 1, channels, residentRecords)
+            EventTimeSync.merge(builder, "test", 1, channels)
                     .process(() -> new org.apache.kafka.streams.processor.api.Processor<String, Object, String, String>() {
                         private org.apache.kafka.streams.processor.api.ProcessorContext<String, String> context;
 
@@ -186,6 +186,7 @@ class EventTimeSyncTest {
             props.put(StreamsConfig.APPLICATION_ID_CONFIG, "sync-test");
             props.put(StreamsConfig.STATE_DIR_CONFIG, dir.toString());
             props.put(HeartbeatRepartition.RELAY_INTERVAL_CONFIG, "0");
+            props.put(HeldRecords.RESIDENT_RECORDS_CONFIG, Integer.toString(residentRecords));
             driver = new TopologyTestDriver(builder.build(), props);
             a = driver.createInputTopic("a", Serdes.String().serializer(), Serdes.String().serializer());
             b = driver.createInputTopic("b", Serdes.String().serializer(), Serdes.String().serializer());
