@@ -163,7 +163,7 @@ final class TopologyBench implements AutoCloseable {
         long start = System.nanoTime();
         try (KafkaStreams streams = new KafkaStreams(topology, props)) {
             streams.start();
-            Timing timing = awaitConsumed(settings.applicationId(), start);
+            Timing timing = awaitConsumed(streams, settings.applicationId(), start);
             double amplification = (double) recordsWritten(settings.applicationId()) / recordsIn();
             System.out.printf("%s: %d events in %.1f s from the start, %.1f s from its first commit; %.1f records "
                     + "written per raw record read%n", label, events, timing.total(), timing.processing(), amplification);
@@ -228,12 +228,18 @@ final class TopologyBench implements AutoCloseable {
      * own repartition topics, and were still there a second later (a repartition can be fed after its reader caught
      * up with it).
      */
-    private Timing awaitConsumed(String group, long start) throws Exception {
+    private Timing awaitConsumed(KafkaStreams streams, String group, long start) throws Exception {
         List<String> raw = names(rawInputs);
         long caughtUpAt = -1;
         long firstCommitAt = -1;
         int polls = 0;
         while (true) {
+            KafkaStreams.State state = streams.state();
+            if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.PENDING_ERROR
+                    || state == KafkaStreams.State.NOT_RUNNING || state == KafkaStreams.State.PENDING_SHUTDOWN) {
+                throw new IllegalStateException("the topology " + group + " stopped (" + state + ") before it had "
+                        + "consumed its input: its stream thread's error is in the log above");
+            }
             Map<TopicPartition, OffsetAndMetadata> committed =
                     admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
             if (firstCommitAt < 0 && !committed.isEmpty()) {

@@ -25,14 +25,14 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The records an {@link EventTimeSync} holds, in release order, changelogged in one segment per commit.
+ * The records an {@link EventTimeSync} holds, in release order, changelogged in a few segments per commit.
  *
  * <p>A sync holds nearly every record across a commit or more (it releases once per heartbeat relay interval of event
  * time, live and in a backlog), so what it holds must survive a restart. Writing each held record to a store and
  * deleting it at its release cost a store write, a changelog record and a tombstone per record, and a read back and a
  * decoding at the release. Here the records held are objects in memory; just before each commit those that arrived
- * since the last one and are still held are encoded together as one <em>segment</em>, one store write and one
- * changelog record, and a segment is deleted at the first commit after its last record was released. A record
+ * since the last one and are still held are encoded together in <em>segments</em> of up to
+ * {@link #SEGMENT_BYTES}, each one store write and one changelog record, and a segment is deleted at the first commit after its last record was released. A record
  * released before the commit after its arrival (the heartbeat that completes a release, for one) is never written.
  * What was released is marked by the highest key released ({@link #RELEASED_KEY}, written at the commit too): a
  * restart reads the segments back and skips the records at or below that mark, whose segments were not yet empty.
@@ -67,6 +67,8 @@ public final class HeldRecords<V> extends PendingWritesStore<Bytes, byte[]> {
 
     /** The store key of the highest key released; segment keys are one byte longer than it. */
     static final Bytes RELEASED_KEY = Bytes.wrap(new byte[] {0});
+    /** The most bytes of records in one segment (unless one record is more): well below a producer request's 1 MiB. */
+    static final int SEGMENT_BYTES = 256 * 1024;
     private static final byte SEGMENT_PREFIX = 1;
 
     /** A held record: its value (null while its segment is not resident) and its segment (-1 until written). */
@@ -179,42 +181,31 @@ public final class HeldRecords<V> extends PendingWritesStore<Bytes, byte[]> {
     }
 
     /**
-     * What arrived since the last commit and is still held becomes one segment; emptied segments are deleted; the
-     * release mark moves; then the newest segments leave memory while more than the resident bound are held there.
+     * What arrived since the last commit and is still held becomes segments of at most {@link #SEGMENT_BYTES} (a
+     * changelog record must stay under the producer's request size); emptied segments are deleted; the release mark
+     * moves; then the newest segments leave memory while more than the resident bound are held there.
      */
     @Override
     protected void writePending() {
         if (!loaded) {
             return;
         }
-        List<Bytes> keys = new ArrayList<>(fresh.size());
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        DataOutputStream out = new DataOutputStream(bytes);
-        Bytes firstKey = null;
-        try {
-            for (Bytes key : fresh) {
-                Entry<V> entry = held.get(key);
-                if (entry == null) {
-                    continue;
-                }
-                byte[] value = codec.encode(entry.value);
-                out.writeInt(key.get().length);
-                out.write(key.get());
-                out.writeInt(value.length);
-                out.write(value);
-                entry.segment = nextSegment;
-                keys.add(key);
-                firstKey = firstKey == null || key.compareTo(firstKey) < 0 ? key : firstKey;
+        SegmentWriter segment = new SegmentWriter();
+        for (Bytes key : fresh) {
+            Entry<V> entry = held.get(key);
+            if (entry == null) {
+                continue;
             }
-        } catch (IOException impossible) {
-            throw new UncheckedIOException(impossible);
+            byte[] value = codec.encode(entry.value);
+            if (segment.size() > 0 && segment.size() + 8 + key.get().length + value.length > SEGMENT_BYTES) {
+                segment.write();
+                segment = new SegmentWriter();
+            }
+            segment.add(key, value);
+            entry.segment = nextSegment;
         }
+        segment.write();
         fresh.clear();
-        if (!keys.isEmpty()) {
-            stored.put(segmentKey(nextSegment), bytes.toByteArray());
-            segments.put(nextSegment, new Segment(keys.size(), firstKey, keys));
-            nextSegment++;
-        }
         emptied.forEach(id -> stored.delete(segmentKey(id)));
         emptied.clear();
         if (releasedMoved) {
@@ -222,6 +213,40 @@ public final class HeldRecords<V> extends PendingWritesStore<Bytes, byte[]> {
             releasedMoved = false;
         }
         keepResidentBound();
+    }
+
+    /** The records of the next segment ({@link #nextSegment}) as they are added, then written. */
+    private final class SegmentWriter {
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        private final DataOutputStream out = new DataOutputStream(bytes);
+        private final List<Bytes> keys = new ArrayList<>();
+        private Bytes firstKey;
+
+        int size() {
+            return bytes.size();
+        }
+
+        void add(Bytes key, byte[] value) {
+            try {
+                out.writeInt(key.get().length);
+                out.write(key.get());
+                out.writeInt(value.length);
+                out.write(value);
+            } catch (IOException impossible) {
+                throw new UncheckedIOException(impossible);
+            }
+            keys.add(key);
+            firstKey = firstKey == null || key.compareTo(firstKey) < 0 ? key : firstKey;
+        }
+
+        void write() {
+            if (keys.isEmpty()) {
+                return;
+            }
+            stored.put(segmentKey(nextSegment), bytes.toByteArray());
+            segments.put(nextSegment, new Segment(keys.size(), firstKey, keys));
+            nextSegment++;
+        }
     }
 
     @Override

@@ -78,6 +78,24 @@ class HeldRecordsTest {
     }
 
     @Test
+    void aCommitsRecordsAreSplitIntoSegmentsAProducerRequestCanCarry() {
+        HeldRecords<String> held = HeldRecords.over(stored, 1_000).open(STRINGS);
+        String big = "x".repeat(100_000);
+        for (int i = 0; i < 30; i++) {
+            held.hold(key(i), i + big);
+        }
+        held.flushCache();
+        assertThat(stored.approximateNumEntries()).as("3 MB of records: a segment per 256 KiB").isBetween(12L, 15L);
+        try (var all = stored.all()) {
+            all.forEachRemaining(segment -> assertThat(segment.value.length).isLessThanOrEqualTo(HeldRecords.SEGMENT_BYTES));
+        }
+        held.clearCache();
+        assertThat(release(held, 0, 29)).hasSize(30).allMatch(value -> value.endsWith(big))
+                .extracting(value -> value.substring(0, value.indexOf('x')))
+                .containsExactly(java.util.stream.IntStream.range(0, 30).mapToObj(Integer::toString).toArray(String[]::new));
+    }
+
+    @Test
     void recordsBeyondTheMemoryBoundComeBackFromTheStoreInTheirPlace() {
         HeldRecords<String> held = HeldRecords.over(stored, 2).open(STRINGS);
         for (int commit = 0; commit < 4; commit++) {
