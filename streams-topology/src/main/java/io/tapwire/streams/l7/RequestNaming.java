@@ -174,10 +174,31 @@ public final class RequestNaming {
             return request;
         }
         return switch (request.getSide()) {
-            case CLIENT -> L7Request.newBuilder(request).setClientService(process.getService()).build();
-            case SERVER -> L7Request.newBuilder(request).setServerService(process.getService()).build();
+            case CLIENT -> {
+                L7Request named = shallowCopy(request);
+                named.setClientService(process.getService());
+                yield named;
+            }
+            case SERVER -> {
+                L7Request named = shallowCopy(request);
+                named.setServerService(process.getService());
+                yield named;
+            }
             default -> request;
         };
+    }
+
+    /**
+     * A new request with the same field values (the same objects: strings, and the maps and lists no step changes).
+     * Avro's copying builder copies every field deeply and validates it again, a few percent of the stream thread
+     * where every request is named.
+     */
+    static L7Request shallowCopy(L7Request request) {
+        L7Request copy = new L7Request();
+        for (int field = 0; field < L7Request.SCHEMA$.getFields().size(); field++) {
+            copy.put(field, request.get(field));
+        }
+        return copy;
     }
 
 
@@ -325,26 +346,41 @@ public final class RequestNaming {
      * address (a client). Such a side counts: nobody else speaks for the request.
      */
     static L7Request named(L7Request request, ConnectionNames known) {
-        L7Request.Builder named = L7Request.newBuilder(request);
+        L7Request named = shallowCopy(request);
         ObservedSide side = request.getSide();
         if (known != null && side == ObservedSide.UNKNOWN && known.getRole() != SocketRole.UNKNOWN) {
             side = known.getRole() == SocketRole.CLIENT ? ObservedSide.CLIENT : ObservedSide.SERVER;
         }
         named.setSide(side);
         if (known != null && !known.getOwnerOnly()) {
-            return named.setClientService(known.getClientService()).setServerService(known.getServerService())
-                    .setDestination(known.getDestination()).setCountingSide(known.getCountingSide()).build();
+            named.setClientService(known.getClientService());
+            named.setServerService(known.getServerService());
+            named.setDestination(known.getDestination());
+            named.setCountingSide(known.getCountingSide());
+            return named;
         }
         String owner = known == null ? null : known.getClientService();
         String destination = request.getDestination();
-        return switch (side) {
-            case CLIENT -> named.setClientService(owner != null ? owner : Endpoints.normalize(request.getLocalAddress()))
-                    .setServerService(destination).setCountingSide(true).build();
-            case SERVER -> named.setClientService(Endpoints.normalize(request.getRemoteAddress()))
-                    .setServerService(owner != null ? owner : destination).setCountingSide(true).build();
-            default -> named.setClientService("").setServerService("").setCountingSide(false).build();
-        };
+        switch (side) {
+            case CLIENT -> {
+                named.setClientService(owner != null ? owner : Endpoints.normalize(request.getLocalAddress()));
+                named.setServerService(destination);
+                named.setCountingSide(true);
+            }
+            case SERVER -> {
+                named.setClientService(Endpoints.normalize(request.getRemoteAddress()));
+                named.setServerService(owner != null ? owner : destination);
+                named.setCountingSide(true);
+            }
+            default -> {
+                named.setClientService("");
+                named.setServerService("");
+                named.setCountingSide(false);
+            }
+        }
+        return named;
     }
+
 
     /** A request's time: its last response byte, as the window it counts in. */
     static long endMs(L7Request request) {

@@ -32,6 +32,8 @@ public final class DirectionStream {
     }
 
     private final ArrayDeque<Chunk> chunks = new ArrayDeque<>();
+    /** The chunk {@link #chunkAt} found last: parsers read byte after byte, mostly from one chunk. */
+    private Chunk lastFound;
     private long position;
     private long end;
     private long buffered;
@@ -99,6 +101,7 @@ public final class DirectionStream {
         }
         chunks.clear();
         chunks.addAll(kept);
+        lastFound = null;
     }
 
     /** Captured bytes available without a break from the position on (0 when the next byte is not captured or not here). */
@@ -238,8 +241,13 @@ public final class DirectionStream {
     }
 
     private Chunk chunkAt(long at) {
+        Chunk last = lastFound;
+        if (last != null && last.start() <= at && at < last.end()) {
+            return last;
+        }
         for (Chunk chunk : chunks) {
             if (chunk.start() <= at && at < chunk.end()) {
+                lastFound = chunk;
                 return chunk;
             }
             if (chunk.start() > at) {
@@ -260,6 +268,9 @@ public final class DirectionStream {
                 buffered -= chunk.bytes().length;
             }
             it.remove();
+            if (chunk == lastFound) {
+                lastFound = null;
+            }
         }
     }
 
