@@ -50,9 +50,7 @@ public final class L7CaptureBenchmark {
     private static final int WARM_UP_SECONDS = 2;
     /** Each of wrk's 50 connections waits this long between requests in the bytes run: about 10k/s with the latency. */
     private static final int VARIED_DELAY_MS = 3;
-    /** As RawProducer configures its producer. */
     private static final Duration OTHER_PROBES_WAIT = Duration.ofMinutes(3);
-    private static final String PRODUCER_BATCHING = "lz4 compression, linger 50 ms, batch size 256 KiB";
 
     private enum Load { FIXED, SATURATION }
 
@@ -363,7 +361,7 @@ public final class L7CaptureBenchmark {
                     reading.kernelDrops(), reading.userDrops());
             System.out.printf("topic grew by %d records (%d on nginx's port, the rest other processes' traffic and"
                     + " heartbeats) and %d bytes on the broker's disk (%s, as the collector's producer sends them)%n",
-                    after.records() - before.records(), contents.matching(), diskBytes, PRODUCER_BATCHING);
+                    after.records() - before.records(), contents.matching(), diskBytes, producerBatching(settings));
             System.out.printf("events on nginx's port per request: %.2f (both ends: %s)%n",
                     (double) contents.matching() / requests, perRequest(contents.kinds(), requests));
             System.out.printf("in Kafka, compressed: %.1f B per request (all its events, client and server side),"
@@ -374,6 +372,11 @@ public final class L7CaptureBenchmark {
                     (double) contents.matchingValues() / contents.matching(),
                     (double) contents.matchingBytes() / requests, contents.matchingBytes() / compressedOurs);
         }
+    }
+
+    /** As RawProducer configures its producer. */
+    private static String producerBatching(CollectorSettings settings) {
+        return "lz4 compression, linger " + settings.producer().linger().toMillis() + " ms, batch size 256 KiB";
     }
 
     private static String perRequest(Map<String, Long> kinds, long requests) {
