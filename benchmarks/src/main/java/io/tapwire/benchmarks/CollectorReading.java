@@ -1,6 +1,9 @@
 package io.tapwire.benchmarks;
 
 import java.io.IOException;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,9 +26,11 @@ import io.tapwire.collector.app.Collector;
  * @param produceErrors records Kafka did not acknowledge
  * @param bpfRunNs      run time of this process's BPF programs
  * @param bpfRuns       runs of this process's BPF programs
+ * @param gcMs          time this JVM's collectors spent (stop-the-world with the serial collector: CPU time of one thread)
+ * @param jitMs         time this JVM's JIT compilers spent (their threads' elapsed time, close to their CPU time)
  */
 record CollectorReading(double cpuSeconds, long l7Events, long allEvents, long l7Sent, long kernelDrops, long userDrops,
-                        long produceErrors, long bpfRunNs, long bpfRuns) {
+                        long produceErrors, long bpfRunNs, long bpfRuns, long gcMs, long jitMs) {
 
     static final Path BPF_STATS = Path.of("/proc/sys/kernel/bpf_stats_enabled");
 
@@ -33,7 +38,7 @@ record CollectorReading(double cpuSeconds, long l7Events, long allEvents, long l
     static CollectorReading now(Collector collector) throws IOException {
         double cpu = processCpuSeconds();
         if (collector == null) {
-            return new CollectorReading(cpu, 0, 0, 0, 0, 0, 0, 0, 0);
+            return new CollectorReading(cpu, 0, 0, 0, 0, 0, 0, 0, 0, gcMsSoFar(), jitMsSoFar());
         }
         Map<String, Double> metrics = metrics(collector);
         long userDrops = metrics.entrySet().stream()
@@ -46,14 +51,24 @@ record CollectorReading(double cpuSeconds, long l7Events, long allEvents, long l
         return new CollectorReading(cpu, l7Events(collector), allEvents,
                 value(metrics, "tapwire_collector_records_sent_total{topic=\"tapwire.raw.l7.v1\"}"),
                 value(metrics, "tapwire_collector_kernel_dropped_events_total{type=\"l7_payload\"}"), userDrops,
-                value(metrics, "tapwire_collector_produce_errors_total"), bpf[0], bpf[1]);
+                value(metrics, "tapwire_collector_produce_errors_total"), bpf[0], bpf[1], gcMsSoFar(), jitMsSoFar());
     }
 
     CollectorReading minus(CollectorReading before) {
         return new CollectorReading(cpuSeconds - before.cpuSeconds, l7Events - before.l7Events,
                 allEvents - before.allEvents, l7Sent - before.l7Sent,
                 kernelDrops - before.kernelDrops, userDrops - before.userDrops, produceErrors - before.produceErrors,
-                bpfRunNs - before.bpfRunNs, bpfRuns - before.bpfRuns);
+                bpfRunNs - before.bpfRunNs, bpfRuns - before.bpfRuns, gcMs - before.gcMs, jitMs - before.jitMs);
+    }
+
+    private static long gcMsSoFar() {
+        return ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .mapToLong(GarbageCollectorMXBean::getCollectionTime).filter(ms -> ms > 0).sum();
+    }
+
+    private static long jitMsSoFar() {
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
     }
 
     static long l7Events(Collector collector) {

@@ -50,9 +50,7 @@ public final class L7CaptureBenchmark {
     private static final int WARM_UP_SECONDS = 2;
     /** Each of wrk's 50 connections waits this long between requests in the bytes run: about 10k/s with the latency. */
     private static final int VARIED_DELAY_MS = 3;
-    /** As RawProducer configures its producer. */
     private static final Duration OTHER_PROBES_WAIT = Duration.ofMinutes(3);
-    private static final String PRODUCER_BATCHING = "lz4 compression, linger 50 ms, batch size 256 KiB";
 
     private enum Load { FIXED, SATURATION }
 
@@ -169,20 +167,20 @@ public final class L7CaptureBenchmark {
         return idle.cpuSeconds() / seconds;
     }
 
-    private static final String HEADER = String.format("%-5s %-4s %-10s %8s %9s %6s %7s %7s %7s %12s %10s %8s %8s",
+    private static final String HEADER = String.format("%-5s %-4s %-10s %8s %9s %6s %7s %7s %7s %12s %10s %8s %8s %6s %6s",
             "round", "mode", "load", "req/s", "requests", "errors", "p50 ms", "p99 ms", "CPU s", "CPU ms/1k req",
-            "L7 events", "ev/req", "drops");
+            "L7 events", "ev/req", "drops", "GC ms", "JIT ms");
 
     private static String row(Run run) {
         CollectorReading c = run.collector();
         boolean on = run.on();
-        return String.format("%-5s %-4s %-10s %8.0f %9d %6d %7.2f %7.2f %7.2f %12s %10s %8s %8s",
+        return String.format("%-5s %-4s %-10s %8.0f %9d %6d %7.2f %7.2f %7.2f %12s %10s %8s %8s %6d %6d",
                 run.round() + (run.alone() ? "" : "*"), on ? "on" : "off", run.load().name().toLowerCase(),
                 run.result().perSecond(), run.result().requests(), run.result().errors(), run.result().p50Ms(),
                 run.result().p99Ms(), c.cpuSeconds(),
                 on ? String.format("%.2f", run.cpuMsPer1000Requests()) : "-",
                 on ? String.valueOf(c.l7Events()) : "-", on ? String.format("%.2f", run.eventsPerRequest()) : "-",
-                on ? c.kernelDrops() + "/" + c.userDrops() : "-");
+                on ? c.kernelDrops() + "/" + c.userDrops() : "-", c.gcMs(), c.jitMs());
     }
 
     private static List<Double> values(List<Run> runs, Predicate<Run> which, Function<Run, Double> value) {
@@ -198,7 +196,8 @@ public final class L7CaptureBenchmark {
         System.out.println(HEADER);
         runs.forEach(run -> System.out.println(row(run)));
         System.out.println("(CPU s: this JVM's utime+stime over the run and the drain; with the collector off it is the"
-                + " harness alone. drops: kernel ring-buffer / user-space. *: another process's Tapwire probes were loaded.)");
+                + " harness alone. drops: kernel ring-buffer / user-space. GC ms, JIT ms: of that CPU time, the JVM's garbage"
+                + " collection pauses and JIT compilation. *: another process's Tapwire probes were loaded.)");
         Spread rateOff = Spread.of(values(runs, off, r -> r.result().perSecond()));
         Spread rateOn = Spread.of(values(runs, on, r -> r.result().perSecond()));
         System.out.printf("medians (min–max) over %d runs each:%n", runs.size() / 2);
@@ -363,7 +362,7 @@ public final class L7CaptureBenchmark {
                     reading.kernelDrops(), reading.userDrops());
             System.out.printf("topic grew by %d records (%d on nginx's port, the rest other processes' traffic and"
                     + " heartbeats) and %d bytes on the broker's disk (%s, as the collector's producer sends them)%n",
-                    after.records() - before.records(), contents.matching(), diskBytes, PRODUCER_BATCHING);
+                    after.records() - before.records(), contents.matching(), diskBytes, producerBatching(settings));
             System.out.printf("events on nginx's port per request: %.2f (both ends: %s)%n",
                     (double) contents.matching() / requests, perRequest(contents.kinds(), requests));
             System.out.printf("in Kafka, compressed: %.1f B per request (all its events, client and server side),"
@@ -374,6 +373,11 @@ public final class L7CaptureBenchmark {
                     (double) contents.matchingValues() / contents.matching(),
                     (double) contents.matchingBytes() / requests, contents.matchingBytes() / compressedOurs);
         }
+    }
+
+    /** As RawProducer configures its producer. */
+    private static String producerBatching(CollectorSettings settings) {
+        return "lz4 compression, linger " + settings.producer().linger().toMillis() + " ms, batch size 256 KiB";
     }
 
     private static String perRequest(Map<String, Long> kinds, long requests) {

@@ -11,11 +11,13 @@ public enum TcpRole {
     /** listen() */
     LISTENER;
 
+    /** {@code values()} copies its array on every call; this runs for every L7 and TCP record. */
+    private static final TcpRole[] BY_CODE = values();
+
     static TcpRole ofCode(int code) {
-        TcpRole[] roles = values();
-        if (code < 0 || code >= roles.length) {
+        if (code < 0 || code >= BY_CODE.length) {
             throw new IllegalArgumentException("unknown TCP role " + code);
         }
-        return roles[code];
+        return BY_CODE[code];
     }
 }

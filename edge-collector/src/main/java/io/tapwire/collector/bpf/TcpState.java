@@ -20,9 +20,11 @@ public enum TcpState {
     CLOSING,
     NEW_SYN_RECV;
 
+    /** {@code values()} copies its array on every call. */
+    private static final TcpState[] BY_CODE = values();
+
     /** The state of a kernel state number; UNKNOWN for a number this enum does not know. */
     public static TcpState ofCode(int code) {
-        TcpState[] states = values();
-        return code > 0 && code < states.length ? states[code] : UNKNOWN;
+        return code > 0 && code < BY_CODE.length ? BY_CODE[code] : UNKNOWN;
     }
 }

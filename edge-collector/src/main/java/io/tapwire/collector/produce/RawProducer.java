@@ -17,7 +17,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Sends raw records to their topics: Avro in the Confluent wire format, the record's event time as the Kafka
@@ -27,7 +26,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class RawProducer implements AutoCloseable {
 
-    private final KafkaProducer<String, byte[]> producer;
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final KeyBytes keyBytes = new KeyBytes();
     private final Map<TapwireTopic, TapwireAvroSerializer<SpecificRecord>> serializers = new EnumMap<>(TapwireTopic.class);
     private final Map<TapwireTopic, LongAdder> sent = new EnumMap<>(TapwireTopic.class);
     private final java.util.Set<TapwireTopic> metadataKnown = java.util.EnumSet.noneOf(TapwireTopic.class);
@@ -45,13 +45,13 @@ public final class RawProducer implements AutoCloseable {
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        props.put(ProducerConfig.LINGER_MS_CONFIG, 50);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, (int) settings.linger().toMillis());
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         props.put(ProducerConfig.BUFFER_MEMORY_CONFIG, settings.bufferBytes());
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, settings.maxBlock().toMillis());
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) settings.deliveryTimeout().toMillis());
         props.put(ProducerConfig.CLIENT_ID_CONFIG, "tapwire-collector");
-        this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+        this.producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
         for (TapwireTopic topic : TapwireTopic.values()) {
             if (topic.kind() == TapwireTopic.Kind.RAW) {
                 @SuppressWarnings("unchecked")
@@ -136,7 +136,7 @@ public final class RawProducer implements AutoCloseable {
             return false;
         }
         try {
-            producer.send(new ProducerRecord<>(topic.topicName(), partition, epochNs / 1_000_000L, key, bytes),
+            producer.send(new ProducerRecord<>(topic.topicName(), partition, epochNs / 1_000_000L, keyBytes.of(key), bytes),
                     countErrors);
         } catch (KafkaException e) {
             // Buffer full or metadata unavailable within max.block.ms: drop rather than stall the ring buffers.
