@@ -34,8 +34,9 @@ import org.apache.kafka.streams.state.Stores;
  * since the last one and are still held are encoded together in <em>segments</em> of up to
  * {@link #SEGMENT_BYTES}, each one store write and one changelog record, and a segment is deleted at the first commit after its last record was released. A record
  * released before the commit after its arrival (the heartbeat that completes a release, for one) is never written.
- * What was released is marked by the highest key released ({@link #RELEASED_KEY}, written at the commit too): a
- * restart reads the segments back and skips the records at or below that mark, whose segments were not yet empty.
+ * What was released is marked by the highest key released ({@link #RELEASED_KEY}, written at a commit when a stored
+ * segment lost some but not all of its records): a restart reads the segments back and skips the records at or below
+ * that mark.
  *
  * <p>Memory is bounded: at most {@code residentRecords} held records are kept as objects after a commit; beyond that
  * the newest segments are dropped from memory and read back from the store when a release reaches their first key (a
@@ -105,7 +106,8 @@ public final class HeldRecords<V> extends PendingWritesStore<Bytes, byte[]> {
     /** Segments whose records were all released since the last commit: deleted at the next. */
     private final List<Long> emptied = new ArrayList<>();
     private Bytes releasedUpTo;
-    private boolean releasedMoved;
+    /** Whether a written segment lost some, not all, of its records since the release mark was last written. */
+    private boolean partlyReleased;
     private long nextSegment;
     /** Whether the memory reflects the store; false after a start or a task closed without committing. */
     private boolean loaded;
@@ -170,13 +172,14 @@ public final class HeldRecords<V> extends PendingWritesStore<Bytes, byte[]> {
                 if (--segment.remaining == 0) {
                     segments.remove(entry.segment);
                     emptied.add(entry.segment);
+                } else {
+                    partlyReleased = true;
                 }
             }
         }
         inRange.clear();
         if (releasedUpTo == null || to.compareTo(releasedUpTo) > 0) {
             releasedUpTo = to;
-            releasedMoved = true;
         }
     }
 
@@ -208,9 +211,13 @@ public final class HeldRecords<V> extends PendingWritesStore<Bytes, byte[]> {
         fresh.clear();
         emptied.forEach(id -> stored.delete(segmentKey(id)));
         emptied.clear();
-        if (releasedMoved) {
+        // The mark only tells a restart which records of a segment still stored were released. A segment whose
+        // records were all released is deleted instead, and one written since holds only records above any release:
+        // so the mark is written only when a stored segment lost some of its records, not with every release (a
+        // changelog record per sync and commit, and its partition in every transaction, even with nothing held).
+        if (partlyReleased) {
             stored.put(RELEASED_KEY, releasedUpTo.get());
-            releasedMoved = false;
+            partlyReleased = false;
         }
         keepResidentBound();
     }
@@ -256,7 +263,7 @@ public final class HeldRecords<V> extends PendingWritesStore<Bytes, byte[]> {
         segments.clear();
         emptied.clear();
         releasedUpTo = null;
-        releasedMoved = false;
+        partlyReleased = false;
         nextSegment = 0;
         loaded = false;
     }
