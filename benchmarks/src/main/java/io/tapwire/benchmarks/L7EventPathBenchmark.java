@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
 import io.tapwire.collector.bpf.EventType;
 import io.tapwire.collector.bpf.KernelEvent;
 import io.tapwire.collector.bpf.KernelEventDecoder;
@@ -60,7 +61,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * ({@link L7Traffic}), so a stage's cost is the difference of two adjacent figures:
  * <ol>
  *   <li>{@code a_copy}: the record copied from native memory into the poller's reused buffer, as RingBufferPoller
- *       does from a ring buffer's mapped pages (a bounds-checked bulk get from a direct ByteBuffer);</li>
+ *       does with the address libbpf passes it (not the upcall from native code itself: see JnaUpcallBenchmark);</li>
  *   <li>{@code b_decode}: + {@code KernelEventDecoder.decode};</li>
  *   <li>{@code c_map}: + {@code KernelEventMapper.map}: header, key, redaction with the default rules, the Avro
  *       record;</li>
@@ -94,8 +95,7 @@ public class L7EventPathBenchmark {
     private byte[][] records;
     /** The records in native memory, as in the ring buffer, and where each starts. */
     private Memory ring;
-    private ByteBuffer ringPages;
-    private int[] offsets;
+    private long[] addresses;
     private int next;
     private byte[] pollBytes;
     private ByteBuffer pollView;
@@ -116,14 +116,13 @@ public class L7EventPathBenchmark {
         };
         records = list.toArray(new byte[0][]);
         ring = new Memory(list.stream().mapToLong(r -> r.length).sum());
-        offsets = new int[records.length];
+        addresses = new long[records.length];
         long offset = 0;
         for (int i = 0; i < records.length; i++) {
             ring.write(offset, records[i], 0, records[i].length);
-            offsets[i] = (int) offset;
+            addresses[i] = Pointer.nativeValue(ring) + offset;
             offset += records[i].length;
         }
-        ringPages = ring.getByteBuffer(0, offset).asReadOnlyBuffer().order(ByteOrder.nativeOrder());
         pollBytes = new byte[EventType.maxRecordSize()];
         pollView = ByteBuffer.wrap(pollBytes).order(ByteOrder.nativeOrder());
         RecordHeaders headers = new RecordHeaders(new NodeIdentity("prod", "node-7",
@@ -199,7 +198,7 @@ public class L7EventPathBenchmark {
     /** As RingBufferPoller hands a record to its handler: copied into one reused buffer, limited to its length. */
     private ByteBuffer nextRecord() {
         int length = records[next].length;
-        ringPages.get(offsets[next], pollBytes, 0, length);
+        new Pointer(addresses[next]).read(0, pollBytes, 0, length);
         next = next + 1 == records.length ? 0 : next + 1;
         pollView.clear().limit(length);
         return pollView;
