@@ -46,7 +46,7 @@ public class JnaUpcallBenchmark {
 
     static native void qsort(Pointer base, long count, long size, Callback compare);
 
-    /** As libbpf's ring_buffer_sample_fn was bound, before the collector read the rings' pages itself. */
+    /** As LibBpf.RingBufferSampleCallback. */
     public interface Compare extends Callback {
         int invoke(Pointer a, Pointer b);
     }
