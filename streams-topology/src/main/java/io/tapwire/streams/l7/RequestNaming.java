@@ -381,7 +381,6 @@ public final class RequestNaming {
         return named;
     }
 
-
     /** A request's time: its last response byte, as the window it counts in. */
     static long endMs(L7Request request) {
         return Math.floorDiv(request.getStartEpochNs() + request.getDurationNs(), 1_000_000L);

@@ -65,8 +65,8 @@ public final class EventTimeSync {
      */
     public static KStream<String, Object> merge(StreamsBuilder builder, String name, int upstreamTasks,
                                                 List<Channel<?>> channels) {
-        // What is held, in memory and changelogged one segment per commit (HeldRecords): a restart restores what
-        // waits, and a source that falls far behind grows the disk part beyond a bounded number of records in memory.
+        // What is held, in memory and changelogged in segments written at commits (HeldRecords): a restart restores
+        // what waits, and a source that falls far behind grows the disk part beyond a bounded number of records in memory.
         builder.addStateStore(HeldRecords.builder(bufferStore(name)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(watermarkStore(name)),
                 Serdes.String(), Serdes.Long()));

@@ -89,9 +89,10 @@ public final class HeldRecords<V> extends PendingWritesStore<Bytes, byte[]> {
         /** The keys of its records while resident; null once dropped from memory. */
         List<Bytes> keys;
 
-        Segment(int remaining, Bytes firstKey, List<Bytes> keys) {
-            this.remaining = remaining;
-            this.firstKey = firstKey;
+        /** A resident segment of the records under {@code keys} (at least one). */
+        Segment(List<Bytes> keys) {
+            this.remaining = keys.size();
+            this.firstKey = keys.stream().min(Bytes::compareTo).orElseThrow();
             this.keys = keys;
         }
     }
@@ -227,7 +228,6 @@ public final class HeldRecords<V> extends PendingWritesStore<Bytes, byte[]> {
         private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         private final DataOutputStream out = new DataOutputStream(bytes);
         private final List<Bytes> keys = new ArrayList<>();
-        private Bytes firstKey;
 
         int size() {
             return bytes.size();
@@ -243,7 +243,6 @@ public final class HeldRecords<V> extends PendingWritesStore<Bytes, byte[]> {
                 throw new UncheckedIOException(impossible);
             }
             keys.add(key);
-            firstKey = firstKey == null || key.compareTo(firstKey) < 0 ? key : firstKey;
         }
 
         void write() {
@@ -251,7 +250,7 @@ public final class HeldRecords<V> extends PendingWritesStore<Bytes, byte[]> {
                 return;
             }
             stored.put(segmentKey(nextSegment), bytes.toByteArray());
-            segments.put(nextSegment, new Segment(keys.size(), firstKey, keys));
+            segments.put(nextSegment, new Segment(keys));
             nextSegment++;
         }
     }
@@ -287,19 +286,11 @@ public final class HeldRecords<V> extends PendingWritesStore<Bytes, byte[]> {
         }
         for (KeyValue<Long, byte[]> segment : written) {
             nextSegment = Math.max(nextSegment, segment.key + 1);
-            List<Bytes> keys = new ArrayList<>();
-            Bytes firstKey = null;
-            for (KeyValue<Bytes, byte[]> record : records(segment.value)) {
-                Entry<V> entry = new Entry<>(codec.decode(record.value));
-                entry.segment = segment.key;
-                held.put(record.key, entry);
-                keys.add(record.key);
-                firstKey = firstKey == null || record.key.compareTo(firstKey) < 0 ? record.key : firstKey;
-            }
+            List<Bytes> keys = intoMemory(segment.key, segment.value);
             if (keys.isEmpty()) {
                 emptied.add(segment.key);
             } else {
-                segments.put(segment.key, new Segment(keys.size(), firstKey, keys));
+                segments.put(segment.key, new Segment(keys));
             }
         }
         keepResidentBound();
@@ -323,14 +314,19 @@ public final class HeldRecords<V> extends PendingWritesStore<Bytes, byte[]> {
         if (value == null) {
             throw new IllegalStateException("held records' segment " + id + " of " + name() + " is missing");
         }
+        segment.keys = intoMemory(id, value);
+    }
+
+    /** Decodes the records of the stored segment {@code id} that are still held into memory; returns their keys. */
+    private List<Bytes> intoMemory(long id, byte[] segment) {
         List<Bytes> keys = new ArrayList<>();
-        for (KeyValue<Bytes, byte[]> record : records(value)) {
+        for (KeyValue<Bytes, byte[]> record : records(segment)) {
             Entry<V> entry = new Entry<>(codec.decode(record.value));
             entry.segment = id;
             held.put(record.key, entry);
             keys.add(record.key);
         }
-        segment.keys = keys;
+        return keys;
     }
 
     /** A segment's records still held: those above the release mark (a segment is deleted only once it is empty). */
