@@ -37,12 +37,18 @@ struct {
 
 struct tapwire_l7_conn {
 	__u64 socket_ino;  /* the socket this state belongs to */
+	__u32 recv_base;   /* TCP: rcv_nxt - bytes_received, the sequence number of the first byte received */
+	__u32 send_base;   /* TCP: snd_una - bytes_acked */
 	__u8 protocol;     /* TAPWIRE_L7_PROTO_*, UNKNOWN while unclassified */
 	__u8 opaque;       /* the classifier gave up: the hooks return at enter */
 	__u8 tries;        /* unrecognised request-direction messages so far */
 	__u8 request_dir;  /* TAPWIRE_L7_SEND or _RECEIVE: which direction carries requests; 0 unknown */
-	__u32 reserved;
+	__u8 bases;        /* TAPWIRE_L7_*_BASE: which of recv_base and send_base are known */
+	__u8 reserved[3];
 };
+
+#define TAPWIRE_L7_RECV_BASE 1
+#define TAPWIRE_L7_SEND_BASE 2
 
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
@@ -471,27 +477,94 @@ static __always_inline struct tapwire_l7_conn *tapwire_conn_of(struct sock *sk, 
 	return conn;
 }
 
+static __always_inline struct tapwire_l7_conn *tapwire_conn_for(struct tapwire_l7_pending *p)
+{
+	struct tapwire_l7_conn fresh = {};
+	struct tapwire_l7_conn *conn = tapwire_conn_of((struct sock *)p->sk, p->socket_ino);
+
+	if (conn)
+		return conn;
+	fresh.socket_ino = p->socket_ino;
+	if (p->role == TAPWIRE_ROLE_CLIENT)
+		fresh.request_dir = TAPWIRE_L7_SEND;
+	else if (p->role == TAPWIRE_ROLE_SERVER)
+		fresh.request_dir = TAPWIRE_L7_RECEIVE;
+	bpf_map_update_elem(&tapwire_l7_conns, &p->sk, &fresh, BPF_ANY);
+	return bpf_map_lookup_elem(&tapwire_l7_conns, &p->sk);
+}
+
 /*
- * TCP stream offsets from tcp_sock's counters. bytes_received - rcv_nxt and bytes_acked - snd_una
- * are constant over a connection's life (ISN + 1, and the SYN for an active opener), so these are
- * exact from the connection's first byte on, whatever the collector saw.
+ * A TCP counter's base: bytes_received - rcv_nxt and bytes_acked - snd_una are constant over a connection's life
+ * (ISN + 1, and the SYN for an active opener). But softirq moves each pair one field after the other, under a lock a
+ * syscall's enter does not hold, so one read of the pair can straddle an update and be off by that segment's length
+ * (seen: offsets 34 bytes ahead, an HTTP body sent as its own segment). The counter is read before the sequence
+ * number, as the kernel writes them, and a base is taken only when two reads agree.
  */
-static __always_inline void tapwire_tcp_position(struct tapwire_l7_pending *p, struct sock *sk)
+static __always_inline bool tapwire_stable_base(const volatile __u64 *counter, const volatile __u32 *seq, __u32 *base)
+{
+	__u32 previous = 0, candidate;
+
+	for (int i = 0; i < 4; i++) {
+		candidate = (__u32)*counter;
+		asm volatile("" ::: "memory");
+		candidate = *seq - candidate;
+		if (i > 0 && candidate == previous) {
+			*base = candidate;
+			return true;
+		}
+		previous = candidate;
+	}
+	return false;
+}
+
+/*
+ * TCP stream offsets: the low 32 bits from the sequence number the syscall itself moves (copied_seq at a receive,
+ * write_seq at a send) and the connection's base, the high bits from the counter, which is within 2^31 of it. So they
+ * are exact from the connection's first byte on, whatever the collector saw. A base is learnt once per connection;
+ * without one (four reads in a row straddled updates), the offset is the unchecked estimate.
+ */
+
+/* The estimate's low 32 bits replaced by the sequence number's distance from the base. */
+static __always_inline __u64 tapwire_exact_offset(__u64 estimate, __u32 seq, __u32 base)
+{
+	return estimate + (__s32)(seq - base - (__u32)estimate);
+}
+
+static __always_inline void tapwire_tcp_position(struct tapwire_l7_pending *p, struct sock *sk,
+						 struct tapwire_l7_conn *conn)
 {
 	struct tcp_sock *tp = TAPWIRE_TYPED(struct tcp_sock, sk);
+	__u64 estimate;
+	__u32 base;
 
 	if (p->direction == TAPWIRE_L7_SEND) {
 		__u32 write_seq = tp->write_seq;
 
 		p->tcp_seq = write_seq;
-		p->stream_offset = tp->bytes_acked + (__u32)(write_seq - tp->snd_una);
+		estimate = tp->bytes_acked + (__u32)(write_seq - tp->snd_una);
+		p->stream_offset = estimate;
+		if (conn && (conn->bases & TAPWIRE_L7_SEND_BASE)) {
+			p->stream_offset = tapwire_exact_offset(estimate, write_seq, conn->send_base);
+		} else if (conn && tapwire_stable_base(&tp->bytes_acked, &tp->snd_una, &base)) {
+			conn->send_base = base;
+			conn->bases |= TAPWIRE_L7_SEND_BASE;
+			p->stream_offset = tapwire_exact_offset(estimate, write_seq, base);
+		}
 		if (p->role == TAPWIRE_ROLE_CLIENT && p->stream_offset > 0)
 			p->stream_offset -= 1;
 	} else {
 		__u32 copied_seq = tp->copied_seq;
 
 		p->tcp_seq = copied_seq;
-		p->stream_offset = tp->bytes_received - (__u32)(tp->rcv_nxt - copied_seq);
+		estimate = tp->bytes_received - (__u32)(tp->rcv_nxt - copied_seq);
+		p->stream_offset = estimate;
+		if (conn && (conn->bases & TAPWIRE_L7_RECV_BASE)) {
+			p->stream_offset = tapwire_exact_offset(estimate, copied_seq, conn->recv_base);
+		} else if (conn && tapwire_stable_base(&tp->bytes_received, &tp->rcv_nxt, &base)) {
+			conn->recv_base = base;
+			conn->bases |= TAPWIRE_L7_RECV_BASE;
+			p->stream_offset = tapwire_exact_offset(estimate, copied_seq, base);
+		}
 	}
 	if (p->role != TAPWIRE_ROLE_CLIENT && p->role != TAPWIRE_ROLE_SERVER)
 		p->flags |= TAPWIRE_L7_ROLE_GUESSED;
@@ -618,7 +691,9 @@ static __always_inline int tapwire_l7_enter(long fd, __u64 buf, __u64 len, __u64
 	p.start_ns = bpf_ktime_get_ns();
 	if (p.transport == TAPWIRE_L7_TCP) {
 		p.role = known->role;
-		tapwire_tcp_position(&p, sk);
+		if (!conn)
+			conn = tapwire_conn_for(&p);
+		tapwire_tcp_position(&p, sk, conn);
 	}
 	slot = bpf_task_storage_get(&tapwire_l7_pending, (struct task_struct *)bpf_get_current_task_btf(), 0,
 				    BPF_LOCAL_STORAGE_GET_F_CREATE);
@@ -665,22 +740,6 @@ static __always_inline void tapwire_fill_l7_tuple(struct tapwire_l7_event *e, st
 		*(__be32 *)e->saddr = sk->__sk_common.skc_rcv_saddr;
 		*(__be32 *)e->daddr = sk->__sk_common.skc_daddr;
 	}
-}
-
-static __always_inline struct tapwire_l7_conn *tapwire_conn_for(struct tapwire_l7_pending *p)
-{
-	struct tapwire_l7_conn fresh = {};
-	struct tapwire_l7_conn *conn = tapwire_conn_of((struct sock *)p->sk, p->socket_ino);
-
-	if (conn)
-		return conn;
-	fresh.socket_ino = p->socket_ino;
-	if (p->role == TAPWIRE_ROLE_CLIENT)
-		fresh.request_dir = TAPWIRE_L7_SEND;
-	else if (p->role == TAPWIRE_ROLE_SERVER)
-		fresh.request_dir = TAPWIRE_L7_RECEIVE;
-	bpf_map_update_elem(&tapwire_l7_conns, &p->sk, &fresh, BPF_ANY);
-	return bpf_map_lookup_elem(&tapwire_l7_conns, &p->sk);
 }
 
 /*
