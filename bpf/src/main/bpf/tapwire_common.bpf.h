@@ -34,6 +34,19 @@ struct {
 	__type(value, __u8);
 } tapwire_excluded_ports SEC(".maps");
 
+/*
+ * Bumped by the collector after every change it makes to the two maps above, so that a program may keep
+ * a verdict drawn from them (the L7 hooks keep one per process and fd) for as long as this is unchanged.
+ * The kernel's own changes need no bump: it excludes a child before the child runs (a new tgid, never
+ * judged before) and removes a pid only when its task is freed.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} tapwire_exclusions_version SEC(".maps");
+
 /* Ring-buffer reservations that failed (buffer full), per event type, per CPU. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -67,6 +80,15 @@ static __always_inline bool tapwire_current_excluded(void)
 static __always_inline bool tapwire_port_excluded(__u16 local_port)
 {
 	return bpf_map_lookup_elem(&tapwire_excluded_ports, &local_port) != NULL;
+}
+
+/* Read before the maps a verdict is drawn from: a change after this read bumps the version past it. */
+static __always_inline __u64 tapwire_exclusions_version_now(void)
+{
+	__u32 zero = 0;
+	__u64 *version = bpf_map_lookup_elem(&tapwire_exclusions_version, &zero);
+
+	return version ? *version : 0;
 }
 
 static __always_inline __u32 tapwire_netns_ino(struct task_struct *task)

@@ -36,13 +36,13 @@ int tapwire_openat_enter(struct trace_event_raw_sys_enter *ctx)
 	struct tapwire_pending_open pending = {};
 	__u32 tid;
 
-	pending.flags = BPF_CORE_READ(ctx, args[2]);
+	pending.flags = ctx->args[2];
 	if ((pending.flags & TAPWIRE_O_ACCMODE) == 0)
 		return 0;
 	if (tapwire_current_excluded())
 		return 0;
-	pending.filename = BPF_CORE_READ(ctx, args[1]);
-	pending.mode = BPF_CORE_READ(ctx, args[3]);
+	pending.filename = ctx->args[1];
+	pending.mode = ctx->args[3];
 	tid = (__u32)bpf_get_current_pid_tgid();
 	bpf_map_update_elem(&tapwire_pending_opens, &tid, &pending, BPF_ANY);
 	return 0;
@@ -77,7 +77,7 @@ int tapwire_openat_exit(struct trace_event_raw_sys_exit *ctx)
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct tapwire_pending_open *pending = bpf_map_lookup_elem(&tapwire_pending_opens, &tid);
 	struct tapwire_file_event *event;
-	long ret = BPF_CORE_READ(ctx, ret);
+	long ret = ctx->ret;
 
 	if (!pending)
 		return 0;

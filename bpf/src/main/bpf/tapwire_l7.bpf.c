@@ -67,9 +67,11 @@ struct tapwire_l7_fd {
 	__u64 file;       /* the struct file this is about */
 	__u64 sk;         /* its struct sock */
 	__u64 socket_ino; /* the file's inode number: a socket's is its socket inode */
+	__u64 exclusions; /* tapwire_exclusions_version when learnt: `excluded` holds while it is current */
 	__u8 transport;   /* TAPWIRE_L7_TCP / _UDP; 0: a socket of no interest (not IPv4/IPv6 TCP or UDP) */
 	__u8 role;        /* TAPWIRE_ROLE_* from tapwire_sockets when learnt: connect and accept come before any payload */
-	__u8 reserved[6];
+	__u8 excluded;    /* the process or the socket's local port is excluded */
+	__u8 reserved[5];
 };
 
 struct {
@@ -609,11 +611,12 @@ static __always_inline struct file *tapwire_l7_file_of_fd(long fd)
 }
 
 /* Learns what an fd's file is (see struct tapwire_l7_fd); false for a file that is no socket (not remembered). */
-static __always_inline bool tapwire_learn_fd(struct tapwire_l7_fd *entry, struct file *file, __u64 key)
+static __always_inline bool tapwire_learn_fd(struct tapwire_l7_fd *entry, struct file *file, __u64 key,
+					     __u64 exclusions)
 {
 	struct socket *socket = tapwire_socket_of_file(file);
 	struct sock *sk;
-	__u16 protocol, type, family;
+	__u16 protocol, type, family, local_port;
 
 	if (!socket)
 		return false;
@@ -639,6 +642,16 @@ static __always_inline bool tapwire_learn_fd(struct tapwire_l7_fd *entry, struct
 			entry->role = owner ? owner->role : TAPWIRE_ROLE_UNKNOWN;
 		}
 	}
+	entry->exclusions = exclusions;
+	entry->excluded = tapwire_pid_excluded(key >> 32);
+	if (entry->transport) {
+		local_port = BPF_CORE_READ(sk, __sk_common.skc_num);
+		if (!entry->excluded && tapwire_port_excluded(local_port))
+			entry->excluded = 1;
+		/* No local port yet (a UDP socket before its first send): judged again at the next call. */
+		if (!local_port)
+			return true;
+	}
 	bpf_map_update_elem(&tapwire_l7_fds, &key, entry, BPF_ANY);
 	return true;
 }
@@ -651,22 +664,25 @@ static __always_inline int tapwire_l7_enter(long fd, __u64 buf, __u64 len, __u64
 	struct file *file;
 	struct sock *sk;
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u64 exclusions = tapwire_exclusions_version_now();
 	__u64 key;
 
-	if (tapwire_pid_excluded(pid_tgid >> 32))
-		return 0;
 	file = tapwire_l7_file_of_fd(fd);
 	if (!file)
 		return 0;
 	key = (pid_tgid & 0xFFFFFFFF00000000ULL) | (__u32)fd;
 	known = bpf_map_lookup_elem(&tapwire_l7_fds, &key);
-	/* A closed socket's struct file is often reused at once for the next socket: the inode tells them apart. */
-	if (!known || known->file != (__u64)file || TAPWIRE_TYPED(struct file, file)->f_inode->i_ino != known->socket_ino) {
-		if (!tapwire_learn_fd(&learnt, file, key))
+	/*
+	 * A closed socket's struct file is often reused at once for the next socket: the inode tells them apart. The
+	 * exclusion verdict is kept with the fd (two hash lookups fewer per call) while the exclusions are unchanged.
+	 */
+	if (!known || known->file != (__u64)file || TAPWIRE_TYPED(struct file, file)->f_inode->i_ino != known->socket_ino
+	    || known->exclusions != exclusions) {
+		if (!tapwire_learn_fd(&learnt, file, key, exclusions))
 			return 0;
 		known = &learnt;
 	}
-	if (!known->transport)
+	if (!known->transport || known->excluded)
 		return 0;
 	p.transport = known->transport;
 	p.socket_ino = known->socket_ino;
@@ -679,8 +695,6 @@ static __always_inline int tapwire_l7_enter(long fd, __u64 buf, __u64 len, __u64
 	    && (!conn || conn->protocol == TAPWIRE_L7_PROTO_UNKNOWN || p.transport != TAPWIRE_L7_TCP))
 		return 0;
 	p.sport = TAPWIRE_TYPED(struct sock, sk)->__sk_common.skc_num;
-	if (tapwire_port_excluded(p.sport))
-		return 0;
 	p.sk = (__u64)sk;
 	p.buf = buf;
 	p.len = len;
@@ -961,7 +975,8 @@ static __always_inline int tapwire_l7_exit(long ret, const __u8 syscall)
 /* ---------------------------------------------------------------------------------------------- */
 /* The hooks. Argument order from the syscalls' tracepoint formats (args[0] is always the fd).      */
 
-#define TAPWIRE_ARG(ctx, i) BPF_CORE_READ(ctx, args[i])
+/* A load from the tracepoint's record in place (CO-RE relocated), not a bpf_probe_read_kernel() of it. */
+#define TAPWIRE_ARG(ctx, i) ((ctx)->args[i])
 
 #define TAPWIRE_PAYLOAD_HOOKS(name, syscall, direction, buf_arg, len_arg, addr_expr)                     \
 	SEC("tracepoint/syscalls/sys_enter_" #name)                                                      \
@@ -973,7 +988,7 @@ static __always_inline int tapwire_l7_exit(long ret, const __u8 syscall)
 	SEC("tracepoint/syscalls/sys_exit_" #name)                                                       \
 	int tapwire_##name##_exit(struct trace_event_raw_sys_exit *ctx)                                  \
 	{                                                                                                \
-		return tapwire_l7_exit(BPF_CORE_READ(ctx, ret), syscall);                                \
+		return tapwire_l7_exit(ctx->ret, syscall);                                \
 	}
 
 /* read(fd, buf, count), readv(fd, iov, iovcnt), recvfrom(fd, buf, len, flags, addr, addrlen), ... */
@@ -1000,7 +1015,7 @@ int tapwire_recvfrom_enter(struct trace_event_raw_sys_enter *ctx)
 SEC("tracepoint/syscalls/sys_exit_recvfrom")
 int tapwire_recvfrom_exit(struct trace_event_raw_sys_exit *ctx)
 {
-	return tapwire_l7_exit(BPF_CORE_READ(ctx, ret), TAPWIRE_L7_SYS_RECVFROM);
+	return tapwire_l7_exit(ctx->ret, TAPWIRE_L7_SYS_RECVFROM);
 }
 
 /* sendfile64(out_fd, in_fd, offset, count): the socket is out_fd; size only. */
@@ -1013,7 +1028,7 @@ int tapwire_sendfile_enter(struct trace_event_raw_sys_enter *ctx)
 SEC("tracepoint/syscalls/sys_exit_sendfile64")
 int tapwire_sendfile_exit(struct trace_event_raw_sys_exit *ctx)
 {
-	return tapwire_l7_exit(BPF_CORE_READ(ctx, ret), TAPWIRE_L7_SYS_SENDFILE);
+	return tapwire_l7_exit(ctx->ret, TAPWIRE_L7_SYS_SENDFILE);
 }
 
 /* splice(fd_in, off_in, fd_out, off_out, len, flags): a socket on either end; size only. */
@@ -1031,5 +1046,5 @@ int tapwire_splice_enter(struct trace_event_raw_sys_enter *ctx)
 SEC("tracepoint/syscalls/sys_exit_splice")
 int tapwire_splice_exit(struct trace_event_raw_sys_exit *ctx)
 {
-	return tapwire_l7_exit(BPF_CORE_READ(ctx, ret), TAPWIRE_L7_SYS_SPLICE);
+	return tapwire_l7_exit(ctx->ret, TAPWIRE_L7_SYS_SPLICE);
 }

@@ -243,7 +243,7 @@ static __always_inline void tapwire_read_destination(struct tapwire_pending_conn
 SEC("tracepoint/syscalls/sys_enter_connect")
 int tapwire_connect_enter(struct trace_event_raw_sys_enter *ctx)
 {
-	long fd = BPF_CORE_READ(ctx, args[0]);
+	long fd = ctx->args[0];
 	struct sock *sk = tapwire_tcp_sock_of_fd(fd);
 	struct tapwire_pending_connect pending = {};
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
@@ -254,7 +254,7 @@ int tapwire_connect_enter(struct trace_event_raw_sys_enter *ctx)
 	tapwire_remember_socket(sk, TAPWIRE_ROLE_CLIENT, 0);
 	pending.sk = (__u64)sk;
 	pending.fd = fd;
-	tapwire_read_destination(&pending, (const void *)BPF_CORE_READ(ctx, args[1]));
+	tapwire_read_destination(&pending, (const void *)ctx->args[1]);
 	bpf_map_update_elem(&tapwire_pending_connects, &tid, &pending, BPF_ANY);
 	return 0;
 }
@@ -272,7 +272,7 @@ int tapwire_connect_exit(struct trace_event_raw_sys_exit *ctx)
 	struct tapwire_tcp_event *event;
 	struct tapwire_socket *owner;
 	struct sock *sk;
-	long ret = BPF_CORE_READ(ctx, ret);
+	long ret = ctx->ret;
 
 	if (!pending)
 		return 0;
@@ -298,7 +298,7 @@ int tapwire_connect_exit(struct trace_event_raw_sys_exit *ctx)
 
 static __always_inline int tapwire_accepted(struct trace_event_raw_sys_exit *ctx)
 {
-	long fd = BPF_CORE_READ(ctx, ret);
+	long fd = ctx->ret;
 	struct tapwire_tcp_event *event;
 	struct tapwire_socket *owner = NULL;
 	struct sock *sk;

@@ -27,21 +27,26 @@ public final class ExclusionMaps {
     private final String owner;
     private final int pidsFd;
     private final int portsFd;
+    private final int versionFd;
     private final Memory pidKey = new Memory(Integer.BYTES);
     private final Memory pidValue = new Memory(Integer.BYTES);
     private final Memory portKey = new Memory(Short.BYTES);
     private final Memory portValue = new Memory(Byte.BYTES);
+    private final Memory versionKey = new Memory(Integer.BYTES);
+    private final Memory version = new Memory(Long.BYTES);
 
-    private ExclusionMaps(String owner, int pidsFd, int portsFd) {
+    private ExclusionMaps(String owner, int pidsFd, int portsFd, int versionFd) {
         this.owner = owner;
         this.pidsFd = pidsFd;
         this.portsFd = portsFd;
+        this.versionFd = versionFd;
+        versionKey.setInt(0, 0);
     }
 
     /** The exclusion maps of a loaded object that defines them (any Tapwire object does). */
     public static ExclusionMaps of(BpfObject object) {
         return new ExclusionMaps(object.name(), object.mapFd(ProcessBpfObject.EXCLUDED_PIDS_MAP),
-                object.mapFd(ProcessBpfObject.EXCLUDED_PORTS_MAP));
+                object.mapFd(ProcessBpfObject.EXCLUDED_PORTS_MAP), object.mapFd(ProcessBpfObject.EXCLUSIONS_VERSION_MAP));
     }
 
     /** Hides this process and every child it forks from now on. */
@@ -103,6 +108,18 @@ public final class ExclusionMaps {
                     + "): the map is full; raise its max_entries in tapwire_common.bpf.h", E2BIG);
         }
         LibBpfException.check("bpf_map_update_elem(" + owner + "/" + map + ", " + what + ")", result);
+        bumpVersion();
+    }
+
+    /**
+     * Tells the kernel's programs that a verdict drawn from the maps before now may be stale (the L7 hooks keep one
+     * per process and fd). After the change itself, so that a verdict drawn under the new version sees the change.
+     */
+    private void bumpVersion() {
+        String what = "bpf_map_update_elem(" + owner + "/" + ProcessBpfObject.EXCLUSIONS_VERSION_MAP + ")";
+        LibBpfException.check(what, LibBpf.bpf_map_lookup_elem(versionFd, versionKey, version));
+        version.setLong(0, version.getLong(0) + 1);
+        LibBpfException.check(what, LibBpf.bpf_map_update_elem(versionFd, versionKey, version, BPF_ANY));
     }
 
     private boolean delete(String map, int fd, Memory key, String what) {
@@ -111,6 +128,7 @@ public final class ExclusionMaps {
             return false;
         }
         LibBpfException.check("bpf_map_delete_elem(" + owner + "/" + map + ", " + what + ")", result);
+        bumpVersion();
         return true;
     }
 

@@ -20,8 +20,12 @@ public final class ProcessBpfObject {
     /** Shared: excluded local TCP ports, u16 port → u8 1. */
     public static final String EXCLUDED_PORTS_MAP = "tapwire_excluded_ports";
 
+    /** Shared: one u64, bumped after every change the collector makes to the two exclusion maps. */
+    public static final String EXCLUSIONS_VERSION_MAP = "tapwire_exclusions_version";
+
     /** The maps the other objects take from this one with {@link BpfObject#reuseMap}. */
-    static final List<String> SHARED_MAPS = List.of(RINGBUF_DROPS_MAP, EXCLUDED_PIDS_MAP, EXCLUDED_PORTS_MAP);
+    static final List<String> SHARED_MAPS = List.of(RINGBUF_DROPS_MAP, EXCLUDED_PIDS_MAP, EXCLUDED_PORTS_MAP,
+            EXCLUSIONS_VERSION_MAP);
 
     private ProcessBpfObject() {
     }

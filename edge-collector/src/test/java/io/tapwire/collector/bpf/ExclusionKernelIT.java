@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tapwire.bpf.KernelPrerequisites;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -18,6 +19,8 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -148,6 +151,96 @@ class ExclusionKernelIT {
             assertThat(recorder.events(TcpEvent.class, e -> e.type() == EventType.TCP_CONNECT_OK
                     && e.endpoints().remotePort() == excludedPort))
                     .as("the client's end has its own, ephemeral local port: still visible").hasSize(1);
+        }
+    }
+
+    /**
+     * The L7 hooks keep each fd's exclusion verdict: a process or port excluded (or included again) while its
+     * connection is open must still count from the next read or write on it.
+     */
+    @Test
+    void anExclusionChangedWhileAConnectionIsOpenAppliesToItsNextReadAndWrite() throws Exception {
+        int self = (int) ProcessHandle.current().pid();
+        try (EventRecorder recorder = EventRecorder.start();
+             ServerSocket server = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
+            int port = server.getLocalPort();
+            AtomicLong serverRead = new AtomicLong();
+            CompletableFuture<Void> serving = CompletableFuture.runAsync(() -> countReads(server, serverRead));
+            try (Socket client = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                int clientPort = client.getLocalPort();
+                Predicate<L7PayloadEvent> clientWrites = e -> e.send() && e.endpoints().localPort() == clientPort;
+                Predicate<L7PayloadEvent> serverReads = e -> !e.send() && e.endpoints().localPort() == port;
+                OutputStream out = client.getOutputStream();
+
+                send(out, "/seen-first", serverRead);
+                awaitRequest(recorder, clientWrites, "/seen-first");
+                awaitRequest(recorder, serverReads, "/seen-first");
+
+                recorder.probes().exclusions().excludeProcess(self);
+                long processExcluded = System.nanoTime();
+                send(out, "/while-process-excluded", serverRead);
+                long processIncluded = System.nanoTime();
+                recorder.probes().exclusions().includeProcess(self);
+                // The server's next read began while it was excluded (the call is judged at its start): it may miss this one.
+                send(out, "/taken-by-a-read-begun-while-excluded", serverRead);
+                send(out, "/process-included-again", serverRead);
+                awaitRequest(recorder, clientWrites, "/process-included-again");
+                awaitRequest(recorder, serverReads, "/process-included-again");
+
+                recorder.probes().exclusions().excludeLocalPort(port);
+                long portExcluded = System.nanoTime();
+                send(out, "/while-port-excluded", serverRead);
+                awaitRequest(recorder, clientWrites, "/while-port-excluded");
+                long portIncluded = System.nanoTime();
+                recorder.probes().exclusions().includeLocalPort(port);
+                send(out, "/taken-by-a-read-begun-while-excluded", serverRead);
+                send(out, "/port-included-again", serverRead);
+                awaitRequest(recorder, serverReads, "/port-included-again");
+                recorder.drain(Duration.ofMillis(300));
+
+                // A call is judged when it starts (System.nanoTime() and the kernel's clock are both CLOCK_MONOTONIC).
+                assertThat(recorder.events(L7PayloadEvent.class, e -> startedWithin(e, processExcluded, processIncluded)))
+                        .as("either end's calls begun while this process was excluded").isEmpty();
+                assertThat(recorder.events(L7PayloadEvent.class, serverReads.and(e -> startedWithin(e, portExcluded, portIncluded))))
+                        .as("the server end's calls begun while its local port was excluded").isEmpty();
+            }
+            serving.get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static void send(OutputStream out, String path, AtomicLong serverRead) throws Exception {
+        byte[] request = ("GET " + path + " HTTP/1.1\r\nHost: tapwire\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        long expected = serverRead.get() + request.length;
+        out.write(request);
+        out.flush();
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (serverRead.get() < expected && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(serverRead.get()).as("bytes the server read").isEqualTo(expected);
+    }
+
+    private static void awaitRequest(EventRecorder recorder, Predicate<L7PayloadEvent> end, String path) {
+        recorder.await(L7PayloadEvent.class, end.and(e -> requestPath(e).equals(path)), "event of GET " + path);
+    }
+
+    private static boolean startedWithin(L7PayloadEvent event, long from, long to) {
+        return event.syscallStartNs() > from && event.syscallStartNs() < to;
+    }
+
+    private static String requestPath(L7PayloadEvent event) {
+        String head = new String(event.head(), StandardCharsets.US_ASCII);
+        return head.startsWith("GET ") ? head.substring(4, Math.max(4, head.indexOf(' ', 4))) : "";
+    }
+
+    private static void countReads(ServerSocket server, AtomicLong read) {
+        try (Socket connection = server.accept(); InputStream in = connection.getInputStream()) {
+            byte[] buffer = new byte[4096];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                read.addAndGet(n);
+            }
+        } catch (IOException e) {
+            throw new RuntimeException(e);
         }
     }
 
