@@ -52,18 +52,6 @@ struct {
 	__type(value, struct tapwire_pending_connect);
 } tapwire_pending_connects SEC(".maps");
 
-/*
- * Per socket, when tapwire_tcp_probe last looked it up in tapwire_sockets: tcp_probe fires for every segment a
- * socket receives, and socket-local storage is reached through the socket itself, so most calls end before the
- * hash lookup (measured: ~250 ns per call with the lookup every time). Freed with its socket.
- */
-struct {
-	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, int);
-	__type(value, __u64);
-} tapwire_probe_gates SEC(".maps");
-
 /* TAPWIRE_TCP_SETTING_* values, written by the collector after load. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -535,32 +523,17 @@ int BPF_PROG(tapwire_tcp_probe, struct sock *sk, struct sk_buff *skb)
 	struct tapwire_tcp_event *event;
 	struct tapwire_socket *owner;
 	__u64 key = (__u64)sk;
-	__u64 now, *gate;
+	__u64 now;
 
 	if (!interval || *interval == 0)
 		return 0;
-	now = bpf_ktime_get_ns();
-	gate = bpf_sk_storage_get(&tapwire_probe_gates, sk, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
-	if (gate && now - *gate < *interval)
-		return 0;
 	owner = bpf_map_lookup_elem(&tapwire_sockets, &key);
-	/*
-	 * A socket not tracked (yet: an accepted one before its accept() returns) is looked at again an interval
-	 * later; a tracked one when its own interval is up.
-	 */
-	if (!owner || !(owner->flags & TAPWIRE_SOCKET_CONNECTED)) {
-		if (gate)
-			*gate = now;
+	if (!owner || !(owner->flags & TAPWIRE_SOCKET_CONNECTED))
 		return 0;
-	}
-	if (now - owner->last_stats_ns < *interval) {
-		if (gate)
-			*gate = owner->last_stats_ns;
+	now = bpf_ktime_get_ns();
+	if (now - owner->last_stats_ns < *interval)
 		return 0;
-	}
 	owner->last_stats_ns = now;
-	if (gate)
-		*gate = now;
 	event = tapwire_tcp_event(TAPWIRE_EVENT_TCP_STATS, sk, owner, TAPWIRE_FROM_SOCKET_MAP);
 	if (!event)
 		return 0;
