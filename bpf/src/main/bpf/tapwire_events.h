@@ -323,7 +323,7 @@ _Static_assert(sizeof(struct tapwire_l7_event) == 152, "tapwire_l7_event size");
 struct tapwire_socket {
 	__u64 socket_ino;    /*  0 */
 	__u64 syn_sent_ns;   /*  8  when it entered SYN_SENT; 0 if it never did */
-	__u64 last_stats_ns; /* 16  when the last STATS event (or CONNECT_OK / ACCEPT) was emitted */
+	__u64 last_stats_ns; /* 16  when the last STATS event (or CONNECT_OK / ACCEPT) was emitted, by tapwire_stats_clock_ns() */
 	__u64 cgroup_id;     /* 24  owner's cgroup v2 id */
 	__u32 pid;           /* 32  owner's tgid */
 	__u32 tid;           /* 36  owner's thread id */
