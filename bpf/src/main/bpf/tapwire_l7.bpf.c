@@ -99,7 +99,8 @@ struct tapwire_l7_pending {
 	__u16 flags;         /* TAPWIRE_L7_* bits known at enter */
 	__u16 sport;
 	__u8 active;         /* set at enter, cleared at exit */
-	__u8 reserved[3];
+	__u8 protocol;       /* the connection's protocol at enter: once classified, it stays (the exit skips its lookup) */
+	__u8 reserved[2];
 };
 
 /*
@@ -709,6 +710,8 @@ static __always_inline int tapwire_l7_enter(long fd, __u64 buf, __u64 len, __u64
 			conn = tapwire_conn_for(&p);
 		tapwire_tcp_position(&p, sk, conn);
 	}
+	if (conn)
+		p.protocol = conn->protocol;
 	slot = bpf_task_storage_get(&tapwire_l7_pending, (struct task_struct *)bpf_get_current_task_btf(), 0,
 				    BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!slot)
@@ -860,23 +863,29 @@ __noinline int tapwire_l7_message(struct tapwire_l7_scratch *s, struct tapwire_l
 	__u32 probe = count < TAPWIRE_L7_PROBE_LEN ? count : TAPWIRE_L7_PROBE_LEN;
 	__u8 protocol, role;
 
-	if (!s || !p || !conn)
+	/* conn may be NULL on a connection classified at enter: nothing of it is needed then */
+	if (!s || !p || (!conn && p->protocol == TAPWIRE_L7_PROTO_UNKNOWN))
 		return 0;
 	role = p->role;
 	probe = tapwire_copy(0, 0, probe, &flags);
 	if (p->transport == TAPWIRE_L7_UDP) {
-		if (conn->protocol == TAPWIRE_L7_PROTO_UNKNOWN && !tapwire_dns_message(s->data, probe, count)) {
-			if (++conn->tries >= TAPWIRE_L7_MAX_TRIES)
+		if (!tapwire_dns_message(s->data, probe, count)) {
+			/* on a socket not classified yet, a message that is no DNS counts as a try */
+			if (p->protocol == TAPWIRE_L7_PROTO_UNKNOWN && conn && conn->protocol == TAPWIRE_L7_PROTO_UNKNOWN
+			    && ++conn->tries >= TAPWIRE_L7_MAX_TRIES)
 				conn->opaque = 1;
 			return 0;
 		}
-		if (!tapwire_dns_message(s->data, probe, count))
-			return 0;
-		conn->protocol = TAPWIRE_L7_PROTO_DNS;
+		if (conn)
+			conn->protocol = TAPWIRE_L7_PROTO_DNS;
 		protocol = TAPWIRE_L7_PROTO_DNS;
 		/* who asked: the sender of a query, the receiver of a response */
 		role = ((p->direction == TAPWIRE_L7_SEND) == !(s->data[2] & 0x80)) ? TAPWIRE_ROLE_CLIENT : TAPWIRE_ROLE_SERVER;
+	} else if (p->protocol != TAPWIRE_L7_PROTO_UNKNOWN) {
+		protocol = p->protocol;
 	} else {
+		if (!conn)
+			return 0;
 		protocol = tapwire_classify_tcp(conn, p, s->data, probe, count);
 		if (protocol == TAPWIRE_L7_PROTO_UNKNOWN)
 			return 0;
@@ -932,16 +941,21 @@ static __always_inline int tapwire_l7_exit(long ret, const __u8 syscall)
 	s = tapwire_l7_slot();
 	if (!s)
 		return 0;
-	conn = tapwire_conn_for(&p);
-	if (!conn)
-		return 0;
+	/* A connection classified at enter needs nothing of its state here: one hash lookup fewer per call. */
+	conn = NULL;
+	if (p.protocol == TAPWIRE_L7_PROTO_UNKNOWN) {
+		conn = tapwire_conn_for(&p);
+		if (!conn)
+			return 0;
+	}
 
 	switch (syscall) {
 	case TAPWIRE_L7_SYS_SENDFILE:
 	case TAPWIRE_L7_SYS_SPLICE:
+		/* the enter let these through on a classified connection only */
 		p.flags |= TAPWIRE_L7_SIZE_ONLY;
 		s->iov_count = 0;
-		tapwire_emit(s, &p, ret, conn->protocol, 0);
+		tapwire_emit(s, &p, ret, p.protocol, 0);
 		return 0;
 	case TAPWIRE_L7_SYS_READV:
 	case TAPWIRE_L7_SYS_WRITEV:
