@@ -533,41 +533,49 @@ static __always_inline __u64 tapwire_exact_offset(__u64 estimate, __u32 seq, __u
 	return estimate + (__s32)(seq - base - (__u32)estimate);
 }
 
+/*
+ * The exact offset of `seq` in one direction, from the connection's base for it (`bit` in conn->bases says it is
+ * known; else it is learnt now from `counter` and `counter_seq`); the estimate when there is no base to be had.
+ */
+static __always_inline __u64 tapwire_direction_offset(struct tapwire_l7_conn *conn, __u8 bit,
+						      const volatile __u64 *counter, const volatile __u32 *counter_seq,
+						      __u32 seq, __u64 estimate)
+{
+	__u32 *base, learnt;
+
+	if (!conn)
+		return estimate;
+	base = bit == TAPWIRE_L7_SEND_BASE ? &conn->send_base : &conn->recv_base;
+	if (!(conn->bases & bit)) {
+		if (!tapwire_stable_base(counter, counter_seq, &learnt))
+			return estimate;
+		*base = learnt;
+		conn->bases |= bit;
+	}
+	return tapwire_exact_offset(estimate, seq, *base);
+}
+
 static __always_inline void tapwire_tcp_position(struct tapwire_l7_pending *p, struct sock *sk,
 						 struct tapwire_l7_conn *conn)
 {
 	struct tcp_sock *tp = TAPWIRE_TYPED(struct tcp_sock, sk);
-	__u64 estimate;
-	__u32 base;
 
 	if (p->direction == TAPWIRE_L7_SEND) {
 		__u32 write_seq = tp->write_seq;
 
 		p->tcp_seq = write_seq;
-		estimate = tp->bytes_acked + (__u32)(write_seq - tp->snd_una);
-		p->stream_offset = estimate;
-		if (conn && (conn->bases & TAPWIRE_L7_SEND_BASE)) {
-			p->stream_offset = tapwire_exact_offset(estimate, write_seq, conn->send_base);
-		} else if (conn && tapwire_stable_base(&tp->bytes_acked, &tp->snd_una, &base)) {
-			conn->send_base = base;
-			conn->bases |= TAPWIRE_L7_SEND_BASE;
-			p->stream_offset = tapwire_exact_offset(estimate, write_seq, base);
-		}
+		p->stream_offset = tapwire_direction_offset(conn, TAPWIRE_L7_SEND_BASE, &tp->bytes_acked, &tp->snd_una,
+							    write_seq,
+							    tp->bytes_acked + (__u32)(write_seq - tp->snd_una));
 		if (p->role == TAPWIRE_ROLE_CLIENT && p->stream_offset > 0)
 			p->stream_offset -= 1;
 	} else {
 		__u32 copied_seq = tp->copied_seq;
 
 		p->tcp_seq = copied_seq;
-		estimate = tp->bytes_received - (__u32)(tp->rcv_nxt - copied_seq);
-		p->stream_offset = estimate;
-		if (conn && (conn->bases & TAPWIRE_L7_RECV_BASE)) {
-			p->stream_offset = tapwire_exact_offset(estimate, copied_seq, conn->recv_base);
-		} else if (conn && tapwire_stable_base(&tp->bytes_received, &tp->rcv_nxt, &base)) {
-			conn->recv_base = base;
-			conn->bases |= TAPWIRE_L7_RECV_BASE;
-			p->stream_offset = tapwire_exact_offset(estimate, copied_seq, base);
-		}
+		p->stream_offset = tapwire_direction_offset(conn, TAPWIRE_L7_RECV_BASE, &tp->bytes_received, &tp->rcv_nxt,
+							    copied_seq,
+							    tp->bytes_received - (__u32)(tp->rcv_nxt - copied_seq));
 	}
 	if (p->role != TAPWIRE_ROLE_CLIENT && p->role != TAPWIRE_ROLE_SERVER)
 		p->flags |= TAPWIRE_L7_ROLE_GUESSED;
