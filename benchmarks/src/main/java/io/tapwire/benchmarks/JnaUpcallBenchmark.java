@@ -46,7 +46,7 @@ public class JnaUpcallBenchmark {
 
     static native void qsort(Pointer base, long count, long size, Callback compare);
 
-    /** As LibBpf.RingBufferSampleCallback. */
+    /** As libbpf's ring_buffer_sample_fn was bound, before the collector read the rings' pages itself. */
     public interface Compare extends Callback {
         int invoke(Pointer a, Pointer b);
     }

@@ -145,6 +145,19 @@ public final class BpfObject implements AutoCloseable {
         return LibBpfException.check("bpf_map__fd(" + name + "/" + mapName + ")", LibBpf.bpf_map__fd(map(mapName)));
     }
 
+    /** The fd of a loaded program (for tests that run one with BPF_PROG_TEST_RUN); owned by this object. */
+    int programFd(String programName) {
+        if (state != State.LOADED && state != State.ATTACHED) {
+            throw new IllegalStateException("programFd(" + programName + ") needs " + name + " loaded; it is " + state);
+        }
+        Pointer program = LibBpf.bpf_object__find_program_by_name(object, programName);
+        if (program == null) {
+            throw new IllegalArgumentException("BPF object " + name + " has no program named " + programName);
+        }
+        return LibBpfException.check("bpf_program__fd(" + name + "/" + programName + ")",
+                LibBpf.bpf_program__fd(program));
+    }
+
     @Override
     public void close() {
         if (state == State.CLOSED) {

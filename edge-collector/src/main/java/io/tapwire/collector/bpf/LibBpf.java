@@ -1,6 +1,5 @@
 package io.tapwire.collector.bpf;
 
-import com.sun.jna.Callback;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
@@ -8,10 +7,11 @@ import com.sun.jna.Pointer;
 /**
  * The libbpf 1.x calls the collector uses, direct-mapped through JNA and nothing more: no checks, no
  * types. {@link BpfObject}, {@link RingBufferPoller}, {@link PerCpuCounterMap}, {@link ExclusionMaps}
- * and {@link KernelProbes} sit on top and are what the rest of the collector sees.
+ * and {@link KernelProbes} sit on top and are what the rest of the collector sees. Ring buffers are read from
+ * their mapped pages ({@link MappedRingBuffer}, through {@link LibC}), not with libbpf's per-record callback.
  *
- * <p>Direct mapping (static natives bound by {@link Native#register}) because the poll path runs
- * per event: it drained ≈ 2.4 M events/s here against ≈ 1.4 M/s through an interface mapping.
+ * <p>Direct mapping (static natives bound by {@link Native#register}): cheaper per call than an interface
+ * mapping (when libbpf's callback drained the rings, ≈ 2.4 M events/s against ≈ 1.4 M/s).
  *
  * <p>Error convention of libbpf ≥ 1.0: calls returning a pointer return NULL and set errno, which
  * must be read with {@link Native#getLastError()} before the thread makes another native call; calls
@@ -35,15 +35,6 @@ final class LibBpf {
     private LibBpf() {
     }
 
-    /**
-     * {@code ring_buffer_sample_fn}: return 0 to continue, a negative value to stop the poll with it. The pointers are
-     * declared as plain addresses: JNA then passes them as they are, where for a {@link Pointer} parameter it makes
-     * the object through JNI before every call (≈ 150 ns of a ≈ 350 ns call, JnaUpcallBenchmark).
-     */
-    interface RingBufferSampleCallback extends Callback {
-        int invoke(long ctx, long data, long size);
-    }
-
     /** libbpf reads the ELF image until load finishes: keep {@code objBuf} alive at least that long. */
     static native Pointer bpf_object__open_mem(Pointer objBuf, long objBufSize, Pointer opts);
 
@@ -55,7 +46,11 @@ final class LibBpf {
 
     static native Pointer bpf_object__find_map_by_name(Pointer obj, String name);
 
+    static native Pointer bpf_object__find_program_by_name(Pointer obj, String name);
+
     static native String bpf_program__name(Pointer prog);
+
+    static native int bpf_program__fd(Pointer prog);
 
     static native Pointer bpf_program__attach(Pointer prog);
 
@@ -78,14 +73,8 @@ final class LibBpf {
     /** {@code key} NULL gives the first key; -ENOENT after the last. */
     static native int bpf_map_get_next_key(int fd, Pointer key, Pointer nextKey);
 
-    static native Pointer ring_buffer__new(int mapFd, RingBufferSampleCallback sampleCb, Pointer ctx, Pointer opts);
-
-    /** Adds another ring buffer map to the same epoll set; one poll then drains them all. */
-    static native int ring_buffer__add(Pointer rb, int mapFd, RingBufferSampleCallback sampleCb, Pointer ctx);
-
-    static native int ring_buffer__poll(Pointer rb, int timeoutMs);
-
-    static native void ring_buffer__free(Pointer rb);
+    /** {@code info}: for a map, {@code struct bpf_map_info} (type at 0, max_entries at 16); {@code infoLen} in/out. */
+    static native int bpf_obj_get_info_by_fd(int fd, Pointer info, Pointer infoLen);
 
     static native int libbpf_num_possible_cpus();
 
