@@ -521,21 +521,11 @@ static __always_inline bool tapwire_stable_base(const volatile __u64 *counter, c
 }
 
 /*
- * TCP stream offsets: the low 32 bits from the sequence number the syscall itself moves (copied_seq at a receive,
- * write_seq at a send) and the connection's base, the high bits from the counter, which is within 2^31 of it. So they
- * are exact from the connection's first byte on, whatever the collector saw. A base is learnt once per connection;
- * without one (four reads in a row straddled updates), the offset is the unchecked estimate.
- */
-
-/* The estimate's low 32 bits replaced by the sequence number's distance from the base. */
-static __always_inline __u64 tapwire_exact_offset(__u64 estimate, __u32 seq, __u32 base)
-{
-	return estimate + (__s32)(seq - base - (__u32)estimate);
-}
-
-/*
- * The exact offset of `seq` in one direction, from the connection's base for it (`bit` in conn->bases says it is
- * known; else it is learnt now from `counter` and `counter_seq`); the estimate when there is no base to be had.
+ * A TCP stream offset: the low 32 bits from the sequence number the syscall itself moves (copied_seq at a receive,
+ * write_seq at a send) and the connection's base for that direction, the high bits from the counter's estimate,
+ * which is within 2^31 of it. So it is exact from the connection's first byte on, whatever the collector saw. The
+ * base is learnt once per connection (`bit` in conn->bases says it is known) from `counter` and `counter_seq`;
+ * without one (no connection state, or four reads in a row straddled updates), the offset is the estimate.
  */
 static __always_inline __u64 tapwire_direction_offset(struct tapwire_l7_conn *conn, __u8 bit,
 						      const volatile __u64 *counter, const volatile __u32 *counter_seq,
@@ -552,7 +542,7 @@ static __always_inline __u64 tapwire_direction_offset(struct tapwire_l7_conn *co
 		*base = learnt;
 		conn->bases |= bit;
 	}
-	return tapwire_exact_offset(estimate, seq, *base);
+	return estimate + (__s32)(seq - *base - (__u32)estimate);
 }
 
 static __always_inline void tapwire_tcp_position(struct tapwire_l7_pending *p, struct sock *sk,
@@ -871,8 +861,8 @@ __noinline int tapwire_l7_message(struct tapwire_l7_scratch *s, struct tapwire_l
 	__u32 probe = count < TAPWIRE_L7_PROBE_LEN ? count : TAPWIRE_L7_PROBE_LEN;
 	__u8 protocol, role;
 
-	/* conn may be NULL on a connection classified at enter: nothing of it is needed then */
-	if (!s || !p || (!conn && p->protocol == TAPWIRE_L7_PROTO_UNKNOWN))
+	/* conn is NULL on a connection classified at enter: nothing of it is needed then */
+	if (!s || !p)
 		return 0;
 	role = p->role;
 	probe = tapwire_copy(0, 0, probe, &flags);
@@ -1010,7 +1000,7 @@ static __always_inline int tapwire_l7_exit(long ret, const __u8 syscall)
 	SEC("tracepoint/syscalls/sys_exit_" #name)                                                       \
 	int tapwire_##name##_exit(struct trace_event_raw_sys_exit *ctx)                                  \
 	{                                                                                                \
-		return tapwire_l7_exit(ctx->ret, syscall);                                \
+		return tapwire_l7_exit(ctx->ret, syscall);                                               \
 	}
 
 /* read(fd, buf, count), readv(fd, iov, iovcnt), recvfrom(fd, buf, len, flags, addr, addrlen), ... */
