@@ -28,17 +28,20 @@ import io.tapwire.collector.app.Collector;
  * @param bpfRuns       runs of this process's BPF programs
  * @param gcMs          time this JVM's collectors spent (stop-the-world with the serial collector: CPU time of one thread)
  * @param jitMs         time this JVM's JIT compilers spent (their threads' elapsed time, close to their CPU time)
+ * @param jitCpuSeconds utime + stime of this JVM's compiler threads (part of {@code cpuSeconds}): what a collector
+ *                      that has run for a while no longer spends
  */
 record CollectorReading(double cpuSeconds, long l7Events, long allEvents, long l7Sent, long kernelDrops, long userDrops,
-                        long produceErrors, long bpfRunNs, long bpfRuns, long gcMs, long jitMs) {
+                        long produceErrors, long bpfRunNs, long bpfRuns, long gcMs, long jitMs, double jitCpuSeconds) {
 
     static final Path BPF_STATS = Path.of("/proc/sys/kernel/bpf_stats_enabled");
 
     /** {@code collector} null: no collector runs; only the CPU time is read. */
     static CollectorReading now(Collector collector) throws IOException {
         double cpu = processCpuSeconds();
+        double jitCpu = compilerThreadsCpuSeconds();
         if (collector == null) {
-            return new CollectorReading(cpu, 0, 0, 0, 0, 0, 0, 0, 0, gcMsSoFar(), jitMsSoFar());
+            return new CollectorReading(cpu, 0, 0, 0, 0, 0, 0, 0, 0, gcMsSoFar(), jitMsSoFar(), jitCpu);
         }
         Map<String, Double> metrics = metrics(collector);
         long userDrops = metrics.entrySet().stream()
@@ -51,14 +54,15 @@ record CollectorReading(double cpuSeconds, long l7Events, long allEvents, long l
         return new CollectorReading(cpu, l7Events(collector), allEvents,
                 value(metrics, "tapwire_collector_records_sent_total{topic=\"tapwire.raw.l7.v1\"}"),
                 value(metrics, "tapwire_collector_kernel_dropped_events_total{type=\"l7_payload\"}"), userDrops,
-                value(metrics, "tapwire_collector_produce_errors_total"), bpf[0], bpf[1], gcMsSoFar(), jitMsSoFar());
+                value(metrics, "tapwire_collector_produce_errors_total"), bpf[0], bpf[1], gcMsSoFar(), jitMsSoFar(), jitCpu);
     }
 
     CollectorReading minus(CollectorReading before) {
         return new CollectorReading(cpuSeconds - before.cpuSeconds, l7Events - before.l7Events,
                 allEvents - before.allEvents, l7Sent - before.l7Sent,
                 kernelDrops - before.kernelDrops, userDrops - before.userDrops, produceErrors - before.produceErrors,
-                bpfRunNs - before.bpfRunNs, bpfRuns - before.bpfRuns, gcMs - before.gcMs, jitMs - before.jitMs);
+                bpfRunNs - before.bpfRunNs, bpfRuns - before.bpfRuns, gcMs - before.gcMs, jitMs - before.jitMs,
+                jitCpuSeconds - before.jitCpuSeconds);
     }
 
     private static long gcMsSoFar() {
@@ -106,6 +110,32 @@ record CollectorReading(double cpuSeconds, long l7Events, long allEvents, long l
         String stat = Files.readString(Path.of("/proc/self/stat"));
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+    }
+
+    /**
+     * utime + stime of this JVM's JIT compiler threads (HotSpot names them "C1 CompilerThread<n>" and "C2
+     * CompilerThread<n>", which the kernel's 15-byte comm cuts to "C1 CompilerThre"), from /proc/self/task. A compiler
+     * thread retired since the last reading (HotSpot may retire idle ones beyond the first of each kind) takes its time
+     * with it, so the figure is a lower bound.
+     */
+    static double compilerThreadsCpuSeconds() throws IOException {
+        long ticks = 0;
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
+            for (Path task : tasks) {
+                String stat;
+                try {
+                    stat = Files.readString(task.resolve("stat"));
+                } catch (IOException e) {
+                    continue; // ended meanwhile
+                }
+                String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                if (comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler")) {
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                }
+            }
+        }
+        return ticks / 100.0;
     }
 
     /** {run_time_ns, run_cnt} summed over {@link #bpfPrograms()}. */

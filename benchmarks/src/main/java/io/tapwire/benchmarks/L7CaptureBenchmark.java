@@ -38,7 +38,9 @@ import io.tapwire.schemas.settings.TypedProperties;
  *   <li>Bytes (once, collector on): wrk with varied paths and headers at about 10,000 requests/s; the growth of
  *       tapwire.raw.l7.v1 on the broker's disk per observed request, and the records' uncompressed size per event.</li>
  * </ol>
- * Every run follows a 2 s warm-up with the same load. Usage (root): L7CaptureBenchmark BOOTSTRAP REGISTRY_URL
+ * Every run follows a 2 s warm-up with the same load; before the first round, a collector runs each load for 20 s
+ * ({@code -Dbenchmark.jvm-warm-up-seconds}), unmeasured, so that the rounds measure a collector whose path the JIT has
+ * compiled (the JIT compilers' CPU is still counted in each run, and shown apart). Usage (root): L7CaptureBenchmark BOOTSTRAP REGISTRY_URL
  * [ROUNDS] [SECONDS]. -Dtapwire.collector.* settings apply to the collector.
  */
 public final class L7CaptureBenchmark {
@@ -48,6 +50,7 @@ public final class L7CaptureBenchmark {
     private static final int PER_WORKER_RATE = 200;
     private static final int TARGET_RATE = WORKERS * PER_WORKER_RATE;
     private static final int WARM_UP_SECONDS = 2;
+    private static final int JVM_WARM_UP_SECONDS = Integer.getInteger("benchmark.jvm-warm-up-seconds", 20);
     /** Each of wrk's 50 connections waits this long between requests in the bytes run: about 10k/s with the latency. */
     private static final int VARIED_DELAY_MS = 3;
     private static final Duration OTHER_PROBES_WAIT = Duration.ofMinutes(3);
@@ -63,6 +66,11 @@ public final class L7CaptureBenchmark {
 
         double cpuMsPer1000Requests() {
             return collector.cpuSeconds() * 1e6 / result.requests();
+        }
+
+        /** The same without the JIT compilers' threads: the cost of a collector that has run for a while. */
+        double cpuMsPer1000RequestsWithoutJit() {
+            return (collector.cpuSeconds() - collector.jitCpuSeconds()) * 1e6 / result.requests();
         }
 
         double bpfMsPer1000Requests() {
@@ -106,6 +114,8 @@ public final class L7CaptureBenchmark {
                     String.join(" ", load.heyCommand(url, seconds, WORKERS, PER_WORKER_RATE)),
                     String.join(" ", load.wrkCommand(url, seconds, WORKERS, null)));
 
+            warmUpJvm(settings, load, url);
+            System.out.println(HEADER);
             List<Run> runs = new ArrayList<>();
             List<Double> idleCpuPerSecond = new ArrayList<>();
             for (int round = 1; round <= rounds; round++) {
@@ -130,6 +140,27 @@ public final class L7CaptureBenchmark {
             restoreBpfStats.run();
             deleteQuietly(work);
         }
+    }
+
+    /**
+     * Before the rounds, a collector runs each load for {@link #JVM_WARM_UP_SECONDS}, unmeasured but printed: the JIT
+     * compiles the collector's path once, as it does in the first minute of a collector that then runs for days, and
+     * the rounds measure that collector rather than its start-up.
+     */
+    private static void warmUpJvm(CollectorSettings settings, HttpLoad load, String url) throws Exception {
+        if (JVM_WARM_UP_SECONDS <= 0) {
+            return;
+        }
+        System.out.printf("JVM warm-up (-Dbenchmark.jvm-warm-up-seconds=%d), collector on, not counted:%n",
+                JVM_WARM_UP_SECONDS);
+        System.out.println(HEADER);
+        try (Collector collector = Collector.start(settings)) {
+            measure(0, true, true, Load.FIXED, collector, s -> load.hey(url, s, WORKERS, PER_WORKER_RATE),
+                    JVM_WARM_UP_SECONDS);
+            measure(0, true, true, Load.SATURATION, collector, s -> load.wrk(url, s, WORKERS, null),
+                    JVM_WARM_UP_SECONDS);
+        }
+        System.out.println();
     }
 
     private interface Generator {
@@ -167,20 +198,21 @@ public final class L7CaptureBenchmark {
         return idle.cpuSeconds() / seconds;
     }
 
-    private static final String HEADER = String.format("%-5s %-4s %-10s %8s %9s %6s %7s %7s %7s %12s %10s %8s %8s %6s %6s",
+    private static final String HEADER = String.format("%-5s %-4s %-10s %8s %9s %6s %7s %7s %7s %12s %10s %10s %8s %8s %6s %7s",
             "round", "mode", "load", "req/s", "requests", "errors", "p50 ms", "p99 ms", "CPU s", "CPU ms/1k req",
-            "L7 events", "ev/req", "drops", "GC ms", "JIT ms");
+            "w/o JIT", "L7 events", "ev/req", "drops", "GC ms", "JIT s");
 
     private static String row(Run run) {
         CollectorReading c = run.collector();
         boolean on = run.on();
-        return String.format("%-5s %-4s %-10s %8.0f %9d %6d %7.2f %7.2f %7.2f %12s %10s %8s %8s %6d %6d",
+        return String.format("%-5s %-4s %-10s %8.0f %9d %6d %7.2f %7.2f %7.2f %12s %10s %10s %8s %8s %6d %7.2f",
                 run.round() + (run.alone() ? "" : "*"), on ? "on" : "off", run.load().name().toLowerCase(),
                 run.result().perSecond(), run.result().requests(), run.result().errors(), run.result().p50Ms(),
                 run.result().p99Ms(), c.cpuSeconds(),
                 on ? String.format("%.2f", run.cpuMsPer1000Requests()) : "-",
+                on ? String.format("%.2f", run.cpuMsPer1000RequestsWithoutJit()) : "-",
                 on ? String.valueOf(c.l7Events()) : "-", on ? String.format("%.2f", run.eventsPerRequest()) : "-",
-                on ? c.kernelDrops() + "/" + c.userDrops() : "-", c.gcMs(), c.jitMs());
+                on ? c.kernelDrops() + "/" + c.userDrops() : "-", c.gcMs(), c.jitCpuSeconds());
     }
 
     private static List<Double> values(List<Run> runs, Predicate<Run> which, Function<Run, Double> value) {
@@ -196,8 +228,9 @@ public final class L7CaptureBenchmark {
         System.out.println(HEADER);
         runs.forEach(run -> System.out.println(row(run)));
         System.out.println("(CPU s: this JVM's utime+stime over the run and the drain; with the collector off it is the"
-                + " harness alone. drops: kernel ring-buffer / user-space. GC ms, JIT ms: of that CPU time, the JVM's garbage"
-                + " collection pauses and JIT compilation. *: another process's Tapwire probes were loaded.)");
+                + " harness alone. w/o JIT: the same less the JIT compiler threads' CPU. drops: kernel ring-buffer / user-space."
+                + " GC ms, JIT s: of that CPU time, the JVM's garbage collection pauses and its compiler threads' CPU."
+                + " *: another process's Tapwire probes were loaded.)");
         Spread rateOff = Spread.of(values(runs, off, r -> r.result().perSecond()));
         Spread rateOn = Spread.of(values(runs, on, r -> r.result().perSecond()));
         System.out.printf("medians (min–max) over %d runs each:%n", runs.size() / 2);
@@ -214,6 +247,8 @@ public final class L7CaptureBenchmark {
         System.out.printf("  collector CPU per 1,000 requests: %s ms (target <= 10 ms); %s cores%n",
                 Spread.of(values(runs, on, Run::cpuMsPer1000Requests)).format("%.2f"),
                 Spread.of(values(runs, on, r -> r.collector().cpuSeconds() / r.seconds())).format("%.3f"));
+        System.out.printf("  the same without the JIT compilers' threads: %s ms per 1,000 requests%n",
+                Spread.of(values(runs, on, Run::cpuMsPer1000RequestsWithoutJit)).format("%.2f"));
         System.out.printf("  the collector idle, for comparison (no load of ours, after each round's loads): %.1f"
                 + " (%.1f–%.1f) ms CPU per s = %.2f ms per 1,000 requests at %,d req/s%n", idleCpuPerSecond.median() * 1000,
                 idleCpuPerSecond.min() * 1000, idleCpuPerSecond.max() * 1000, idleCpuPerSecond.median() * 1e6 / TARGET_RATE,
@@ -377,7 +412,7 @@ public final class L7CaptureBenchmark {
 
     /** As RawProducer configures its producer. */
     private static String producerBatching(CollectorSettings settings) {
-        return "lz4 compression, linger " + settings.producer().linger().toMillis() + " ms, batch size 256 KiB";
+        return settings.producer().compression() + " compression, linger " + settings.producer().linger().toMillis() + " ms, batch size 256 KiB";
     }
 
     private static String perRequest(Map<String, Long> kinds, long requests) {

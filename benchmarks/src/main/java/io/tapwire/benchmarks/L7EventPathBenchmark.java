@@ -92,6 +92,10 @@ public class L7EventPathBenchmark {
     @Param({"nginx", "mixed"})
     public String traffic;
 
+    /** The record batch's compression, as the collector's {@code producer-compression} setting. */
+    @Param({"lz4"})
+    public String compression;
+
     private byte[][] records;
     /** The records in native memory, as in the ring buffer, and where each starts. */
     private Memory ring;
@@ -206,6 +210,6 @@ public class L7EventPathBenchmark {
 
     private MemoryRecordsBuilder newBatch() {
         batchBuffer.clear();
-        return MemoryRecords.builder(batchBuffer, Compression.lz4().build(), TimestampType.CREATE_TIME, 0L);
+        return MemoryRecords.builder(batchBuffer, Compression.of(compression).build(), TimestampType.CREATE_TIME, 0L);
     }
 }

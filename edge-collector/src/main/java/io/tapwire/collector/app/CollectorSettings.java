@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -49,7 +50,7 @@ public record CollectorSettings(
             PREFIX + "proc-root", PREFIX + "process-ring-buffer-bytes", PREFIX + "tcp-ring-buffer-bytes",
             PREFIX + "file-ring-buffer-bytes", PREFIX + "socket-map-entries", PREFIX + "tcp-stats-interval",
             PREFIX + "exclude-self", PREFIX + "exclude-self-children", PREFIX + "exclude-pids", PREFIX + "exclude-ports", PREFIX + "producer-buffer-bytes",
-            PREFIX + "producer-max-block", PREFIX + "producer-linger", PREFIX + "heartbeat-interval", PREFIX + "inventory-interval",
+            PREFIX + "producer-max-block", PREFIX + "producer-linger", PREFIX + "producer-compression", PREFIX + "heartbeat-interval", PREFIX + "inventory-interval",
             PREFIX + "clock-interval", PREFIX + "poll-timeout", PREFIX + "poll-batch-wait", PREFIX + "metrics-host", PREFIX + "metrics-port",
             PREFIX + "exclude-tapwire-ports", PREFIX + "l7-capture", PREFIX + "l7-ring-buffer-bytes",
             PREFIX + "l7-connection-entries", PREFIX + "l7-head-bytes", PREFIX + "l7-tail-bytes", PREFIX + "redaction",
@@ -83,7 +84,8 @@ public record CollectorSettings(
                 p.bool(PREFIX + "exclude-self-children", true),
                 new ProducerSettings(bootstrap, p.bytes(PREFIX + "producer-buffer-bytes", defaults.bufferBytes()),
                         p.duration(PREFIX + "producer-max-block", defaults.maxBlock()), defaults.deliveryTimeout(),
-                        p.duration(PREFIX + "producer-linger", defaults.linger())),
+                        p.duration(PREFIX + "producer-linger", defaults.linger()),
+                        compression(p, defaults.compression())),
                 positive(p, PREFIX + "heartbeat-interval", Duration.ofSeconds(5)),
                 positive(p, PREFIX + "inventory-interval", Duration.ofMinutes(5)),
                 positive(p, PREFIX + "clock-interval", Duration.ofMinutes(1)),
@@ -93,6 +95,15 @@ public record CollectorSettings(
                 p.port(PREFIX + "metrics-port", 9464),
                 p.bool(PREFIX + "exclude-tapwire-ports", true),
                 redaction(p));
+    }
+
+    private static String compression(TypedProperties p, String fallback) {
+        String compression = p.string(PREFIX + "producer-compression", fallback).trim().toLowerCase(Locale.ROOT);
+        if (!ProducerSettings.COMPRESSIONS.contains(compression)) {
+            throw new IllegalArgumentException(PREFIX + "producer-compression must be one of "
+                    + String.join(", ", ProducerSettings.COMPRESSIONS) + ", was '" + compression + "'");
+        }
+        return compression;
     }
 
     private static L7CaptureSettings l7(TypedProperties p) {

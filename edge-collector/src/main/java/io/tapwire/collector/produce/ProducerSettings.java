@@ -1,6 +1,7 @@
 package io.tapwire.collector.produce;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -12,9 +13,14 @@ import java.util.Objects;
  * @param deliveryTimeout  how long Kafka may take to acknowledge a record before it counts as a produce error
  * @param linger           how long a partition's batch waits for more records before it is sent: fewer, larger
  *                         batches cost the collector less CPU and compress better, at the price of that delay
+ * @param compression      Kafka's compression of the record batches: lz4 (the default) costs the collector the least
+ *                         CPU; zstd keeps about a third fewer bytes in Kafka and on the wire for more CPU (BENCHMARKS.md)
  */
 public record ProducerSettings(String bootstrapServers, long bufferBytes, Duration maxBlock, Duration deliveryTimeout,
-                               Duration linger) {
+                               Duration linger, String compression) {
+
+    /** The producer's {@code compression.type} values. */
+    public static final List<String> COMPRESSIONS = List.of("lz4", "zstd", "snappy", "gzip", "none");
 
     public ProducerSettings {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
@@ -24,10 +30,14 @@ public record ProducerSettings(String bootstrapServers, long bufferBytes, Durati
         if (linger.isNegative() || linger.toMillis() > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("producer linger must be 0 to " + Integer.MAX_VALUE + " ms, was " + linger);
         }
+        if (!COMPRESSIONS.contains(compression)) {
+            throw new IllegalArgumentException("producer compression must be one of " + String.join(", ", COMPRESSIONS)
+                    + ", was '" + compression + "'");
+        }
     }
 
     public static ProducerSettings defaults(String bootstrapServers) {
         return new ProducerSettings(bootstrapServers, 64L * 1024 * 1024, Duration.ofMillis(50), Duration.ofMinutes(2),
-                Duration.ofMillis(50));
+                Duration.ofMillis(50), "lz4");
     }
 }

@@ -20,7 +20,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Sends raw records to their topics: Avro in the Confluent wire format, the record's event time as the Kafka
- * timestamp, an idempotent producer (a retry is not a duplicate), lz4 compression and batching. It never blocks
+ * timestamp, an idempotent producer (a retry is not a duplicate), compression (lz4 unless configured) and batching. It never blocks
  * the caller for long: when Kafka is slow or down the producer's bounded buffer fills, and a record that does not
  * fit within {@code max.block.ms} is dropped and counted, so the ring buffers keep draining.
  */
@@ -44,7 +44,7 @@ public final class RawProducer implements AutoCloseable {
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, settings.compression());
         props.put(ProducerConfig.LINGER_MS_CONFIG, (int) settings.linger().toMillis());
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         props.put(ProducerConfig.BUFFER_MEMORY_CONFIG, settings.bufferBytes());

@@ -23,6 +23,14 @@ class CollectorSettingsTest {
         assertThat(settings.excludedLocalPorts()).containsExactlyInAnyOrder(9092, 8081);
         assertThat(settings.heartbeatInterval()).isEqualTo(Duration.ofSeconds(5));
         assertThat(settings.metricsPort()).isEqualTo(9464);
+        assertThat(settings.producer().compression()).isEqualTo("lz4");
+    }
+
+    @Test
+    void theProducersCompressionCanBeChanged() {
+        Properties props = new Properties();
+        props.setProperty("tapwire.collector.producer-compression", "ZSTD");
+        assertThat(CollectorSettings.from(new TypedProperties(props)).producer().compression()).isEqualTo("zstd");
     }
 
     @Test
@@ -97,7 +105,9 @@ class CollectorSettingsTest {
                 List.of("tapwire.collector.l7-tail-bytes", "2000", "tapwire.collector.l7-tail-bytes must be 0 to 1024"),
                 List.of("tapwire.collector.l7-ring-buffer-bytes", "5000", "tapwire.collector.l7-ring-buffer-bytes"),
                 List.of("tapwire.collector.redaction-pattern", "password=(", "tapwire.collector.redaction-pattern"),
-                List.of("tapwire.collector.redaction-http-headers", "Cookie,Bad Header", "Bad Header"))) {
+                List.of("tapwire.collector.redaction-http-headers", "Cookie,Bad Header", "Bad Header"),
+                List.of("tapwire.collector.producer-compression", "brotli",
+                        "tapwire.collector.producer-compression must be one of lz4, zstd, snappy, gzip, none"))) {
             Properties props = new Properties();
             props.setProperty(bad.get(0), bad.get(1));
             assertThatThrownBy(() -> CollectorSettings.from(new TypedProperties(props))).as(bad.get(0))

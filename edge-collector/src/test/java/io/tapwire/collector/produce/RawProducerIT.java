@@ -84,6 +84,41 @@ class RawProducerIT {
         }
     }
 
+    /** zstd goes through a native library (zstd-jni): it must load here and its batches must read back whole. */
+    @Test
+    void zstdCompressedBatchesReadBackAsSent() throws Exception {
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().build().start();
+             SchemaRegistryServer registry = SchemaRegistryServer.builder().bootstrapServers(broker.bootstrapServers())
+                     .port(0).build().start()) {
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+                new TopicBootstrapper(admin, (short) 1).ensure(TopicSettings.fromProperties(new Properties()).plan());
+            }
+            RegistryClient client = new RegistryClient(RegistryClientConfig.of(registry.url()));
+            RecordHeaders headers = new RecordHeaders(new NodeIdentity("prod", "node-1", "boot-1"), new SequenceNumbers(),
+                    ClockOffset.measure());
+            ProducerSettings defaults = ProducerSettings.defaults(broker.bootstrapServers());
+            ProducerSettings zstd = new ProducerSettings(defaults.bootstrapServers(), defaults.bufferBytes(),
+                    defaults.maxBlock(), defaults.deliveryTimeout(), defaults.linger(), "zstd");
+            List<ProcessEvent> sent = new ArrayList<>();
+            try (RawProducer producer = new RawProducer(zstd, client, new CollectorMetrics())) {
+                assertThat(producer.prepare(Duration.ofSeconds(30))).as(producer.lastPrepareError()).isTrue();
+                for (int pid = 100; pid < 600; pid++) {
+                    ProcessEvent exec = ProcessEvent.newBuilder().setHeader(headers.event(System.nanoTime()))
+                            .setTask(TaskContext.newBuilder(COLLECTOR).setPid(pid).setTid(pid).build())
+                            .setType(ProcessEventType.EXEC).setPpid(1).setStartTimeTicks(pid).build();
+                    assertThat(producer.send(TapwireTopic.RAW_PROCESS, "prod/node-1/" + pid, exec,
+                            exec.getHeader().getEpochTimeNs())).isTrue();
+                    sent.add(exec);
+                }
+                producer.flush();
+            }
+            TapwireAvroDeserializer<ProcessEvent> decode = new TapwireAvroDeserializer<>(ProcessEvent.class, client);
+            List<ProcessEvent> read = readAll(broker.bootstrapServers(), TapwireTopic.RAW_PROCESS, sent.size()).stream()
+                    .map(decode::deserialize).toList();
+            assertThat(read).containsExactlyInAnyOrderElementsOf(sent);
+        }
+    }
+
     @Test
     void whenKafkaIsDownRecordsAreDroppedAndCountedWithoutBlocking() throws Exception {
         CollectorMetrics metrics = new CollectorMetrics();
