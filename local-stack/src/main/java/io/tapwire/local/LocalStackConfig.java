@@ -44,6 +44,8 @@ public record LocalStackConfig(Path dataDir, int kafkaPort, int controllerPort, 
     public static final Duration DEFAULT_DEMO_INTERVAL = Duration.ofSeconds(1);
     public static final String DEFAULT_HEARTBEAT_INTERVAL = "500ms";
     public static final String DEFAULT_API_CHECKPOINT_INTERVAL = "500ms";
+    /** The topology's relay of heartbeats and its metrics' updates: as often as the collector's heartbeats come. */
+    public static final String DEFAULT_STREAMS_INTERVAL = "500ms";
     /** One node: a few partitions are plenty, and fewer partitions start faster. */
     public static final String DEFAULT_LOCAL_PARTITIONS = "3";
 
@@ -131,6 +133,14 @@ public record LocalStackConfig(Path dataDir, int kafkaPort, int controllerPort, 
             // Every event-time step waits for each raw partition's heartbeat: the interval bounds how fresh spans and
             // /metrics are (seconds, not the collector's default 5 s, for one node's handful of partitions).
             settings.setProperty("tapwire.collector.heartbeat-interval", DEFAULT_HEARTBEAT_INTERVAL);
+        }
+        for (String interval : List.of("tapwire.streams.heartbeat-relay-interval", "tapwire.streams.window-update-interval")) {
+            if (!settings.containsKey(interval)) {
+                // Each repartition holds records until the relayed heartbeats pass them, and the L7 metrics are sent
+                // on once per update interval: at the streams' default of a second each, those steps alone put /metrics
+                // seconds behind the requests, at the collector's 500 ms heartbeats (BENCHMARKS.md, "Whole stack").
+                settings.setProperty(interval, DEFAULT_STREAMS_INTERVAL);
+            }
         }
         if (!settings.containsKey("tapwire.api.counters.checkpoint-interval")) {
             // /metrics shows the counters as last written: one node's counters file is small enough to write twice a

@@ -41,6 +41,10 @@ import org.apache.kafka.streams.StreamsConfig;
  * tapwire.streams.window-grace         how long after its end (stream time) a window still takes late records and
  *                                      then emits its final record; later records go to the DLQ (default PT30S);
  *                                      must exceed the pairing window
+ * tapwire.streams.window-update-interval  event time between two updates of an L7 metrics window that changed
+ *                                      (and the partials sent to it), and between two chances to close TCP and L7
+ *                                      windows (default PT1S, or the window size if shorter; at most the window
+ *                                      size): shorter is fresher, with more records; final records do not change
  * tapwire.streams.heartbeat-relay-interval  the least event time between two heartbeats a task passes on to
  *                                      the next repartition (default PT1S); records wait up to about this long
  *                                      for the heartbeats that release them, at each repartition
@@ -74,7 +78,8 @@ import org.apache.kafka.streams.StreamsConfig;
 public record StreamsSettings(String bootstrapServers, String registryUrl, String applicationId, Path stateDir,
                               int threads, int replicationFactor, Duration dedupRetention, Duration processExitGrace,
                               Duration restartWindow, Duration restartMinUptime,
-                              Duration windowSize, Duration windowGrace, Duration heartbeatRelayInterval,
+                              Duration windowSize, Duration windowGrace, Duration windowUpdateInterval,
+                              Duration heartbeatRelayInterval,
                               Duration pairingWindow,
                               Duration connectionIdleTimeout, Duration edgeFlushInterval, Duration edgeRetention,
                               Duration l7NameWait, int l7ResourcesPerService, Duration dnsNameRetention,
@@ -113,6 +118,14 @@ public record StreamsSettings(String bootstrapServers, String registryUrl, Strin
                     + "connection is decided, and shorter than " + PREFIX + "window-grace (" + windowGrace
                     + "), or they would come too late for their window");
         }
+        Duration windowSize = positive(p, "window-size", Duration.ofSeconds(10));
+        Duration windowUpdateInterval = positive(p, "window-update-interval",
+                windowSize.compareTo(TumblingWindows.DEFAULT_UPDATE_INTERVAL) < 0 ? windowSize
+                        : TumblingWindows.DEFAULT_UPDATE_INTERVAL);
+        if (windowUpdateInterval.toMillis() < 1 || windowUpdateInterval.compareTo(windowSize) > 0) {
+            throw new IllegalArgumentException(PREFIX + "window-update-interval (" + windowUpdateInterval
+                    + ") must be from 1 ms to " + PREFIX + "window-size (" + windowSize + ")");
+        }
         int resourcesPerService = (int) p.number(PREFIX + "l7-resources-per-service", AdmittedResources.DEFAULT_CAPACITY);
         if (resourcesPerService < 0 || resourcesPerService > 100_000) {
             throw new IllegalArgumentException(PREFIX + "l7-resources-per-service must be from 0 to 100000, was "
@@ -134,8 +147,9 @@ public record StreamsSettings(String bootstrapServers, String registryUrl, Strin
                 p.duration(PREFIX + "process-exit-grace", Duration.ofSeconds(30)),
                 positive(p, "restart-window", Duration.ofMinutes(5)),
                 notNegative(p, "restart-min-uptime", Duration.ofMinutes(1)),
-                positive(p, "window-size", Duration.ofSeconds(10)),
+                windowSize,
                 windowGrace,
+                windowUpdateInterval,
                 notNegative(p, "heartbeat-relay-interval", Duration.ofSeconds(1)),
                 pairingWindow,
                 positive(p, "connection-idle-timeout", Duration.ofHours(1)),
@@ -173,7 +187,7 @@ public record StreamsSettings(String bootstrapServers, String registryUrl, Strin
 
     /** The windows of the TCP and L7 metrics. */
     public TumblingWindows windows() {
-        return new TumblingWindows(windowSize, windowGrace);
+        return new TumblingWindows(windowSize, windowGrace, windowUpdateInterval);
     }
 
     /** The name to use for a Tapwire topic: its own unless overridden. */

@@ -1,6 +1,5 @@
 package io.tapwire.streams.window;
 
-import java.time.Duration;
 import java.util.OptionalLong;
 
 import io.tapwire.streams.sync.EventClock;
@@ -9,23 +8,23 @@ import io.tapwire.streams.sync.EventClock;
  * When a windowed aggregate closes its windows. The aggregate sits behind an
  * {@link io.tapwire.streams.sync.EventTimeSync} and a {@link LateRecordGate}, and counts time as the gate does: by
  * the records released to it, heartbeats included ({@link EventClock}), never by the task's stream time (which
- * counts records the sync still holds) nor by the wall clock. Once per {@link #TICK} of that time it may close
+ * counts records the sync still holds) nor by the wall clock. Once per update interval
+ * ({@link TumblingWindows#updateInterval}) of that time it may close
  * windows, by the gate's rule ({@link TumblingWindows#isClosed}): the gate has seen at least the records the
  * aggregate has, so a record it lets through always finds its window still open, and a closed window's final
  * figures are those of the records the gate let through, whenever the tick came.
  */
 public final class WindowCloseClock {
 
-    /** Event time between two chances to close windows (and to emit updates, for an aggregate that batches them). */
-    public static final Duration TICK = Duration.ofSeconds(1);
-
     private final TumblingWindows windows;
-    private final EventClock clock = new EventClock(TICK.toMillis());
+    /** Ticks once per update interval: a chance to close windows (and to emit updates, for an aggregate that batches them). */
+    private final EventClock clock;
     /** The boundary of the last {@link #closeBoundary()}, in memory: after a restart the first one is new. */
     private long closedUntil = Long.MIN_VALUE;
 
     public WindowCloseClock(TumblingWindows windows) {
         this.windows = windows;
+        this.clock = new EventClock(windows.updateIntervalMs());
     }
 
     /** Moves time to {@code timestampMs} if later; true when a tick is due (see {@link EventClock#advance}). */

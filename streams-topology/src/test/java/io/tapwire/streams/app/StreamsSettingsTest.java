@@ -22,6 +22,7 @@ class StreamsSettingsTest {
         assertThat(settings.processExitGrace()).isEqualTo(Duration.ofSeconds(30));
         assertThat(settings.windows().size()).isEqualTo(Duration.ofSeconds(10));
         assertThat(settings.windows().grace()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(settings.windows().updateInterval()).isEqualTo(Duration.ofSeconds(1));
         assertThat(settings.heartbeatRelayInterval()).isEqualTo(Duration.ofSeconds(1));
         assertThat(settings.pairingWindow()).isEqualTo(Duration.ofSeconds(5));
         assertThat(settings.connectionIdleTimeout()).isEqualTo(Duration.ofHours(1));
@@ -33,6 +34,7 @@ class StreamsSettingsTest {
         Properties props = new Properties();
         props.setProperty("tapwire.streams.window-size", "1m");
         props.setProperty("tapwire.streams.window-grace", "2m");
+        props.setProperty("tapwire.streams.window-update-interval", "500ms");
         props.setProperty("tapwire.streams.heartbeat-relay-interval", "0s");
         props.setProperty("tapwire.streams.pairing-window", "10s");
         props.setProperty("tapwire.streams.connection-idle-timeout", "PT6H");
@@ -43,7 +45,12 @@ class StreamsSettingsTest {
 
         assertThat(settings.windows().size()).isEqualTo(Duration.ofMinutes(1));
         assertThat(settings.windows().grace()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(settings.windows().updateInterval()).isEqualTo(Duration.ofMillis(500));
         assertThat(settings.heartbeatRelayInterval()).isZero();
+        Properties tiny = new Properties();
+        tiny.setProperty("tapwire.streams.window-size", "200ms");
+        assertThat(StreamsSettings.fromProperties(tiny).windows().updateInterval())
+                .as("no longer than a window by default").isEqualTo(Duration.ofMillis(200));
         assertThat(settings.pairingWindow()).isEqualTo(Duration.ofSeconds(10));
         assertThat(settings.connectionIdleTimeout()).isEqualTo(Duration.ofHours(6));
         assertThat(settings.edgeFlushInterval()).isEqualTo(Duration.ofMinutes(1));
@@ -94,6 +101,8 @@ class StreamsSettingsTest {
                 .hasMessageContaining("tapwire.streams.window-size").hasMessageContaining("positive");
         assertThatThrownBy(() -> StreamsSettings.fromProperties(props("tapwire.streams.window-grace", "5s")))
                 .hasMessageContaining("tapwire.streams.window-grace").hasMessageContaining("tapwire.streams.pairing-window");
+        assertThatThrownBy(() -> StreamsSettings.fromProperties(props("tapwire.streams.window-update-interval", "20s")))
+                .hasMessageContaining("tapwire.streams.window-update-interval").hasMessageContaining("window-size");
         assertThatThrownBy(() -> StreamsSettings.fromProperties(props("tapwire.streams.heartbeat-relay-interval", "PT-1S")))
                 .hasMessageContaining("tapwire.streams.heartbeat-relay-interval").hasMessageContaining("negative");
         assertThatThrownBy(() -> StreamsSettings.fromProperties(props("tapwire.streams.l7-name-wait", "3s")))

@@ -33,11 +33,11 @@ import org.apache.kafka.streams.state.Stores;
  * <p>In two steps, so that no record per request crosses a repartition. In the task that names the requests,
  * {@link L7PartialAggregator} (one per input, stores {@value #PARTIALS}{@code -<input>}) adds them up per series
  * ({@link InternalKeys#join} of the six components) and window, routes requests whose window has closed to the DLQ
- * (stage {@value #STAGE}), and sends the partials, once per second of event time and before their window closes,
+ * (stage {@value #STAGE}), and sends the partials, once per update interval of event time (a second by default) and before their window closes,
  * through the repartition {@value #BY_SERIES}{@code -<input>}. In the series' task the partials of every input and
  * upstream task are put in event-time order ({@link EventTimeSync}) and {@link L7WindowAggregator} adds them to the
  * open windows in the store {@value #WINDOWS_STORE}. It does not emit a record per request: it emits the windows
- * changed since, once per second of event time, and one last record, {@code final = true}, when a window closes.
+ * changed since, once per update interval of event time, and one last record, {@code final = true}, when a window closes.
  *
  * <p>Wiring: the input is the named requests keyed by connection id, with record timestamps their event time, and
  * with the heartbeats of the raw topic they come from as {@link HeartbeatMarker}s (key {@link HeartbeatMarker#KEY},
@@ -94,7 +94,7 @@ public final class L7Metrics {
     public static Outputs build(StreamsBuilder builder, List<Input> inputs, TopologySerdes serdes,
                                 TumblingWindows windows, int upstreamTasks) {
         // A busy series' window changes with every partial: an object between commits, written once at each
-        // (CommitTimeStore); the range scan that closes windows, once per second of event time, writes first.
+        // (CommitTimeStore); the range scan that closes windows, once per update interval of event time, writes first.
         builder.addStateStore(CommitTimeStore.builder(WINDOWS_STORE, Serdes.String(), serdes.of(L7Window.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CLOCK_STORE),
                 Serdes.String(), Serdes.Long()));

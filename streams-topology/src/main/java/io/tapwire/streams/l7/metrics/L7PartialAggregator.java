@@ -24,7 +24,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *
  * <p>Time is the largest timestamp this step was given, heartbeats included; the requests come in an order the
  * event-time sync before the naming fixed, so the gate decides as a replay would. The partials gathered so far are
- * sent, each stamped with the time before the record that sends them, whenever time enters a new second and
+ * sent, each stamped with the time before the record that sends them, whenever time enters a new update interval
+ * ({@link TumblingWindows#updateInterval}, a second by default) and
  * whenever it reaches the close of a window that has a partial. So a partial is stamped before its window's close
  * and after every record this step sent before it: the series' task, which releases records in event-time order,
  * always finds its window open, and its final records add up exactly the requests let through here.
@@ -36,7 +37,6 @@ final class L7PartialAggregator implements Processor<String, L7Request, String, 
 
     /** The clock store's one key. */
     static final String TIME_KEY = "time";
-    private static final long SECOND_MS = 1_000;
 
     private final TumblingWindows windows;
     private final String partialsStore;
@@ -82,7 +82,8 @@ final class L7PartialAggregator implements Processor<String, L7Request, String, 
         long timestamp = record.timestamp();
         if (timestamp > timeMs) {
             if (!pending.isEmpty() && (timestamp >= earliestCloseMs
-                    || Math.floorDiv(timestamp, SECOND_MS) != Math.floorDiv(timeMs, SECOND_MS))) {
+                    || Math.floorDiv(timestamp, windows.updateIntervalMs())
+                            != Math.floorDiv(timeMs, windows.updateIntervalMs()))) {
                 sendPartials();
             }
             timeMs = timestamp;

@@ -28,7 +28,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * <p>Its input is the partials of {@link L7PartialAggregator} (the requests of one series and window as one
  * upstream task counted them since its last partial), each added to its window in the store {@value L7Metrics#WINDOWS_STORE}, keyed by window start
  * (19 digits, zero-padded, so keys sort by time) then series key, so the windows to close are one range scan from
- * the oldest. At each tick of {@link WindowCloseClock} (once per second of event time, heartbeats included) the
+ * the oldest. At each tick of {@link WindowCloseClock} (once per update interval of event time, heartbeats included) the
  * windows that closed are emitted final, at their last millisecond, and deleted; then every other window changed
  * since the last tick is emitted once, not final, at the tick's time (or the window's last millisecond, if earlier).
  * Which windows changed is kept in memory: after a restart the changes before it are not emitted as updates, but

@@ -213,6 +213,29 @@ class L7MetricsTest {
     }
 
     @Test
+    void aShorterUpdateIntervalShowsAWindowsRequestsSoonerAndChangesNoFinalRecord() throws Exception {
+        Properties quarterSecond = new Properties();
+        quarterSecond.setProperty("tapwire.streams.window-update-interval", "250ms");
+        try (Harness often = new Harness(state.resolve("often"), quarterSecond)) {
+            for (Harness h : List.of(harness, often)) {
+                h.released(request(ObservedSide.CLIENT, true, "ok", false, 3 * MS), 1_000);
+                for (long t = 1_100; t <= 1_900; t += 100) {
+                    h.heartbeat(t);
+                }
+            }
+            assertThat(harness.outputs()).as("by default, not before event time enters the next second").isEmpty();
+            assertThat(often.outputs()).as("every 250 ms of event time").isNotEmpty()
+                    .allSatisfy(r -> assertThat(r.value().getFinal$()).isFalse())
+                    .last().satisfies(r -> assertThat(r.value().getRequests()).isEqualTo(1));
+            for (Harness h : List.of(harness, often)) {
+                h.quiet(2_000, 45_000);
+            }
+            assertThat(often.finals()).singleElement().extracting(TestRecord::value)
+                    .isEqualTo(harness.finals().get(0).value());
+        }
+    }
+
+    @Test
     void theSameRequestsInAnyInterleavingOrRunGiveIdenticalFinalRecords() throws Exception {
         List<Timed> requests = new ArrayList<>();
         Random random = new Random(7);
@@ -292,21 +315,27 @@ class L7MetricsTest {
         private long lastHeartbeatMs = Long.MIN_VALUE;
 
         Harness(Path stateDir) throws Exception {
+            this(stateDir, new Properties());
+        }
+
+        /** @param settings more streams settings, over the test's own */
+        Harness(Path stateDir, Properties settings) throws Exception {
             Properties props = new Properties();
+            props.putAll(settings);
             props.setProperty("tapwire.streams.state-dir", stateDir.toString());
             props.setProperty("tapwire.streams.application-id", "l7-metrics-test");
             props.setProperty("tapwire.streams.heartbeat-relay-interval", "0s");
-            StreamsSettings settings = StreamsSettings.fromProperties(props);
+            StreamsSettings streams = StreamsSettings.fromProperties(props);
             registry = new StubRegistry();
             serdes = new TopologySerdes(new RegistryClient(RegistryClientConfig.of(registry.url())));
 
             StreamsBuilder builder = new StreamsBuilder();
             L7Metrics.Outputs outputs = L7Metrics.build(builder,
                     builder.stream("l7.requests", Consumed.with(Serdes.String(), serdes.of(L7Request.class))),
-                    serdes, settings.windows(), 1);
+                    serdes, streams.windows(), 1);
             outputs.metrics().to("metrics", Produced.with(Serdes.String(), serdes.of(L7Metric.class)));
             outputs.deadLetters().to("dlq", Produced.with(Serdes.String(), serdes.of(DeadLetter.class)));
-            driver = new TopologyTestDriver(builder.build(), settings.streamsProperties());
+            driver = new TopologyTestDriver(builder.build(), streams.streamsProperties());
             requests = driver.createInputTopic("l7.requests", Serdes.String().serializer(),
                     serdes.of(L7Request.class).serializer());
             metrics = driver.createOutputTopic("metrics", Serdes.String().deserializer(),
