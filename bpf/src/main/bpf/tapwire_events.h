@@ -126,7 +126,8 @@ _Static_assert(sizeof(struct tapwire_exec_event) == 344, "tapwire_exec_event siz
  *   (error from its return value; fd set).
  * ACCEPT: accept/accept4 returned this socket (fd set).
  * CLOSE: a connected or accepted socket reached TCP_CLOSE; the counters are final.
- * RETRANSMIT: tcp_retransmit_skb sent segments again; segments says how many.
+ * RETRANSMIT: tcp_retransmit_skb sent segments again; segments says how many the kernel counted (RetransSegs,
+ *   total_retrans) since the socket's last RETRANSMIT event.
  * STATS: counters of a live connection, at most once per configured interval while it receives.
  *
  * Byte counters are payload bytes. tcp_sock's bytes_acked and bytes_received count sequence space,
@@ -153,7 +154,7 @@ struct tapwire_tcp_event {
 	__u32 error;              /* 124  CONNECT_FAILED: positive errno (111 ECONNREFUSED, 110 ETIMEDOUT), 0 if none given */
 	__u32 srtt_us;            /* 128  CLOSE, STATS, RETRANSMIT: tcp_sock srtt_us >> 3 */
 	__u32 total_retrans;      /* 132  CLOSE, STATS, RETRANSMIT: tcp_sock total_retrans (segments) */
-	__u32 segments;           /* 136  RETRANSMIT: tcp_skb_pcount() of the retransmitted skb */
+	__u32 segments;           /* 136  RETRANSMIT: segments counted since the socket's last RETRANSMIT */
 	__u32 flags;              /* 140  TAPWIRE_TCP_* bits */
 	__u64 start_ticks;        /* 144  the task's process start time, as tapwire_process_event.start_ticks; 0 with OWNER_UNKNOWN */
 };
@@ -333,6 +334,8 @@ struct tapwire_socket {
 	__u16 local_port;    /* 46  last local port seen (host order), for events after the port was released */
 	char comm[TAPWIRE_COMM_LEN]; /* 48 */
 	__u64 start_ticks;   /* 64  owner's process start time, as tapwire_process_event.start_ticks */
+	__u32 reported_retrans; /* 72  tcp_sock total_retrans as of the last RETRANSMIT event (or when remembered) */
+	__u32 reserved;      /* 76 */
 };
 
 _Static_assert(__builtin_offsetof(struct tapwire_socket, syn_sent_ns) == 8, "syn_sent_ns offset");
@@ -346,7 +349,8 @@ _Static_assert(__builtin_offsetof(struct tapwire_socket, flags) == 45, "socket f
 _Static_assert(__builtin_offsetof(struct tapwire_socket, local_port) == 46, "socket local_port offset");
 _Static_assert(__builtin_offsetof(struct tapwire_socket, comm) == 48, "socket comm offset");
 _Static_assert(__builtin_offsetof(struct tapwire_socket, start_ticks) == 64, "socket start_ticks offset");
-_Static_assert(sizeof(struct tapwire_socket) == 72, "tapwire_socket size");
+_Static_assert(__builtin_offsetof(struct tapwire_socket, reported_retrans) == 72, "socket reported_retrans offset");
+_Static_assert(sizeof(struct tapwire_socket) == 80, "tapwire_socket size");
 
 /*
  * Exclusion maps, filled by user space (io.tapwire.collector.bpf.ExclusionMaps):

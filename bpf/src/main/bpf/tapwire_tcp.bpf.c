@@ -112,6 +112,8 @@ static __always_inline struct tapwire_socket *tapwire_remember_socket(struct soc
 	owner.local_port = tapwire_local_port(sk, NULL);
 	owner.role = role;
 	owner.flags = flags | (tapwire_pid_excluded(owner.pid) ? TAPWIRE_SOCKET_EXCLUDED : 0);
+	/* An accepted socket starts with its SYN-ACK's retransmissions, which tcp_retransmit_skb did not send. */
+	owner.reported_retrans = BPF_CORE_READ((struct tcp_sock *)sk, total_retrans);
 	bpf_get_current_comm(owner.comm, sizeof(owner.comm));
 	bpf_map_update_elem(&tapwire_sockets, &key, &owner, BPF_ANY);
 	return bpf_map_lookup_elem(&tapwire_sockets, &key);
@@ -508,17 +510,35 @@ int tapwire_retransmit(struct trace_event_raw_tcp_retransmit_skb *ctx)
 	struct tapwire_tcp_event *event;
 	struct tapwire_socket *owner;
 	__u64 key = (__u64)sk;
+	__u32 total, segments;
 
-	/* A failed attempt (6.18 reports those too) put nothing on the wire and is not counted in RetransSegs. */
-	if (bpf_core_field_exists(ctx->err) && BPF_CORE_READ(ctx, err) != 0)
-		return 0;
+	/*
+	 * The kernel counts a retransmission (RetransSegs, total_retrans) just before it hands the skb to IP, and 6.18
+	 * fires this tracepoint for failed attempts too. One that failed before that point (-EBUSY, -EAGAIN, a route that
+	 * is gone) was not counted; one that failed after it (-ENETDOWN from a link that is down) was, and the error
+	 * alone does not tell which. The socket's own counter does: what it moved since this socket's last RETRANSMIT
+	 * event is what the kernel counted.
+	 */
 	owner = bpf_map_lookup_elem(&tapwire_sockets, &key);
+	if (owner) {
+		total = BPF_CORE_READ((struct tcp_sock *)sk, total_retrans);
+		/* tcp_disconnect() sets the counter back to 0 */
+		segments = total >= owner->reported_retrans ? total - owner->reported_retrans : total;
+		if (!segments)
+			return 0;
+		owner->reported_retrans = total;
+	} else {
+		/* A socket older than the collector: a successful attempt's skb, as the kernel counted it. */
+		if (bpf_core_field_exists(ctx->err) && BPF_CORE_READ(ctx, err) != 0)
+			return 0;
+		segments = tapwire_skb_segments(BPF_CORE_READ(ctx, skbaddr));
+	}
 	event = tapwire_tcp_event(TAPWIRE_EVENT_TCP_RETRANSMIT, sk, owner,
 				  owner ? TAPWIRE_FROM_SOCKET_MAP : TAPWIRE_FROM_NOBODY);
 	if (!event)
 		return 0;
 	event->state = BPF_CORE_READ(ctx, state);
-	event->segments = tapwire_skb_segments(BPF_CORE_READ(ctx, skbaddr));
+	event->segments = segments;
 	tapwire_fill_counters(event, sk, event->role, event->state);
 	bpf_ringbuf_submit(event, 0);
 	return 0;

@@ -37,7 +37,8 @@ package io.tapwire.collector.bpf;
  *                        bytes_received less the peer's FIN)
  * @param srttUs          smoothed RTT in microseconds (CLOSE, STATS, RETRANSMIT; CONNECT_OK's first sample)
  * @param totalRetrans    CLOSE, STATS, RETRANSMIT: segments retransmitted over the connection's life
- * @param segments        RETRANSMIT: segments this retransmission sent (more than 1 for a TSO/GSO skb)
+ * @param segments        RETRANSMIT: segments the kernel counted as retransmitted (RetransSegs, totalRetrans) since the
+ *                        socket's last RETRANSMIT event: usually one skb's, more than 1 for a TSO/GSO skb
  */
 public record TcpEvent(
         EventType type,

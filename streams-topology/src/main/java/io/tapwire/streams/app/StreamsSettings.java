@@ -119,9 +119,7 @@ public record StreamsSettings(String bootstrapServers, String registryUrl, Strin
                     + "), or they would come too late for their window");
         }
         Duration windowSize = positive(p, "window-size", Duration.ofSeconds(10));
-        Duration windowUpdateInterval = positive(p, "window-update-interval",
-                windowSize.compareTo(TumblingWindows.DEFAULT_UPDATE_INTERVAL) < 0 ? windowSize
-                        : TumblingWindows.DEFAULT_UPDATE_INTERVAL);
+        Duration windowUpdateInterval = positive(p, "window-update-interval", TumblingWindows.defaultUpdateInterval(windowSize));
         if (windowUpdateInterval.toMillis() < 1 || windowUpdateInterval.compareTo(windowSize) > 0) {
             throw new IllegalArgumentException(PREFIX + "window-update-interval (" + windowUpdateInterval
                     + ") must be from 1 ms to " + PREFIX + "window-size (" + windowSize + ")");

@@ -29,7 +29,12 @@ public record TumblingWindows(Duration size, Duration grace, Duration updateInte
     }
 
     public TumblingWindows(Duration size, Duration grace) {
-        this(size, grace, DEFAULT_UPDATE_INTERVAL.compareTo(size) > 0 ? size : DEFAULT_UPDATE_INTERVAL);
+        this(size, grace, defaultUpdateInterval(size));
+    }
+
+    /** A second, or the window size if shorter. */
+    public static Duration defaultUpdateInterval(Duration size) {
+        return DEFAULT_UPDATE_INTERVAL.compareTo(size) > 0 ? size : DEFAULT_UPDATE_INTERVAL;
     }
 
     public long updateIntervalMs() {
