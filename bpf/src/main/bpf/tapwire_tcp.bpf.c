@@ -514,10 +514,10 @@ int tapwire_retransmit(struct trace_event_raw_tcp_retransmit_skb *ctx)
 
 	/*
 	 * The kernel counts a retransmission (RetransSegs, total_retrans) just before it hands the skb to IP, and 6.18
-	 * fires this tracepoint for failed attempts too. One that failed before that point (-EBUSY, -EAGAIN, a route that
-	 * is gone) was not counted; one that failed after it (-ENETDOWN from a link that is down) was, and the error
-	 * alone does not tell which. The socket's own counter does: what it moved since this socket's last RETRANSMIT
-	 * event is what the kernel counted.
+	 * fires this tracepoint for failed attempts too. One that failed before that point (-EBUSY, -EAGAIN, a route
+	 * that is gone) was not counted; one that failed after it, in tcp_transmit_skb (a device that is down), was, and
+	 * the error alone does not tell which. The socket's own counter does: what it moved since this socket's last
+	 * RETRANSMIT event is what the kernel counted.
 	 */
 	owner = bpf_map_lookup_elem(&tapwire_sockets, &key);
 	if (owner) {

@@ -1,7 +1,6 @@
 package io.tapwire.benchmarks;
 
 import java.io.IOException;
-import java.lang.management.CompilationMXBean;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.DirectoryStream;
@@ -27,12 +26,11 @@ import io.tapwire.collector.app.Collector;
  * @param bpfRunNs      run time of this process's BPF programs
  * @param bpfRuns       runs of this process's BPF programs
  * @param gcMs          time this JVM's collectors spent (stop-the-world with the serial collector: CPU time of one thread)
- * @param jitMs         time this JVM's JIT compilers spent (their threads' elapsed time, close to their CPU time)
  * @param jitCpuSeconds utime + stime of this JVM's compiler threads (part of {@code cpuSeconds}): what a collector
  *                      that has run for a while no longer spends
  */
 record CollectorReading(double cpuSeconds, long l7Events, long allEvents, long l7Sent, long kernelDrops, long userDrops,
-                        long produceErrors, long bpfRunNs, long bpfRuns, long gcMs, long jitMs, double jitCpuSeconds) {
+                        long produceErrors, long bpfRunNs, long bpfRuns, long gcMs, double jitCpuSeconds) {
 
     static final Path BPF_STATS = Path.of("/proc/sys/kernel/bpf_stats_enabled");
 
@@ -41,7 +39,7 @@ record CollectorReading(double cpuSeconds, long l7Events, long allEvents, long l
         double cpu = processCpuSeconds();
         double jitCpu = compilerThreadsCpuSeconds();
         if (collector == null) {
-            return new CollectorReading(cpu, 0, 0, 0, 0, 0, 0, 0, 0, gcMsSoFar(), jitMsSoFar(), jitCpu);
+            return new CollectorReading(cpu, 0, 0, 0, 0, 0, 0, 0, 0, gcMsSoFar(), jitCpu);
         }
         Map<String, Double> metrics = metrics(collector);
         long userDrops = metrics.entrySet().stream()
@@ -54,25 +52,20 @@ record CollectorReading(double cpuSeconds, long l7Events, long allEvents, long l
         return new CollectorReading(cpu, l7Events(collector), allEvents,
                 value(metrics, "tapwire_collector_records_sent_total{topic=\"tapwire.raw.l7.v1\"}"),
                 value(metrics, "tapwire_collector_kernel_dropped_events_total{type=\"l7_payload\"}"), userDrops,
-                value(metrics, "tapwire_collector_produce_errors_total"), bpf[0], bpf[1], gcMsSoFar(), jitMsSoFar(), jitCpu);
+                value(metrics, "tapwire_collector_produce_errors_total"), bpf[0], bpf[1], gcMsSoFar(), jitCpu);
     }
 
     CollectorReading minus(CollectorReading before) {
         return new CollectorReading(cpuSeconds - before.cpuSeconds, l7Events - before.l7Events,
                 allEvents - before.allEvents, l7Sent - before.l7Sent,
                 kernelDrops - before.kernelDrops, userDrops - before.userDrops, produceErrors - before.produceErrors,
-                bpfRunNs - before.bpfRunNs, bpfRuns - before.bpfRuns, gcMs - before.gcMs, jitMs - before.jitMs,
+                bpfRunNs - before.bpfRunNs, bpfRuns - before.bpfRuns, gcMs - before.gcMs,
                 jitCpuSeconds - before.jitCpuSeconds);
     }
 
     private static long gcMsSoFar() {
         return ManagementFactory.getGarbageCollectorMXBeans().stream()
                 .mapToLong(GarbageCollectorMXBean::getCollectionTime).filter(ms -> ms > 0).sum();
-    }
-
-    private static long jitMsSoFar() {
-        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
     }
 
     static long l7Events(Collector collector) {
@@ -105,11 +98,9 @@ record CollectorReading(double cpuSeconds, long l7Events, long allEvents, long l
         return metrics.getOrDefault(series, 0.0).longValue();
     }
 
-    /** utime + stime of this process from /proc/self/stat, in seconds (USER_HZ = 100). */
+    /** utime + stime of this process from /proc/self/stat, in seconds. */
     static double processCpuSeconds() throws IOException {
-        String stat = Files.readString(Path.of("/proc/self/stat"));
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+        return cpuTicks(Files.readString(Path.of("/proc/self/stat"))) / 100.0;
     }
 
     /**
@@ -130,12 +121,17 @@ record CollectorReading(double cpuSeconds, long l7Events, long allEvents, long l
                 }
                 String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
                 if (comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler")) {
-                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                    ticks += cpuTicks(stat);
                 }
             }
         }
         return ticks / 100.0;
+    }
+
+    /** utime + stime of a process's or thread's stat line, in clock ticks (USER_HZ = 100). */
+    private static long cpuTicks(String stat) {
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
     }
 
     /** {run_time_ns, run_cnt} summed over {@link #bpfPrograms()}. */

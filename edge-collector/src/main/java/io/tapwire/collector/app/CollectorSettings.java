@@ -72,7 +72,6 @@ public record CollectorSettings(
             probes.excludeLocalPort(integer(PREFIX + "exclude-ports", port));
         }
         String bootstrap = p.string("tapwire.kafka.bootstrap-servers", "127.0.0.1:9092");
-        ProducerSettings defaults = ProducerSettings.defaults(bootstrap);
         return new CollectorSettings(
                 p.string(PREFIX + "cluster", "local"),
                 p.string(PREFIX + "node", null),
@@ -82,10 +81,7 @@ public record CollectorSettings(
                 probes.build(),
                 p.bool(PREFIX + "exclude-self", true),
                 p.bool(PREFIX + "exclude-self-children", true),
-                new ProducerSettings(bootstrap, p.bytes(PREFIX + "producer-buffer-bytes", defaults.bufferBytes()),
-                        p.duration(PREFIX + "producer-max-block", defaults.maxBlock()), defaults.deliveryTimeout(),
-                        p.duration(PREFIX + "producer-linger", defaults.linger()),
-                        compression(p, defaults.compression())),
+                producer(p, bootstrap),
                 positive(p, PREFIX + "heartbeat-interval", Duration.ofSeconds(5)),
                 positive(p, PREFIX + "inventory-interval", Duration.ofMinutes(5)),
                 positive(p, PREFIX + "clock-interval", Duration.ofMinutes(1)),
@@ -97,13 +93,19 @@ public record CollectorSettings(
                 redaction(p));
     }
 
-    private static String compression(TypedProperties p, String fallback) {
-        String compression = p.string(PREFIX + "producer-compression", fallback).trim().toLowerCase(Locale.ROOT);
-        if (!ProducerSettings.COMPRESSIONS.contains(compression)) {
-            throw new IllegalArgumentException(PREFIX + "producer-compression must be one of "
-                    + String.join(", ", ProducerSettings.COMPRESSIONS) + ", was '" + compression + "'");
+    private static ProducerSettings producer(TypedProperties p, String bootstrap) {
+        ProducerSettings defaults = ProducerSettings.defaults(bootstrap);
+        long bufferBytes = p.bytes(PREFIX + "producer-buffer-bytes", defaults.bufferBytes());
+        Duration maxBlock = p.duration(PREFIX + "producer-max-block", defaults.maxBlock());
+        Duration linger = p.duration(PREFIX + "producer-linger", defaults.linger());
+        String compression = p.string(PREFIX + "producer-compression", defaults.compression()).trim()
+                .toLowerCase(Locale.ROOT);
+        try {
+            return new ProducerSettings(bootstrap, bufferBytes, maxBlock, defaults.deliveryTimeout(), linger, compression);
+        } catch (IllegalArgumentException e) {
+            // ProducerSettings names the setting without its prefix: "linger must be ..."
+            throw new IllegalArgumentException(PREFIX + "producer-" + e.getMessage(), e);
         }
-        return compression;
     }
 
     private static L7CaptureSettings l7(TypedProperties p) {

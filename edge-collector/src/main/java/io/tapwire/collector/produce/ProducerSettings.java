@@ -20,18 +20,19 @@ public record ProducerSettings(String bootstrapServers, long bufferBytes, Durati
                                Duration linger, String compression) {
 
     /** The producer's {@code compression.type} values. */
-    public static final List<String> COMPRESSIONS = List.of("lz4", "zstd", "snappy", "gzip", "none");
+    private static final List<String> COMPRESSIONS = List.of("lz4", "zstd", "snappy", "gzip", "none");
 
+    /** A setting that is out of range fails naming it as {@code producer-<name>} would: {@code linger must be ...}. */
     public ProducerSettings {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
         if (bufferBytes < 1024 * 1024) {
-            throw new IllegalArgumentException("producer buffer must be at least 1 MiB, was " + bufferBytes);
+            throw new IllegalArgumentException("buffer-bytes must be at least 1 MiB, was " + bufferBytes);
         }
         if (linger.isNegative() || linger.toMillis() > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("producer linger must be 0 to " + Integer.MAX_VALUE + " ms, was " + linger);
+            throw new IllegalArgumentException("linger must be 0 to " + Integer.MAX_VALUE + " ms, was " + linger);
         }
         if (!COMPRESSIONS.contains(compression)) {
-            throw new IllegalArgumentException("producer compression must be one of " + String.join(", ", COMPRESSIONS)
+            throw new IllegalArgumentException("compression must be one of " + String.join(", ", COMPRESSIONS)
                     + ", was '" + compression + "'");
         }
     }

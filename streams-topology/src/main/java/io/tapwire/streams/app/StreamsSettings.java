@@ -120,9 +120,12 @@ public record StreamsSettings(String bootstrapServers, String registryUrl, Strin
         }
         Duration windowSize = positive(p, "window-size", Duration.ofSeconds(10));
         Duration windowUpdateInterval = positive(p, "window-update-interval", TumblingWindows.defaultUpdateInterval(windowSize));
-        if (windowUpdateInterval.toMillis() < 1 || windowUpdateInterval.compareTo(windowSize) > 0) {
+        try {
+            new TumblingWindows(windowSize, windowGrace, windowUpdateInterval);
+        } catch (IllegalArgumentException e) {
+            // size and grace were checked above: the interval is what TumblingWindows refused
             throw new IllegalArgumentException(PREFIX + "window-update-interval (" + windowUpdateInterval
-                    + ") must be from 1 ms to " + PREFIX + "window-size (" + windowSize + ")");
+                    + ") must be from 1 ms to " + PREFIX + "window-size (" + windowSize + ")", e);
         }
         int resourcesPerService = (int) p.number(PREFIX + "l7-resources-per-service", AdmittedResources.DEFAULT_CAPACITY);
         if (resourcesPerService < 0 || resourcesPerService > 100_000) {
