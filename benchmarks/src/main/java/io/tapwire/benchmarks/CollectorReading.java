@@ -37,7 +37,7 @@ record CollectorReading(double cpuSeconds, long l7Events, long allEvents, long l
     /** {@code collector} null: no collector runs; only the CPU time is read. */
     static CollectorReading now(Collector collector) throws IOException {
         double cpu = processCpuSeconds();
-        double jitCpu = compilerThreadsCpuSeconds();
+        double jitCpu = JvmThreadsCpu.now().jitSeconds();
         if (collector == null) {
             return new CollectorReading(cpu, 0, 0, 0, 0, 0, 0, 0, 0, gcMsSoFar(), jitCpu);
         }
@@ -100,39 +100,9 @@ record CollectorReading(double cpuSeconds, long l7Events, long allEvents, long l
 
     /** utime + stime of this process from /proc/self/stat, in seconds. */
     static double processCpuSeconds() throws IOException {
-        return cpuTicks(Files.readString(Path.of("/proc/self/stat"))) / 100.0;
+        return JvmThreadsCpu.cpuTicks(Files.readString(Path.of("/proc/self/stat"))) / 100.0;
     }
 
-    /**
-     * utime + stime of this JVM's JIT compiler threads (HotSpot names them "C1 CompilerThread<n>" and "C2
-     * CompilerThread<n>", which the kernel's 15-byte comm cuts to "C1 CompilerThre"), from /proc/self/task. A compiler
-     * thread retired since the last reading (HotSpot may retire idle ones beyond the first of each kind) takes its time
-     * with it, so the figure is a lower bound.
-     */
-    static double compilerThreadsCpuSeconds() throws IOException {
-        long ticks = 0;
-        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
-            for (Path task : tasks) {
-                String stat;
-                try {
-                    stat = Files.readString(task.resolve("stat"));
-                } catch (IOException e) {
-                    continue; // ended meanwhile
-                }
-                String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                if (comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler")) {
-                    ticks += cpuTicks(stat);
-                }
-            }
-        }
-        return ticks / 100.0;
-    }
-
-    /** utime + stime of a process's or thread's stat line, in clock ticks (USER_HZ = 100). */
-    private static long cpuTicks(String stat) {
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-    }
 
     /** {run_time_ns, run_cnt} summed over {@link #bpfPrograms()}. */
     private static long[] bpfRunTime() throws IOException {

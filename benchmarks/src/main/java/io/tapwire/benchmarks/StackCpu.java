@@ -14,8 +14,9 @@ import java.util.Map;
  * share this JVM: their threads are told apart by name (the collector's threads and producer are
  * {@code tapwire-collector…}, {@code tapwire-inventory}, {@code tapwire-source}; the topology's {@code tapwire-topology…}
  * and its StreamThreads; the registry's {@code tapwire-registry…}; every other thread is the broker's or the JVM's).
- * What no thread accounts for (GC, JIT, threads that ended) is the JVM's "unattributed" share. The API runs in its own
- * process. Subtract two readings for a run.
+ * The JVM's own threads, which Java's thread list leaves out, are read from /proc ({@link JvmThreadsCpu}): its JIT
+ * compilers and its garbage collector. What is left of the process's time (threads that ended) is "unattributed". The
+ * API runs in its own process. Subtract two readings for a run.
  */
 record StackCpu(Map<String, Double> seconds) {
 
@@ -24,12 +25,14 @@ record StackCpu(Map<String, Double> seconds) {
     static final String REGISTRY = "registry";
     static final String TOPOLOGY = "topology";
     static final String API = "API (own process)";
-    static final String UNATTRIBUTED = "JVM unattributed (GC, JIT, ended threads)";
+    static final String JIT = "JVM JIT compilers";
+    static final String GC = "JVM GC and VM thread";
+    static final String UNATTRIBUTED = "JVM unattributed (ended threads)";
 
     static StackCpu now(long apiPid) throws IOException {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         Map<String, Double> byComponent = new LinkedHashMap<>();
-        for (String component : new String[] {COLLECTOR, BROKER, REGISTRY, TOPOLOGY, API, UNATTRIBUTED}) {
+        for (String component : new String[] {COLLECTOR, BROKER, REGISTRY, TOPOLOGY, API, JIT, GC, UNATTRIBUTED}) {
             byComponent.put(component, 0.0);
         }
         double threadTotal = 0;
@@ -45,7 +48,11 @@ record StackCpu(Map<String, Double> seconds) {
             threadTotal += cpu;
             byComponent.merge(component(info.getThreadName()), cpu, Double::sum);
         }
-        byComponent.put(UNATTRIBUTED, Math.max(0, processSeconds(Path.of("/proc/self/stat")) - threadTotal));
+        JvmThreadsCpu jvm = JvmThreadsCpu.now();
+        byComponent.put(JIT, jvm.jitSeconds());
+        byComponent.put(GC, jvm.gcSeconds());
+        byComponent.put(UNATTRIBUTED, Math.max(0, processSeconds(Path.of("/proc/self/stat")) - threadTotal
+                - jvm.jitSeconds() - jvm.gcSeconds()));
         byComponent.put(API, processSeconds(Path.of("/proc/" + apiPid + "/stat")));
         return new StackCpu(byComponent);
     }
@@ -70,14 +77,18 @@ record StackCpu(Map<String, Double> seconds) {
         return new StackCpu(difference);
     }
 
+    StackCpu scaled(double factor) {
+        Map<String, Double> scaled = new LinkedHashMap<>();
+        seconds.forEach((component, value) -> scaled.put(component, value * factor));
+        return new StackCpu(scaled);
+    }
+
     double total() {
         return seconds.values().stream().mapToDouble(Double::doubleValue).sum();
     }
 
-    /** utime + stime of a process from its stat file, in seconds (USER_HZ = 100). */
+    /** utime + stime of a process from its stat file, in seconds. */
     private static double processSeconds(Path stat) throws IOException {
-        String text = Files.readString(stat);
-        String[] fields = text.substring(text.lastIndexOf(')') + 2).split(" ");
-        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+        return JvmThreadsCpu.cpuTicks(Files.readString(stat)) / 100.0;
     }
 }

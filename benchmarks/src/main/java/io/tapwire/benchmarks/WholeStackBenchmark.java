@@ -35,6 +35,8 @@ import io.tapwire.local.LocalStackConfig;
  * inherits its affinity) on core 1; see bin/run-benchmark-stack. Three measurements:
  *
  * <ol>
+ *   <li>Idle: the CPU of each component with no load, as a share of a core — the part of the cost that does not depend
+ *       on the load (heartbeats, polls, commits, the API's reads).</li>
  *   <li>Efficiency: hey at a steady open-loop rate against nginx (keep-alive); after a warm-up, the CPU seconds of each
  *       component over the measured interval per 1,000 requests nginx served in it.</li>
  *   <li>Freshness: hey at 100 requests/s; the API's spans and {@code /metrics} are polled, and each request's delay
@@ -53,6 +55,8 @@ public final class WholeStackBenchmark {
     private static final String INBOUND = "container_http_inbound_requests_total";
     private static final int WARM_UP_SECONDS = 60;
     private static final int MEASURE_SECONDS = 40;
+    private static final int IDLE_SETTLE_SECONDS = 15;
+    private static final int IDLE_SECONDS = 30;
     private static final int FRESHNESS_SECONDS = 30;
     private static final int STEP_SECONDS = 15;
     private static final Duration CATCH_UP = Duration.ofSeconds(60);
@@ -103,7 +107,8 @@ public final class WholeStackBenchmark {
                 System.out.printf("stack ready in %.1f s (broker, registry, topology, API, collector)%n",
                         (System.nanoTime() - started) / 1e9);
                 WholeStackBenchmark benchmark = new WholeStackBenchmark(stack, new HttpLoad(launcher, LOAD_CPUS), nginx);
-                benchmark.efficiency(efficiencyRate);
+                StackCpu idle = benchmark.idle();
+                benchmark.efficiency(efficiencyRate, idle);
                 benchmark.freshness();
                 benchmark.highestSustainedRate(rates);
                 System.out.printf("resident memory at the end: stack JVM %d MiB, API %d MiB%n",
@@ -112,7 +117,29 @@ public final class WholeStackBenchmark {
         }
     }
 
-    private void efficiency(int rate) throws Exception {
+    /** The CPU of each component per second with no load, after the stack has settled. */
+    private StackCpu idle() throws Exception {
+        Thread.sleep(IDLE_SETTLE_SECONDS * 1000L);
+        StackCpu before = StackCpu.now(stack.apiPid().orElseThrow());
+        long startedNs = System.nanoTime();
+        Thread.sleep(IDLE_SECONDS * 1000L);
+        StackCpu used = StackCpu.now(stack.apiPid().orElseThrow()).minus(before);
+        double seconds = (System.nanoTime() - startedNs) / 1e9;
+        System.out.printf("%nIdle: no load, %d s measured %d s after the stack was ready%n", IDLE_SECONDS,
+                IDLE_SETTLE_SECONDS);
+        System.out.println("| component | CPU s | share of a core |");
+        System.out.println("|---|---|---|");
+        used.seconds().forEach((component, cpu) -> System.out.printf("| %s | %.2f | %.1f%% |%n", component, cpu,
+                100 * cpu / seconds));
+        System.out.printf("| **total** | %.2f | %.1f%% |%n", used.total(), 100 * used.total() / seconds);
+        return used.scaled(1 / seconds);
+    }
+
+    /**
+     * @param idlePerSecond each component's CPU per second with no load: what the load added beyond it is the marginal
+     *                      cost, printed beside the whole
+     */
+    private void efficiency(int rate, StackCpu idlePerSecond) throws Exception {
         int workers = Math.max(1, rate / 100);
         // Before the load: the run's requests, warm-up included, are what the API must have counted at the end.
         double counterBefore = inboundRequests();
@@ -130,12 +157,15 @@ public final class WholeStackBenchmark {
         System.out.printf("%nEfficiency: hey %d workers at %d requests/s (achieved %.0f/s, %d errors), %d s measured"
                 + " after %d s of warm-up: %.0f requests%n", workers, rate, result.perSecond(), result.errors(),
                 MEASURE_SECONDS, WARM_UP_SECONDS, requests);
-        System.out.println("| component | CPU s | ms per 1,000 requests | share of a core |");
-        System.out.println("|---|---|---|---|");
-        used.seconds().forEach((component, cpu) -> System.out.printf("| %s | %.2f | %.1f | %.1f%% |%n", component, cpu,
-                cpu * 1000 / requests * 1000, 100 * cpu / seconds));
-        System.out.printf("| **total** | %.2f | **%.1f** | %.1f%% |%n", used.total(),
-                used.total() * 1000 / requests * 1000, 100 * used.total() / seconds);
+        StackCpu marginal = used.minus(idlePerSecond.scaled(seconds));
+        System.out.println("| component | CPU s | ms per 1,000 requests | share of a core | beyond idle, ms per 1,000 requests |");
+        System.out.println("|---|---|---|---|---|");
+        used.seconds().forEach((component, cpu) -> System.out.printf("| %s | %.2f | %.1f | %.1f%% | %.1f |%n", component,
+                cpu, cpu * 1000 / requests * 1000, 100 * cpu / seconds,
+                marginal.seconds().get(component) * 1000 / requests * 1000));
+        System.out.printf("| **total** | %.2f | **%.1f** | %.1f%% | **%.1f** |%n", used.total(),
+                used.total() * 1000 / requests * 1000, 100 * used.total() / seconds,
+                marginal.total() * 1000 / requests * 1000);
         System.out.printf("(the stack JVM meanwhile: %.2f s in garbage collections, %.2f s compiling, as its MXBeans"
                 + " report them)%n", (jvmAfter[0] - jvmBefore[0]) / 1000.0, (jvmAfter[1] - jvmBefore[1]) / 1000.0);
         awaitCounter(counterBefore + result.requests(), "the efficiency run's requests");

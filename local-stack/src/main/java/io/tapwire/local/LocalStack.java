@@ -1,9 +1,15 @@
 package io.tapwire.local;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
 
 import io.tapwire.collector.app.Collector;
 import io.tapwire.collector.app.CollectorSettings;
@@ -15,6 +21,7 @@ import io.tapwire.schemas.registry.RegistryClient;
 import io.tapwire.schemas.registry.RegistryClientConfig;
 import io.tapwire.schemas.registry.SubjectSetup;
 import io.tapwire.schemas.settings.TypedProperties;
+import io.tapwire.schemas.topics.TapwireTopic;
 import io.tapwire.schemas.topics.TopicBootstrapper;
 import io.tapwire.streams.app.StreamsSettings;
 import io.tapwire.streams.app.TopologyRunner;
@@ -56,7 +63,7 @@ public final class LocalStack implements AutoCloseable {
                     .build()
                     .start();
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-                topics = new TopicBootstrapper(admin, (short) 1).ensure(config.topics().plan());
+                topics = new TopicBootstrapper(admin, (short) 1).ensure(config.topicsFor(existingPartitions(admin)).plan());
             }
             registry = SchemaRegistryServer.builder()
                     .bootstrapServers(broker.bootstrapServers())
@@ -119,6 +126,24 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /** What the topic bootstrap did at this start. */
+    /** The partition counts of the Tapwire topics the broker already has (those of a data folder used before). */
+    private static List<Integer> existingPartitions(Admin admin) {
+        try {
+            Set<String> names = new HashSet<>(admin.listTopics().names().get());
+            names.retainAll(Arrays.stream(TapwireTopic.values()).map(TapwireTopic::topicName).toList());
+            List<Integer> counts = new ArrayList<>();
+            admin.describeTopics(names).allTopicNames().get().values()
+                    .forEach(description -> counts.add(description.partitions().size()));
+            return counts;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot read the topics the data folder holds: " + e.getCause().getMessage(),
+                    e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading the topics the data folder holds", e);
+        }
+    }
+
     public TopicBootstrapper.Report topics() {
         return topics;
     }

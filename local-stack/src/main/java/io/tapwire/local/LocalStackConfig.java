@@ -6,8 +6,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
 
 import io.tapwire.schemas.settings.TypedProperties;
 import io.tapwire.collector.app.CollectorSettings;
@@ -23,6 +26,8 @@ import io.tapwire.streams.app.StreamsSettings;
  * @param controllerPort the broker's KRaft controller port
  * @param registryPort   the schema registry's HTTP port
  * @param topics         partition counts and retention of the Tapwire topics
+ * @param partitionsGiven whether a partition count is among the settings; if not, a data folder's topics keep theirs
+ *                       ({@link #topicsFor})
  * @param topology       whether the topology runs in the stack ({@code tapwire.local.topology}, default true)
  * @param collector      whether the collector for this machine runs in the stack ({@code tapwire.local.collector},
  *                       default true; it needs root)
@@ -33,7 +38,7 @@ import io.tapwire.streams.app.StreamsSettings;
  *                       ({@code tapwire.collector.*})
  */
 public record LocalStackConfig(Path dataDir, int kafkaPort, int controllerPort, int registryPort, TopicSettings topics,
-                               boolean topology, boolean collector, ApiProcess.ApiSettings api, Duration demo,
+                               boolean partitionsGiven, boolean topology, boolean collector, ApiProcess.ApiSettings api, Duration demo,
                                Properties settings) {
 
     public static final Path DEFAULT_DATA_DIR = Path.of("data");
@@ -46,8 +51,12 @@ public record LocalStackConfig(Path dataDir, int kafkaPort, int controllerPort, 
     public static final String DEFAULT_API_CHECKPOINT_INTERVAL = "500ms";
     /** The topology's relay of heartbeats and its metrics' updates: as often as the collector's heartbeats come. */
     public static final String DEFAULT_STREAMS_INTERVAL = "500ms";
-    /** One node: a few partitions are plenty, and fewer partitions start faster. */
-    public static final String DEFAULT_LOCAL_PARTITIONS = "3";
+    /**
+     * One node, one stream thread: a partition per topic is enough. Every partition is a task's worth of heartbeats,
+     * relays, commits and transaction markers whatever the load; with 1 instead of 3 the idle stack uses a third less
+     * CPU and every request costs less (BENCHMARKS.md, "Whole stack").
+     */
+    public static final String DEFAULT_LOCAL_PARTITIONS = "1";
 
     static final String USAGE = """
             usage: tapwire local stack [options]
@@ -67,7 +76,6 @@ public record LocalStackConfig(Path dataDir, int kafkaPort, int controllerPort, 
     /** Parses options; throws {@link IllegalArgumentException} with a message for the user on any mistake. */
     public static LocalStackConfig parse(String... args) {
         Properties props = new Properties();
-        props.setProperty("tapwire.topics.partitions", DEFAULT_LOCAL_PARTITIONS);
         props.setProperty("tapwire.local.data-dir", DEFAULT_DATA_DIR.toString());
         props.setProperty("tapwire.local.kafka-port", String.valueOf(DEFAULT_KAFKA_PORT));
         props.setProperty("tapwire.local.controller-port", String.valueOf(DEFAULT_CONTROLLER_PORT));
@@ -127,8 +135,14 @@ public record LocalStackConfig(Path dataDir, int kafkaPort, int controllerPort, 
                 Path.of(p.string("tapwire.local.api-jar", ApiProcess.ApiSettings.DEFAULT_JAR)), apiPort,
                 p.string("tapwire.local.api-heap", ApiProcess.ApiSettings.DEFAULT_HEAP),
                 p.duration("tapwire.local.api-start-timeout", ApiProcess.ApiSettings.DEFAULT_START_TIMEOUT));
+        boolean partitionsGiven = props.stringPropertyNames().stream()
+                .anyMatch(name -> name.startsWith(TopicSettings.PREFIX) && name.endsWith(".partitions")
+                        || name.equals(TopicSettings.PREFIX + "partitions"));
         Properties settings = new Properties();
         settings.putAll(props);
+        if (!settings.containsKey(TopicSettings.PREFIX + "partitions")) {
+            settings.setProperty(TopicSettings.PREFIX + "partitions", DEFAULT_LOCAL_PARTITIONS);
+        }
         if (!settings.containsKey("tapwire.collector.heartbeat-interval")) {
             // Every event-time step waits for each raw partition's heartbeat: the interval bounds how fresh spans and
             // /metrics are (seconds, not the collector's default 5 s, for one node's handful of partitions).
@@ -154,10 +168,27 @@ public record LocalStackConfig(Path dataDir, int kafkaPort, int controllerPort, 
         // The settings of the topology and the collector are checked now, before anything starts.
         StreamsSettings.fromProperties(settings);
         CollectorSettings.from(p);
-        return new LocalStackConfig(dataDir, kafkaPort, controllerPort, registryPort, TopicSettings.fromProperties(props),
-                p.bool("tapwire.local.topology", true), p.bool("tapwire.local.collector", true), apiSettings,
+        return new LocalStackConfig(dataDir, kafkaPort, controllerPort, registryPort, TopicSettings.fromProperties(settings),
+                partitionsGiven, p.bool("tapwire.local.topology", true), p.bool("tapwire.local.collector", true), apiSettings,
                 p.bool("tapwire.local.demo", false) ? p.duration("tapwire.local.demo-interval", DEFAULT_DEMO_INTERVAL) : null,
                 settings);
+    }
+
+    /**
+     * The topics to ensure, given the partition counts of the Tapwire topics the data folder already holds. With no
+     * partition count among the settings, a folder whose topics all have one count keeps it (a folder from before the
+     * local default became 1 has 3 per topic): its raw events stay readable, where the settings' count would be
+     * refused. Otherwise the settings' topics.
+     */
+    TopicSettings topicsFor(Collection<Integer> existingCounts) {
+        Set<Integer> counts = new HashSet<>(existingCounts);
+        if (partitionsGiven || counts.size() != 1) {
+            return topics;
+        }
+        Properties kept = new Properties();
+        kept.putAll(settings);
+        kept.setProperty(TopicSettings.PREFIX + "partitions", String.valueOf(counts.iterator().next()));
+        return TopicSettings.fromProperties(kept);
     }
 
     /**

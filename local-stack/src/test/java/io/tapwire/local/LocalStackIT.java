@@ -14,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -68,7 +69,7 @@ class LocalStackIT {
                 assertThat(names).contains(topic.topicName());
             }
             assertThat(admin.describeTopics(Set.of("tapwire.raw.l7.v1")).allTopicNames().get()
-                    .get("tapwire.raw.l7.v1").partitions()).hasSize(3);
+                    .get("tapwire.raw.l7.v1").partitions()).hasSize(1);
         }
         assertThat(first.stop()).isZero();
         assertThat(first.output()).contains("Tapwire local stack stopped.");
@@ -82,6 +83,30 @@ class LocalStackIT {
         assertThat(new RegistryClient(RegistryClientConfig.of("http://127.0.0.1:" + registryPort))
                 .schemaById(id)).as("schemas survive a restart").isEqualTo(TapwireTopic.RAW_L7.valueSchema());
         assertThat(second.stop()).isZero();
+    }
+
+    @Test
+    void aDataFolderWrittenWithThreePartitionsStartsOnThemWhenNoCountIsSet(@TempDir Path data) throws Exception {
+        int kafkaPort = FreePorts.pick();
+        int controllerPort = FreePorts.pick(kafkaPort);
+        int registryPort = FreePorts.pick(kafkaPort, controllerPort);
+        List<String> args = List.of("--data-dir", data.toString(), "--kafka-port", String.valueOf(kafkaPort),
+                "--controller-port", String.valueOf(controllerPort), "--registry-port", String.valueOf(registryPort),
+                "--set", "tapwire.local.api=false", "--set", "tapwire.local.collector=false");
+        List<String> before = new java.util.ArrayList<>(args);
+        before.addAll(List.of("--set", "tapwire.topics.partitions=3"));   // the local default before it became 1
+
+        Run old = Run.start(before.toArray(String[]::new));
+        assertThat(old.awaitOutput("Press Ctrl-C")).contains("topology: running");
+        assertThat(old.stop()).isZero();
+
+        Run upgraded = Run.start(args.toArray(String[]::new));
+        assertThat(upgraded.awaitOutput("Press Ctrl-C")).contains("(0 created)").contains("topology: running");
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", "127.0.0.1:" + kafkaPort))) {
+            assertThat(admin.describeTopics(Set.of("tapwire.raw.l7.v1")).allTopicNames().get()
+                    .get("tapwire.raw.l7.v1").partitions()).hasSize(3);
+        }
+        assertThat(upgraded.stop()).isZero();
     }
 
     @Test
