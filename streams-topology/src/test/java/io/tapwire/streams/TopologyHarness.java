@@ -16,6 +16,7 @@ import io.tapwire.schemas.derived.DeadLetter;
 import io.tapwire.schemas.derived.L7Metric;
 import io.tapwire.schemas.derived.L7Request;
 import io.tapwire.schemas.derived.ListenerInfo;
+import io.tapwire.schemas.derived.ProcessInfo;
 import io.tapwire.schemas.derived.ServiceEdge;
 import io.tapwire.schemas.derived.TcpMetric;
 import io.tapwire.schemas.keys.ConnectionKey;
@@ -54,6 +55,7 @@ import io.tapwire.streams.l7.metrics.L7Metrics;
 import io.tapwire.streams.listeners.ListenerIndex;
 import io.tapwire.streams.listeners.ListenerRegistry;
 import io.tapwire.streams.registry.ProcessRegistry;
+import io.tapwire.streams.registry.ProcessServices;
 import io.tapwire.streams.sync.HeartbeatMarker;
 import io.tapwire.streams.tcpmetrics.TcpMetrics;
 import org.apache.kafka.common.serialization.Serdes;
@@ -125,9 +127,10 @@ public final class TopologyHarness implements AutoCloseable {
         ProcessRegistry.Outputs processes = ProcessRegistry.build(builder,
                 builder.stream("raw.process", Consumed.with(Serdes.String(), serdes.of(ProcessEvent.class))),
                 inventoryStream, serdes, settings.processExitGrace(), settings.restarts(), PARTITIONS);
+        KStream<String, ProcessInfo> processesByKey = ProcessServices.byProcessKey(processes.processes(), serdes);
         KStream<String, SocketChange> sockets = ConnectionTracker.build(builder,
                 builder.stream("raw.tcp", Consumed.with(Serdes.String(), serdes.of(TcpEvent.class))),
-                processes.processes(), serdes, settings.connectionIdleTimeout(), PARTITIONS);
+                processesByKey, serdes, settings.connectionIdleTimeout(), PARTITIONS);
         KStream<String, ListenerInfo> listenerStream =
                 ListenerRegistry.build(builder, inventoryStream, sockets, serdes, PARTITIONS);
         listenerStream.filterNot(HeartbeatMarker::is)
@@ -149,7 +152,7 @@ public final class TopologyHarness implements AutoCloseable {
         tcpMetrics.deadLetters().to("dlq", Produced.with(Serdes.String(), serdes.of(DeadLetter.class)));
 
         RequestNaming.Outputs namedRequests = RequestNaming.build(builder, parsed.requests(), resolution.names(),
-                sockets, processes.processes(), serdes, settings.l7NameWait(), settings.connectionIdleTimeout(), settings.resourceLabels(),
+                sockets, processesByKey, serdes, settings.l7NameWait(), settings.connectionIdleTimeout(), settings.resourceLabels(),
                 PARTITIONS);
         namedRequests.all().filterNot(HeartbeatMarker::is)
                 .to("requests", Produced.with(Serdes.String(), serdes.of(L7Request.class)));
@@ -327,9 +330,19 @@ public final class TopologyHarness implements AutoCloseable {
     // ---- outputs ----
 
     /** What went through the repartition topic {@code name} (as named in the builders) so far. */
+    /** A value in the wire format (a dead letter's), decoded through the test registry. */
+    public <V extends org.apache.avro.specific.SpecificRecord> V decode(Class<V> type, byte[] value) {
+        return serdes.of(type).deserializer().deserialize("", value);
+    }
+
     public TestOutputTopic<String, SocketChange> repartition(String name) {
+        return repartition(name, SocketChange.class);
+    }
+
+    public <V extends org.apache.avro.specific.SpecificRecord> TestOutputTopic<String, V> repartition(String name,
+                                                                                                   Class<V> type) {
         return driver.createOutputTopic("topology-harness-" + name + "-repartition", Serdes.String().deserializer(),
-                serdes.of(SocketChange.class).deserializer());
+                serdes.of(type).deserializer());
     }
 
     /** Every metric record read so far, latest per key; final records also kept in order. */

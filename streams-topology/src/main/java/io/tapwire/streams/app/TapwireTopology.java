@@ -30,6 +30,7 @@ import io.tapwire.streams.internal.SocketChange;
 import io.tapwire.streams.listeners.ListenerIndex;
 import io.tapwire.streams.listeners.ListenerRegistry;
 import io.tapwire.streams.registry.ProcessRegistry;
+import io.tapwire.streams.registry.ProcessServices;
 import io.tapwire.streams.sync.HeartbeatMarker;
 import io.tapwire.streams.tcpmetrics.TcpMetrics;
 import org.apache.avro.specific.SpecificRecord;
@@ -47,7 +48,7 @@ import org.apache.kafka.streams.kstream.Produced;
  *
  * <pre>
  * raw.process + raw.inventory ─▶ ProcessRegistry ─▶ processes.v1, events.v1
- *                                      └─▶ ProcessServices (the processes by process key, beside their lookups)
+ *                                      └─▶ ProcessServices (the processes by process key, one repartition for both lookups)
  * raw.tcp ─▶ ConnectionTracker (+ owner's service) ─┬─▶ ListenerRegistry (+ raw.inventory) ─▶ listeners.v1
  *                                                   │        └─▶ ListenerIndex (the listeners by lookup key)
  *                                                   └─▶ ConnectionResolver (+ DNS answers) ─┬─▶ TcpMetrics ─▶ tcp.metrics.v1
@@ -100,7 +101,8 @@ public final class TapwireTopology {
                 Produced.with(Serdes.String(), serdes.of(ProcessInfo.class)));
         registry.events().to(settings.topic(TapwireTopic.EVENTS), Produced.with(Serdes.String(), serdes.of(ServiceEvent.class)));
 
-        KStream<String, SocketChange> sockets = ConnectionTracker.build(builder, tcp, registry.processes(), serdes,
+        KStream<String, ProcessInfo> processesByKey = ProcessServices.byProcessKey(registry.processes(), serdes);
+        KStream<String, SocketChange> sockets = ConnectionTracker.build(builder, tcp, processesByKey, serdes,
                 settings.connectionIdleTimeout(), rawPartitions);
 
         KStream<String, ListenerInfo> listeners = ListenerRegistry.build(builder, inventory, sockets, serdes, rawPartitions);
@@ -122,7 +124,7 @@ public final class TapwireTopology {
         tcpMetrics.deadLetters().to(settings.topic(TapwireTopic.DLQ), Produced.with(Serdes.String(), serdes.of(DeadLetter.class)));
 
         RequestNaming.Outputs requests = RequestNaming.build(builder, parsed.requests(), resolution.names(),
-                sockets, registry.processes(), serdes, settings.l7NameWait(), settings.connectionIdleTimeout(), settings.resourceLabels(),
+                sockets, processesByKey, serdes, settings.l7NameWait(), settings.connectionIdleTimeout(), settings.resourceLabels(),
                 rawPartitions);
         requests.all().filterNot(HeartbeatMarker::is, Named.as("l7-requests-published"))
                 .to(settings.topic(TapwireTopic.L7_REQUESTS), Produced.with(Serdes.String(), serdes.of(L7Request.class)));

@@ -39,18 +39,19 @@ public final class ConnectionTracker {
     }
 
     /**
-     * @param processChanges the process registry's changes, with its heartbeat markers
+     * @param processesByKey the process registry's changes, with its heartbeat markers, by process key
+     *                       ({@link ProcessServices#byProcessKey})
      * @param idleTimeout    event time after which a connection nothing was heard of counts as closed
      * @param upstreamTasks  tasks writing to each repartition (the partitions of the raw topics)
      */
     public static KStream<String, SocketChange> build(StreamsBuilder builder, KStream<String, TcpEvent> tcp,
-                                                      KStream<String, ProcessInfo> processChanges,
+                                                      KStream<String, ProcessInfo> processesByKey,
                                                       TopologySerdes serdes, Duration idleTimeout, int upstreamTasks) {
         // Read and written with every event of a connection: objects between commits (CommitTimeStore).
         builder.addStateStore(CommitTimeStore.builder(STORE, Serdes.String(), serdes.of(SocketState.class)));
         KStream<String, SocketChange> changes = tcp.process(() -> new Tracker(idleTimeout),
                 Named.as("connection-tracker"), STORE);
-        return ProcessServices.attach(builder, changes, processChanges, "sockets-by-process", upstreamTasks,
+        return ProcessServices.attach(builder, changes, processesByKey, "sockets-by-process", upstreamTasks,
                 serdes.of(SocketChange.class), serdes, ConnectionTracker::ownerKey, ConnectionTracker::isHeartbeat,
                 (change, process) -> SocketChange.newBuilder(change)
                         .setOwnerService(ProcessServices.serviceOf(process, change.getOwnerComm())).build());

@@ -78,6 +78,8 @@ public final class RequestNaming {
      *                      the raw L7 topic's own task (so co-partitioned with anything keyed by connection id)
      * @param names         the resolver's NAMED changes keyed by connection id, with heartbeats
      * @param sockets       every socket change with its owner's service (the tracker's output), with heartbeats
+     * @param processesByKey the registry's changes by process key ({@link ProcessServices#byProcessKey}), for the
+     *                      requests of sockets no names reached
      * @param holdFor       how long (event time) a request waits for its socket's names
      * @param idleTimeout   event time after which the names of a socket nothing was heard of are forgotten
      * @param labels        how resources become labels
@@ -86,7 +88,7 @@ public final class RequestNaming {
     public static Outputs build(StreamsBuilder builder, KStream<String, L7Request> requests,
                                                    KStream<String, SocketChange> names,
                                                    KStream<String, SocketChange> sockets,
-                                                   KStream<String, ProcessInfo> processChanges, TopologySerdes serdes,
+                                                   KStream<String, ProcessInfo> processesByKey, TopologySerdes serdes,
                                                    Duration holdFor, Duration idleTimeout, ResourceLabels labels,
                                                    int upstreamTasks) {
         // Read with every request: objects between commits (CommitTimeStore).
@@ -133,7 +135,7 @@ public final class RequestNaming {
                         Named.as("l7-requests-unnamed"))
                 .mapValues(value -> value == null ? null : ((Unnamed) value).request(),
                         Named.as("l7-requests-unnamed-values"));
-        KStream<String, L7Request> byProcess = ProcessServices.attach(builder, unnamed, processChanges, BY_PROCESS,
+        KStream<String, L7Request> byProcess = ProcessServices.attach(builder, unnamed, processesByKey, BY_PROCESS,
                         upstreamTasks, serdes.of(L7Request.class), serdes, RequestNaming::processKey,
                         request -> false, RequestNaming::namedByProcess)
                 .selectKey((key, request) -> request == null ? key : connectionId(request),

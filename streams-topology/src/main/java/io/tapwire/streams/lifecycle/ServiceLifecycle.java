@@ -15,6 +15,7 @@ import io.tapwire.streams.internal.NodeLifecycle;
 import io.tapwire.streams.internal.ServiceFact;
 import io.tapwire.streams.internal.ServiceFactKind;
 import io.tapwire.streams.internal.ServiceLifecycleState;
+import io.tapwire.streams.store.CommitTimeStore;
 import io.tapwire.streams.sync.EventTimeSync;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -24,7 +25,6 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.Stores;
 
 /**
  * The events of {@code tapwire.events.v1}: the registry's notable events (OOM kills, crashes, exits with an error)
@@ -49,10 +49,11 @@ public final class ServiceLifecycle {
      */
     public static KStream<String, ServiceEvent> build(StreamsBuilder builder, KStream<String, Object> registryOutput,
                                                       TopologySerdes serdes, RestartRule rule, int upstreamTasks) {
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(MEMBERS_STORE),
-                Serdes.String(), Serdes.String()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STATE_STORE),
-                Serdes.String(), serdes.of(ServiceLifecycleState.class)));
+        // A process's membership changes at its start, exec and exit, and a service's state with every fact of any of its
+        // processes: objects between commits (CommitTimeStore), written once at each, so a busy service's state and
+        // a short-lived process's changes cost a store write per commit, not one per change.
+        builder.addStateStore(CommitTimeStore.builder(MEMBERS_STORE, Serdes.String(), Serdes.String()));
+        builder.addStateStore(CommitTimeStore.builder(STATE_STORE, Serdes.String(), serdes.of(ServiceLifecycleState.class)));
         KStream<String, ServiceFact> facts = registryOutput.process(() -> new ServiceMembership(MEMBERS_STORE),
                 Named.as("service-membership"), MEMBERS_STORE);
         KStream<String, ServiceFact> byService = HeartbeatRepartition.repartition(facts, BY_SERVICE,

@@ -36,21 +36,37 @@ import org.apache.kafka.streams.state.KeyValueStore;
 public final class ProcessServices {
 
     public static final String STORE = "process-services";
+    /**
+     * The registry's changes by process key: one repartition for every lookup, each of which reads it as a channel of
+     * its own event-time sync (so the lookups share a sub-topology, but none waits for another).
+     */
+    public static final String PROCESSES_CHANNEL = "processes-by-key";
 
     private ProcessServices() {
     }
 
     /**
+     * The registry's process changes, with its heartbeat markers, repartitioned by process key: what every
+     * {@link #attach} reads.
+     */
+    public static KStream<String, ProcessInfo> byProcessKey(KStream<String, ProcessInfo> processChanges,
+                                                            TopologySerdes serdes) {
+        return HeartbeatRepartition.repartition(processChanges, PROCESSES_CHANNEL, serdes.of(ProcessInfo.class),
+                process -> false);
+    }
+
+    /**
      * Attaches to each record of {@code stream} the process named by {@code processKey} (null when the registry
-     * does not know it at the record's time), through the repartition topics {@code name} and
-     * {@code name-processes}. Heartbeats (the stream's own or {@link HeartbeatMarker}s) pass untouched, and reach
-     * every partition.
+     * does not know it at the record's time), through the repartition topic {@code name} and the registry's changes
+     * by process key. Heartbeats (the stream's own or {@link HeartbeatMarker}s) pass untouched, and reach every
+     * partition.
      *
-     * @param processChanges the registry's process changes with its heartbeat markers
+     * @param processesByKey the registry's process changes with its heartbeat markers, by process key
+     *                       ({@link #byProcessKey})
      * @param upstreamTasks  tasks writing to each repartition (the partitions of the raw topics)
      */
     public static <V> KStream<String, V> attach(StreamsBuilder builder, KStream<String, V> stream,
-                                                KStream<String, ProcessInfo> processChanges, String name,
+                                                KStream<String, ProcessInfo> processesByKey, String name,
                                                 int upstreamTasks, Serde<V> serde, TopologySerdes serdes,
                                                 Function<V, String> processKey, Predicate<V> heartbeat,
                                                 BiFunction<V, ProcessInfo, V> joiner) {
@@ -58,9 +74,6 @@ public final class ProcessServices {
         String storeName = name + "-" + STORE;
         // Read with every lookup: objects between commits (CommitTimeStore).
         builder.addStateStore(CommitTimeStore.builder(storeName, Serdes.String(), processSerde));
-        String processesChannel = name + "-processes";
-        KStream<String, ProcessInfo> processes = HeartbeatRepartition.repartition(processChanges, processesChannel,
-                processSerde, process -> false);
         KStream<String, V> lookups = HeartbeatRepartition.repartition(
                 stream.selectKey((key, value) -> HeartbeatMarker.isHeartbeat(heartbeat, key, value) ? key
                                 : processKey.apply(value),
@@ -68,9 +81,9 @@ public final class ProcessServices {
                 name, serde, heartbeat);
         // The table's channel first: a process change and a lookup of the same millisecond apply in that order.
         KStream<String, Object> ordered = EventTimeSync.merge(builder, name, upstreamTasks, List.of(
-                EventTimeSync.Channel.repartitioned(processesChannel, processes, processSerde, process -> false),
+                EventTimeSync.Channel.repartitioned(PROCESSES_CHANNEL, processesByKey, processSerde, process -> false),
                 EventTimeSync.Channel.repartitioned(name, lookups, serde, heartbeat)));
-        return ordered.process(() -> new Lookup<>(storeName, processesChannel, heartbeat, joiner),
+        return ordered.process(() -> new Lookup<>(storeName, PROCESSES_CHANNEL, heartbeat, joiner),
                 Named.as(name + "-lookup"), storeName);
     }
 

@@ -1,5 +1,7 @@
 package io.tapwire.streams.tcpmetrics;
 
+import java.util.function.Predicate;
+
 import io.tapwire.schemas.derived.DeadLetter;
 import io.tapwire.schemas.derived.TcpMetric;
 import io.tapwire.streams.InternalKeys;
@@ -11,8 +13,10 @@ import io.tapwire.streams.internal.SocketRole;
 import io.tapwire.streams.internal.TcpSeries;
 import io.tapwire.streams.internal.TcpWindow;
 import io.tapwire.streams.sync.EventTimeSync;
-import io.tapwire.streams.window.LateRecordGate;
+import io.tapwire.streams.sync.HeartbeatMarker;
+import io.tapwire.streams.window.PartialAggregator;
 import io.tapwire.streams.window.TumblingWindows;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.KStream;
@@ -21,20 +25,32 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * Sub-topology 3, TCP metrics: every connection once, from its client's view or, when the client was not
- * observed, from its server's (changes stamped by the connection resolver) → per (client service, destination, server service) and event-time window, connects, failed
- * connects, handshake time, connections open at the window's end, connections closed and their lifetimes,
- * retransmits, bytes each way and smoothed RTT, for {@code tapwire.tcp.metrics.v1} keyed
- * {@code client/destination/server/windowStartEpochMs}.
+ * observed, from its server's (changes stamped by the connection resolver) → per (client service, destination, server
+ * service) and event-time window, connects, failed connects, handshake time, connections open at the window's end,
+ * connections closed and their lifetimes, retransmits, bytes each way and smoothed RTT, for
+ * {@code tapwire.tcp.metrics.v1} keyed {@code client/destination/server/windowStartEpochMs}.
  *
- * <p>Changes are re-keyed by series and put in event-time order ({@link EventTimeSync}); a late-record gate routes changes whose window has closed to the DLQ, and
- * {@link TcpWindowAggregator} emits each window on update and once more, final, when it closes.
+ * <p>In two steps, so that no record per change crosses a repartition. In the resolver's task a
+ * {@link PartialAggregator} (stores {@value #PARTIALS} and {@value #PARTIALS}{@code -clock}) adds the changes up per
+ * series and window, routes changes whose window has closed to the DLQ (stage {@value #STAGE}), and sends the partials
+ * ({@link TcpWindow}s with their series' names), once per update interval of event time and before their window
+ * closes, through the repartition {@value #BY_SERIES}. In the series' task the partials of every upstream task are put
+ * in event-time order ({@link EventTimeSync}) and {@link TcpWindowAggregator} adds them to the open windows, emits each
+ * window on update and once more, final, when it closes.
  */
 public final class TcpMetrics {
 
     public static final String STAGE = "tcp-metrics";
     public static final String WINDOWS_STORE = "tcp-metrics-windows";
     public static final String SERIES_STORE = "tcp-metrics-series";
-    static final String BY_SERIES = "tcp-metrics-by-series";
+    static final String PARTIALS = "tcp-metrics-partials";
+    /**
+     * The repartition and event-time sync of the partials. Not {@code tcp-metrics-by-series}, the name of the sync
+     * that held changes before the partials: its buffer, restored after an upgrade, would hold records of another type.
+     */
+    static final String BY_SERIES = "tcp-metrics-partials-by-series";
+    /** Partials have no heartbeat of their own: only the {@link HeartbeatMarker} is one. */
+    private static final Predicate<TcpWindow> NO_OWN_HEARTBEAT = partial -> false;
 
     private TcpMetrics() {
     }
@@ -46,24 +62,29 @@ public final class TcpMetrics {
     /** @param upstreamTasks tasks writing to each repartition (the partitions of the raw topics) */
     public static Outputs build(StreamsBuilder builder, KStream<String, SocketChange> resolved, TopologySerdes serdes,
                                 TumblingWindows windows, int upstreamTasks) {
+        Serde<TcpWindow> windowSerde = serdes.of(TcpWindow.class);
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WINDOWS_STORE),
-                Serdes.String(), serdes.of(TcpWindow.class)));
+                Serdes.String(), windowSerde));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SERIES_STORE),
                 Serdes.String(), serdes.of(TcpSeries.class)));
-        KStream<String, SocketChange> clientView = resolved
-                .filter((key, change) -> ConnectionTracker.isHeartbeat(change)
-                        || counts(change),
-                        Named.as("tcp-metrics-client-view"))
-                .selectKey((key, change) -> ConnectionTracker.isHeartbeat(change) ? key : seriesKey(change),
-                        Named.as("tcp-metrics-series-key"));
-        KStream<String, SocketChange> bySeries = EventTimeSync.ordered(builder, HeartbeatRepartition.repartition(
-                clientView, BY_SERIES, serdes.of(SocketChange.class), ConnectionTracker::isHeartbeat),
-                BY_SERIES, upstreamTasks, serdes.of(SocketChange.class), ConnectionTracker::isHeartbeat);
-        LateRecordGate.Outputs<SocketChange> gated = LateRecordGate.split(bySeries, STAGE, windows,
-                serdes.of(SocketChange.class).serializer(), ConnectionTracker::isHeartbeat);
-        KStream<String, TcpMetric> metrics = gated.onTime().process(() -> new TcpWindowAggregator(windows),
-                Named.as("tcp-metrics-aggregate"), WINDOWS_STORE, SERIES_STORE);
-        return new Outputs(metrics, gated.tooLate());
+        PartialAggregator.Outputs<TcpWindow> counted = PartialAggregator.build(builder, resolved
+                        .filter((key, change) -> ConnectionTracker.isHeartbeat(change) || counts(change),
+                                Named.as("tcp-metrics-client-view")),
+                PARTIALS, STAGE, windows, TcpWindows.PARTIALS, TcpWindow::getWindowStartEpochMs, TcpWindow.class,
+                windowSerde, serdes.of(SocketChange.class).serializer());
+        KStream<String, TcpWindow> bySeries = EventTimeSync.ordered(builder,
+                HeartbeatRepartition.repartition(counted.partials(), BY_SERIES, windowSerde, NO_OWN_HEARTBEAT),
+                BY_SERIES, upstreamTasks, windowSerde, NO_OWN_HEARTBEAT);
+        KStream<String, Object> aggregated = bySeries.process(
+                () -> new TcpWindowAggregator(windows, windowSerde.serializer()), Named.as("tcp-metrics-aggregate"),
+                WINDOWS_STORE, SERIES_STORE);
+        KStream<String, TcpMetric> metrics = aggregated
+                .filter((key, value) -> value instanceof TcpMetric, Named.as("tcp-metrics-windows-out"))
+                .mapValues(value -> (TcpMetric) value, Named.as("tcp-metrics-values"));
+        KStream<String, DeadLetter> lateAfterRestart = aggregated
+                .filter((key, value) -> value instanceof DeadLetter, Named.as("tcp-metrics-late-after-restart"))
+                .mapValues(value -> (DeadLetter) value, Named.as("tcp-metrics-late-after-restart-values"));
+        return new Outputs(metrics, counted.tooLate().merge(lateAfterRestart, Named.as("tcp-metrics-late-merged")));
     }
 
     /**

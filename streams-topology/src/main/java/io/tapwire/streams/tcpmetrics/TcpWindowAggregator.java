@@ -6,14 +6,13 @@ import java.util.List;
 
 import io.tapwire.schemas.derived.TcpMetric;
 import io.tapwire.schemas.keys.TcpMetricKey;
-import io.tapwire.streams.connections.ConnectionResolver;
-import io.tapwire.streams.connections.ConnectionTracker;
-import io.tapwire.streams.internal.SocketChange;
 import io.tapwire.streams.internal.TcpSeries;
 import io.tapwire.streams.internal.TcpWindow;
 import io.tapwire.streams.sync.EventClock;
+import io.tapwire.streams.window.LateRecordGate;
 import io.tapwire.streams.window.TumblingWindows;
 import io.tapwire.streams.window.WindowCloseClock;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -24,80 +23,92 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * The windowed TCP aggregate, in the Processor API because it needs what the DSL's windowed aggregations do not
- * give together: an update on every change and one more record, {@code final = true}, when the window closes;
+ * give together: an update with every partial and one more record, {@code final = true}, when the window closes;
  * and a gauge, the connections open at each window's end, carried across windows in which nothing happens.
  *
- * <p>Open connections at the end of a window are the open connections at the end of the last closed window plus
- * the opens minus the closes of every open window up to this one. Windows close in order, so the figure of a
- * closed window is the sum over all changes before its end, whatever order they came in: a replay gives the
- * same final records. A window closes when event time (the {@link EventClock} of the records released to this
- * step, heartbeats included) passes its end plus the grace period (the same rule as the late-record gate before
- * this step: {@link WindowCloseClock}), so windows close also when only heartbeats arrive. A series with open connections gets a final record for every window, even one without changes.
+ * <p>Its input is the partials of the resolver task's {@link io.tapwire.streams.window.PartialAggregator} (the
+ * changes of one series and window as one upstream task counted them since its last partial, stamped before their
+ * window's close), in event-time order. Open connections at the end of a window are the open connections at the end
+ * of the last closed window plus the opens minus the closes of every open window up to this one. Windows close in
+ * order, so the figure of a closed window is the sum over all partials before its end, whatever order they came in:
+ * a replay gives the same final records. A window closes when event time (the {@link EventClock} of the records
+ * released to this step, heartbeats included) passes its end plus the grace period ({@link WindowCloseClock}), so
+ * windows close also when only heartbeats arrive. A series with open connections gets a final record for every
+ * window, even one without changes.
  *
- * <p>Records of an update carry the triggering change's timestamp; final records carry the window's last
- * millisecond. Nothing depends on the wall clock.
+ * <p>Records of an update carry the partial's timestamp; final records carry the window's last millisecond. Nothing
+ * depends on the wall clock. A partial for a window its series has already closed (which the partials' stamps rule
+ * out, but a restart of this step's in-memory time could bring) goes to the DLQ instead of opening it again.
  */
-final class TcpWindowAggregator implements Processor<String, SocketChange, String, TcpMetric> {
+final class TcpWindowAggregator implements Processor<String, TcpWindow, String, Object> {
 
     private static final StringSerializer KEYS = new StringSerializer();
 
     private final TumblingWindows windows;
+    private final Serializer<TcpWindow> serializer;
     /** Time as the released records say; in memory, set again by the first record (the first close scans all series). */
     private final WindowCloseClock clock;
-    private ProcessorContext<String, TcpMetric> context;
+    private ProcessorContext<String, Object> context;
     private KeyValueStore<String, TcpWindow> openWindows;
     private KeyValueStore<String, TcpSeries> series;
 
-    TcpWindowAggregator(TumblingWindows windows) {
+    /** @param serializer writes a partial into its dead letter */
+    TcpWindowAggregator(TumblingWindows windows, Serializer<TcpWindow> serializer) {
         this.windows = windows;
+        this.serializer = serializer;
         this.clock = new WindowCloseClock(windows);
     }
 
     @Override
-    public void init(ProcessorContext<String, TcpMetric> context) {
+    public void init(ProcessorContext<String, Object> context) {
         this.context = context;
         this.openWindows = context.getStateStore(TcpMetrics.WINDOWS_STORE);
         this.series = context.getStateStore(TcpMetrics.SERIES_STORE);
     }
 
     @Override
-    public void process(Record<String, SocketChange> record) {
+    public void process(Record<String, TcpWindow> record) {
         boolean due = clock.advance(record.timestamp());
-        SocketChange change = record.value();
-        if (change != null && !ConnectionTracker.isHeartbeat(change)) {
-            aggregate(record.key(), change, record.timestamp());
+        if (record.value() != null) {
+            aggregate(record);
         }
         if (due) {
             clock.closeBoundary().ifPresent(this::closeWindows);
         }
     }
 
-    private void aggregate(String seriesKey, SocketChange change, long timestamp) {
+    private void aggregate(Record<String, TcpWindow> record) {
+        String seriesKey = record.key();
+        TcpWindow partial = record.value();
+        long start = partial.getWindowStartEpochMs();
         TcpSeries known = series.get(seriesKey);
         if (known == null) {
-            known = TcpSeries.newBuilder().setClientService(change.getClientService())
-                    .setDestination(change.getDestination()).setServerService(change.getServerService())
+            known = TcpSeries.newBuilder().setClientService(partial.getClientService())
+                    .setDestination(partial.getDestination()).setServerService(partial.getServerService())
                     .setOpenAtClosed(0).setClosedUntilEpochMs(windows.closedUntil(clock.timeMs()))
                     .build();
-            series.put(seriesKey, known);
         }
-        long start = windows.startOf(timestamp);
+        if (start < known.getClosedUntilEpochMs()) {
+            context.forward(LateRecordGate.deadLetter(context.recordMetadata(), record, start, TcpMetrics.STAGE,
+                    windows, clock.timeMs(), serializer));
+            return;
+        }
+        series.put(seriesKey, known);
         String windowKey = windowKey(seriesKey, start);
         TcpWindow window = openWindows.get(windowKey);
         if (window == null) {
             window = TcpWindow.newBuilder().setWindowStartEpochMs(start).build();
         }
-        add(window, change);
+        TcpWindows.merge(window, partial);
         openWindows.put(windowKey, window);
 
-        // Emit this window, and the later open windows whose open connections this change moved.
+        // Emit this window, and the later open windows whose open connections this partial moved.
         long open = known.getOpenAtClosed();
         for (TcpWindow w : windowsOf(seriesKey)) {
             open += w.getNetOpened();
-            if (w.getWindowStartEpochMs() == start) {
-                emit(known, w, open, false, timestamp);
-            } else if (w.getWindowStartEpochMs() > start && change.getActiveDelta() != 0) {
-                emit(known, w, open, false, timestamp);
+            if (w.getWindowStartEpochMs() == start
+                    || w.getWindowStartEpochMs() > start && partial.getNetOpened() != 0) {
+                emit(known, w, open, false, record.timestamp());
             }
         }
     }
@@ -140,38 +151,6 @@ final class TcpWindowAggregator implements Processor<String, SocketChange, Strin
             } else {
                 series.put(entry.key, s);
             }
-        }
-    }
-
-    private static void add(TcpWindow window, SocketChange change) {
-        if (ConnectionResolver.isConnect(change)) {
-            window.setSuccessfulConnects(window.getSuccessfulConnects() + 1);
-            if (change.getHandshakeNs() != null) {
-                window.setConnectTimeSumSeconds(window.getConnectTimeSumSeconds() + change.getHandshakeNs() / 1e9);
-            }
-        }
-        if (change.getFailedConnect()) {
-            window.setFailedConnects(window.getFailedConnects() + 1);
-        }
-        window.setNetOpened(window.getNetOpened() + change.getActiveDelta());
-        if (change.getClosedAtEpochNs() != null) {
-            window.setClosedConnections(window.getClosedConnections() + 1);
-            if (change.getOpenedAtEpochNs() != null) {
-                window.setLifetimeSumSeconds(window.getLifetimeSumSeconds()
-                        + Math.max(0, change.getClosedAtEpochNs() - change.getOpenedAtEpochNs()) / 1e9);
-                window.setLifetimeSamples(window.getLifetimeSamples() + 1);
-            }
-        }
-        window.setRetransmits(window.getRetransmits() + change.getRetransmitsDelta());
-        // Bytes are the client's: what the server's end sent, its client received.
-        boolean serverView = change.getServerView();
-        long sent = serverView ? change.getBytesReceivedDelta() : change.getBytesSentDelta();
-        long received = serverView ? change.getBytesSentDelta() : change.getBytesReceivedDelta();
-        window.setBytesSent(window.getBytesSent() + sent);
-        window.setBytesReceived(window.getBytesReceived() + received);
-        if (change.getSrttUs() != null && change.getSrttUs() > 0) {
-            window.setRttSumSeconds(window.getRttSumSeconds() + change.getSrttUs() / 1e6);
-            window.setRttSamples(window.getRttSamples() + 1);
         }
     }
 

@@ -23,6 +23,9 @@ import io.tapwire.schemas.raw.SocketTuple;
 import io.tapwire.schemas.raw.TaskContext;
 import io.tapwire.schemas.raw.TcpEventType;
 import io.tapwire.streams.TopologyHarness;
+import io.tapwire.streams.internal.SocketChange;
+import io.tapwire.streams.internal.TcpWindow;
+import io.tapwire.streams.sync.HeartbeatMarker;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -146,9 +149,18 @@ class TcpMetricsTest {
             DeadLetter letter = r.value();
             assertThat(letter.getStage()).isEqualTo("late for window tcp-metrics");
             assertThat(letter.getReason()).contains("2026-11-27T10:00:22Z", "[2026-11-27T10:00:20Z, 2026-11-27T10:00:30Z)", "PT30S");
-            assertThat(letter.getSourceTopic()).isEqualTo("topology-harness-tcp-metrics-by-series-repartition");
+            assertThat(letter.getSourceTopic()).isEqualTo("topology-harness-sockets-by-client-endpoint-repartition");
             assertThat(letter.getSourceTimestampMs()).isEqualTo(at(22_000));
-            assertThat(StandardCharsets.UTF_8.decode(letter.getKey()).toString()).contains("api.service");
+            assertThat(StandardCharsets.UTF_8.decode(letter.getKey()).toString()).as("the client endpoint")
+                    .endsWith("10.0.0.2:41001");
+            byte[] value = new byte[letter.getValue().remaining()];
+            letter.getValue().duplicate().get(value);
+            assertThat(harness.decode(SocketChange.class, value)).as("the change, whole").satisfies(change -> {
+                assertThat(change.getClientService()).isEqualTo(API);
+                assertThat(change.getDestination()).isEqualTo(DEST);
+                assertThat(change.getServerService()).isEqualTo(NGINX);
+                assertThat(change.getSuccessfulConnect()).isTrue();
+            });
             assertThat(r.timestamp()).isEqualTo(at(22_000));
         });
         Map<String, TcpMetric> latest = harness.metricsByKey();
@@ -172,7 +184,7 @@ class TcpMetricsTest {
             assertThat(m.getClosedConnections()).isEqualTo(1);
         });
         for (String topic : List.of("sockets-by-process", "sockets-by-destination", "sockets-by-client-endpoint",
-                "tcp-metrics-by-series", "service-edges-by-edge")) {
+                "service-edges-by-edge")) {
             List<TestRecord<String, io.tapwire.streams.internal.SocketChange>> records =
                     harness.repartition(topic).readRecordsToList();
             assertThat(records).as(topic).filteredOn(r -> r.timestamp() > at(8_000))
@@ -181,6 +193,18 @@ class TcpMetricsTest {
             assertThat(records).as("%s relays at most one heartbeat per second", topic)
                     .filteredOn(r -> r.timestamp() > at(8_000)).hasSizeLessThanOrEqualTo(52);
         }
+        // the partials' repartition: one partial per second of event time with changes (the connect's, the
+        // close's), then heartbeat markers alone
+        List<TestRecord<String, TcpWindow>> partials =
+                harness.repartition(TcpMetrics.BY_SERIES, TcpWindow.class).readRecordsToList();
+        assertThat(partials).filteredOn(r -> r.value() != null)
+                .extracting(r -> r.value().getSuccessfulConnects(), r -> r.value().getClosedConnections())
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(1L, 0L), org.assertj.core.groups.Tuple.tuple(0L, 1L));
+        assertThat(partials).filteredOn(r -> r.value() != null)
+                .allSatisfy(r -> assertThat(r.key()).contains("api.service"));
+        assertThat(partials).filteredOn(r -> r.timestamp() > at(8_000)).isNotEmpty()
+                .allSatisfy(r -> assertThat(HeartbeatMarker.is(r.key(), r.value())).isTrue())
+                .hasSizeLessThanOrEqualTo(52);
     }
 
     @Test

@@ -14,6 +14,7 @@ import io.tapwire.streams.internal.L7Window;
 import io.tapwire.streams.store.CommitTimeStore;
 import io.tapwire.streams.sync.EventTimeSync;
 import io.tapwire.streams.sync.HeartbeatMarker;
+import io.tapwire.streams.window.PartialAggregator;
 import io.tapwire.streams.window.TumblingWindows;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -31,7 +32,7 @@ import org.apache.kafka.streams.state.Stores;
  * are exact: every request counts, in the window of its record timestamp.
  *
  * <p>In two steps, so that no record per request crosses a repartition. In the task that names the requests,
- * {@link L7PartialAggregator} (one per input, stores {@value #PARTIALS}{@code -<input>}) adds them up per series
+ * a {@link PartialAggregator} (one per input, stores {@value #PARTIALS}{@code -<input>}) adds them up per series
  * ({@link InternalKeys#join} of the six components) and window, routes requests whose window has closed to the DLQ
  * (stage {@value #STAGE}), and sends the partials, once per update interval of event time (a second by default) and before their window closes,
  * through the repartition {@value #BY_SERIES}{@code -<input>}. In the series' task the partials of every input and
@@ -103,19 +104,12 @@ public final class L7Metrics {
         KStream<String, DeadLetter> lateRequests = null;
         for (Input input : inputs) {
             String name = PARTIALS + "-" + input.name();
-            builder.addStateStore(CommitTimeStore.builder(name, Serdes.String(), partialSerde));
-            builder.addStateStore(CommitTimeStore.builder(name + "-clock", Serdes.String(), Serdes.Long()));
-            KStream<String, Object> counted = input.requests()
-                    .filter((key, request) -> request != null || isHeartbeat(key, request), Named.as(name + "-requests"))
-                    .process(() -> new L7PartialAggregator(windows, name, name + "-clock",
-                            serdes.of(L7Request.class).serializer()), Named.as(name), name, name + "-clock");
-            KStream<String, L7Window> partials = counted
-                    .filter((key, value) -> value instanceof L7Window || HeartbeatMarker.is(key, value),
-                            Named.as(name + "-out"))
-                    .mapValues(value -> (L7Window) value, Named.as(name + "-values"));
-            KStream<String, DeadLetter> late = counted
-                    .filter((key, value) -> value instanceof DeadLetter, Named.as(name + "-too-late"))
-                    .mapValues(value -> (DeadLetter) value, Named.as(name + "-dead-letters"));
+            PartialAggregator.Outputs<L7Window> counted = PartialAggregator.build(builder, input.requests()
+                            .filter((key, request) -> request != null || isHeartbeat(key, request), Named.as(name + "-requests")),
+                    name, STAGE, windows, L7Windows.PARTIALS, L7Window::getWindowStartEpochMs, L7Window.class,
+                    partialSerde, serdes.of(L7Request.class).serializer());
+            KStream<String, L7Window> partials = counted.partials();
+            KStream<String, DeadLetter> late = counted.tooLate();
             lateRequests = lateRequests == null ? late : lateRequests.merge(late, Named.as(name + "-late-merged"));
             String bySeries = BY_SERIES + "-" + input.name();
             channels.add(EventTimeSync.Channel.repartitioned(bySeries,

@@ -12,6 +12,7 @@ import io.tapwire.streams.sync.HeartbeatMarker;
 import io.tapwire.streams.window.LateRecordGate;
 import io.tapwire.streams.window.TumblingWindows;
 import io.tapwire.streams.window.WindowCloseClock;
+import io.tapwire.streams.window.WindowKeys;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -25,7 +26,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * together: updates batched by event time, not one record per request (at 100,000 requests a second that would be
  * 100,000 output records a second), and one more record, {@code final = true}, when the window closes.
  *
- * <p>Its input is the partials of {@link L7PartialAggregator} (the requests of one series and window as one
+ * <p>Its input is the partials of the naming task's {@link io.tapwire.streams.window.PartialAggregator} (the requests of one series and window as one
  * upstream task counted them since its last partial), each added to its window in the store {@value L7Metrics#WINDOWS_STORE}, keyed by window start
  * (19 digits, zero-padded, so keys sort by time) then series key, so the windows to close are one range scan from
  * the oldest. At each tick of {@link WindowCloseClock} (once per update interval of event time, heartbeats included) the
@@ -49,8 +50,6 @@ final class L7WindowAggregator implements Processor<String, L7Window, String, Ob
 
     /** The clock store's one key. */
     static final String TIME_KEY = "time";
-    /** Enough digits for any non-negative long, so that window keys sort by start. */
-    private static final int START_DIGITS = 19;
     private static final List<Double> BOUNDS_SECONDS = bounds();
 
     private final TumblingWindows windows;
@@ -104,7 +103,7 @@ final class L7WindowAggregator implements Processor<String, L7Window, String, Ob
     }
 
     private void add(String seriesKey, L7Window partial) {
-        String key = windowKey(partial.getWindowStartEpochMs(), seriesKey);
+        String key = WindowKeys.windowKey(partial.getWindowStartEpochMs(), seriesKey);
         L7Window window = openWindows.get(key);
         if (window == null) {
             window = L7Window.newBuilder(partial).build();
@@ -132,7 +131,7 @@ final class L7WindowAggregator implements Processor<String, L7Window, String, Ob
     private void closeWindows(long closedUntil) {
         List<KeyValue<String, L7Window>> closing = new ArrayList<>();
         // Keys are the start's digits then '/': every key of an earlier start sorts before the bare digits of this one.
-        try (KeyValueIterator<String, L7Window> it = openWindows.range("", startDigits(closedUntil))) {
+        try (KeyValueIterator<String, L7Window> it = openWindows.range("", WindowKeys.startDigits(closedUntil))) {
             it.forEachRemaining(closing::add);
         }
         for (KeyValue<String, L7Window> entry : closing) {
@@ -169,19 +168,5 @@ final class L7WindowAggregator implements Processor<String, L7Window, String, Ob
             bounds.add(LatencyHistogram.upperBoundSeconds(bucket));
         }
         return List.copyOf(bounds);
-    }
-
-    /** {@code start/seriesKey}, the start zero-padded (record timestamps, hence window starts, are never negative). */
-    static String windowKey(long windowStartMs, String seriesKey) {
-        return startDigits(windowStartMs) + '/' + seriesKey;
-    }
-
-    private static String startDigits(long windowStartMs) {
-        String digits = Long.toString(windowStartMs);
-        StringBuilder padded = new StringBuilder(START_DIGITS);
-        for (int i = digits.length(); i < START_DIGITS; i++) {
-            padded.append('0');
-        }
-        return padded.append(digits).toString();
     }
 }

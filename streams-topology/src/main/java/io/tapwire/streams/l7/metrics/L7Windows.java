@@ -5,13 +5,37 @@ import java.util.List;
 
 import io.tapwire.schemas.derived.L7Request;
 import io.tapwire.streams.internal.L7Window;
+import io.tapwire.streams.window.PartialRules;
 
 /**
  * The counts of one series in one window ({@link L7Window}), as both steps of the aggregation keep them: the naming
- * task's partials add requests ({@link L7PartialAggregator}), the series task's windows add partials
+ * task's partials add requests ({@link #PARTIALS}), the series task's windows add partials
  * ({@link L7WindowAggregator}). Every figure is an integer, so any order of the same requests gives the same bits.
  */
 final class L7Windows {
+
+    /** How the naming task's partials' step counts requests. */
+    static final PartialRules<L7Request, L7Window> PARTIALS = new PartialRules<>() {
+        @Override
+        public String seriesKey(L7Request request) {
+            return L7Metrics.seriesKey(request);
+        }
+
+        @Override
+        public L7Window open(L7Request request, long windowStartMs) {
+            return L7Windows.open(request, windowStartMs);
+        }
+
+        @Override
+        public void add(L7Window partial, L7Request request) {
+            L7Windows.add(partial, request);
+        }
+
+        @Override
+        public boolean isHeartbeat(String key, L7Request request) {
+            return L7Metrics.isHeartbeat(key, request);
+        }
+    };
 
     private L7Windows() {
     }
