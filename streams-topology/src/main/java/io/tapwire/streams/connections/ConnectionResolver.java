@@ -15,6 +15,7 @@ import io.tapwire.streams.internal.SocketRole;
 import io.tapwire.streams.listeners.ListenerIndex;
 import io.tapwire.streams.net.Endpoints;
 import io.tapwire.streams.store.CommitTimeStore;
+import io.tapwire.streams.sync.Deadlines;
 import io.tapwire.streams.sync.EventTimeSync;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -80,10 +81,11 @@ public final class ConnectionResolver {
                                 KStream<String, DnsAnswer> dnsAnswers, TopologySerdes serdes,
                                 Duration pairingWindow, Duration dnsNameRetention, int upstreamTasks) {
         Serde<SocketChange> serde = serdes.of(SocketChange.class);
-        // Read and written with every change of a connection, its deadline moved with most: objects between commits
-        // (CommitTimeStore), so a connection's changes within one commit write its state and deadline once.
+        // Read and written with every change of a connection: objects between commits (CommitTimeStore), so a
+        // connection's changes within one commit write its state once.
         builder.addStateStore(CommitTimeStore.builder(PAIRING_STORE, Serdes.String(), serdes.of(EndpointState.class)));
-        builder.addStateStore(CommitTimeStore.builder(DEADLINES_STORE, Serdes.String(), Serdes.String()));
+        // The deadlines are in the pairing's own state (decideAtEpochMs): indexed again at every task start.
+        builder.addStateStore(Deadlines.indexStore(DEADLINES_STORE));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DNS_NAMES_STORE),
                 Serdes.String(), serdes.of(DnsAnswer.class)));
         ListenerIndex.addStore(builder, serdes);

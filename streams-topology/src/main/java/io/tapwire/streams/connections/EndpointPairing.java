@@ -75,6 +75,14 @@ final class EndpointPairing implements Processor<String, Object, String, SocketC
         this.states = context.getStateStore(ConnectionResolver.PAIRING_STORE);
         this.deadlines = new Deadlines(context.getStateStore(ConnectionResolver.DEADLINES_STORE));
         this.dnsNames = context.getStateStore(ConnectionResolver.DNS_NAMES_STORE);
+        // The index of deadlines is in memory: every pairing that waits says until when.
+        try (KeyValueIterator<String, EndpointState> all = states.all()) {
+            all.forEachRemaining(entry -> {
+                if (entry.value.getDecideAtEpochMs() != null) {
+                    deadlines.add(entry.value.getDecideAtEpochMs(), entry.key);
+                }
+            });
+        }
     }
 
     @Override
@@ -240,8 +248,8 @@ final class EndpointPairing implements Processor<String, Object, String, SocketC
     private void decideDue(long streamTimeMs) {
         for (Deadlines.Due due : deadlines.dueAt(streamTimeMs)) {
             EndpointState state = states.get(due.key());
-            if (state == null) {
-                deadlines.remove(due.atMs(), due.key());
+            if (state == null || state.getDecideAtEpochMs() == null || state.getDecideAtEpochMs() != due.atMs()) {
+                deadlines.remove(due.atMs(), due.key());   // gone, or no longer due then: the index lags the state
                 continue;
             }
             Long before = state.getDecideAtEpochMs();

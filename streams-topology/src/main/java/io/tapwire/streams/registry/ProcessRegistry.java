@@ -17,6 +17,7 @@ import io.tapwire.streams.heartbeat.HeartbeatRepartition;
 import io.tapwire.streams.lifecycle.RestartRule;
 import io.tapwire.streams.lifecycle.ServiceLifecycle;
 import io.tapwire.streams.store.CommitTimeStore;
+import io.tapwire.streams.sync.Deadlines;
 import io.tapwire.streams.sync.EventClock;
 import io.tapwire.streams.sync.EventTimeSync;
 import io.tapwire.streams.sync.HeartbeatMarker;
@@ -40,7 +41,7 @@ public final class ProcessRegistry {
 
     public static final String PROCESSES_STORE = "process-registry";
     public static final String PIDS_STORE = "process-registry-current-pids";
-    /** The exited processes by the stream time their tombstone is due ({@link io.tapwire.streams.sync.Deadlines}). */
+    /** The exited processes by the stream time their tombstone is due ({@link Deadlines}, rebuilt at task start). */
     public static final String EXITS_STORE = "process-registry-exits";
     static final String EVENTS_CHANNEL = "raw-process";
     static final String SNAPSHOTS_CHANNEL = "process-snapshots";
@@ -68,7 +69,8 @@ public final class ProcessRegistry {
         // Read and written with every event of a process: objects between commits (CommitTimeStore).
         builder.addStateStore(CommitTimeStore.builder(PROCESSES_STORE, Serdes.String(), serdes.of(ProcessInfo.class)));
         builder.addStateStore(CommitTimeStore.builder(PIDS_STORE, Serdes.String(), Serdes.String()));
-        builder.addStateStore(CommitTimeStore.builder(EXITS_STORE, Serdes.String(), Serdes.String()));
+        // The exits' deadlines are in the processes' own state (their exit time): indexed again at every task start.
+        builder.addStateStore(Deadlines.indexStore(EXITS_STORE));
 
         KStream<String, ProcessInfo> snapshots = HeartbeatRepartition.repartition(inventory
                 .filter((key, snapshot) -> snapshot != null, Named.as("process-snapshots-present"))

@@ -42,8 +42,8 @@ final class ProcessTable {
     }
 
     /**
-     * Indexes the exited processes already stored: a store written before the index existed has them without
-     * their deadlines (re-adding one that is there changes nothing). Once per task start.
+     * Indexes the exited processes stored: the index is in memory ({@link Deadlines#indexStore}), so it starts empty
+     * with every task. Once per task start.
      */
     void indexExits() {
         try (KeyValueIterator<String, ProcessInfo> all = processes.all()) {
@@ -114,8 +114,10 @@ final class ProcessTable {
     List<KeyValue<String, ProcessInfo>> expire(long streamTimeMs) {
         List<String> expired = new ArrayList<>();
         for (Deadlines.Due due : exits.dueAt(streamTimeMs)) {
-            if (processes.get(due.key()) == null) {
-                exits.remove(due.atMs(), due.key());
+            ProcessInfo process = processes.get(due.key());
+            if (process == null || process.getExitedAtEpochNs() == null
+                    || dueMs(process.getExitedAtEpochNs()) != due.atMs()) {
+                exits.remove(due.atMs(), due.key());   // gone, or no longer due then: the index lags the state
             } else {
                 expired.add(due.key());
             }
