@@ -35,7 +35,6 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 public final class ServiceLifecycle {
 
-    public static final String MEMBERS_STORE = "service-membership";
     public static final String STATE_STORE = "service-lifecycle";
     static final String BY_SERVICE = "service-facts-by-service";
 
@@ -43,19 +42,17 @@ public final class ServiceLifecycle {
     }
 
     /**
-     * @param registryOutput the registry's process changes (null: tombstone), its {@link ServiceEvent}s and its
-     *                       heartbeat markers, in the registry's own task
+     * @param registryOutput the registry's {@link ProcessChange}s, its {@link ServiceEvent}s and its heartbeat
+     *                       markers, in the registry's own task
      * @param upstreamTasks  tasks writing to the repartition (the partitions of the raw topics)
      */
     public static KStream<String, ServiceEvent> build(StreamsBuilder builder, KStream<String, Object> registryOutput,
                                                       TopologySerdes serdes, RestartRule rule, int upstreamTasks) {
-        // A process's membership changes at its start, exec and exit, and a service's state with every fact of any of its
-        // processes: objects between commits (CommitTimeStore), written once at each, so a busy service's state and
-        // a short-lived process's changes cost a store write per commit, not one per change.
-        builder.addStateStore(CommitTimeStore.builder(MEMBERS_STORE, Serdes.String(), Serdes.String()));
+        // A service's state changes with every fact of any of its processes: an object between commits
+        // (CommitTimeStore), written once at each, so a busy service costs a store write per commit, not one per fact.
         builder.addStateStore(CommitTimeStore.builder(STATE_STORE, Serdes.String(), serdes.of(ServiceLifecycleState.class)));
-        KStream<String, ServiceFact> facts = registryOutput.process(() -> new ServiceMembership(MEMBERS_STORE),
-                Named.as("service-membership"), MEMBERS_STORE);
+        KStream<String, ServiceFact> facts = registryOutput.process(ServiceMembership::new,
+                Named.as("service-membership"));
         KStream<String, ServiceFact> byService = HeartbeatRepartition.repartition(facts, BY_SERVICE,
                 serdes.of(ServiceFact.class), fact -> false);
         return EventTimeSync.ordered(builder, byService, BY_SERVICE, upstreamTasks, serdes.of(ServiceFact.class),

@@ -10,29 +10,21 @@ import io.tapwire.streams.sync.HeartbeatMarker;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Beside the process registry, in its task: turns its process changes into the facts of the services they belong
  * to ({@link ServiceFact}, keyed by service): a live process joins its service, leaves it when an exec renames it
  * into another or when it is gone without an observed exit, and exits. The registry's notable events pass on as
- * EVENT facts, heartbeat markers as they are. A store remembers, per process, its service and whether it exited.
+ * EVENT facts, heartbeat markers as they are. What a process was before a change comes with the change
+ * ({@link ProcessChange#before}), from the registry's own store, so this step keeps no state.
  */
 final class ServiceMembership implements Processor<String, Object, String, ServiceFact> {
 
-    private final String storeName;
     private ProcessorContext<String, ServiceFact> context;
-    /** Process key → "1|service" once exited, "0|service" while live. */
-    private KeyValueStore<String, String> members;
-
-    ServiceMembership(String storeName) {
-        this.storeName = storeName;
-    }
 
     @Override
     public void init(ProcessorContext<String, ServiceFact> context) {
         this.context = context;
-        this.members = context.getStateStore(storeName);
     }
 
     @Override
@@ -45,30 +37,31 @@ final class ServiceMembership implements Processor<String, Object, String, Servi
                     .setComm(event.getComm()).setEpochNs(event.getEpochNs()).setExitCode(event.getExitCode())
                     .setExitSignal(event.getSignal()).setEventType(event.getType().name()).setDetail(event.getDetail())
                     .build(), record.timestamp());
-        } else if (record.value() == null) {
-            String before = members.get(record.key());
-            if (before != null && !exited(before)) {
-                forward(serviceOf(before), fact(ServiceFactKind.LEAVE, record.key(), null, record.timestamp()), record.timestamp());
+        } else if (record.value() instanceof ProcessChange change) {
+            if (change.after() == null) {
+                ProcessInfo before = change.before();
+                if (before != null && before.getExitedAtEpochNs() == null) {
+                    forward(before.getService(), fact(ServiceFactKind.LEAVE, change.key(), null, record.timestamp()),
+                            record.timestamp());
+                }
+            } else {
+                change(change.key(), change.before(), change.after(), record.timestamp());
             }
-            members.delete(record.key());
-        } else if (record.value() instanceof ProcessInfo process) {
-            change(record.key(), process, record.timestamp());
         }
     }
 
-    private void change(String key, ProcessInfo process, long timestamp) {
-        String before = members.get(key);
+    private void change(String key, ProcessInfo before, ProcessInfo process, long timestamp) {
         boolean exited = process.getExitedAtEpochNs() != null;
         String service = process.getService();
-        if (before != null && !serviceOf(before).equals(service)) {
-            if (!exited(before)) {
-                forward(serviceOf(before), fact(ServiceFactKind.LEAVE, key, process, timestamp), timestamp);
+        if (before != null && !before.getService().equals(service)) {
+            if (before.getExitedAtEpochNs() == null) {
+                forward(before.getService(), fact(ServiceFactKind.LEAVE, key, process, timestamp), timestamp);
             }
             before = null;
         }
         if (before == null && !exited) {
             forward(service, fact(ServiceFactKind.JOIN, key, process, timestamp), timestamp);
-        } else if (exited && (before == null || !exited(before))) {
+        } else if (exited && (before == null || before.getExitedAtEpochNs() == null)) {
             ServiceFact exit = fact(ServiceFactKind.EXIT, key, process, timestamp);
             exit.setEpochNs(process.getExitedAtEpochNs());
             exit.setStartedAtEpochNs(process.getStartedAtEpochNs());
@@ -76,7 +69,6 @@ final class ServiceMembership implements Processor<String, Object, String, Servi
             exit.setExitSignal(process.getExitSignal());
             forward(service, exit, timestamp);
         }
-        members.put(key, (exited ? "1|" : "0|") + service);
     }
 
     private static ServiceFact fact(ServiceFactKind kind, String key, ProcessInfo process, long timestamp) {
@@ -91,13 +83,5 @@ final class ServiceMembership implements Processor<String, Object, String, Servi
 
     private void forward(String service, ServiceFact fact, long timestamp) {
         context.forward(new Record<>(new ServiceKey(service).format(), fact, timestamp));
-    }
-
-    private static boolean exited(String member) {
-        return member.startsWith("1|");
-    }
-
-    private static String serviceOf(String member) {
-        return member.substring(2);
     }
 }

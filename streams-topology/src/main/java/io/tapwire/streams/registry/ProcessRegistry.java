@@ -14,6 +14,7 @@ import io.tapwire.schemas.raw.ProcessSnapshot;
 import io.tapwire.schemas.raw.RawHeader;
 import io.tapwire.streams.TopologySerdes;
 import io.tapwire.streams.heartbeat.HeartbeatRepartition;
+import io.tapwire.streams.lifecycle.ProcessChange;
 import io.tapwire.streams.lifecycle.RestartRule;
 import io.tapwire.streams.lifecycle.ServiceLifecycle;
 import io.tapwire.streams.store.CommitTimeStore;
@@ -87,7 +88,8 @@ public final class ProcessRegistry {
                 Named.as("process-registry"), PROCESSES_STORE, PIDS_STORE, EXITS_STORE);
         return new Outputs(
                 all.filter((key, value) -> !(value instanceof ServiceEvent), Named.as("process-registry-changes"))
-                        .mapValues(value -> (ProcessInfo) value, Named.as("process-registry-change-values")),
+                        .mapValues(value -> value == null ? null : ((ProcessChange) value).after(),
+                                Named.as("process-registry-change-values")),
                 ServiceLifecycle.build(builder, all, serdes, restarts, upstreamTasks));
     }
 
@@ -108,7 +110,7 @@ public final class ProcessRegistry {
     }
 
     /**
-     * Raw process events and snapshot entries, in event-time order, → process changes (null: tombstone) and
+     * Raw process events and snapshot entries, in event-time order, → {@link ProcessChange}s and
      * {@link ServiceEvent}s on one stream, split above; every heartbeat comes out as a {@link HeartbeatMarker}, so
      * that lookups downstream know how far the registry has got.
      */
@@ -137,9 +139,9 @@ public final class ProcessRegistry {
                 emit(table.expire(clock.timeMs()), clock.timeMs());
             }
             if (record.value() instanceof ProcessEvent event && !event.getHeader().getHeartbeat()) {
-                List<KeyValue<String, ProcessInfo>> changes = table.apply(event);
+                List<ProcessChange> changes = table.apply(event);
                 emit(changes, record.timestamp());
-                ProcessInfo after = changes.get(changes.size() - 1).value;
+                ProcessInfo after = changes.get(changes.size() - 1).after();
                 ServiceEvents.of(event, after).ifPresent(serviceEvent -> context.forward(new Record<>(
                         new ServiceKey(serviceEvent.getService()).format(), serviceEvent, record.timestamp())));
             } else if (record.value() instanceof ProcessInfo seen) {
@@ -149,8 +151,9 @@ public final class ProcessRegistry {
             }
         }
 
-        private void emit(List<KeyValue<String, ProcessInfo>> changes, long timestamp) {
-            changes.forEach(change -> context.forward(new Record<>(change.key, change.value, timestamp)));
+        /** Each change whole, for the service membership; the processes' stream takes only what it became. */
+        private void emit(List<ProcessChange> changes, long timestamp) {
+            changes.forEach(change -> context.forward(new Record<>(change.key(), change, timestamp)));
         }
     }
 }

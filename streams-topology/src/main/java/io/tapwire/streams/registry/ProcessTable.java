@@ -14,16 +14,16 @@ import io.tapwire.schemas.raw.RawHeader;
 import io.tapwire.streams.identity.IdentityRules;
 import io.tapwire.streams.identity.ProcessFacts;
 import io.tapwire.streams.identity.ServiceIdentity;
+import io.tapwire.streams.lifecycle.ProcessChange;
 import io.tapwire.streams.sync.Deadlines;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * The processes of the nodes whose pids this task owns, in two stores: processes by {@link ProcessKey}, and
- * the current process of each (node, boot, pid), which tells pid reuse apart. Every change returns the records
- * to emit: a process with its service, or a tombstone (null) once an exited process's grace period has passed
- * in event time, or when its pid was reused before its exit was seen.
+ * the current process of each (node, boot, pid), which tells pid reuse apart. Every change returns the changes
+ * to emit, each with the process before it: a process with its service, or a tombstone (null) once an exited
+ * process's grace period has passed in event time, or when its pid was reused before its exit was seen.
  */
 final class ProcessTable {
 
@@ -56,11 +56,11 @@ final class ProcessTable {
     }
 
     /** A raw lifecycle event. */
-    List<KeyValue<String, ProcessInfo>> apply(ProcessEvent event) {
+    List<ProcessChange> apply(ProcessEvent event) {
         RawHeader h = event.getHeader();
         int pid = event.getTask().getPid();
         String key = new ProcessKey(h.getCluster(), h.getNode(), h.getBootId(), pid, event.getStartTimeTicks()).format();
-        List<KeyValue<String, ProcessInfo>> out = new ArrayList<>();
+        List<ProcessChange> out = new ArrayList<>();
         ProcessInfo known = replaceCurrent(h.getCluster(), h.getNode(), h.getBootId(), pid, key, out);
         Long exitBefore = known == null ? null : known.getExitedAtEpochNs();
         ProcessInfo.Builder info = known == null ? newProcess(event) : ProcessInfo.newBuilder(known);
@@ -72,8 +72,8 @@ final class ProcessTable {
             default -> { }
         }
         info.setUpdatedAtEpochNs(Math.max(info.getUpdatedAtEpochNs(), h.getEpochTimeNs()));
-        KeyValue<String, ProcessInfo> stored = store(key, info);
-        Long exitAfter = stored.value.getExitedAtEpochNs();
+        ProcessInfo stored = store(key, info);
+        Long exitAfter = stored.getExitedAtEpochNs();
         if (!Objects.equals(exitBefore, exitAfter)) {
             if (exitBefore != null) {
                 exits.remove(dueMs(exitBefore), key);
@@ -82,16 +82,16 @@ final class ProcessTable {
                 exits.add(dueMs(exitAfter), key);
             }
         }
-        out.add(stored);
+        out.add(new ProcessChange(key, known, stored));
         return out;
     }
 
     /** A process seen in an inventory snapshot: an idempotent upsert of facts, never an event. */
-    List<KeyValue<String, ProcessInfo>> observe(ProcessInfo seen) {
+    List<ProcessChange> observe(ProcessInfo seen) {
         String key = new ProcessKey(seen.getCluster(), seen.getNode(), seen.getBootId(), seen.getPid(),
                 seen.getStartTimeTicks()).format();
         ProcessInfo known = processes.get(key);
-        List<KeyValue<String, ProcessInfo>> out = new ArrayList<>();
+        List<ProcessChange> out = new ArrayList<>();
         if (known != null && known.getExitedAtEpochNs() != null) {
             return out;
         }
@@ -105,13 +105,13 @@ final class ProcessTable {
         ProcessInfo updated = identify(info).build();
         if (!updated.equals(known)) {
             processes.put(key, updated);
-            out.add(KeyValue.pair(key, updated));
+            out.add(new ProcessChange(key, known, updated));
         }
         return out;
     }
 
     /** Tombstones for processes whose exit is older than the grace period at this stream time. */
-    List<KeyValue<String, ProcessInfo>> expire(long streamTimeMs) {
+    List<ProcessChange> expire(long streamTimeMs) {
         List<String> expired = new ArrayList<>();
         for (Deadlines.Due due : exits.dueAt(streamTimeMs)) {
             ProcessInfo process = processes.get(due.key());
@@ -124,7 +124,7 @@ final class ProcessTable {
         }
         // In key order, as a scan of the processes gave them before the index.
         Collections.sort(expired);
-        List<KeyValue<String, ProcessInfo>> out = new ArrayList<>();
+        List<ProcessChange> out = new ArrayList<>();
         for (String key : expired) {
             remove(key, out);
         }
@@ -133,7 +133,7 @@ final class ProcessTable {
 
     /** Makes {@code key} the current process of its pid; a different current one was a reused pid: removed. */
     private ProcessInfo replaceCurrent(String cluster, String node, String boot, int pid, String key,
-                                       List<KeyValue<String, ProcessInfo>> out) {
+                                       List<ProcessChange> out) {
         String pidKey = cluster + '/' + node + '/' + boot + '/' + pid;
         String current = currentByPid.get(pidKey);
         if (current != null && !current.equals(key)) {
@@ -143,10 +143,10 @@ final class ProcessTable {
         return processes.get(key);
     }
 
-    private void remove(String key, List<KeyValue<String, ProcessInfo>> out) {
+    private void remove(String key, List<ProcessChange> out) {
         ProcessInfo gone = processes.get(key);
         processes.delete(key);
-        out.add(KeyValue.pair(key, null));
+        out.add(new ProcessChange(key, gone, null));
         if (gone != null && gone.getExitedAtEpochNs() != null) {
             exits.remove(dueMs(gone.getExitedAtEpochNs()), key);
         }
@@ -158,10 +158,10 @@ final class ProcessTable {
         }
     }
 
-    private KeyValue<String, ProcessInfo> store(String key, ProcessInfo.Builder info) {
+    private ProcessInfo store(String key, ProcessInfo.Builder info) {
         ProcessInfo value = identify(info).build();
         processes.put(key, value);
-        return KeyValue.pair(key, value);
+        return value;
     }
 
     /**

@@ -216,6 +216,28 @@ class ProcessRegistryTest {
     }
 
     @Test
+    void aProcessThatLeavesItsServiceByExecOrPidReuseNoLongerCountsAmongItsLiveProcesses() {
+        String db = "0::/system.slice/db.service";
+        // A child of db execs into another unit: it leaves db. When db's last process crashes, a new one restarts it.
+        send(event(ProcessEventType.START, 900, 10, "db").setCgroupPath(db), 0);
+        send(event(ProcessEventType.START, 901, 20, "db").setCgroupPath(db), 1_000);
+        send(event(ProcessEventType.EXEC, 901, 20, "helper").setExe("/usr/bin/helper")
+                .setCgroupPath("0::/system.slice/helper.service"), 2_000);
+        send(event(ProcessEventType.EXIT, 900, 10, "db").setExitSignal(9), 3_000);
+        send(event(ProcessEventType.START, 902, 30, "db").setCgroupPath(db), 4_000);
+        // A queue process whose pid is reused before its exit was seen: the old one is gone from queue's live ones.
+        String queue = "0::/system.slice/queue.service";
+        send(event(ProcessEventType.START, 910, 40, "queue").setCgroupPath(queue), 5_000);
+        send(event(ProcessEventType.START, 910, 50, "queue").setCgroupPath(queue), 6_000);
+        send(event(ProcessEventType.EXIT, 910, 50, "queue").setExitSignal(11), 7_000);
+        send(event(ProcessEventType.START, 911, 60, "queue").setCgroupPath(queue), 8_000);
+
+        assertThat(serviceEvents.readRecordsToList()).filteredOn(r -> r.value().getType() == ServiceEventType.RESTART)
+                .extracting(r -> r.value().getService() + " pid " + r.value().getPid())
+                .containsExactly("/system.slice/db.service pid 902", "/system.slice/queue.service pid 911");
+    }
+
+    @Test
     void heartbeatsCreateNoProcess() {
         send(heartbeat(), 0);
         assertThat(processes.isEmpty()).isTrue();
