@@ -15,7 +15,7 @@ import io.tapwire.streams.internal.SocketRole;
 import io.tapwire.streams.listeners.ListenerIndex;
 import io.tapwire.streams.net.Endpoints;
 import io.tapwire.streams.store.CommitTimeStore;
-import io.tapwire.streams.sync.Deadlines;
+import io.tapwire.streams.store.RebuiltIndex;
 import io.tapwire.streams.sync.EventTimeSync;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -85,7 +85,7 @@ public final class ConnectionResolver {
         // connection's changes within one commit write its state once.
         builder.addStateStore(CommitTimeStore.builder(PAIRING_STORE, Serdes.String(), serdes.of(EndpointState.class)));
         // The deadlines are in the pairing's own state (decideAtEpochMs): indexed again at every task start.
-        builder.addStateStore(Deadlines.indexStore(DEADLINES_STORE));
+        builder.addStateStore(RebuiltIndex.builder(DEADLINES_STORE));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DNS_NAMES_STORE),
                 Serdes.String(), serdes.of(DnsAnswer.class)));
         ListenerIndex.addStore(builder, serdes);

@@ -18,7 +18,7 @@ import io.tapwire.streams.lifecycle.ProcessChange;
 import io.tapwire.streams.lifecycle.RestartRule;
 import io.tapwire.streams.lifecycle.ServiceLifecycle;
 import io.tapwire.streams.store.CommitTimeStore;
-import io.tapwire.streams.sync.Deadlines;
+import io.tapwire.streams.store.RebuiltIndex;
 import io.tapwire.streams.sync.EventClock;
 import io.tapwire.streams.sync.EventTimeSync;
 import io.tapwire.streams.sync.HeartbeatMarker;
@@ -42,7 +42,7 @@ public final class ProcessRegistry {
 
     public static final String PROCESSES_STORE = "process-registry";
     public static final String PIDS_STORE = "process-registry-current-pids";
-    /** The exited processes by the stream time their tombstone is due ({@link Deadlines}, rebuilt at task start). */
+    /** The exited processes by the stream time their tombstone is due ({@link io.tapwire.streams.sync.Deadlines}). */
     public static final String EXITS_STORE = "process-registry-exits";
     static final String EVENTS_CHANNEL = "raw-process";
     static final String SNAPSHOTS_CHANNEL = "process-snapshots";
@@ -69,9 +69,10 @@ public final class ProcessRegistry {
                                 RestartRule restarts, int upstreamTasks) {
         // Read and written with every event of a process: objects between commits (CommitTimeStore).
         builder.addStateStore(CommitTimeStore.builder(PROCESSES_STORE, Serdes.String(), serdes.of(ProcessInfo.class)));
-        builder.addStateStore(CommitTimeStore.builder(PIDS_STORE, Serdes.String(), Serdes.String()));
-        // The exits' deadlines are in the processes' own state (their exit time): indexed again at every task start.
-        builder.addStateStore(Deadlines.indexStore(EXITS_STORE));
+        // The current process of each pid and the exits' deadlines are in the processes' own state (a pid has at most
+        // one stored process; an exited one has its exit time): indexed again at every task start.
+        builder.addStateStore(RebuiltIndex.builder(PIDS_STORE));
+        builder.addStateStore(RebuiltIndex.builder(EXITS_STORE));
 
         KStream<String, ProcessInfo> snapshots = HeartbeatRepartition.repartition(inventory
                 .filter((key, snapshot) -> snapshot != null, Named.as("process-snapshots-present"))
@@ -129,7 +130,7 @@ public final class ProcessRegistry {
             this.context = context;
             this.table = new ProcessTable(context.getStateStore(PROCESSES_STORE), context.getStateStore(PIDS_STORE),
                     context.getStateStore(EXITS_STORE), exitGrace);
-            table.indexExits();
+            table.index();
         }
 
         @Override

@@ -3,7 +3,9 @@ package io.tapwire.streams.registry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 import io.tapwire.schemas.derived.ProcessInfo;
@@ -42,14 +44,24 @@ final class ProcessTable {
     }
 
     /**
-     * Indexes the exited processes stored: the index is in memory ({@link Deadlines#indexStore}), so it starts empty
-     * with every task. Once per task start.
+     * Indexes the stored processes: the current process of each pid (a pid has at most one stored process; were there
+     * two, the later started would be current) and the exited ones by the time their tombstone is due. Both indexes
+     * are in memory ({@link io.tapwire.streams.store.RebuiltIndex}), so they start empty with every task. Once per
+     * task start.
      */
-    void indexExits() {
+    void index() {
+        Map<String, ProcessInfo> current = new HashMap<>();
         try (KeyValueIterator<String, ProcessInfo> all = processes.all()) {
             all.forEachRemaining(entry -> {
-                if (entry.value.getExitedAtEpochNs() != null) {
-                    exits.add(dueMs(entry.value.getExitedAtEpochNs()), entry.key);
+                ProcessInfo process = entry.value;
+                if (process.getExitedAtEpochNs() != null) {
+                    exits.add(dueMs(process.getExitedAtEpochNs()), entry.key);
+                }
+                String pidKey = pidKey(process.getCluster(), process.getNode(), process.getBootId(), process.getPid());
+                ProcessInfo other = current.get(pidKey);
+                if (other == null || process.getStartTimeTicks() > other.getStartTimeTicks()) {
+                    current.put(pidKey, process);
+                    currentByPid.put(pidKey, entry.key);
                 }
             });
         }
@@ -134,7 +146,7 @@ final class ProcessTable {
     /** Makes {@code key} the current process of its pid; a different current one was a reused pid: removed. */
     private ProcessInfo replaceCurrent(String cluster, String node, String boot, int pid, String key,
                                        List<ProcessChange> out) {
-        String pidKey = cluster + '/' + node + '/' + boot + '/' + pid;
+        String pidKey = pidKey(cluster, node, boot, pid);
         String current = currentByPid.get(pidKey);
         if (current != null && !current.equals(key)) {
             remove(current, out);
@@ -151,11 +163,15 @@ final class ProcessTable {
             exits.remove(dueMs(gone.getExitedAtEpochNs()), key);
         }
         if (gone != null) {
-            String pidKey = gone.getCluster() + '/' + gone.getNode() + '/' + gone.getBootId() + '/' + gone.getPid();
+            String pidKey = pidKey(gone.getCluster(), gone.getNode(), gone.getBootId(), gone.getPid());
             if (key.equals(currentByPid.get(pidKey))) {
                 currentByPid.delete(pidKey);
             }
         }
+    }
+
+    private static String pidKey(String cluster, String node, String boot, int pid) {
+        return cluster + '/' + node + '/' + boot + '/' + pid;
     }
 
     private ProcessInfo store(String key, ProcessInfo.Builder info) {

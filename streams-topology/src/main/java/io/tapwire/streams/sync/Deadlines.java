@@ -3,21 +3,18 @@ package io.tapwire.streams.sync;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.StoreBuilder;
-import org.apache.kafka.streams.state.Stores;
 
 /**
  * Event times at which something keyed waits to be decided, in a store ordered by time: the keys are zero-padded
  * epoch milliseconds, {@code /}, then the waiting key, so that a scan from the start meets the earliest first and
  * stops at the first one not yet due.
  *
- * <p>An index of deadlines that its owner's own state also records (a process's exit time, a pairing's decision time)
- * needs no changelog: {@link #indexStore} keeps it in memory, and the owner adds every deadline of its state again at
- * each task start. The owner checks a due deadline against its state before acting on it, so an index entry the state
- * no longer agrees with is dropped, never acted on.
+ * <p>Deadlines that their owner's own state also records (a process's exit time, a pairing's decision time) need no
+ * changelog: their store is a {@link io.tapwire.streams.store.RebuiltIndex}, and the owner adds every deadline of its
+ * state again at each task start. The owner checks a due deadline against its state before acting on it, so an entry
+ * the state no longer agrees with is dropped, never acted on.
  */
 public final class Deadlines {
 
@@ -26,15 +23,6 @@ public final class Deadlines {
     }
 
     private final KeyValueStore<String, String> store;
-
-    /**
-     * A deadlines store rebuilt by its owner at every task start (see the class comment): in memory, without a
-     * changelog, so a deadline costs no record in Kafka.
-     */
-    public static StoreBuilder<KeyValueStore<String, String>> indexStore(String name) {
-        return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.String(), Serdes.String())
-                .withLoggingDisabled();
-    }
 
     public Deadlines(KeyValueStore<String, String> store) {
         this.store = store;
