@@ -70,7 +70,7 @@ public final class TcpMetrics {
         PartialAggregator.Outputs<TcpWindow> counted = PartialAggregator.build(builder, resolved
                         .filter((key, change) -> ConnectionTracker.isHeartbeat(change) || counts(change),
                                 Named.as("tcp-metrics-client-view")),
-                PARTIALS, STAGE, windows, TcpWindows.PARTIALS, TcpWindow::getWindowStartEpochMs, TcpWindow.class,
+                PARTIALS, STAGE, windows, TcpWindows.PARTIALS, TcpWindow.class,
                 windowSerde, serdes.of(SocketChange.class).serializer());
         KStream<String, TcpWindow> bySeries = EventTimeSync.ordered(builder,
                 HeartbeatRepartition.repartition(counted.partials(), BY_SERIES, windowSerde, NO_OWN_HEARTBEAT),

@@ -28,6 +28,11 @@ final class TcpWindows {
         }
 
         @Override
+        public long windowStart(TcpWindow partial) {
+            return partial.getWindowStartEpochMs();
+        }
+
+        @Override
         public void add(TcpWindow partial, SocketChange change) {
             TcpWindows.add(partial, change);
         }

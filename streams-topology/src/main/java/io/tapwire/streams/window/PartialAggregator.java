@@ -2,7 +2,6 @@ package io.tapwire.streams.window;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.ToLongFunction;
 
 import io.tapwire.schemas.derived.DeadLetter;
 import io.tapwire.streams.store.CommitTimeStore;
@@ -60,13 +59,13 @@ public final class PartialAggregator<V, P> implements Processor<String, V, Strin
      */
     public static <V, P> Outputs<P> build(StreamsBuilder builder, KStream<String, V> records, String name, String stage,
                                           TumblingWindows windows, PartialRules<V, P> rules,
-                                          ToLongFunction<P> windowStart, Class<P> partialType, Serde<P> partialSerde,
+                                          Class<P> partialType, Serde<P> partialSerde,
                                           Serializer<V> serializer) {
         // A busy series' partial changes with every record: an object between commits, written once at each.
         builder.addStateStore(CommitTimeStore.builder(name, Serdes.String(), partialSerde));
         builder.addStateStore(CommitTimeStore.builder(name + "-clock", Serdes.String(), Serdes.Long()));
         KStream<String, Object> counted = records.process(() -> new PartialAggregator<>(windows, stage, name,
-                name + "-clock", rules, windowStart, serializer), Named.as(name), name, name + "-clock");
+                name + "-clock", rules, serializer), Named.as(name), name, name + "-clock");
         KStream<String, P> partials = counted
                 .filter((key, value) -> partialType.isInstance(value) || HeartbeatMarker.is(key, value),
                         Named.as(name + "-out"))
@@ -85,7 +84,6 @@ public final class PartialAggregator<V, P> implements Processor<String, V, Strin
     private final String partialsStore;
     private final String clockStore;
     private final PartialRules<V, P> rules;
-    private final ToLongFunction<P> windowStart;
     private final Serializer<V> serializer;
     /** The close (end plus grace) of the earliest window with a partial; {@link Long#MAX_VALUE} if none. */
     private long earliestCloseMs = Long.MAX_VALUE;
@@ -98,17 +96,15 @@ public final class PartialAggregator<V, P> implements Processor<String, V, Strin
 
     /**
      * @param stage       names the aggregation in dead letters
-     * @param windowStart the window start a partial was opened with
      * @param serializer  writes a late record into its dead letter
      */
     public PartialAggregator(TumblingWindows windows, String stage, String partialsStore, String clockStore,
-                             PartialRules<V, P> rules, ToLongFunction<P> windowStart, Serializer<V> serializer) {
+                             PartialRules<V, P> rules, Serializer<V> serializer) {
         this.windows = windows;
         this.stage = stage;
         this.partialsStore = partialsStore;
         this.clockStore = clockStore;
         this.rules = rules;
-        this.windowStart = windowStart;
         this.serializer = serializer;
     }
 
@@ -124,7 +120,7 @@ public final class PartialAggregator<V, P> implements Processor<String, V, Strin
         try (KeyValueIterator<String, P> it = partials.all()) {
             it.forEachRemaining(entry -> {
                 pending.add(entry.key);
-                earliestCloseMs = Math.min(earliestCloseMs, closeOf(windowStart.applyAsLong(entry.value)));
+                earliestCloseMs = Math.min(earliestCloseMs, closeOf(rules.windowStart(entry.value)));
             });
         }
     }

@@ -14,6 +14,9 @@ public interface PartialRules<V, P> {
     /** A partial for the record's series and the window starting at {@code windowStartMs}, with nothing added yet. */
     P open(V record, long windowStartMs);
 
+    /** The start of the window a partial was opened for. */
+    long windowStart(P partial);
+
     /** Adds the record to its series' partial. */
     void add(P partial, V record);
 

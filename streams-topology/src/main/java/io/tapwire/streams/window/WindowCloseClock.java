@@ -6,7 +6,7 @@ import io.tapwire.streams.sync.EventClock;
 
 /**
  * When a windowed aggregate closes its windows. The aggregate sits behind an
- * {@link io.tapwire.streams.sync.EventTimeSync} and a {@link LateRecordGate}, and counts time as the gate does: by
+ * {@link io.tapwire.streams.sync.EventTimeSync} and a late-record gate ({@link PartialAggregator}), and counts time as the gate does: by
  * the records released to it, heartbeats included ({@link EventClock}), never by the task's stream time (which
  * counts records the sync still holds) nor by the wall clock. Once per update interval
  * ({@link TumblingWindows#updateInterval}) of that time it may close

@@ -106,7 +106,7 @@ public final class L7Metrics {
             String name = PARTIALS + "-" + input.name();
             PartialAggregator.Outputs<L7Window> counted = PartialAggregator.build(builder, input.requests()
                             .filter((key, request) -> request != null || isHeartbeat(key, request), Named.as(name + "-requests")),
-                    name, STAGE, windows, L7Windows.PARTIALS, L7Window::getWindowStartEpochMs, L7Window.class,
+                    name, STAGE, windows, L7Windows.PARTIALS, L7Window.class,
                     partialSerde, serdes.of(L7Request.class).serializer());
             KStream<String, L7Window> partials = counted.partials();
             KStream<String, DeadLetter> late = counted.tooLate();

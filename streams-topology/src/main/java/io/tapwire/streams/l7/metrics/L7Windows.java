@@ -27,6 +27,11 @@ final class L7Windows {
         }
 
         @Override
+        public long windowStart(L7Window partial) {
+            return partial.getWindowStartEpochMs();
+        }
+
+        @Override
         public void add(L7Window partial, L7Request request) {
             L7Windows.add(partial, request);
         }
