@@ -55,7 +55,6 @@ import io.tapwire.streams.l7.metrics.L7Metrics;
 import io.tapwire.streams.listeners.ListenerIndex;
 import io.tapwire.streams.listeners.ListenerRegistry;
 import io.tapwire.streams.registry.ProcessRegistry;
-import io.tapwire.streams.registry.ProcessServices;
 import io.tapwire.streams.sync.HeartbeatMarker;
 import io.tapwire.streams.tcpmetrics.TcpMetrics;
 import org.apache.kafka.common.serialization.Serdes;
@@ -126,11 +125,11 @@ public final class TopologyHarness implements AutoCloseable {
                 builder.stream("raw.inventory", Consumed.with(Serdes.String(), serdes.of(NodeInventory.class)));
         ProcessRegistry.Outputs processes = ProcessRegistry.build(builder,
                 builder.stream("raw.process", Consumed.with(Serdes.String(), serdes.of(ProcessEvent.class))),
-                inventoryStream, serdes, settings.processExitGrace(), settings.restarts(), PARTITIONS);
-        KStream<String, ProcessInfo> processesByKey = ProcessServices.byProcessKey(processes.processes(), serdes);
-        KStream<String, SocketChange> sockets = ConnectionTracker.build(builder,
-                builder.stream("raw.tcp", Consumed.with(Serdes.String(), serdes.of(TcpEvent.class))),
-                processesByKey, serdes, settings.connectionIdleTimeout(), PARTITIONS);
+                inventoryStream, ConnectionTracker.build(builder,
+                        builder.stream("raw.tcp", Consumed.with(Serdes.String(), serdes.of(TcpEvent.class))),
+                        serdes, settings.connectionIdleTimeout()),
+                serdes, settings.processExitGrace(), settings.restarts(), PARTITIONS);
+        KStream<String, SocketChange> sockets = processes.sockets();
         KStream<String, ListenerInfo> listenerStream =
                 ListenerRegistry.build(builder, inventoryStream, sockets, serdes, PARTITIONS);
         listenerStream.filterNot(HeartbeatMarker::is)
@@ -152,7 +151,7 @@ public final class TopologyHarness implements AutoCloseable {
         tcpMetrics.deadLetters().to("dlq", Produced.with(Serdes.String(), serdes.of(DeadLetter.class)));
 
         RequestNaming.Outputs namedRequests = RequestNaming.build(builder, parsed.requests(), resolution.names(),
-                sockets, processesByKey, serdes, settings.l7NameWait(), settings.connectionIdleTimeout(), settings.resourceLabels(),
+                sockets, processes.processes(), serdes, settings.l7NameWait(), settings.connectionIdleTimeout(), settings.resourceLabels(),
                 PARTITIONS);
         namedRequests.all().filterNot(HeartbeatMarker::is)
                 .to("requests", Produced.with(Serdes.String(), serdes.of(L7Request.class)));

@@ -30,7 +30,6 @@ import io.tapwire.streams.internal.SocketChange;
 import io.tapwire.streams.listeners.ListenerIndex;
 import io.tapwire.streams.listeners.ListenerRegistry;
 import io.tapwire.streams.registry.ProcessRegistry;
-import io.tapwire.streams.registry.ProcessServices;
 import io.tapwire.streams.sync.HeartbeatMarker;
 import io.tapwire.streams.tcpmetrics.TcpMetrics;
 import org.apache.avro.specific.SpecificRecord;
@@ -48,14 +47,16 @@ import org.apache.kafka.streams.kstream.Produced;
  *
  * <pre>
  * raw.process + raw.inventory ─▶ ProcessRegistry ─▶ processes.v1, events.v1
- *                                      └─▶ ProcessServices (the processes by process key, one repartition for both lookups)
- * raw.tcp ─▶ ConnectionTracker (+ owner's service) ─┬─▶ ListenerRegistry (+ raw.inventory) ─▶ listeners.v1
- *                                                   │        └─▶ ListenerIndex (the listeners by lookup key)
- *                                                   └─▶ ConnectionResolver (+ DNS answers) ─┬─▶ TcpMetrics ─▶ tcp.metrics.v1
- *                                                                                          ├─▶ ServiceGraph ─▶ service.edges.v1
- *                                                                                          └─▶ names of each socket
+ *                                      │   └─▶ the processes, in the registry's task, to the L7 lookup below
+ * raw.tcp ─▶ ConnectionTracker ─▶ the socket's owner's service, in the registry's task
+ *              ├─▶ ListenerRegistry (+ raw.inventory) ─▶ listeners.v1
+ *              │        └─▶ ListenerIndex (the listeners by lookup key)
+ *              └─▶ ConnectionResolver (+ DNS answers) ─┬─▶ TcpMetrics ─▶ tcp.metrics.v1
+ *                                                      ├─▶ ServiceGraph ─▶ service.edges.v1
+ *                                                      └─▶ names of each socket
  * raw.l7 ─▶ PayloadParsing (framing, pairing) ─┬─▶ DNS answers (to the resolver)
  *                                              └─▶ RequestNaming (+ names, + owners of unplaced sockets) ─▶ l7.requests.v1
+ *                                                     │   └─▶ the service of the process, for requests no names reached
  *                                                     └─▶ L7Metrics ─▶ l7.metrics.v1
  *                                                            └─▶ final counts of the counting side (to the ServiceGraph)
  * undecodable, unparseable (sampled) and too-late records ─▶ dlq.v1
@@ -95,15 +96,13 @@ public final class TapwireTopology {
         KStream<String, TcpEvent> tcp =
                 raw(builder, settings, serdes, TapwireTopic.RAW_TCP, TcpEvent.class, TcpEvent::getHeader);
 
-        ProcessRegistry.Outputs registry = ProcessRegistry.build(builder, processEvents, inventory, serdes,
+        ProcessRegistry.Outputs registry = ProcessRegistry.build(builder, processEvents, inventory,
+                ConnectionTracker.build(builder, tcp, serdes, settings.connectionIdleTimeout()), serdes,
                 settings.processExitGrace(), settings.restarts(), rawPartitions);
         published(registry.processes()).to(settings.topic(TapwireTopic.PROCESSES),
                 Produced.with(Serdes.String(), serdes.of(ProcessInfo.class)));
         registry.events().to(settings.topic(TapwireTopic.EVENTS), Produced.with(Serdes.String(), serdes.of(ServiceEvent.class)));
-
-        KStream<String, ProcessInfo> processesByKey = ProcessServices.byProcessKey(registry.processes(), serdes);
-        KStream<String, SocketChange> sockets = ConnectionTracker.build(builder, tcp, processesByKey, serdes,
-                settings.connectionIdleTimeout(), rawPartitions);
+        KStream<String, SocketChange> sockets = registry.sockets();
 
         KStream<String, ListenerInfo> listeners = ListenerRegistry.build(builder, inventory, sockets, serdes, rawPartitions);
         published(listeners).to(settings.topic(TapwireTopic.LISTENERS),
@@ -124,7 +123,7 @@ public final class TapwireTopology {
         tcpMetrics.deadLetters().to(settings.topic(TapwireTopic.DLQ), Produced.with(Serdes.String(), serdes.of(DeadLetter.class)));
 
         RequestNaming.Outputs requests = RequestNaming.build(builder, parsed.requests(), resolution.names(),
-                sockets, processesByKey, serdes, settings.l7NameWait(), settings.connectionIdleTimeout(), settings.resourceLabels(),
+                sockets, registry.processes(), serdes, settings.l7NameWait(), settings.connectionIdleTimeout(), settings.resourceLabels(),
                 rawPartitions);
         requests.all().filterNot(HeartbeatMarker::is, Named.as("l7-requests-published"))
                 .to(settings.topic(TapwireTopic.L7_REQUESTS), Produced.with(Serdes.String(), serdes.of(L7Request.class)));

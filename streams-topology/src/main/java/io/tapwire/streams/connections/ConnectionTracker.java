@@ -24,9 +24,10 @@ import org.apache.kafka.streams.processor.api.Record;
 
 /**
  * Connection tracking, first half: raw TCP events, on the raw topic's own partitioning (by connection id), → one
- * {@link SocketChange} per event with deltas instead of cumulative counters (see {@link SocketTable}), then the
- * service of the socket's owner attached through {@link ProcessServices}. Listening sockets come out as
- * LISTEN_OPEN/LISTEN_CLOSE for the listener registry; connections go on to {@link ConnectionResolver}.
+ * {@link SocketChange} per event with deltas instead of cumulative counters (see {@link SocketTable}), for the
+ * process registry, which attaches the service of the socket's owner in its own task
+ * ({@link io.tapwire.streams.registry.ProcessRegistry}). From there, listening sockets go on as
+ * LISTEN_OPEN/LISTEN_CLOSE to the listener registry and connections to {@link ConnectionResolver}.
  * Heartbeats come out as HEARTBEAT changes.
  */
 public final class ConnectionTracker {
@@ -39,22 +40,21 @@ public final class ConnectionTracker {
     }
 
     /**
-     * @param processesByKey the process registry's changes, with its heartbeat markers, by process key
-     *                       ({@link ProcessServices#byProcessKey})
-     * @param idleTimeout    event time after which a connection nothing was heard of counts as closed
-     * @param upstreamTasks  tasks writing to each repartition (the partitions of the raw topics)
+     * The socket changes, keyed by connection id, without their owner's service yet.
+     *
+     * @param idleTimeout event time after which a connection nothing was heard of counts as closed
      */
     public static KStream<String, SocketChange> build(StreamsBuilder builder, KStream<String, TcpEvent> tcp,
-                                                      KStream<String, ProcessInfo> processesByKey,
-                                                      TopologySerdes serdes, Duration idleTimeout, int upstreamTasks) {
+                                                      TopologySerdes serdes, Duration idleTimeout) {
         // Read and written with every event of a connection: objects between commits (CommitTimeStore).
         builder.addStateStore(CommitTimeStore.builder(STORE, Serdes.String(), serdes.of(SocketState.class)));
-        KStream<String, SocketChange> changes = tcp.process(() -> new Tracker(idleTimeout),
-                Named.as("connection-tracker"), STORE);
-        return ProcessServices.attach(builder, changes, processesByKey, "sockets-by-process", upstreamTasks,
-                serdes.of(SocketChange.class), serdes, ConnectionTracker::ownerKey, ConnectionTracker::isHeartbeat,
-                (change, process) -> SocketChange.newBuilder(change)
-                        .setOwnerService(ProcessServices.serviceOf(process, change.getOwnerComm())).build());
+        return tcp.process(() -> new Tracker(idleTimeout), Named.as("connection-tracker"), STORE);
+    }
+
+    /** The change with the service of its socket's owner, {@code process} as the registry had it (null: unknown). */
+    public static SocketChange withOwner(SocketChange change, ProcessInfo process) {
+        return SocketChange.newBuilder(change)
+                .setOwnerService(ProcessServices.serviceOf(process, change.getOwnerComm())).build();
     }
 
     public static boolean isHeartbeat(SocketChange change) {
@@ -66,9 +66,10 @@ public final class ConnectionTracker {
         return new ConnectionKey(change.getCluster(), change.getNode(), change.getBootId(), change.getSocketInode()).format();
     }
 
-    static String ownerKey(SocketChange change) {
+    /** The process that owns the socket a change is about. */
+    public static ProcessKey owner(SocketChange change) {
         return new ProcessKey(change.getCluster(), change.getNode(), change.getBootId(), change.getOwnerPid(),
-                change.getOwnerStartTicks()).format();
+                change.getOwnerStartTicks());
     }
 
     private static final class Tracker implements Processor<String, TcpEvent, String, SocketChange> {

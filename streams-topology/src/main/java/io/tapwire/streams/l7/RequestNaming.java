@@ -77,9 +77,10 @@ public final class RequestNaming {
      * @param requests      the requests of {@link PayloadParsing}, keyed by connection id, with heartbeats, read by
      *                      the raw L7 topic's own task (so co-partitioned with anything keyed by connection id)
      * @param names         the resolver's NAMED changes keyed by connection id, with heartbeats
-     * @param sockets       every socket change with its owner's service (the tracker's output), with heartbeats
-     * @param processesByKey the registry's changes by process key ({@link ProcessServices#byProcessKey}), for the
-     *                      requests of sockets no names reached
+     * @param sockets       every socket change with its owner's service (the registry's socket output), with heartbeats
+     * @param registryChanges the registry's changes, in its own task
+     *                      ({@link io.tapwire.streams.registry.ProcessRegistry.Outputs#processes}), for the requests of
+     *                      sockets no names reached
      * @param holdFor       how long (event time) a request waits for its socket's names
      * @param idleTimeout   event time after which the names of a socket nothing was heard of are forgotten
      * @param labels        how resources become labels
@@ -88,7 +89,7 @@ public final class RequestNaming {
     public static Outputs build(StreamsBuilder builder, KStream<String, L7Request> requests,
                                                    KStream<String, SocketChange> names,
                                                    KStream<String, SocketChange> sockets,
-                                                   KStream<String, ProcessInfo> processesByKey, TopologySerdes serdes,
+                                                   KStream<String, ProcessInfo> registryChanges, TopologySerdes serdes,
                                                    Duration holdFor, Duration idleTimeout, ResourceLabels labels,
                                                    int upstreamTasks) {
         // Read with every request: objects between commits (CommitTimeStore).
@@ -135,8 +136,8 @@ public final class RequestNaming {
                         Named.as("l7-requests-unnamed"))
                 .mapValues(value -> value == null ? null : ((Unnamed) value).request(),
                         Named.as("l7-requests-unnamed-values"));
-        KStream<String, L7Request> byProcess = ProcessServices.attach(builder, unnamed, processesByKey, BY_PROCESS,
-                        upstreamTasks, serdes.of(L7Request.class), serdes, RequestNaming::processKey,
+        KStream<String, L7Request> byProcess = ProcessServices.attach(builder, unnamed, registryChanges, BY_PROCESS,
+                        upstreamTasks, serdes.of(L7Request.class), serdes, RequestNaming::process,
                         request -> false, RequestNaming::namedByProcess)
                 .selectKey((key, request) -> request == null ? key : connectionId(request),
                         Named.as("l7-requests-by-process-connection"));
@@ -160,9 +161,10 @@ public final class RequestNaming {
     record Unnamed(L7Request request) {
     }
 
-    static String processKey(L7Request request) {
+    /** The process that did the request's I/O. */
+    static ProcessKey process(L7Request request) {
         return new ProcessKey(request.getCluster(), request.getNode(), request.getBootId(), request.getPid(),
-                request.getProcessStartTicks()).format();
+                request.getProcessStartTicks());
     }
 
     static String connectionId(L7Request request) {

@@ -13,7 +13,9 @@ import io.tapwire.schemas.raw.ProcessEvent;
 import io.tapwire.schemas.raw.ProcessSnapshot;
 import io.tapwire.schemas.raw.RawHeader;
 import io.tapwire.streams.TopologySerdes;
+import io.tapwire.streams.connections.ConnectionTracker;
 import io.tapwire.streams.heartbeat.HeartbeatRepartition;
+import io.tapwire.streams.internal.SocketChange;
 import io.tapwire.streams.lifecycle.ProcessChange;
 import io.tapwire.streams.lifecycle.RestartRule;
 import io.tapwire.streams.lifecycle.ServiceLifecycle;
@@ -22,6 +24,7 @@ import io.tapwire.streams.store.RebuiltIndex;
 import io.tapwire.streams.sync.EventClock;
 import io.tapwire.streams.sync.EventTimeSync;
 import io.tapwire.streams.sync.HeartbeatMarker;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -37,6 +40,11 @@ import org.apache.kafka.streams.processor.api.Record;
  * compacted {@code tapwire.processes.v1}. Snapshot entries are re-keyed by {@code cluster/node/pid}, the raw
  * process topic's key, so that one task owns all the facts of a pid, and the two inputs are applied in one
  * event-time order ({@link EventTimeSync}) so that a replay builds the same table whatever the lag between them.
+ *
+ * <p>The sockets' changes come through the same sync, by the pid of their owner ({@link ProcessServices#byOwnerPid}),
+ * and each leaves with its owner's service as the table has it at the change's time: the lookup needs no copy of the
+ * table and no topic of the processes. They do not move the registry's clock, so its outputs depend on the process
+ * streams alone.
  */
 public final class ProcessRegistry {
 
@@ -46,6 +54,11 @@ public final class ProcessRegistry {
     public static final String EXITS_STORE = "process-registry-exits";
     static final String EVENTS_CHANNEL = "raw-process";
     static final String SNAPSHOTS_CHANNEL = "process-snapshots";
+    /**
+     * The sockets' changes by their owner's pid. Not {@code sockets-by-process}, the lookup that had a sync of its own
+     * before: records left in that topic are keyed by process key, partitioned otherwise.
+     */
+    static final String SOCKETS_CHANNEL = "sockets-by-owner";
     /** How often, in event time, exited processes past their grace period are tombstoned. */
     static final Duration EXPIRY_INTERVAL = Duration.ofSeconds(1);
 
@@ -53,20 +66,23 @@ public final class ProcessRegistry {
     }
 
     /**
-     * The registry's two outputs: process changes by process key (null: tombstone), with {@link HeartbeatMarker}s
-     * that say how far the registry has got (never published), and notable events by service key, in event-time
-     * order per service ({@link ServiceLifecycle}, which also finds the restarts).
+     * The registry's three outputs: process changes by process key (null: tombstone), with {@link HeartbeatMarker}s
+     * that say how far the registry has got (never published); notable events by service key, in event-time order
+     * per service ({@link ServiceLifecycle}, which also finds the restarts); the sockets' changes with their owner's
+     * service, and their heartbeats, in event-time order.
      */
-    public record Outputs(KStream<String, ProcessInfo> processes, KStream<String, ServiceEvent> events) {
+    public record Outputs(KStream<String, ProcessInfo> processes, KStream<String, ServiceEvent> events,
+                          KStream<String, SocketChange> sockets) {
     }
 
     /**
+     * @param sockets       the connection tracker's changes, keyed by connection id, with heartbeats
      * @param restarts      when a new process of a service counts as its restart
-     * @param upstreamTasks tasks of the inventory sub-topology (partitions of the raw topics)
+     * @param upstreamTasks tasks writing to each repartition (the partitions of the raw topics)
      */
     public static Outputs build(StreamsBuilder builder, KStream<String, ProcessEvent> events,
-                                KStream<String, NodeInventory> inventory, TopologySerdes serdes, Duration exitGrace,
-                                RestartRule restarts, int upstreamTasks) {
+                                KStream<String, NodeInventory> inventory, KStream<String, SocketChange> sockets,
+                                TopologySerdes serdes, Duration exitGrace, RestartRule restarts, int upstreamTasks) {
         // Read and written with every event of a process: objects between commits (CommitTimeStore).
         builder.addStateStore(CommitTimeStore.builder(PROCESSES_STORE, Serdes.String(), serdes.of(ProcessInfo.class)));
         // The current process of each pid and the exits' deadlines are in the processes' own state (a pid has at most
@@ -80,18 +96,29 @@ public final class ProcessRegistry {
                         ? List.of(KeyValue.pair(HeartbeatMarker.KEY, (ProcessInfo) null))
                         : snapshotProcesses(snapshot), Named.as("process-snapshots-entries")),
                 SNAPSHOTS_CHANNEL, serdes.of(ProcessInfo.class), process -> false);
+        Serde<SocketChange> socketSerde = serdes.of(SocketChange.class);
+        KStream<String, SocketChange> socketsByOwner = ProcessServices.byOwnerPid(sockets, SOCKETS_CHANNEL,
+                socketSerde, ConnectionTracker::owner, ConnectionTracker::isHeartbeat);
+        // The processes' channels first: a process change and a socket's change of the same millisecond apply in
+        // that order.
         KStream<String, Object> ordered = EventTimeSync.merge(builder, "process-registry", upstreamTasks, List.of(
                 EventTimeSync.Channel.local(EVENTS_CHANNEL, events, serdes.of(ProcessEvent.class),
                         event -> event.getHeader().getHeartbeat()),
                 EventTimeSync.Channel.repartitioned(SNAPSHOTS_CHANNEL, snapshots, serdes.of(ProcessInfo.class),
-                        process -> false)));
+                        process -> false),
+                EventTimeSync.Channel.repartitioned(SOCKETS_CHANNEL, socketsByOwner, socketSerde,
+                        ConnectionTracker::isHeartbeat)));
         KStream<String, Object> all = ordered.process(() -> new RegistryProcessor(exitGrace),
                 Named.as("process-registry"), PROCESSES_STORE, PIDS_STORE, EXITS_STORE);
+        KStream<String, Object> own = all.filterNot((key, value) -> value instanceof SocketChange,
+                Named.as("process-registry-own"));
         return new Outputs(
-                all.filter((key, value) -> !(value instanceof ServiceEvent), Named.as("process-registry-changes"))
+                own.filter((key, value) -> !(value instanceof ServiceEvent), Named.as("process-registry-changes"))
                         .mapValues(value -> value == null ? null : ((ProcessChange) value).after(),
                                 Named.as("process-registry-change-values")),
-                ServiceLifecycle.build(builder, all, serdes, restarts, upstreamTasks));
+                ServiceLifecycle.build(builder, own, serdes, restarts, upstreamTasks),
+                all.filter((key, value) -> value instanceof SocketChange, Named.as("process-registry-sockets"))
+                        .mapValues(value -> (SocketChange) value, Named.as("process-registry-socket-values")));
     }
 
     private static List<KeyValue<String, ProcessInfo>> snapshotProcesses(NodeInventory snapshot) {
@@ -112,8 +139,9 @@ public final class ProcessRegistry {
 
     /**
      * Raw process events and snapshot entries, in event-time order, → {@link ProcessChange}s and
-     * {@link ServiceEvent}s on one stream, split above; every heartbeat comes out as a {@link HeartbeatMarker}, so
-     * that lookups downstream know how far the registry has got.
+     * {@link ServiceEvent}s on one stream, split above; every heartbeat of theirs comes out as a
+     * {@link HeartbeatMarker}, so that lookups downstream know how far the registry has got. The sockets' changes,
+     * in their place in that order, come out with their owner's service, their heartbeats as they are.
      */
     private static final class RegistryProcessor implements Processor<String, Object, String, Object> {
         private final Duration exitGrace;
@@ -135,6 +163,11 @@ public final class ProcessRegistry {
 
         @Override
         public void process(Record<String, Object> record) {
+            if (record.value() instanceof SocketChange change) {
+                context.forward(record.withValue(ConnectionTracker.isHeartbeat(change) ? change
+                        : ConnectionTracker.withOwner(change, table.get(ConnectionTracker.owner(change).format()))));
+                return;
+            }
             // Event time, never the wall clock: a replay tombstones the same processes at the same points.
             if (clock.advance(record.timestamp())) {
                 emit(table.expire(clock.timeMs()), clock.timeMs());

@@ -6,6 +6,8 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 
 import io.tapwire.schemas.derived.ProcessInfo;
+import io.tapwire.schemas.keys.NodePidKey;
+import io.tapwire.schemas.keys.ProcessKey;
 import io.tapwire.streams.TopologySerdes;
 import io.tapwire.streams.heartbeat.HeartbeatRepartition;
 import io.tapwire.streams.identity.IdentityRules;
@@ -27,78 +29,86 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * The service of the process that did something: any raw record names its process by
  * {@code cluster/node/bootId/pid/processStartTicks}, the key of the registry's processes.
  *
- * <p>The registry's process changes and the records that look them up are repartitioned by that key onto the same
- * partitions and put in one event-time order ({@link EventTimeSync}): a record finds the process as the registry
- * had it at the record's time, however far behind or ahead the registry's sub-topology ran. A GlobalKTable, or a
- * stream-table join that trusts the order records happen to arrive in, would answer with whatever had been
- * loaded by then, and a replay would differ from the live run.
+ * <p>Every lookup runs in the process registry's own task: the records that look a process up are repartitioned by
+ * {@code cluster/node/pid}, the raw process topic's key, onto the partition of the task that owns that pid, and put
+ * in one event-time order with the registry's changes ({@link EventTimeSync}). A record finds the process as the
+ * registry had it at the record's time, however far behind or ahead the sub-topologies ran; a GlobalKTable, or a
+ * stream-table join that trusts the order records happen to arrive in, would answer with whatever had been loaded by
+ * then, and a replay would differ from the live run. The sockets' owners are found in the registry's own sync and
+ * table ({@link ProcessRegistry}); a lookup that the registry must not wait for (the L7 requests of unnamed sockets,
+ * which wait for the sockets' names, which wait for the registry) has a sync of its own, with the registry's changes
+ * as a channel read in the same task ({@link #attach}): no process change crosses a topic to reach a lookup.
  */
 public final class ProcessServices {
 
     public static final String STORE = "process-services";
-    /**
-     * The registry's changes by process key: one repartition for every lookup, each of which reads it as a channel of
-     * its own event-time sync (so the lookups share a sub-topology, but none waits for another).
-     */
-    public static final String PROCESSES_CHANNEL = "processes-by-key";
+    /** The registry's changes, as a channel of a lookup's own sync ({@link #attach}), in the registry's task. */
+    public static final String PROCESSES_CHANNEL = "registry-changes";
 
     private ProcessServices() {
     }
 
     /**
-     * The registry's process changes, with its heartbeat markers, repartitioned by process key: what every
-     * {@link #attach} reads.
+     * {@code stream} repartitioned through the topic {@code name} onto the registry's partitioning: by
+     * {@code cluster/node/pid} of the process each record names. Heartbeats go to every partition.
      */
-    public static KStream<String, ProcessInfo> byProcessKey(KStream<String, ProcessInfo> processChanges,
-                                                            TopologySerdes serdes) {
-        return HeartbeatRepartition.repartition(processChanges, PROCESSES_CHANNEL, serdes.of(ProcessInfo.class),
-                process -> false);
+    public static <V> KStream<String, V> byOwnerPid(KStream<String, V> stream, String name, Serde<V> serde,
+                                                    Function<V, ProcessKey> process, Predicate<V> heartbeat) {
+        return HeartbeatRepartition.repartition(
+                stream.selectKey((key, value) -> HeartbeatMarker.isHeartbeat(heartbeat, key, value) ? key
+                                : nodePidKey(process.apply(value)),
+                        Named.as(name + "-key")),
+                name, serde, heartbeat);
+    }
+
+    static String nodePidKey(ProcessKey process) {
+        return new NodePidKey(process.cluster(), process.node(), process.pid()).format();
     }
 
     /**
-     * Attaches to each record of {@code stream} the process named by {@code processKey} (null when the registry
-     * does not know it at the record's time), through the repartition topic {@code name} and the registry's changes
-     * by process key. Heartbeats (the stream's own or {@link HeartbeatMarker}s) pass untouched, and reach every
-     * partition.
+     * Attaches to each record of {@code stream} the process {@code process} names (null when the registry does not
+     * know it at the record's time), in the registry's task: through the repartition topic {@code name}
+     * ({@link #byOwnerPid}) and an event-time sync of its own with the registry's changes, of which it keeps a copy
+     * (store {@code name-process-services}) so that it answers as of its records' time even when the registry has run
+     * ahead. Heartbeats (the stream's own or {@link HeartbeatMarker}s) pass untouched, and reach every partition.
      *
-     * @param processesByKey the registry's process changes with its heartbeat markers, by process key
-     *                       ({@link #byProcessKey})
-     * @param upstreamTasks  tasks writing to each repartition (the partitions of the raw topics)
+     * @param registryChanges the registry's process changes with its heartbeat markers, in its own task
+     *                        ({@link ProcessRegistry.Outputs#processes})
+     * @param upstreamTasks   tasks writing to each repartition (the partitions of the raw topics)
      */
     public static <V> KStream<String, V> attach(StreamsBuilder builder, KStream<String, V> stream,
-                                                KStream<String, ProcessInfo> processesByKey, String name,
+                                                KStream<String, ProcessInfo> registryChanges, String name,
                                                 int upstreamTasks, Serde<V> serde, TopologySerdes serdes,
-                                                Function<V, String> processKey, Predicate<V> heartbeat,
+                                                Function<V, ProcessKey> process, Predicate<V> heartbeat,
                                                 BiFunction<V, ProcessInfo, V> joiner) {
         Serde<ProcessInfo> processSerde = serdes.of(ProcessInfo.class);
         String storeName = name + "-" + STORE;
         // Read with every lookup: objects between commits (CommitTimeStore).
         builder.addStateStore(CommitTimeStore.builder(storeName, Serdes.String(), processSerde));
-        KStream<String, V> lookups = HeartbeatRepartition.repartition(
-                stream.selectKey((key, value) -> HeartbeatMarker.isHeartbeat(heartbeat, key, value) ? key
-                                : processKey.apply(value),
-                        Named.as(name + "-key")),
-                name, serde, heartbeat);
+        KStream<String, V> lookups = byOwnerPid(stream, name, serde, process, heartbeat);
         // The table's channel first: a process change and a lookup of the same millisecond apply in that order.
         KStream<String, Object> ordered = EventTimeSync.merge(builder, name, upstreamTasks, List.of(
-                EventTimeSync.Channel.repartitioned(PROCESSES_CHANNEL, processesByKey, processSerde, process -> false),
+                EventTimeSync.Channel.local(PROCESSES_CHANNEL, registryChanges, processSerde, change -> false),
                 EventTimeSync.Channel.repartitioned(name, lookups, serde, heartbeat)));
-        return ordered.process(() -> new Lookup<>(storeName, PROCESSES_CHANNEL, heartbeat, joiner),
+        return ordered.process(() -> new Lookup<>(storeName, PROCESSES_CHANNEL, process, heartbeat, joiner),
                 Named.as(name + "-lookup"), storeName);
     }
 
-    /** Keeps the current process of each key and answers the lookups, in the order the sync releases them. */
+    /** Keeps the registry's processes by process key and answers the lookups, in the order the sync releases them. */
     private static final class Lookup<V> implements Processor<String, Object, String, V> {
         private final String storeName;
         private final String processesChannel;
+        private final Function<V, ProcessKey> process;
         private final Predicate<V> heartbeat;
         private final BiFunction<V, ProcessInfo, V> joiner;
         private ProcessorContext<String, V> context;
         private KeyValueStore<String, ProcessInfo> processes;
 
-        Lookup(String storeName, String processesChannel, Predicate<V> heartbeat, BiFunction<V, ProcessInfo, V> joiner) {
+        Lookup(String storeName, String processesChannel, Function<V, ProcessKey> process, Predicate<V> heartbeat,
+               BiFunction<V, ProcessInfo, V> joiner) {
             this.storeName = storeName;
             this.processesChannel = processesChannel;
+            this.process = process;
             this.heartbeat = heartbeat;
             this.joiner = joiner;
         }
@@ -130,7 +140,7 @@ public final class ProcessServices {
                 }
                 return;
             }
-            V joined = heartbeat.test(value) ? value : joiner.apply(value, processes.get(record.key()));
+            V joined = heartbeat.test(value) ? value : joiner.apply(value, processes.get(process.apply(value).format()));
             context.forward(new Record<>(record.key(), joined, record.timestamp()));
         }
     }

@@ -143,6 +143,11 @@ final class ProcessTable {
         return out;
     }
 
+    /** The process of {@code key} as the table has it now; null if it never had it or has tombstoned it. */
+    ProcessInfo get(String key) {
+        return processes.get(key);
+    }
+
     /** Makes {@code key} the current process of its pid; a different current one was a reused pid: removed. */
     private ProcessInfo replaceCurrent(String cluster, String node, String boot, int pid, String key,
                                        List<ProcessChange> out) {

@@ -72,7 +72,9 @@ class TapwireTopologyTest {
                 raw.pipeInput("prod/n1/42", exec, t);
                 raw.pipeInput("prod/n1/42", exec, t.plusMillis(1));       // a producer retry
                 raw.pipeInput("prod/n1/42", new byte[] {0, 0, 0, 0, 77}, t.plusMillis(2));
-                new Raw(driver, serdes).heartbeats(100, 10);
+                Raw time = new Raw(driver, serdes);
+                time.tcp(heartbeat(99, 10), 10);
+                time.heartbeats(100, 10);
 
                 Map<String, ProcessInfo> processes = driver.createOutputTopic("tapwire.processes.v1",
                         Serdes.String().deserializer(), serdes.of(ProcessInfo.class).deserializer()).readKeyValuesToMap();

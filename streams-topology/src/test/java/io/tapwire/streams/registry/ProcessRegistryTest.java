@@ -24,6 +24,9 @@ import io.tapwire.schemas.registry.RegistryClientConfig;
 import io.tapwire.schemas.registry.StubRegistry;
 import io.tapwire.streams.TopologySerdes;
 import io.tapwire.streams.heartbeat.HeartbeatRepartition;
+import io.tapwire.streams.internal.SocketChange;
+import io.tapwire.streams.internal.SocketChangeKind;
+import io.tapwire.streams.internal.SocketRole;
 import io.tapwire.streams.lifecycle.RestartRule;
 import io.tapwire.streams.sync.HeartbeatMarker;
 import org.apache.kafka.common.serialization.Serdes;
@@ -48,6 +51,8 @@ class ProcessRegistryTest {
     private TopologyTestDriver driver;
     private TestInputTopic<String, ProcessEvent> events;
     private TestInputTopic<String, NodeInventory> inventory;
+    private TestInputTopic<String, SocketChange> tracked;
+    private TestOutputTopic<String, SocketChange> owned;
     private TestOutputTopic<String, ProcessInfo> processes;
     private TestOutputTopic<String, ServiceEvent> serviceEvents;
     private long seq;
@@ -61,7 +66,10 @@ class ProcessRegistryTest {
         ProcessRegistry.Outputs outputs = ProcessRegistry.build(builder,
                 builder.stream("raw.process", Consumed.with(Serdes.String(), serdes.of(ProcessEvent.class))),
                 builder.stream("raw.inventory", Consumed.with(Serdes.String(), serdes.of(NodeInventory.class))),
+                builder.stream("tracked", Consumed.with(Serdes.String(), serdes.of(SocketChange.class))),
                 serdes, GRACE, new RestartRule(Duration.ofMinutes(5), Duration.ofMinutes(1)), 1);
+        outputs.sockets().filterNot((key, change) -> change.getKind() == SocketChangeKind.HEARTBEAT)
+                .to("owned", Produced.with(Serdes.String(), serdes.of(SocketChange.class)));
         outputs.processes().filterNot(HeartbeatMarker::is).to("processes", Produced.with(Serdes.String(), serdes.of(ProcessInfo.class)));
         outputs.events().to("events", Produced.with(Serdes.String(), serdes.of(ServiceEvent.class)));
         Properties props = new Properties();
@@ -70,6 +78,8 @@ class ProcessRegistryTest {
         driver = new TopologyTestDriver(builder.build(), props);
         events = driver.createInputTopic("raw.process", Serdes.String().serializer(), serdes.of(ProcessEvent.class).serializer());
         inventory = driver.createInputTopic("raw.inventory", Serdes.String().serializer(), serdes.of(NodeInventory.class).serializer());
+        tracked = driver.createInputTopic("tracked", Serdes.String().serializer(), serdes.of(SocketChange.class).serializer());
+        owned = driver.createOutputTopic("owned", Serdes.String().deserializer(), serdes.of(SocketChange.class).deserializer());
         processes = driver.createOutputTopic("processes", Serdes.String().deserializer(), serdes.of(ProcessInfo.class).deserializer());
         serviceEvents = driver.createOutputTopic("events", Serdes.String().deserializer(), serdes.of(ServiceEvent.class).deserializer());
     }
@@ -238,6 +248,22 @@ class ProcessRegistryTest {
     }
 
     @Test
+    void aSocketGetsItsOwnersServiceAsTheRegistryHadItAtTheSocketsTimeWhateverTheOrderOfArrival() {
+        // the socket changes arrive before the process events that precede them in event time
+        socketChange(500, 8000, "bash", 5);
+        socketChange(500, 8000, "nginx", 15);
+        socketChange(501, 1, "ghost", 16);
+        send(event(ProcessEventType.START, 500, 8000, "bash").setCgroupPath("0::/user.slice"), 0);
+        send(event(ProcessEventType.EXEC, 500, 8000, "nginx").setExecFilename("/usr/sbin/nginx")
+                .setExe("/usr/sbin/nginx").setCgroupPath("0::/system.slice/nginx.service"), 10);
+        timePasses(20);
+
+        assertThat(owned.readValuesToList()).extracting(SocketChange::getOwnerService)
+                .as("before the exec, after it, and a process the registry never knew (named by its comm)")
+                .containsExactly("/host/bash", "/system.slice/nginx.service", "/host/ghost");
+    }
+
+    @Test
     void heartbeatsCreateNoProcess() {
         send(heartbeat(), 0);
         assertThat(processes.isEmpty()).isTrue();
@@ -250,8 +276,8 @@ class ProcessRegistryTest {
     }
 
     /**
-     * Heartbeats on both raw topics just after {@code atMs}: the registry applies its inputs in event-time order
-     * once both have passed them, as the collectors' heartbeats would let it.
+     * Heartbeats on both raw topics and the tracker's stream just after {@code atMs}: the registry applies its inputs
+     * in event-time order once all have passed them, as the collectors' heartbeats would let it.
      */
     private void timePasses(long atMs) {
         lastHeartbeatMs = Math.max(atMs, lastHeartbeatMs) + 1;
@@ -263,6 +289,19 @@ class ProcessRegistryTest {
                 .setTaskBuilder(TaskContext.newBuilder().setPid(0).setTid(0).setComm("").setCgroupId(0).setNetnsInode(0))
                 .setHostname("").setKernelRelease("").setCollectorVersion("").setClockOffsetNs(0).setSnapshotId(0)
                 .setPart(0).setParts(0).build(), T0.plusMillis(lastHeartbeatMs));
+        tracked.pipeInput("prod/node-1/boot-1/0", socket(SocketChangeKind.HEARTBEAT, 0, 0, ""),
+                T0.plusMillis(lastHeartbeatMs));
+    }
+
+    /** A change of socket 77, owned by {@code pid} started at {@code start}, keyed by its connection id. */
+    private void socketChange(int pid, long start, String comm, long atMs) {
+        tracked.pipeInput("prod/node-1/boot-1/77", socket(SocketChangeKind.OPENED, pid, start, comm), T0.plusMillis(atMs));
+    }
+
+    private static SocketChange socket(SocketChangeKind kind, int pid, long start, String comm) {
+        return SocketChange.newBuilder().setKind(kind).setCluster("prod").setNode("node-1").setBootId("boot-1")
+                .setSocketInode(kind == SocketChangeKind.HEARTBEAT ? 0 : 77).setRole(SocketRole.CLIENT)
+                .setOwnerPid(pid).setOwnerStartTicks(start).setOwnerComm(comm).build();
     }
 
     private ProcessEvent.Builder event(ProcessEventType type, int pid, long start, String comm) {

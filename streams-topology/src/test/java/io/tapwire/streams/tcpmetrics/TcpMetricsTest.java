@@ -183,7 +183,7 @@ class TcpMetricsTest {
             assertThat(m.getSuccessfulConnects()).isEqualTo(1);
             assertThat(m.getClosedConnections()).isEqualTo(1);
         });
-        for (String topic : List.of("sockets-by-process", "sockets-by-destination", "sockets-by-client-endpoint",
+        for (String topic : List.of("sockets-by-owner", "sockets-by-destination", "sockets-by-client-endpoint",
                 "service-edges-by-edge")) {
             List<TestRecord<String, io.tapwire.streams.internal.SocketChange>> records =
                     harness.repartition(topic).readRecordsToList();
