@@ -29,13 +29,15 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * Connection tracking, second half: names the two services of every connection.
+ * Connection tracking, second half: names the two services of every connection, in one step by client endpoint
+ * (the client's {@code ip:port}, which the accepting end sees as its peer), where the listeners and the DNS answers
+ * come too, each whole to every task.
  *
  * <ol>
- *   <li>By destination: a client's change looks up, as of its time, who listens on the {@code ip:port} it
- *       connected to (within its namespace for a loopback address), in the {@link ListenerIndex}.</li>
- *   <li>By client endpoint (the client's {@code ip:port}, which the accepting end sees as its peer): the two ends
- *       of one connection meet in {@link EndpointPairing}, which decides once per connection who the server is —
+ *   <li>A client's change looks up, as of its time, who listens on the {@code ip:port} it connected to (within its
+ *       namespace for a loopback address), in the {@link ListenerIndex}.</li>
+ *   <li>The two ends of one connection meet in {@link EndpointPairing}, which decides once per connection who the
+ *       server is —
  *       the listener, else the accepting end when it was observed (a NAT'd destination such as a Kubernetes
  *       service address has no listener), else an external service named by the DNS name the client's node
  *       resolved the destination to, or by the destination — and whether the
@@ -54,7 +56,6 @@ public final class ConnectionResolver {
     public static final String DEADLINES_STORE = "connection-pairing-deadlines";
     public static final String DNS_NAMES_STORE = "connection-pairing-dns-names";
     static final String DNS_ANSWERS = "dns-answers";
-    static final String BY_DESTINATION = "sockets-by-destination";
     static final String BY_CLIENT_ENDPOINT = "sockets-by-client-endpoint";
 
     private ConnectionResolver() {
@@ -69,7 +70,7 @@ public final class ConnectionResolver {
 
     /**
      * @param changes          connection changes with their owner's service, and heartbeats
-     * @param listenerChanges  the listener index's changes ({@link ListenerIndex#changes})
+     * @param listenerChanges  the listener index's changes, to every task ({@link ListenerIndex#changes})
      * @param dnsAnswers       the addresses DNS answers named ({@link io.tapwire.streams.l7.PayloadParsing}), with
      *                         heartbeats: every pairing task gets them all
      * @param pairingWindow    how long (event time) one end waits for the other
@@ -92,29 +93,22 @@ public final class ConnectionResolver {
 
         KStream<String, SocketChange> connections = changes.filter((key, change) -> ConnectionTracker.isHeartbeat(change)
                 || isConnection(change) && change.getRole() != SocketRole.UNKNOWN, Named.as("connections-known-role"));
-        KStream<String, SocketChange> byDestination = HeartbeatRepartition.repartition(
-                connections.selectKey((key, change) -> ConnectionTracker.isHeartbeat(change) ? key : destinationKey(change),
-                        Named.as("sockets-by-destination-key")),
-                BY_DESTINATION, serde, ConnectionTracker::isHeartbeat);
-        // The index's channel first: a listener change and a lookup of the same millisecond apply in that order.
-        KStream<String, SocketChange> withListener = EventTimeSync.merge(builder, BY_DESTINATION, upstreamTasks, List.of(
-                        EventTimeSync.Channel.repartitioned(ListenerIndex.CHANNEL, listenerChanges,
-                                serdes.of(ListenerCandidate.class), candidate -> false),
-                        EventTimeSync.Channel.repartitioned(BY_DESTINATION, byDestination, serde,
-                                ConnectionTracker::isHeartbeat)))
-                .process(DestinationLookup::new, Named.as("sockets-by-destination-lookup"), ListenerIndex.CANDIDATES_STORE);
         KStream<String, SocketChange> byEndpoint = HeartbeatRepartition.repartition(
-                withListener.selectKey((key, change) -> ConnectionTracker.isHeartbeat(change) ? key : clientEndpointKey(change),
+                connections.selectKey((key, change) -> ConnectionTracker.isHeartbeat(change) ? key : clientEndpointKey(change),
                         Named.as("sockets-by-client-endpoint-key")),
                 BY_CLIENT_ENDPOINT, serde, ConnectionTracker::isHeartbeat);
         KStream<String, DnsAnswer> answers = HeartbeatRepartition.broadcast(dnsAnswers, DNS_ANSWERS,
                 serdes.of(DnsAnswer.class), answer -> false);
-        // The answers' channel first: an answer and a connect of the same millisecond apply in that order.
+        // The index's and the answers' channels first: a listener change or an answer and a connection's change of
+        // the same millisecond apply in that order.
         KStream<String, SocketChange> paired = EventTimeSync.merge(builder, BY_CLIENT_ENDPOINT, upstreamTasks, List.of(
+                        EventTimeSync.Channel.repartitioned(ListenerIndex.CHANNEL, listenerChanges,
+                                serdes.of(ListenerCandidate.class), candidate -> false),
                         EventTimeSync.Channel.repartitioned(DNS_ANSWERS, answers, serdes.of(DnsAnswer.class),
                                 answer -> false),
                         EventTimeSync.Channel.repartitioned(BY_CLIENT_ENDPOINT, byEndpoint, serde,
                                 ConnectionTracker::isHeartbeat)))
+                .process(DestinationLookup::new, Named.as("sockets-destination-lookup"), ListenerIndex.CANDIDATES_STORE)
                 .process(() -> new EndpointPairing(pairingWindow, dnsNameRetention), Named.as("connection-pairing"),
                         PAIRING_STORE, DEADLINES_STORE, DNS_NAMES_STORE);
         return new Outputs(
@@ -123,13 +117,16 @@ public final class ConnectionResolver {
                         Named.as("connection-names")));
     }
 
-    /** Applies the listener index's changes and names, for a client's change, who listens where it connected. */
-    private static final class DestinationLookup implements Processor<String, Object, String, SocketChange> {
-        private ProcessorContext<String, SocketChange> context;
+    /**
+     * Applies the listener index's changes and names, for a client's change, who listens where it connected; passes
+     * everything else on to the pairing.
+     */
+    private static final class DestinationLookup implements Processor<String, Object, String, Object> {
+        private ProcessorContext<String, Object> context;
         private KeyValueStore<String, ListenerCandidates> candidates;
 
         @Override
-        public void init(ProcessorContext<String, SocketChange> context) {
+        public void init(ProcessorContext<String, Object> context) {
             this.context = context;
             this.candidates = context.getStateStore(ListenerIndex.CANDIDATES_STORE);
         }
@@ -138,11 +135,11 @@ public final class ConnectionResolver {
         public void process(Record<String, Object> record) {
             if (record.value() instanceof ListenerCandidate change) {
                 ListenerIndex.apply(candidates, record.key(), change);
-            } else if (record.value() instanceof SocketChange change) {
-                SocketChange joined = change.getRole() != SocketRole.CLIENT || ConnectionTracker.isHeartbeat(change)
-                        ? change
-                        : withListener(change, candidates.get(record.key()));
-                context.forward(new Record<>(record.key(), joined, record.timestamp()));
+            } else if (record.value() instanceof SocketChange change && change.getRole() == SocketRole.CLIENT
+                    && !ConnectionTracker.isHeartbeat(change)) {
+                context.forward(record.withValue(withListener(change, candidates.get(destinationKey(change)))));
+            } else {
+                context.forward(record);
             }
         }
 

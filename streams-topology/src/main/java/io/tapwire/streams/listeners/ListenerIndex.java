@@ -24,13 +24,19 @@ import org.apache.kafka.streams.state.Stores;
  * The listeners indexed the way a client's destination names them ({@link Endpoints#scopedKey}): a loopback
  * address within its node and namespace, any other {@code ip:port} across the cluster. Several listeners may
  * share a key (the same private address on two nodes, SO_REUSEPORT), so a value holds them all and
- * {@link #serviceFor} picks one. The index lives in the task that looks it up, fed by the listener registry's
- * changes on the {@link #CHANNEL} repartition, in one event-time order with the lookups (see
- * {@link io.tapwire.streams.connections.ConnectionResolver}), so a connection finds the listeners as of its time.
+ * {@link #serviceFor} picks one. The index lives whole in every task that looks it up, fed by the listener
+ * registry's changes broadcast on {@link #CHANNEL}, in one event-time order with the lookups (see
+ * {@link io.tapwire.streams.connections.ConnectionResolver}), so a connection finds the listeners as of its time
+ * wherever its own key put it. Listeners change seldom beside connections: a copy per task costs less than a
+ * repartition of every connection change by its destination.
  */
 public final class ListenerIndex {
 
-    public static final String CHANNEL = "listeners-by-lookup-key";
+    /**
+     * Not {@code listeners-by-lookup-key}, the repartition before the broadcast: its records went to one partition
+     * each.
+     */
+    public static final String CHANNEL = "listeners-broadcast";
     public static final String CANDIDATES_STORE = "listener-index-candidates";
 
     private ListenerIndex() {
@@ -38,11 +44,11 @@ public final class ListenerIndex {
 
     /**
      * The listener registry's output (keyed by listener key, null values for removals, with heartbeat markers) as
-     * candidate changes by lookup key, repartitioned on {@link #CHANNEL}.
+     * candidate changes keyed by lookup key, sent to every partition on {@link #CHANNEL}.
      */
     public static KStream<String, ListenerCandidate> changes(KStream<String, ListenerInfo> listeners,
                                                              TopologySerdes serdes) {
-        return HeartbeatRepartition.repartition(listeners.map((key, info) -> {
+        return HeartbeatRepartition.broadcast(listeners.map((key, info) -> {
             if (HeartbeatMarker.is(key, info)) {
                 return KeyValue.pair(key, (ListenerCandidate) null);
             }
