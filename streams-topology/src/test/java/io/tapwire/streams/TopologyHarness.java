@@ -161,7 +161,8 @@ public final class TopologyHarness implements AutoCloseable {
                 serdes, settings.windows(), PARTITIONS);
         l7.metrics().to("l7metrics", Produced.with(Serdes.String(), serdes.of(L7Metric.class)));
         l7.deadLetters().to("dlq", Produced.with(Serdes.String(), serdes.of(DeadLetter.class)));
-        ServiceGraph.build(builder, resolved, l7.countedFinals(), serdes, settings.edgeFlushInterval(),
+        ServiceGraph.build(builder, resolved, l7.countedFinals(), serdes,
+                        java.time.Duration.ofMillis(settings.windows().updateIntervalMs()), settings.edgeFlushInterval(),
                         settings.edgeRetention(), PARTITIONS)
                 .to("edges", Produced.with(Serdes.String(), serdes.of(ServiceEdge.class)));
 

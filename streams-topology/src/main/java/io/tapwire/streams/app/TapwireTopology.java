@@ -134,7 +134,8 @@ public final class TapwireTopology {
         l7Metrics.metrics().to(settings.topic(TapwireTopic.L7_METRICS), Produced.with(Serdes.String(), serdes.of(L7Metric.class)));
         l7Metrics.deadLetters().to(settings.topic(TapwireTopic.DLQ), Produced.with(Serdes.String(), serdes.of(DeadLetter.class)));
 
-        ServiceGraph.build(builder, connections, l7Metrics.countedFinals(), serdes, settings.edgeFlushInterval(),
+        ServiceGraph.build(builder, connections, l7Metrics.countedFinals(), serdes,
+                        java.time.Duration.ofMillis(settings.windows().updateIntervalMs()), settings.edgeFlushInterval(),
                         settings.edgeRetention(), rawPartitions)
                 .to(settings.topic(TapwireTopic.SERVICE_EDGES), Produced.with(Serdes.String(), serdes.of(ServiceEdge.class)));
         return builder.build();

@@ -4,13 +4,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
-import java.util.function.Consumer;
 
 import io.tapwire.schemas.derived.L7Metric;
 import io.tapwire.schemas.derived.ServiceEdge;
-import io.tapwire.streams.connections.ConnectionResolver;
-import io.tapwire.streams.connections.ConnectionTracker;
-import io.tapwire.streams.internal.SocketChange;
 import io.tapwire.streams.sync.EventClock;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -19,12 +15,13 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Folds connection changes and the counting side's final L7 metric records into edges. Every figure of an edge is order-independent (sums, minimum and maximum
- * event time, a set of protocols), so the latest value of a key is the same in any replay. A new edge, or one
- * with a new protocol, is emitted at once; other changes mark the edge dirty, and a punctuation on stream time
- * emits dirty edges every flush interval, so a busy edge is not written once per packet count. The record
- * timestamp is the edge's last-seen time. An edge not seen for the retention is removed and tombstoned, so the
- * compacted topic holds the graph of the retention, not of all time.
+ * Folds the connections' partial edges ({@link EdgePartials}) and the counting side's final L7 metric records into
+ * edges. Every figure of an edge is order-independent (sums, minimum and maximum event time, a set of protocols), so
+ * the latest value of a key is the same in any replay. A new edge, or one with a new protocol, is emitted at once;
+ * other changes mark the edge dirty, and a punctuation on stream time emits dirty edges every flush interval, so a
+ * busy edge is not written once per packet count. The record timestamp is the edge's last-seen time. An edge not
+ * seen for the retention is removed and tombstoned, so the compacted topic holds the graph of the retention, not of
+ * all time.
  */
 final class EdgeAggregator implements Processor<String, Object, String, ServiceEdge> {
 
@@ -51,40 +48,36 @@ final class EdgeAggregator implements Processor<String, Object, String, ServiceE
     @Override
     public void process(Record<String, Object> record) {
         boolean due = clock.advance(record.timestamp());
-        if (record.value() instanceof SocketChange change && !ConnectionTracker.isHeartbeat(change)) {
-            aggregate(record.key(), record.timestamp(), change.getClientService(), change.getServerService(),
-                    ServiceGraph.TCP, edge -> {
-                        if (ConnectionResolver.isConnect(change)) {
-                            edge.setConnects(edge.getConnects() + 1);
-                        }
-                        if (change.getFailedConnect()) {
-                            edge.setFailedConnects(edge.getFailedConnects() + 1);
-                        }
-                    });
+        if (record.value() instanceof ServiceEdge partial) {
+            aggregate(record.key(), partial);
         } else if (record.value() instanceof L7Metric metric) {
-            aggregate(record.key(), record.timestamp(), metric.getClientService(), metric.getServerService(),
-                    metric.getProtocol(), edge -> edge.setRequests(edge.getRequests() + metric.getRequests())
-                            .setErrors(edge.getErrors() + metric.getErrors()));
+            aggregate(record.key(), ServiceEdge.newBuilder().setClientService(metric.getClientService())
+                    .setServerService(metric.getServerService()).setProtocols(List.of(metric.getProtocol()))
+                    .setFirstSeenEpochMs(record.timestamp()).setLastSeenEpochMs(record.timestamp())
+                    .setRequests(metric.getRequests()).setErrors(metric.getErrors()).build());
         }
         if (due) {
             flush();
         }
     }
 
-    /** Folds one observation of the edge {@code key} in: seen at {@code seen}, on {@code protocol}, counted by {@code count}. */
-    private void aggregate(String key, long seen, String clientService, String serverService, String protocol,
-                           Consumer<ServiceEdge.Builder> count) {
+    /** Folds one contribution to the edge {@code key} in: its protocols, its first and last seen times, its counts. */
+    private void aggregate(String key, ServiceEdge contribution) {
         ServiceEdge before = edges.get(key);
-        ServiceEdge.Builder edge = before == null
-                ? ServiceEdge.newBuilder().setClientService(clientService)
-                        .setServerService(serverService).setFirstSeenEpochMs(seen).setLastSeenEpochMs(seen)
-                : ServiceEdge.newBuilder(before);
-        TreeSet<String> protocols = new TreeSet<>(edge.hasProtocols() ? edge.getProtocols() : List.of());
-        boolean newProtocol = protocols.add(protocol);
-        edge.setProtocols(new ArrayList<>(protocols))
-                .setFirstSeenEpochMs(Math.min(edge.getFirstSeenEpochMs(), seen))
-                .setLastSeenEpochMs(Math.max(edge.getLastSeenEpochMs(), seen));
-        count.accept(edge);
+        ServiceEdge.Builder edge = before == null ? ServiceEdge.newBuilder(contribution) : ServiceEdge.newBuilder(before);
+        TreeSet<String> protocols = new TreeSet<>(edge.getProtocols());
+        int known = before == null ? 0 : protocols.size();
+        protocols.addAll(contribution.getProtocols());
+        boolean newProtocol = protocols.size() > known;
+        edge.setProtocols(new ArrayList<>(protocols));
+        if (before != null) {
+            edge.setFirstSeenEpochMs(Math.min(edge.getFirstSeenEpochMs(), contribution.getFirstSeenEpochMs()))
+                    .setLastSeenEpochMs(Math.max(edge.getLastSeenEpochMs(), contribution.getLastSeenEpochMs()))
+                    .setConnects(edge.getConnects() + contribution.getConnects())
+                    .setFailedConnects(edge.getFailedConnects() + contribution.getFailedConnects())
+                    .setRequests(edge.getRequests() + contribution.getRequests())
+                    .setErrors(edge.getErrors() + contribution.getErrors());
+        }
         ServiceEdge after = edge.build();
         if (after.equals(before)) {
             return;

@@ -80,7 +80,7 @@ class ServiceGraphTest {
     }
 
     @Test
-    void aNewEdgeIsEmittedAtOnceAndLaterChangesAtMostOncePerFlushInterval() {
+    void aNewEdgeIsEmittedWithItsFirstUpdateIntervalAndLaterChangesAtMostOncePerFlushInterval() {
         for (int i = 0; i < 20; i++) {
             harness.send(harness.event(TcpEventType.CONNECT_OK, "node-2", 10 + i, ConnectionRole.CLIENT, CLIENT,
                     tuple("10.0.0.2", 41000 + i, "10.0.0.1", 8080)), 5_000 + i * 100);
@@ -89,8 +89,11 @@ class ServiceGraphTest {
 
         List<ServiceEdge> emitted = harness.edges.readValuesToList();
         assertThat(emitted.size()).isBetween(2, 5);
-        assertThat(emitted.get(0).getConnects()).isEqualTo(1);
+        assertThat(emitted.get(0).getConnects()).as("the connections of its first second (update interval)")
+                .isEqualTo(10);
+        assertThat(emitted.get(0).getFirstSeenEpochMs()).isEqualTo(at(5_000));
         assertThat(emitted.get(emitted.size() - 1).getConnects()).isEqualTo(20);
+        assertThat(emitted.get(emitted.size() - 1).getLastSeenEpochMs()).isEqualTo(at(6_900));
     }
 
     @Test

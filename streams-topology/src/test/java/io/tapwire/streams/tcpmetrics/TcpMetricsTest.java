@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.tapwire.schemas.derived.DeadLetter;
+import io.tapwire.schemas.derived.ServiceEdge;
 import io.tapwire.schemas.derived.TcpMetric;
 import io.tapwire.schemas.keys.TcpMetricKey;
 import io.tapwire.schemas.raw.ConnectionRole;
@@ -185,8 +186,7 @@ class TcpMetricsTest {
             assertThat(m.getSuccessfulConnects()).isEqualTo(1);
             assertThat(m.getClosedConnections()).isEqualTo(1);
         });
-        for (String topic : List.of("sockets-by-owner", "sockets-by-client-endpoint",
-                "service-edges-by-edge")) {
+        for (String topic : List.of("sockets-by-owner", "sockets-by-client-endpoint")) {
             List<TestRecord<String, io.tapwire.streams.internal.SocketChange>> records =
                     harness.repartition(topic).readRecordsToList();
             assertThat(records).as(topic).filteredOn(r -> r.timestamp() > at(8_000))
@@ -205,6 +205,14 @@ class TcpMetricsTest {
         assertThat(partials).filteredOn(r -> r.value() != null)
                 .allSatisfy(r -> assertThat(r.key()).contains("api.service"));
         assertThat(partials).filteredOn(r -> r.timestamp() > at(8_000)).isNotEmpty()
+                .allSatisfy(r -> assertThat(HeartbeatMarker.is(r.key(), r.value())).isTrue())
+                .hasSizeLessThanOrEqualTo(52);
+        // the edges' partials likewise: the connect's and the close's interval, then heartbeat markers alone
+        List<TestRecord<String, ServiceEdge>> edges =
+                harness.repartition("service-edges-partials-by-edge", ServiceEdge.class).readRecordsToList();
+        assertThat(edges).filteredOn(r -> r.value() != null).extracting(r -> r.value().getConnects())
+                .containsExactly(1L, 0L);
+        assertThat(edges).filteredOn(r -> r.timestamp() > at(8_000)).isNotEmpty()
                 .allSatisfy(r -> assertThat(HeartbeatMarker.is(r.key(), r.value())).isTrue())
                 .hasSizeLessThanOrEqualTo(52);
     }
