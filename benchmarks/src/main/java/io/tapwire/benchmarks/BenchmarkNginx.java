@@ -29,10 +29,13 @@ final class BenchmarkNginx implements AutoCloseable {
 
     private final int port;
     private final long pid;
+    /** Stops nginx when the benchmark is stopped (Ctrl-C, SIGTERM), which runs no close() of its own. */
+    private final Thread stopOnExit = new Thread(this::stop, "benchmark-nginx-stop");
 
     private BenchmarkNginx(int port, long pid) {
         this.port = port;
         this.pid = pid;
+        Runtime.getRuntime().addShutdownHook(stopOnExit);
     }
 
     static BenchmarkNginx start(TracedProcessLauncher launcher, Path dir, String cpus) throws IOException, InterruptedException {
@@ -72,9 +75,14 @@ final class BenchmarkNginx implements AutoCloseable {
         long pid = launcher.startBackground(List.of("taskset", "-c", cpus, "/usr/sbin/nginx", "-c", conf.toString(),
                 "-p", dir.toString()), dir.resolve("nginx.out"));
         BenchmarkNginx nginx = new BenchmarkNginx(port, pid);
-        nginx.awaitListening(dir);
-        nginx.check(STATIC_PATH, STATIC_BYTES);
-        nginx.check("/api/v1/users/1", 3);
+        try {
+            nginx.awaitListening(dir);
+            nginx.check(STATIC_PATH, STATIC_BYTES);
+            nginx.check("/api/v1/users/1", 3);
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            nginx.close();
+            throw e;
+        }
         return nginx;
     }
 
@@ -128,9 +136,18 @@ final class BenchmarkNginx implements AutoCloseable {
         }
     }
 
-    /** SIGTERM to the master (a fast shutdown of it and its worker), and waits until it has exited. */
     @Override
     public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(stopOnExit);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook stops nginx
+        }
+        stop();
+    }
+
+    /** SIGTERM to the master (a fast shutdown of it and its worker), and waits until it has exited. */
+    private void stop() {
         ProcessHandle.of(pid).ifPresent(master -> {
             master.destroy();
             try {
