@@ -16,7 +16,6 @@ import io.tapwire.schemas.derived.DeadLetter;
 import io.tapwire.schemas.derived.L7Metric;
 import io.tapwire.schemas.derived.L7Request;
 import io.tapwire.schemas.derived.ListenerInfo;
-import io.tapwire.schemas.derived.ProcessInfo;
 import io.tapwire.schemas.derived.ServiceEdge;
 import io.tapwire.schemas.derived.TcpMetric;
 import io.tapwire.schemas.keys.ConnectionKey;
