@@ -342,8 +342,10 @@ class WholeStackE2EIT {
 
     @Test
     void aConnectToAClosedPortIsAFailedConnectOfItsClient() throws Exception {
+        // 127.0.0.2, where none of the other tests' servers listened: a port one of them used on 127.0.0.1 would
+        // bring its connections into this destination's metrics
         int closed = FreePorts.pick();
-        String destination = "127.0.0.1:" + closed;
+        String destination = "127.0.0.2:" + closed;
         Process curl = new ProcessBuilder("curl", "-s", "-o", "/dev/null", "http://" + destination + "/")
                 .redirectErrorStream(true).start();
         assertThat(curl.waitFor(10, TimeUnit.SECONDS)).isTrue();

@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Ports on 127.0.0.1: finding a free one, and seeing whether a server listens on it. Readiness is read from
@@ -23,6 +25,12 @@ final class Loopback {
     private static final String PROC_ADDRESS = "0100007F";
     private static final String TCP_LISTEN = "0A";
     private static final String UDP_UNCONNECTED = "07";
+    /**
+     * Every port handed out in this JVM. A port is never handed out twice: tests that share one traced stack find
+     * a server's records by its address, and a later server on an earlier server's port would see the earlier
+     * one's records as its own (a psql statement counted as an nginx request).
+     */
+    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
 
     private Loopback() {
     }
@@ -30,24 +38,28 @@ final class Loopback {
     /**
      * A port free for both TCP and UDP on 127.0.0.1 at the time of the call (a DNS server needs both). Another
      * process may take it before the server binds it; the kernel hands out ephemeral ports from the same
-     * range, so the window is short but not closed.
+     * range, so the window is short but not closed. Never a port handed out before in this JVM.
      */
     static int freePort() {
-        for (int attempt = 0; attempt < 20; attempt++) {
+        for (int attempt = 0; attempt < 50; attempt++) {
             int port;
             try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(ADDRESS))) {
                 port = socket.getLocalPort();
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot bind a TCP port on " + ADDRESS, e);
             }
+            if (HANDED_OUT.contains(port)) {
+                continue;
+            }
             try {
                 new DatagramSocket(new InetSocketAddress(ADDRESS, port)).close();
+                HANDED_OUT.add(port);
                 return port;
             } catch (IOException busy) {
                 // The UDP port is taken: try another.
             }
         }
-        throw new ServerException("no port on " + ADDRESS + " free for both TCP and UDP after 20 attempts");
+        throw new ServerException("no port on " + ADDRESS + " free for both TCP and UDP after 50 attempts");
     }
 
     static boolean tcpListening(int port) {
