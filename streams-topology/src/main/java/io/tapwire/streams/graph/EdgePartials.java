@@ -1,6 +1,5 @@
 package io.tapwire.streams.graph;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import io.tapwire.schemas.derived.ServiceEdge;
@@ -9,11 +8,10 @@ import io.tapwire.streams.connections.ConnectionResolver;
 import io.tapwire.streams.connections.ConnectionTracker;
 import io.tapwire.streams.internal.SocketChange;
 import io.tapwire.streams.sync.HeartbeatMarker;
+import io.tapwire.streams.window.PendingPartials;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * In the connection resolver's task: adds the resolved connection changes up per edge (client service, server
@@ -23,8 +21,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * order-independent, so the edges {@link EdgeAggregator} folds from the partials are those it folded from the
  * changes. Heartbeats come out as {@link HeartbeatMarker}s, so that time passes on through the repartition.
  *
- * <p>The partials not yet sent are in a store ({@link io.tapwire.streams.store.CommitTimeStore}): a restart sends
- * them at its first interval's end.
+ * <p>The partials not yet sent are in a store ({@link PendingPartials}): a restart sends them at its first
+ * interval's end.
  */
 final class EdgePartials implements Processor<String, SocketChange, String, ServiceEdge> {
 
@@ -32,9 +30,8 @@ final class EdgePartials implements Processor<String, SocketChange, String, Serv
     private final long intervalMs;
     private long timeMs = Long.MIN_VALUE;
     private ProcessorContext<String, ServiceEdge> context;
-    private KeyValueStore<String, ServiceEdge> partials;
-    /** Edge keys of the partials not yet sent. */
-    private final List<String> pending = new ArrayList<>();
+    /** By edge key. */
+    private PendingPartials<ServiceEdge> partials;
 
     EdgePartials(String storeName, long intervalMs) {
         this.storeName = storeName;
@@ -44,20 +41,16 @@ final class EdgePartials implements Processor<String, SocketChange, String, Serv
     @Override
     public void init(ProcessorContext<String, ServiceEdge> context) {
         this.context = context;
-        this.partials = context.getStateStore(storeName);
-        try (KeyValueIterator<String, ServiceEdge> it = partials.all()) {
-            it.forEachRemaining(entry -> pending.add(entry.key));
-        }
+        this.partials = new PendingPartials<>(context.getStateStore(storeName), intervalMs);
     }
 
     @Override
     public void process(Record<String, SocketChange> record) {
         long timestamp = record.timestamp();
         if (timestamp > timeMs) {
-            // After a restart, the partials restored wait for the first interval's end.
-            if (!pending.isEmpty() && timeMs != Long.MIN_VALUE
-                    && Math.floorDiv(timestamp, intervalMs) != Math.floorDiv(timeMs, intervalMs)) {
-                send();
+            if (!partials.isEmpty() && partials.entersNewInterval(timeMs, timestamp)) {
+                // stamped with the latest time before this record: at or after every change they hold
+                partials.sendAll((key, partial) -> context.forward(new Record<>(key, partial, timeMs)));
             }
             timeMs = timestamp;
         }
@@ -72,7 +65,7 @@ final class EdgePartials implements Processor<String, SocketChange, String, Serv
             partial = ServiceEdge.newBuilder().setClientService(change.getClientService())
                     .setServerService(change.getServerService()).setProtocols(List.of(ServiceGraph.TCP))
                     .setFirstSeenEpochMs(timestamp).setLastSeenEpochMs(timestamp).build();
-            pending.add(key);
+            partials.open(key, partial);
         }
         partial.setFirstSeenEpochMs(Math.min(partial.getFirstSeenEpochMs(), timestamp));
         partial.setLastSeenEpochMs(Math.max(partial.getLastSeenEpochMs(), timestamp));
@@ -83,18 +76,5 @@ final class EdgePartials implements Processor<String, SocketChange, String, Serv
             partial.setFailedConnects(partial.getFailedConnects() + 1);
         }
         partials.put(key, partial);
-    }
-
-    /**
-     * Every partial, stamped with the latest time this step was given before the record that sends them (at or after
-     * every change they hold); then none is pending.
-     */
-    private void send() {
-        for (String key : pending) {
-            ServiceEdge partial = partials.get(key);
-            partials.delete(key);
-            context.forward(new Record<>(key, partial, timeMs));
-        }
-        pending.clear();
     }
 }

@@ -1,22 +1,17 @@
 package io.tapwire.streams.window;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import io.tapwire.schemas.derived.DeadLetter;
 import io.tapwire.streams.store.CommitTimeStore;
 import io.tapwire.streams.sync.HeartbeatMarker;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -89,10 +84,9 @@ public final class PartialAggregator<V, P> implements Processor<String, V, Strin
     private long earliestCloseMs = Long.MAX_VALUE;
     private long timeMs = Long.MIN_VALUE;
     private ProcessorContext<String, Object> context;
-    private KeyValueStore<String, P> partials;
+    /** By window key ({@link WindowKeys#windowKey}). */
+    private PendingPartials<P> partials;
     private KeyValueStore<String, Long> clock;
-    /** Window keys ({@link WindowKeys#windowKey}) of the partials not yet sent. */
-    private final List<String> pending = new ArrayList<>();
 
     /**
      * @param stage       names the aggregation in dead letters
@@ -111,17 +105,14 @@ public final class PartialAggregator<V, P> implements Processor<String, V, Strin
     @Override
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
-        this.partials = context.getStateStore(partialsStore);
+        this.partials = new PendingPartials<>(context.getStateStore(partialsStore), windows.updateIntervalMs());
         this.clock = context.getStateStore(clockStore);
         Long stored = clock.get(TIME_KEY);
         if (stored != null) {
             timeMs = stored;
         }
-        try (KeyValueIterator<String, P> it = partials.all()) {
-            it.forEachRemaining(entry -> {
-                pending.add(entry.key);
-                earliestCloseMs = Math.min(earliestCloseMs, closeOf(rules.windowStart(entry.value)));
-            });
+        for (String key : partials.keys()) {
+            earliestCloseMs = Math.min(earliestCloseMs, closeOf(rules.windowStart(partials.get(key))));
         }
     }
 
@@ -129,9 +120,7 @@ public final class PartialAggregator<V, P> implements Processor<String, V, Strin
     public void process(Record<String, V> record) {
         long timestamp = record.timestamp();
         if (timestamp > timeMs) {
-            if (!pending.isEmpty() && (timestamp >= earliestCloseMs
-                    || Math.floorDiv(timestamp, windows.updateIntervalMs())
-                            != Math.floorDiv(timeMs, windows.updateIntervalMs()))) {
+            if (!partials.isEmpty() && (timestamp >= earliestCloseMs || partials.entersNewInterval(timeMs, timestamp))) {
                 sendPartials();
             }
             timeMs = timestamp;
@@ -154,7 +143,7 @@ public final class PartialAggregator<V, P> implements Processor<String, V, Strin
         P partial = partials.get(key);
         if (partial == null) {
             partial = rules.open(record, start);
-            pending.add(key);
+            partials.open(key, partial);
             earliestCloseMs = Math.min(earliestCloseMs, closeOf(start));
         }
         rules.add(partial, record);
@@ -163,16 +152,8 @@ public final class PartialAggregator<V, P> implements Processor<String, V, Strin
 
     /** Every partial, keyed by series, at the time before the record being processed; then none is pending. */
     private void sendPartials() {
-        List<KeyValue<String, P>> sent = new ArrayList<>(pending.size());
-        for (String key : pending) {
-            sent.add(KeyValue.pair(key, partials.get(key)));
-            partials.delete(key);
-        }
-        pending.clear();
         earliestCloseMs = Long.MAX_VALUE;
-        for (KeyValue<String, P> partial : sent) {
-            context.forward(new Record<>(WindowKeys.seriesKeyOf(partial.key), partial.value, timeMs));
-        }
+        partials.sendAll((key, partial) -> context.forward(new Record<>(WindowKeys.seriesKeyOf(key), partial, timeMs)));
     }
 
     private long closeOf(long windowStartMs) {
