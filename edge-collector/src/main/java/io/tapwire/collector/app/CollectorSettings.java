@@ -50,7 +50,8 @@ public record CollectorSettings(
             PREFIX + "proc-root", PREFIX + "process-ring-buffer-bytes", PREFIX + "tcp-ring-buffer-bytes",
             PREFIX + "file-ring-buffer-bytes", PREFIX + "socket-map-entries", PREFIX + "tcp-stats-interval",
             PREFIX + "exclude-self", PREFIX + "exclude-self-children", PREFIX + "exclude-pids", PREFIX + "exclude-ports", PREFIX + "producer-buffer-bytes",
-            PREFIX + "producer-max-block", PREFIX + "producer-linger", PREFIX + "producer-compression", PREFIX + "heartbeat-interval", PREFIX + "inventory-interval",
+            PREFIX + "producer-max-block", PREFIX + "producer-linger", PREFIX + "producer-compression",
+            PREFIX + "producer-compression-level", PREFIX + "heartbeat-interval", PREFIX + "inventory-interval",
             PREFIX + "clock-interval", PREFIX + "poll-timeout", PREFIX + "poll-batch-wait", PREFIX + "metrics-host", PREFIX + "metrics-port",
             PREFIX + "exclude-tapwire-ports", PREFIX + "l7-capture", PREFIX + "l7-ring-buffer-bytes",
             PREFIX + "l7-connection-entries", PREFIX + "l7-head-bytes", PREFIX + "l7-tail-bytes", PREFIX + "redaction",
@@ -100,8 +101,18 @@ public record CollectorSettings(
         Duration linger = p.duration(PREFIX + "producer-linger", defaults.linger());
         String compression = p.string(PREFIX + "producer-compression", defaults.compression()).trim()
                 .toLowerCase(Locale.ROOT);
+        String level = PREFIX + "producer-compression-level";
+        Integer compressionLevel = null;
+        if (!p.string(level, "").isEmpty()) {
+            long value = p.number(level, 0);
+            if (value != (int) value) {
+                throw new IllegalArgumentException(level + " must be a level of " + compression + ", was " + value);
+            }
+            compressionLevel = (int) value;
+        }
         try {
-            return new ProducerSettings(bootstrap, bufferBytes, maxBlock, defaults.deliveryTimeout(), linger, compression);
+            return new ProducerSettings(bootstrap, bufferBytes, maxBlock, defaults.deliveryTimeout(), linger, compression,
+                    compressionLevel);
         } catch (IllegalArgumentException e) {
             // ProducerSettings names the setting without its prefix: "linger must be ..."
             throw new IllegalArgumentException(PREFIX + "producer-" + e.getMessage(), e);

@@ -2,6 +2,7 @@ package io.tapwire.collector.produce;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -15,12 +16,17 @@ import java.util.Objects;
  *                         batches cost the collector less CPU and compress better, at the price of that delay
  * @param compression      Kafka's compression of the record batches: lz4 (the default) costs the collector the least
  *                         CPU; zstd keeps about a third fewer bytes in Kafka and on the wire for more CPU (BENCHMARKS.md)
+ * @param compressionLevel the codec's level (Kafka's {@code compression.<codec>.level}), or null for Kafka's default
+ *                         (lz4 9, zstd 3, gzip its own); snappy and none have no levels
  */
 public record ProducerSettings(String bootstrapServers, long bufferBytes, Duration maxBlock, Duration deliveryTimeout,
-                               Duration linger, String compression) {
+                               Duration linger, String compression, Integer compressionLevel) {
 
     /** The producer's {@code compression.type} values. */
     private static final List<String> COMPRESSIONS = List.of("lz4", "zstd", "snappy", "gzip", "none");
+    /** The levels Kafka accepts, lowest and highest, per codec that has them. */
+    private static final Map<String, int[]> LEVELS = Map.of("lz4", new int[] {1, 17}, "zstd", new int[] {-131072, 22},
+            "gzip", new int[] {1, 9});
 
     /** A setting that is out of range fails naming it as {@code producer-<name>} would: {@code linger must be ...}. */
     public ProducerSettings {
@@ -35,10 +41,26 @@ public record ProducerSettings(String bootstrapServers, long bufferBytes, Durati
             throw new IllegalArgumentException("compression must be one of " + String.join(", ", COMPRESSIONS)
                     + ", was '" + compression + "'");
         }
+        if (compressionLevel != null) {
+            int[] range = LEVELS.get(compression);
+            if (range == null) {
+                throw new IllegalArgumentException("compression-level must be unset: " + compression
+                        + " has no levels, was " + compressionLevel);
+            }
+            if (compressionLevel < range[0] || compressionLevel > range[1]) {
+                throw new IllegalArgumentException("compression-level must be " + range[0] + " to " + range[1]
+                        + " for " + compression + ", was " + compressionLevel);
+            }
+        }
+    }
+
+    /** The same settings with {@code compression} at {@code level} (null: the codec's default level). */
+    public ProducerSettings withCompression(String compression, Integer level) {
+        return new ProducerSettings(bootstrapServers, bufferBytes, maxBlock, deliveryTimeout, linger, compression, level);
     }
 
     public static ProducerSettings defaults(String bootstrapServers) {
         return new ProducerSettings(bootstrapServers, 64L * 1024 * 1024, Duration.ofMillis(50), Duration.ofMinutes(2),
-                Duration.ofMillis(50), "lz4");
+                Duration.ofMillis(50), "lz4", null);
     }
 }

@@ -45,6 +45,9 @@ public final class RawProducer implements AutoCloseable {
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, settings.compression());
+        if (settings.compressionLevel() != null) {
+            props.put("compression." + settings.compression() + ".level", settings.compressionLevel());
+        }
         props.put(ProducerConfig.LINGER_MS_CONFIG, (int) settings.linger().toMillis());
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         props.put(ProducerConfig.BUFFER_MEMORY_CONFIG, settings.bufferBytes());

@@ -31,6 +31,26 @@ class CollectorSettingsTest {
         Properties props = new Properties();
         props.setProperty("tapwire.collector.producer-compression", "ZSTD");
         assertThat(CollectorSettings.from(new TypedProperties(props)).producer().compression()).isEqualTo("zstd");
+        assertThat(CollectorSettings.from(new TypedProperties(props)).producer().compressionLevel())
+                .as("Kafka's default level unless set").isNull();
+        props.setProperty("tapwire.collector.producer-compression-level", "-1");
+        assertThat(CollectorSettings.from(new TypedProperties(props)).producer().compressionLevel()).isEqualTo(-1);
+    }
+
+    @Test
+    void aCompressionLevelOutsideTheCodecsRangeFailsNamingTheSetting() {
+        Properties props = new Properties();
+        props.setProperty("tapwire.collector.producer-compression-level", "18");
+        assertThatThrownBy(() -> CollectorSettings.from(new TypedProperties(props)))
+                .hasMessage("tapwire.collector.producer-compression-level must be 1 to 17 for lz4, was 18");
+        props.setProperty("tapwire.collector.producer-compression", "snappy");
+        props.setProperty("tapwire.collector.producer-compression-level", "3");
+        assertThatThrownBy(() -> CollectorSettings.from(new TypedProperties(props)))
+                .hasMessage("tapwire.collector.producer-compression-level must be unset: snappy has no levels, was 3");
+        props.setProperty("tapwire.collector.producer-compression", "zstd");
+        props.setProperty("tapwire.collector.producer-compression-level", "99999999999");
+        assertThatThrownBy(() -> CollectorSettings.from(new TypedProperties(props)))
+                .hasMessage("tapwire.collector.producer-compression-level must be a level of zstd, was 99999999999");
     }
 
     @Test

@@ -97,8 +97,7 @@ class RawProducerIT {
             RecordHeaders headers = new RecordHeaders(new NodeIdentity("prod", "node-1", "boot-1"), new SequenceNumbers(),
                     ClockOffset.measure());
             ProducerSettings defaults = ProducerSettings.defaults(broker.bootstrapServers());
-            ProducerSettings zstd = new ProducerSettings(defaults.bootstrapServers(), defaults.bufferBytes(),
-                    defaults.maxBlock(), defaults.deliveryTimeout(), defaults.linger(), "zstd");
+            ProducerSettings zstd = defaults.withCompression("zstd", 1);
             List<ProcessEvent> sent = new ArrayList<>();
             try (RawProducer producer = new RawProducer(zstd, client, new CollectorMetrics())) {
                 assertThat(producer.prepare(Duration.ofSeconds(30))).as(producer.lastPrepareError()).isTrue();
