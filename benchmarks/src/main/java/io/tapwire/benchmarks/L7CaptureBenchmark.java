@@ -412,7 +412,9 @@ public final class L7CaptureBenchmark {
 
     /** As RawProducer configures its producer. */
     private static String producerBatching(CollectorSettings settings) {
-        return settings.producer().compression() + " compression, linger " + settings.producer().linger().toMillis() + " ms, batch size 256 KiB";
+        Integer level = settings.producer().compressionLevel();
+        return settings.producer().compression() + (level == null ? "" : " level " + level) + " compression, linger "
+                + settings.producer().linger().toMillis() + " ms, batch size 256 KiB";
     }
 
     private static String perRequest(Map<String, Long> kinds, long requests) {

@@ -102,7 +102,7 @@ public record CollectorSettings(
         String compression = p.string(PREFIX + "producer-compression", defaults.compression()).trim()
                 .toLowerCase(Locale.ROOT);
         String level = PREFIX + "producer-compression-level";
-        Integer compressionLevel = null;
+        Integer compressionLevel = ProducerSettings.defaultLevel(compression);
         if (!p.string(level, "").isEmpty()) {
             long value = p.number(level, 0);
             if (value != (int) value) {

@@ -14,8 +14,9 @@ import java.util.Objects;
  * @param deliveryTimeout  how long Kafka may take to acknowledge a record before it counts as a produce error
  * @param linger           how long a partition's batch waits for more records before it is sent: fewer, larger
  *                         batches cost the collector less CPU and compress better, at the price of that delay
- * @param compression      Kafka's compression of the record batches: lz4 (the default) costs the collector the least
- *                         CPU; zstd keeps about a third fewer bytes in Kafka and on the wire for more CPU (BENCHMARKS.md)
+ * @param compression      Kafka's compression of the record batches: zstd (the default) at level 1 keeps ~40% fewer
+ *                         bytes in Kafka and on the wire than lz4, for ~20% more collector CPU; zstd's default level 3
+ *                         saves a few percent more bytes for ~45% more CPU (BENCHMARKS.md, "L7 payload capture")
  * @param compressionLevel the codec's level (Kafka's {@code compression.<codec>.level}), or null for Kafka's default
  *                         (lz4 9, zstd 3, gzip its own); snappy and none have no levels
  */
@@ -54,6 +55,11 @@ public record ProducerSettings(String bootstrapServers, long bufferBytes, Durati
         }
     }
 
+    /** The level the collector uses for {@code compression} when none is set: 1 for zstd, else Kafka's default. */
+    public static Integer defaultLevel(String compression) {
+        return "zstd".equals(compression) ? 1 : null;
+    }
+
     /** The same settings with {@code compression} at {@code level} (null: the codec's default level). */
     public ProducerSettings withCompression(String compression, Integer level) {
         return new ProducerSettings(bootstrapServers, bufferBytes, maxBlock, deliveryTimeout, linger, compression, level);
@@ -61,6 +67,6 @@ public record ProducerSettings(String bootstrapServers, long bufferBytes, Durati
 
     public static ProducerSettings defaults(String bootstrapServers) {
         return new ProducerSettings(bootstrapServers, 64L * 1024 * 1024, Duration.ofMillis(50), Duration.ofMinutes(2),
-                Duration.ofMillis(50), "lz4", null);
+                Duration.ofMillis(50), "zstd", defaultLevel("zstd"));
     }
 }

@@ -23,16 +23,18 @@ class CollectorSettingsTest {
         assertThat(settings.excludedLocalPorts()).containsExactlyInAnyOrder(9092, 8081);
         assertThat(settings.heartbeatInterval()).isEqualTo(Duration.ofSeconds(5));
         assertThat(settings.metricsPort()).isEqualTo(9464);
-        assertThat(settings.producer().compression()).isEqualTo("lz4");
+        assertThat(settings.producer().compression()).isEqualTo("zstd");
+        assertThat(settings.producer().compressionLevel()).isEqualTo(1);
     }
 
     @Test
     void theProducersCompressionCanBeChanged() {
         Properties props = new Properties();
-        props.setProperty("tapwire.collector.producer-compression", "ZSTD");
-        assertThat(CollectorSettings.from(new TypedProperties(props)).producer().compression()).isEqualTo("zstd");
+        props.setProperty("tapwire.collector.producer-compression", "LZ4");
+        assertThat(CollectorSettings.from(new TypedProperties(props)).producer().compression()).isEqualTo("lz4");
         assertThat(CollectorSettings.from(new TypedProperties(props)).producer().compressionLevel())
-                .as("Kafka's default level unless set").isNull();
+                .as("Kafka's default level for lz4 unless set (zstd's level 1 is not lz4's)").isNull();
+        props.setProperty("tapwire.collector.producer-compression", "zstd");
         props.setProperty("tapwire.collector.producer-compression-level", "-1");
         assertThat(CollectorSettings.from(new TypedProperties(props)).producer().compressionLevel()).isEqualTo(-1);
     }
@@ -40,6 +42,7 @@ class CollectorSettingsTest {
     @Test
     void aCompressionLevelOutsideTheCodecsRangeFailsNamingTheSetting() {
         Properties props = new Properties();
+        props.setProperty("tapwire.collector.producer-compression", "lz4");
         props.setProperty("tapwire.collector.producer-compression-level", "18");
         assertThatThrownBy(() -> CollectorSettings.from(new TypedProperties(props)))
                 .hasMessage("tapwire.collector.producer-compression-level must be 1 to 17 for lz4, was 18");
