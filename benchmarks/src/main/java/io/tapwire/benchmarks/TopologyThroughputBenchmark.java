@@ -32,8 +32,9 @@ import org.apache.avro.specific.SpecificRecord;
  * (issue "Stream processing I"): ≥ 50% of pass-through. Usage: TopologyThroughputBenchmark [EVENTS];
  * -Dtapwire.streams.* settings apply to both.
  *
- * <p>The workload is one node's: a server listed by an inventory snapshot, client processes exec'ing and exiting,
- * and their connections (connect, close with bytes) to the server, half process and half TCP events; every partition
+ * <p>The workload is one node's: a server listed by an inventory snapshot, client processes started, exec'ing and
+ * exiting as the collector reports them (START, EXEC, EXIT), and their connections (connect, close with bytes) to the
+ * server, three process events for two TCP events; every partition
  * of every raw topic the topology reads gets a heartbeat each second of event time, as the collector writes them
  * (raw.l7 only those: the topology's L7 stages wait for its heartbeats like any other).
  */
@@ -88,8 +89,10 @@ public final class TopologyThroughputBenchmark {
     }
 
     /**
-     * One node's raw events: a PostgreSQL server (from the snapshot) and client processes that each exec, open
-     * and close one connection to it, and exit; 100 µs of event time between two events.
+     * One node's raw events: a PostgreSQL server (from the snapshot) and client processes that are each started
+     * (forked by systemd into the service's cgroup), exec, open and close one connection to it, and exit after 400 µs,
+     * with status 0: a short-lived command, so none of them is a restart of the service; 100 µs of event time between
+     * two events.
      */
     private static final class Workload {
         record Raw(TapwireTopic topic, String key, SpecificRecord value) {
@@ -136,7 +139,7 @@ public final class TopologyThroughputBenchmark {
                     .build();
         }
 
-        /** The next client's four events: exec, connect, close, exit. */
+        /** The next client's five events: start, exec, connect, close, exit. */
         List<Raw> next() {
             int pid = 1_000 + client % 30_000;
             long start = 1_000 + client;
@@ -148,6 +151,10 @@ public final class TopologyThroughputBenchmark {
             String connectionKey = new ConnectionKey("bench", NODE, "boot-1", inode).format();
             SocketTuple tuple = SocketTuple.newBuilder().setFamily(AddressFamily.IPV4).setLocalAddress("10.0.0.1")
                     .setLocalPort(port).setRemoteAddress("10.0.0.1").setRemotePort(5432).build();
+            Raw fork = new Raw(TapwireTopic.RAW_PROCESS, processKey, ProcessEvent.newBuilder()
+                    .setHeader(header(false)).setTask(task(pid, start, "systemd")).setType(ProcessEventType.START)
+                    .setPpid(1).setStartTimeTicks(start).setCgroupPath("0::/system.slice/api.service").build());
+            advance100us();
             Raw exec = new Raw(TapwireTopic.RAW_PROCESS, processKey, ProcessEvent.newBuilder()
                     .setHeader(header(false)).setTask(task).setType(ProcessEventType.EXEC).setPpid(1)
                     .setStartTimeTicks(start).setExecFilename("/usr/bin/api").setExe("/usr/bin/api")
@@ -166,7 +173,7 @@ public final class TopologyThroughputBenchmark {
                     .setHeader(header(false)).setTask(task).setType(ProcessEventType.EXIT).setPpid(1)
                     .setStartTimeTicks(start).setExitCode(0).build());
             advance100us();
-            return List.of(exec, connect, close, exit);
+            return List.of(fork, exec, connect, close, exit);
         }
 
         private void advance100us() {
