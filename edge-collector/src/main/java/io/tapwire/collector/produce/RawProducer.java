@@ -20,7 +20,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Sends raw records to their topics: Avro in the Confluent wire format, the record's event time as the Kafka
- * timestamp, an idempotent producer (a retry is not a duplicate), compression (zstd at level 1 unless configured) and batching.
+ * timestamp, an idempotent producer (a retry is not a duplicate), compression (zstd at level 1 unless configured) and
+ * batching.
  * It never blocks the caller for long: when Kafka is slow or down the producer's bounded buffer fills, and a record
  * that does not fit within {@code max.block.ms} is dropped and counted, so the ring buffers keep draining.
  */
