@@ -48,12 +48,13 @@ final class Loopback {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot bind a TCP port on " + ADDRESS, e);
             }
-            if (HANDED_OUT.contains(port)) {
+            // claimed before the UDP check, in one step: two threads never get the same port (a port whose UDP side
+            // is busy stays claimed, unused)
+            if (!HANDED_OUT.add(port)) {
                 continue;
             }
             try {
                 new DatagramSocket(new InetSocketAddress(ADDRESS, port)).close();
-                HANDED_OUT.add(port);
                 return port;
             } catch (IOException busy) {
                 // The UDP port is taken: try another.

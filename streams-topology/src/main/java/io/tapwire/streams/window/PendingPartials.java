@@ -1,6 +1,7 @@
 package io.tapwire.streams.window;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.function.BiConsumer;
 
@@ -33,7 +34,7 @@ public final class PendingPartials<P> {
 
     /** The keys not yet sent, in the order they were opened. */
     public List<String> keys() {
-        return pending;
+        return Collections.unmodifiableList(pending);
     }
 
     public boolean isEmpty() {
