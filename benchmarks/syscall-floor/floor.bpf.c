@@ -1,12 +1,15 @@
 /*
- * The floor of syscall capture (bin/run-benchmark-syscall-floor): programs on the same syscall tracepoints as
- * bpf/src/main/bpf/tapwire_l7.bpf.c (and tcp_probe) that do nothing (-DEMPTY: the kernel's tracepoint dispatch
- * alone), or only what any capture that times a call must do: the clock into task-local storage at enter, read back
- * at exit. What Tapwire's programs cost beyond this is the capture's own work.
+ * The floor of syscall capture (bin/run-benchmark-syscall-floor): programs that do nothing (-DEMPTY: the kernel's
+ * dispatch alone), or only what any capture that times a call must do: the clock into task-local storage at enter,
+ * read back at exit. They sit where bpf/src/main/bpf/tapwire_l7.bpf.c's do (-DRAW: the raw sys_enter and sys_exit
+ * tracepoints, returning at once for any syscall but the payload ones), or on the per-syscall tracepoints that it
+ * used before (tracepoint/syscalls/sys_enter_<name>); tcp_probe in both. What Tapwire's programs cost beyond this
+ * is the capture's own work.
  */
 #include "tapwire_vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
+#include "tapwire_syscalls.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -55,6 +58,23 @@ static __always_inline int leave(void)
 #endif
 }
 
+#ifdef RAW
+static __always_inline bool payload(long nr)
+{
+	switch (nr) {
+	case TAPWIRE_NR_READ: case TAPWIRE_NR_READV: case TAPWIRE_NR_RECVFROM: case TAPWIRE_NR_RECVMSG:
+	case TAPWIRE_NR_RECVMMSG: case TAPWIRE_NR_WRITE: case TAPWIRE_NR_WRITEV: case TAPWIRE_NR_SENDTO:
+	case TAPWIRE_NR_SENDMSG: case TAPWIRE_NR_SENDMMSG: case TAPWIRE_NR_SENDFILE: case TAPWIRE_NR_SPLICE:
+		return true;
+	}
+	return false;
+}
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(sys_enter, struct pt_regs *regs, long nr) { return payload(nr) ? enter() : 0; }
+SEC("tp_btf/sys_exit")
+int BPF_PROG(sys_exit, struct pt_regs *regs, long ret) { return payload(TAPWIRE_SYSCALL_NR(regs)) ? leave() : 0; }
+#else
 #define HOOKS(name)                                                                          \
 	SEC("tracepoint/syscalls/sys_enter_" #name)                                          \
 	int name##_enter(struct trace_event_raw_sys_enter *ctx) { return enter(); }          \
@@ -73,6 +93,8 @@ HOOKS(sendmmsg)
 HOOKS(recvfrom)
 HOOKS(sendfile64)
 HOOKS(splice)
+
+#endif
 
 SEC("tp_btf/tcp_probe")
 int BPF_PROG(probe, struct sock *sk, struct sk_buff *skb) { return 0; }

@@ -6,9 +6,11 @@
  * number). It never pairs requests with responses: events leave in syscall order per thread, so
  * pipelined requests are never lost.
  *
- * Each payload syscall has an enter hook, which finds the socket behind the fd, drops everything
- * that is no TCP/UDP socket, no candidate or excluded, and remembers the call by thread id; and an
- * exit hook, which knows how many bytes really moved, classifies unknown connections and emits.
+ * Two programs, on the raw sys_enter and sys_exit tracepoints, see every syscall and return at once
+ * for all but the payload ones. At a payload syscall's enter, the socket behind the fd is found,
+ * everything that is no TCP/UDP socket, no candidate or excluded is dropped, and the call is
+ * remembered in the thread's task-local storage; its exit knows how many bytes really moved,
+ * classifies unknown connections and emits.
  * A connection the classifier gave up on (its first request was no known protocol, or eight
  * messages in a row were none) is marked opaque and costs one map lookup per syscall after that.
  *
@@ -17,7 +19,9 @@
  */
 #include "tapwire_common.bpf.h"
 #include "tapwire_socket.bpf.h"
+#include "tapwire_syscalls.bpf.h"
 #include <bpf/bpf_endian.h>
+#include <bpf/bpf_tracing.h>
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -918,8 +922,7 @@ static long tapwire_mmsg_message(__u32 i, void *context)
 	return 0;
 }
 
-/* syscall is a constant in each exit hook, so each hook's program holds only its own branch of the switch. */
-static __always_inline int tapwire_l7_exit(long ret, const __u8 syscall)
+static __always_inline int tapwire_l7_exit(long ret, __u8 syscall)
 {
 	struct tapwire_l7_pending *pending = bpf_task_storage_get(&tapwire_l7_pending,
 								  (struct task_struct *)bpf_get_current_task_btf(), 0, 0);
@@ -985,78 +988,92 @@ static __always_inline int tapwire_l7_exit(long ret, const __u8 syscall)
 }
 
 /* ---------------------------------------------------------------------------------------------- */
-/* The hooks. Argument order from the syscalls' tracepoint formats (args[0] is always the fd).      */
+/* The hooks: one program on the raw sys_enter tracepoint and one on sys_exit, for every syscall (see           */
+/* tapwire_syscalls.bpf.h for why not the per-syscall tracepoints). Any syscall but the payload ones returns   */
+/* after one switch.                                                                                         */
 
-/* A load from the tracepoint's record in place (CO-RE relocated), not a bpf_probe_read_kernel() of it. */
-#define TAPWIRE_ARG(ctx, i) ((ctx)->args[i])
-
-#define TAPWIRE_PAYLOAD_HOOKS(name, syscall, direction, buf_arg, len_arg, addr_expr)                     \
-	SEC("tracepoint/syscalls/sys_enter_" #name)                                                      \
-	int tapwire_##name##_enter(struct trace_event_raw_sys_enter *ctx)                                \
-	{                                                                                                \
-		return tapwire_l7_enter(TAPWIRE_ARG(ctx, 0), TAPWIRE_ARG(ctx, buf_arg),                  \
-					TAPWIRE_ARG(ctx, len_arg), addr_expr, syscall, direction);       \
-	}                                                                                                \
-	SEC("tracepoint/syscalls/sys_exit_" #name)                                                       \
-	int tapwire_##name##_exit(struct trace_event_raw_sys_exit *ctx)                                  \
-	{                                                                                                \
-		return tapwire_l7_exit(ctx->ret, syscall);                                               \
+/* The payload syscall (TAPWIRE_L7_SYS_*) behind a native syscall number and its direction, or 0 for any other. */
+static __always_inline __u8 tapwire_l7_syscall_of(long nr, __u8 *direction)
+{
+	*direction = TAPWIRE_L7_RECEIVE;
+	switch (nr) {
+	case TAPWIRE_NR_READ:
+		return TAPWIRE_L7_SYS_READ;
+	case TAPWIRE_NR_READV:
+		return TAPWIRE_L7_SYS_READV;
+	case TAPWIRE_NR_RECVFROM:
+		return TAPWIRE_L7_SYS_RECVFROM;
+	case TAPWIRE_NR_RECVMSG:
+		return TAPWIRE_L7_SYS_RECVMSG;
+	case TAPWIRE_NR_RECVMMSG:
+		return TAPWIRE_L7_SYS_RECVMMSG;
+	case TAPWIRE_NR_SPLICE:
+		/* either end may be the socket: the enter decides */
+		return TAPWIRE_L7_SYS_SPLICE;
 	}
+	*direction = TAPWIRE_L7_SEND;
+	switch (nr) {
+	case TAPWIRE_NR_WRITE:
+		return TAPWIRE_L7_SYS_WRITE;
+	case TAPWIRE_NR_WRITEV:
+		return TAPWIRE_L7_SYS_WRITEV;
+	case TAPWIRE_NR_SENDTO:
+		return TAPWIRE_L7_SYS_SENDTO;
+	case TAPWIRE_NR_SENDMSG:
+		return TAPWIRE_L7_SYS_SENDMSG;
+	case TAPWIRE_NR_SENDMMSG:
+		return TAPWIRE_L7_SYS_SENDMMSG;
+	case TAPWIRE_NR_SENDFILE:
+		return TAPWIRE_L7_SYS_SENDFILE;
+	}
+	return 0;
+}
 
-/* read(fd, buf, count), readv(fd, iov, iovcnt), recvfrom(fd, buf, len, flags, addr, addrlen), ... */
-TAPWIRE_PAYLOAD_HOOKS(read, TAPWIRE_L7_SYS_READ, TAPWIRE_L7_RECEIVE, 1, 2, 0)
-TAPWIRE_PAYLOAD_HOOKS(readv, TAPWIRE_L7_SYS_READV, TAPWIRE_L7_RECEIVE, 1, 2, 0)
-TAPWIRE_PAYLOAD_HOOKS(recvmsg, TAPWIRE_L7_SYS_RECVMSG, TAPWIRE_L7_RECEIVE, 1, 2, 0)
-TAPWIRE_PAYLOAD_HOOKS(recvmmsg, TAPWIRE_L7_SYS_RECVMMSG, TAPWIRE_L7_RECEIVE, 1, 2, 0)
-TAPWIRE_PAYLOAD_HOOKS(write, TAPWIRE_L7_SYS_WRITE, TAPWIRE_L7_SEND, 1, 2, 0)
-TAPWIRE_PAYLOAD_HOOKS(writev, TAPWIRE_L7_SYS_WRITEV, TAPWIRE_L7_SEND, 1, 2, 0)
-TAPWIRE_PAYLOAD_HOOKS(sendto, TAPWIRE_L7_SYS_SENDTO, TAPWIRE_L7_SEND, 1, 2, TAPWIRE_ARG(ctx, 4))
-TAPWIRE_PAYLOAD_HOOKS(sendmsg, TAPWIRE_L7_SYS_SENDMSG, TAPWIRE_L7_SEND, 1, 2, 0)
-TAPWIRE_PAYLOAD_HOOKS(sendmmsg, TAPWIRE_L7_SYS_SENDMMSG, TAPWIRE_L7_SEND, 1, 2, 0)
-
-/* recvfrom: a peek leaves the bytes for the next read, which ships them. */
-SEC("tracepoint/syscalls/sys_enter_recvfrom")
-int tapwire_recvfrom_enter(struct trace_event_raw_sys_enter *ctx)
+/*
+ * Arguments by syscall: read(fd, buf, count), readv(fd, iov, iovcnt), recvmsg(fd, msg, flags), recvmmsg(fd, msgvec,
+ * vlen, ...), recvfrom(fd, buf, len, flags, addr, addrlen), sendto(fd, buf, len, flags, addr, addrlen), and the
+ * writing twins of the others; sendfile(out_fd, in_fd, offset, count) and splice(fd_in, off_in, fd_out, off_out,
+ * len, flags) are size only.
+ */
+SEC("tp_btf/sys_enter")
+int BPF_PROG(tapwire_sys_enter, struct pt_regs *regs, long nr)
 {
-	if (TAPWIRE_ARG(ctx, 3) & TAPWIRE_MSG_PEEK)
+	__u8 direction, syscall = tapwire_l7_syscall_of(nr, &direction);
+	long fd = TAPWIRE_SYSCALL_ARG0(regs);
+	__u64 buf = TAPWIRE_SYSCALL_ARG1(regs), len = TAPWIRE_SYSCALL_ARG2(regs), addr = 0;
+
+	if (!syscall || tapwire_compat_syscall((struct task_struct *)bpf_get_current_task_btf()))
 		return 0;
-	return tapwire_l7_enter(TAPWIRE_ARG(ctx, 0), TAPWIRE_ARG(ctx, 1), TAPWIRE_ARG(ctx, 2), TAPWIRE_ARG(ctx, 4),
-				TAPWIRE_L7_SYS_RECVFROM, TAPWIRE_L7_RECEIVE);
+	switch (syscall) {
+	case TAPWIRE_L7_SYS_RECVFROM:
+		/* a peek leaves the bytes for the next read, which ships them */
+		if (TAPWIRE_SYSCALL_ARG3(regs) & TAPWIRE_MSG_PEEK)
+			return 0;
+		addr = TAPWIRE_SYSCALL_ARG4(regs);
+		break;
+	case TAPWIRE_L7_SYS_SENDTO:
+		addr = TAPWIRE_SYSCALL_ARG4(regs);
+		break;
+	case TAPWIRE_L7_SYS_SENDFILE:
+		buf = len = 0;
+		break;
+	case TAPWIRE_L7_SYS_SPLICE:
+		buf = len = 0;
+		if (tapwire_socket_of_fd(TAPWIRE_SYSCALL_ARG2(regs))) {
+			fd = TAPWIRE_SYSCALL_ARG2(regs);
+			direction = TAPWIRE_L7_SEND;
+		}
+		break;
+	}
+	return tapwire_l7_enter(fd, buf, len, addr, syscall, direction);
 }
 
-SEC("tracepoint/syscalls/sys_exit_recvfrom")
-int tapwire_recvfrom_exit(struct trace_event_raw_sys_exit *ctx)
+SEC("tp_btf/sys_exit")
+int BPF_PROG(tapwire_sys_exit, struct pt_regs *regs, long ret)
 {
-	return tapwire_l7_exit(ctx->ret, TAPWIRE_L7_SYS_RECVFROM);
-}
+	__u8 direction, syscall = tapwire_l7_syscall_of(TAPWIRE_SYSCALL_NR(regs), &direction);
 
-/* sendfile64(out_fd, in_fd, offset, count): the socket is out_fd; size only. */
-SEC("tracepoint/syscalls/sys_enter_sendfile64")
-int tapwire_sendfile_enter(struct trace_event_raw_sys_enter *ctx)
-{
-	return tapwire_l7_enter(TAPWIRE_ARG(ctx, 0), 0, 0, 0, TAPWIRE_L7_SYS_SENDFILE, TAPWIRE_L7_SEND);
-}
-
-SEC("tracepoint/syscalls/sys_exit_sendfile64")
-int tapwire_sendfile_exit(struct trace_event_raw_sys_exit *ctx)
-{
-	return tapwire_l7_exit(ctx->ret, TAPWIRE_L7_SYS_SENDFILE);
-}
-
-/* splice(fd_in, off_in, fd_out, off_out, len, flags): a socket on either end; size only. */
-SEC("tracepoint/syscalls/sys_enter_splice")
-int tapwire_splice_enter(struct trace_event_raw_sys_enter *ctx)
-{
-	long fd_in = TAPWIRE_ARG(ctx, 0);
-	long fd_out = TAPWIRE_ARG(ctx, 2);
-
-	if (tapwire_socket_of_fd(fd_out))
-		return tapwire_l7_enter(fd_out, 0, 0, 0, TAPWIRE_L7_SYS_SPLICE, TAPWIRE_L7_SEND);
-	return tapwire_l7_enter(fd_in, 0, 0, 0, TAPWIRE_L7_SYS_SPLICE, TAPWIRE_L7_RECEIVE);
-}
-
-SEC("tracepoint/syscalls/sys_exit_splice")
-int tapwire_splice_exit(struct trace_event_raw_sys_exit *ctx)
-{
-	return tapwire_l7_exit(ctx->ret, TAPWIRE_L7_SYS_SPLICE);
+	if (!syscall)
+		return 0;
+	return tapwire_l7_exit(ret, syscall);
 }

@@ -110,7 +110,40 @@ struct files_struct {
 	struct fdtable *fdt;
 } __attribute__((preserve_access_index));
 
+/*
+ * The registers a syscall was entered with (the raw sys_enter/sys_exit tracepoints pass them). Each architecture names
+ * them differently; build-bpf.sh defines __TARGET_ARCH_<arch>.
+ */
+#if defined(__TARGET_ARCH_x86)
+struct pt_regs {
+	unsigned long r10;
+	unsigned long r9;
+	unsigned long r8;
+	unsigned long dx;
+	unsigned long si;
+	unsigned long di;
+	unsigned long orig_ax; /* the syscall number */
+} __attribute__((preserve_access_index));
+
+struct thread_info {
+	__u32 status; /* TS_COMPAT: the task is in a 32-bit syscall */
+} __attribute__((preserve_access_index));
+#elif defined(__TARGET_ARCH_arm64)
+struct pt_regs {
+	__u64 regs[31];
+	__u64 orig_x0;   /* the first argument: x0 holds the return value at exit */
+	__s32 syscallno; /* the syscall number */
+} __attribute__((preserve_access_index));
+
+struct thread_info {
+	unsigned long flags; /* TIF_32BIT: an AArch32 task */
+} __attribute__((preserve_access_index));
+#else
+#error "tapwire_vmlinux.h: pt_regs and thread_info are defined for x86 and arm64 only"
+#endif
+
 struct task_struct {
+	struct thread_info thread_info;
 	unsigned int flags; /* PF_* */
 	pid_t pid;          /* the thread id */
 	pid_t tgid;         /* the process id */

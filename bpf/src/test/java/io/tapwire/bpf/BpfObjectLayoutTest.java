@@ -57,20 +57,9 @@ class BpfObjectLayoutTest {
             "tapwire_file", Map.of(
                     "tracepoint/syscalls/sys_enter_openat", "tapwire_openat_enter",
                     "tracepoint/syscalls/sys_exit_openat", "tapwire_openat_exit"),
-            "tapwire_l7", l7Programs());
-
-    /** Enter and exit of every payload syscall (DESIGN.md "Kernel side"). */
-    private static Map<String, String> l7Programs() {
-        Map<String, String> programs = new java.util.HashMap<>();
-        for (String syscall : List.of("read", "readv", "recvfrom", "recvmsg", "recvmmsg", "write", "writev", "sendto",
-                "sendmsg", "sendmmsg", "splice")) {
-            programs.put("tracepoint/syscalls/sys_enter_" + syscall, "tapwire_" + syscall + "_enter");
-            programs.put("tracepoint/syscalls/sys_exit_" + syscall, "tapwire_" + syscall + "_exit");
-        }
-        programs.put("tracepoint/syscalls/sys_enter_sendfile64", "tapwire_sendfile_enter");
-        programs.put("tracepoint/syscalls/sys_exit_sendfile64", "tapwire_sendfile_exit");
-        return programs;
-    }
+            "tapwire_l7", Map.of(
+                    "tp_btf/sys_enter", "tapwire_sys_enter",
+                    "tp_btf/sys_exit", "tapwire_sys_exit"));
 
     /** Maps the collector looks up by name in each object. */
     private static final Map<String, List<String>> MAPS = Map.of(
