@@ -7,10 +7,11 @@
  * pipelined requests are never lost.
  *
  * Two programs, on the raw sys_enter and sys_exit tracepoints, see every syscall and return at once
- * for all but the payload ones. At a payload syscall's enter, the socket behind the fd is found,
- * everything that is no TCP/UDP socket, no candidate or excluded is dropped, and the call is
- * remembered in the thread's task-local storage; its exit knows how many bytes really moved,
- * classifies unknown connections and emits.
+ * for all but the payload ones. A payload syscall's enter only notes when it started, in the
+ * thread's task-local storage. Its exit does the rest, and only for a call that moved bytes (the
+ * reads that end in EAGAIN cost nothing more): it reads the arguments from the saved registers,
+ * finds the socket behind the fd, drops everything that is no TCP/UDP socket, no candidate or
+ * excluded, classifies unknown connections and emits.
  * A connection the classifier gave up on (its first request was no known protocol, or eight
  * messages in a row were none) is marked opaque and costs one map lookup per syscall after that.
  *
@@ -27,6 +28,7 @@ char LICENSE[] SEC("license") = "GPL";
 
 #define TAPWIRE_L7_IOV_MAX 16   /* iovecs walked per syscall: the rest of longer vectors is not captured */
 #define TAPWIRE_L7_MMSG_MAX 4   /* messages shipped per recvmmsg/sendmmsg */
+#define TAPWIRE_L7_VLEN_MAX 1024 /* UIO_MAXIOV: the kernel's cap on the messages of one recvmmsg/sendmmsg */
 #define TAPWIRE_L7_PROBE_LEN 16 /* bytes the classifier looks at */
 #define TAPWIRE_L7_MAX_TRIES 8  /* unrecognised messages before a connection seen mid-stream is opaque */
 #define TAPWIRE_MSG_PEEK 2
@@ -44,7 +46,7 @@ struct tapwire_l7_conn {
 	__u32 recv_base;   /* TCP: rcv_nxt - bytes_received, the sequence number of the first byte received */
 	__u32 send_base;   /* TCP: snd_una - bytes_acked */
 	__u8 protocol;     /* TAPWIRE_L7_PROTO_*, UNKNOWN while unclassified */
-	__u8 opaque;       /* the classifier gave up: the hooks return at enter */
+	__u8 opaque;       /* the classifier gave up: the exit returns after finding it */
 	__u8 tries;        /* unrecognised request-direction messages so far */
 	__u8 request_dir;  /* TAPWIRE_L7_SEND or _RECEIVE: which direction carries requests; 0 unknown */
 	__u8 bases;        /* TAPWIRE_L7_*_BASE: which of recv_base and send_base are known */
@@ -62,9 +64,9 @@ struct {
 } tapwire_l7_conns SEC(".maps");
 
 /*
- * What the enter hook learnt about one fd of one process (key: tgid << 32 | fd), valid while the fd holds the same
+ * What the exit hook learnt about one fd of one process (key: tgid << 32 | fd), valid while the fd holds the same
  * struct file: most payload calls go to fds seen before, and this saves the walk from the file to its socket and
- * the socket's type checks (half of an enter's cost). An entry holds while the fd's file pointer and inode are
+ * the socket's type checks (half of the cost of finding the socket). An entry holds while the fd's file pointer and inode are
  * the ones it was learnt from (slab memory makes a new socket's file reuse a closed one's address; never its inode).
  */
 struct tapwire_l7_fd {
@@ -85,26 +87,32 @@ struct {
 	__type(value, struct tapwire_l7_fd);
 } tapwire_l7_fds SEC(".maps");
 
-/* A payload syscall between its enter and exit, in its thread's task-local storage. */
-struct tapwire_l7_pending {
+/* A payload syscall at its exit: what the capture learnt of it. */
+struct tapwire_l7_call {
 	__u64 sk;
 	__u64 socket_ino;
 	__u64 buf;           /* buffer, iovec array, msghdr or mmsghdr array, by syscall */
 	__u64 addr;          /* recvfrom/sendto: the peer's sockaddr, or 0 */
 	__u64 start_ns;
-	__u64 stream_offset; /* TCP, at enter */
+	__u64 stream_offset; /* TCP: of the call's first byte */
 	__u32 len;           /* count, iovcnt or vlen, by syscall */
-	__u32 tcp_seq;       /* TCP, at enter */
+	__u32 tcp_seq;       /* TCP: of the call's first byte */
 	__s32 fd;
 	__u8 syscall;        /* TAPWIRE_L7_SYS_* */
 	__u8 direction;      /* TAPWIRE_L7_SEND / _RECEIVE */
 	__u8 transport;      /* TAPWIRE_L7_TCP / _UDP */
 	__u8 role;           /* TAPWIRE_ROLE_* from tapwire_sockets */
-	__u16 flags;         /* TAPWIRE_L7_* bits known at enter */
+	__u16 flags;         /* TAPWIRE_L7_* bits */
 	__u16 sport;
-	__u8 active;         /* set at enter, cleared at exit */
-	__u8 protocol;       /* the connection's protocol at enter: once classified, it stays (the exit skips its lookup) */
-	__u8 reserved[2];
+	__u8 protocol;       /* the connection's protocol: once classified, it stays */
+	__u8 reserved[3];
+};
+
+/* When a thread's payload syscall started: the one thing the exit cannot know. */
+struct tapwire_l7_started {
+	__u64 ns;
+	__u8 syscall; /* TAPWIRE_L7_SYS_*; 0 once an exit took it */
+	__u8 reserved[7];
 };
 
 /*
@@ -115,8 +123,8 @@ struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, int);
-	__type(value, struct tapwire_l7_pending);
-} tapwire_l7_pending SEC(".maps");
+	__type(value, struct tapwire_l7_started);
+} tapwire_l7_started SEC(".maps");
 
 /* TAPWIRE_L7_SETTING_* values, written by the collector after load. */
 struct {
@@ -484,7 +492,7 @@ static __always_inline struct tapwire_l7_conn *tapwire_conn_of(struct sock *sk, 
 	return conn;
 }
 
-static __always_inline struct tapwire_l7_conn *tapwire_conn_for(struct tapwire_l7_pending *p)
+static __always_inline struct tapwire_l7_conn *tapwire_conn_for(struct tapwire_l7_call *p)
 {
 	struct tapwire_l7_conn fresh = {};
 	struct tapwire_l7_conn *conn = tapwire_conn_of((struct sock *)p->sk, p->socket_ino);
@@ -503,7 +511,7 @@ static __always_inline struct tapwire_l7_conn *tapwire_conn_for(struct tapwire_l
 /*
  * A TCP counter's base: bytes_received - rcv_nxt and bytes_acked - snd_una are constant over a connection's life
  * (ISN + 1, and the SYN for an active opener). But softirq moves each pair one field after the other, under a lock a
- * syscall's enter does not hold, so one read of the pair can straddle an update and be off by that segment's length
+ * syscall's exit does not hold, so one read of the pair can straddle an update and be off by that segment's length
  * (seen: offsets 34 bytes ahead, an HTTP body sent as its own segment). The counter is read before the sequence
  * number, as the kernel writes them, and a base is taken only when two reads agree.
  */
@@ -549,22 +557,47 @@ static __always_inline __u64 tapwire_direction_offset(struct tapwire_l7_conn *co
 	return estimate + (__s32)(seq - *base - (__u32)estimate);
 }
 
-static __always_inline void tapwire_tcp_position(struct tapwire_l7_pending *p, struct sock *sk,
-						 struct tapwire_l7_conn *conn)
+/*
+ * A read that reached the peer's FIN moved copied_seq one further, over the FIN's sequence number. Then everything up
+ * to rcv_nxt is read, and the socket is in a state that follows a received FIN: CLOSE_WAIT, LAST_ACK, CLOSING,
+ * TIME_WAIT, or CLOSE without an error (a full socket closes when it enters TIME_WAIT; a reset sets sk_err).
+ */
+static __always_inline bool tapwire_read_took_fin(struct sock *raw_sk, struct tcp_sock *tp)
+{
+	struct sock *sk = TAPWIRE_TYPED(struct sock, raw_sk);
+	__u8 state;
+
+	if (tp->copied_seq != tp->rcv_nxt)
+		return false;
+	state = sk->__sk_common.skc_state;
+	return state == TAPWIRE_TCP_CLOSE_WAIT || state == TAPWIRE_TCP_LAST_ACK || state == TAPWIRE_TCP_CLOSING
+	       || state == TAPWIRE_TCP_TIME_WAIT || (state == TAPWIRE_TCP_CLOSE && !sk->sk_err);
+}
+
+/*
+ * The call's position at its exit: a send moved write_seq and a receive copied_seq by exactly the bytes it returned,
+ * so its first byte is `moved` before where they stand (calls on one socket are serialised by the socket's lock). The
+ * peer may have acknowledged a send's bytes already, so the estimate's distance to snd_una is signed.
+ */
+static __always_inline void tapwire_tcp_position(struct tapwire_l7_call *p, struct sock *sk,
+						 struct tapwire_l7_conn *conn, __u32 moved)
 {
 	struct tcp_sock *tp = TAPWIRE_TYPED(struct tcp_sock, sk);
 
 	if (p->direction == TAPWIRE_L7_SEND) {
-		__u32 write_seq = tp->write_seq;
+		__u32 write_seq = tp->write_seq - moved;
 
 		p->tcp_seq = write_seq;
 		p->stream_offset = tapwire_direction_offset(conn, TAPWIRE_L7_SEND_BASE, &tp->bytes_acked, &tp->snd_una,
 							    write_seq,
-							    tp->bytes_acked + (__u32)(write_seq - tp->snd_una));
+							    tp->bytes_acked + (__s32)(write_seq - tp->snd_una));
 		if (p->role == TAPWIRE_ROLE_CLIENT && p->stream_offset > 0)
 			p->stream_offset -= 1;
 	} else {
-		__u32 copied_seq = tp->copied_seq;
+		__u32 copied_seq = tp->copied_seq - moved;
+
+		if (tapwire_read_took_fin(sk, tp))
+			copied_seq -= 1;
 
 		p->tcp_seq = copied_seq;
 		p->stream_offset = tapwire_direction_offset(conn, TAPWIRE_L7_RECV_BASE, &tp->bytes_received, &tp->rcv_nxt,
@@ -659,9 +692,55 @@ static __always_inline bool tapwire_learn_fd(struct tapwire_l7_fd *entry, struct
 	return true;
 }
 
-static __always_inline int tapwire_l7_enter(long fd, __u64 buf, __u64 len, __u64 addr, __u8 syscall, __u8 direction)
+/* When the current thread's payload syscall started, from its enter; the exit's own time if it has none. */
+static __always_inline __u64 tapwire_l7_start_ns(__u8 syscall)
 {
-	struct tapwire_l7_pending p = {}, *slot;
+	struct tapwire_l7_started *started = bpf_task_storage_get(&tapwire_l7_started,
+								  (struct task_struct *)bpf_get_current_task_btf(), 0, 0);
+
+	/* A started call of another syscall is one whose exit was never seen (the thread died in it). */
+	if (started && started->syscall == syscall) {
+		started->syscall = 0;
+		return started->ns;
+	}
+	return bpf_ktime_get_ns();
+}
+
+/* The state of one tapwire_mmsg_bytes(), for its bpf_loop() callback. */
+struct tapwire_mmsg_sum {
+	__u64 vec;
+	__u64 count;
+	__u64 bytes;
+};
+
+static long tapwire_mmsg_length(__u32 i, void *context)
+{
+	struct tapwire_mmsg_sum *m = context;
+	__u32 length;
+
+	if (i >= m->count
+	    || bpf_probe_read_user(&length, sizeof(length), (const void *)(m->vec + (__u64)i * TAPWIRE_MMSGHDR_SIZE + 56)))
+		return 1;
+	m->bytes += length;
+	return 0;
+}
+
+/* The bytes of the first `count` messages of a recvmmsg/sendmmsg vector (msg_len, which the kernel filled in). */
+static __always_inline __u64 tapwire_mmsg_bytes(__u64 vec, __u64 count)
+{
+	struct tapwire_mmsg_sum m = {.vec = vec, .count = count};
+
+	bpf_loop(TAPWIRE_L7_VLEN_MAX, tapwire_mmsg_length, &m, 0);
+	return m.bytes;
+}
+
+/*
+ * What a payload syscall that moved `moved` bytes (messages, for recvmmsg/sendmmsg) was about: false for anything but a TCP/UDP socket that is a
+ * candidate and not excluded.
+ */
+static __always_inline bool tapwire_l7_call_of(struct tapwire_l7_call *p, long fd, __u64 buf, __u64 len, __u64 addr,
+					       __u8 syscall, __u8 direction, __u64 moved)
+{
 	struct tapwire_l7_fd learnt, *known;
 	struct tapwire_l7_conn *conn;
 	struct file *file;
@@ -672,7 +751,7 @@ static __always_inline int tapwire_l7_enter(long fd, __u64 buf, __u64 len, __u64
 
 	file = tapwire_l7_file_of_fd(fd);
 	if (!file)
-		return 0;
+		return false;
 	key = (pid_tgid & 0xFFFFFFFF00000000ULL) | (__u32)fd;
 	known = bpf_map_lookup_elem(&tapwire_l7_fds, &key);
 	/*
@@ -682,45 +761,42 @@ static __always_inline int tapwire_l7_enter(long fd, __u64 buf, __u64 len, __u64
 	if (!known || known->file != (__u64)file || TAPWIRE_TYPED(struct file, file)->f_inode->i_ino != known->socket_ino
 	    || known->exclusions != exclusions) {
 		if (!tapwire_learn_fd(&learnt, file, key, exclusions))
-			return 0;
+			return false;
 		known = &learnt;
 	}
 	if (!known->transport || known->excluded)
-		return 0;
-	p.transport = known->transport;
-	p.socket_ino = known->socket_ino;
+		return false;
+	p->transport = known->transport;
+	p->socket_ino = known->socket_ino;
 	sk = (struct sock *)known->sk;
-	conn = tapwire_conn_of(sk, p.socket_ino);
+	conn = tapwire_conn_of(sk, p->socket_ino);
 	if (conn && conn->opaque)
-		return 0;
+		return false;
 	/* size-only syscalls matter only on a connection already classified */
 	if ((syscall == TAPWIRE_L7_SYS_SENDFILE || syscall == TAPWIRE_L7_SYS_SPLICE)
-	    && (!conn || conn->protocol == TAPWIRE_L7_PROTO_UNKNOWN || p.transport != TAPWIRE_L7_TCP))
-		return 0;
-	p.sport = TAPWIRE_TYPED(struct sock, sk)->__sk_common.skc_num;
-	p.sk = (__u64)sk;
-	p.buf = buf;
-	p.len = len;
-	p.addr = addr;
-	p.fd = fd;
-	p.syscall = syscall;
-	p.direction = direction;
-	p.start_ns = bpf_ktime_get_ns();
-	if (p.transport == TAPWIRE_L7_TCP) {
-		p.role = known->role;
+	    && (!conn || conn->protocol == TAPWIRE_L7_PROTO_UNKNOWN || p->transport != TAPWIRE_L7_TCP))
+		return false;
+	/* not skc_num: a reset that came in during the call zeroes it (inet_put_port()); inet_sport stays */
+	p->sport = bpf_ntohs(TAPWIRE_TYPED(struct inet_sock, sk)->inet_sport);
+	p->sk = (__u64)sk;
+	p->buf = buf;
+	p->len = len;
+	p->addr = addr;
+	p->fd = fd;
+	p->syscall = syscall;
+	p->direction = direction;
+	p->start_ns = tapwire_l7_start_ns(syscall);
+	if (p->transport == TAPWIRE_L7_TCP) {
+		p->role = known->role;
 		if (!conn)
-			conn = tapwire_conn_for(&p);
-		tapwire_tcp_position(&p, sk, conn);
+			conn = tapwire_conn_for(p);
+		if (syscall == TAPWIRE_L7_SYS_RECVMMSG || syscall == TAPWIRE_L7_SYS_SENDMMSG)
+			moved = tapwire_mmsg_bytes(buf, moved);
+		tapwire_tcp_position(p, sk, conn, moved);
 	}
 	if (conn)
-		p.protocol = conn->protocol;
-	slot = bpf_task_storage_get(&tapwire_l7_pending, (struct task_struct *)bpf_get_current_task_btf(), 0,
-				    BPF_LOCAL_STORAGE_GET_F_CREATE);
-	if (!slot)
-		return 0;
-	p.active = 1;
-	*slot = p;
-	return 0;
+		p->protocol = conn->protocol;
+	return true;
 }
 
 /* ---------------------------------------------------------------------------------------------- */
@@ -765,7 +841,7 @@ static __always_inline void tapwire_fill_l7_tuple(struct tapwire_l7_event *e, st
  * Classifies a TCP connection on one message; the probe bytes are in s->data. Returns the protocol
  * (UNKNOWN: ship nothing) and gives up on the connection when it should.
  */
-static __always_inline __u8 tapwire_classify_tcp(struct tapwire_l7_conn *conn, struct tapwire_l7_pending *p,
+static __always_inline __u8 tapwire_classify_tcp(struct tapwire_l7_conn *conn, struct tapwire_l7_call *p,
 						 const __u8 *b, __u32 n, __u64 count)
 {
 	bool at_start = (p->flags & TAPWIRE_L7_SEQ_VALID) && p->stream_offset == 0 && !(p->flags & TAPWIRE_L7_ROLE_GUESSED);
@@ -797,7 +873,7 @@ static __always_inline __u8 tapwire_classify_tcp(struct tapwire_l7_conn *conn, s
  * Emits one event for `count` bytes of the data in the slot's iovecs (TAPWIRE_L7_SIZE_ONLY: no bytes). A global
  * function: the verifier checks it once on its own instead of once for every path that leads to it.
  */
-__noinline int tapwire_emit(struct tapwire_l7_scratch *s, struct tapwire_l7_pending *p, __u64 count, __u8 protocol,
+__noinline int tapwire_emit(struct tapwire_l7_scratch *s, struct tapwire_l7_call *p, __u64 count, __u8 protocol,
 			    __u64 peer)
 {
 	__u32 head_bytes = tapwire_l7_setting(TAPWIRE_L7_SETTING_HEAD_BYTES, 1024);
@@ -858,14 +934,14 @@ __noinline int tapwire_emit(struct tapwire_l7_scratch *s, struct tapwire_l7_pend
 }
 
 /* One message of `count` bytes whose iovecs are in the slot: classify, then emit if known. Global, as tapwire_emit. */
-__noinline int tapwire_l7_message(struct tapwire_l7_scratch *s, struct tapwire_l7_pending *p,
+__noinline int tapwire_l7_message(struct tapwire_l7_scratch *s, struct tapwire_l7_call *p,
 				  struct tapwire_l7_conn *conn, __u64 count, __u64 peer)
 {
 	__u16 flags = 0;
 	__u32 probe = count < TAPWIRE_L7_PROBE_LEN ? count : TAPWIRE_L7_PROBE_LEN;
 	__u8 protocol, role;
 
-	/* conn is NULL on a connection classified at enter: nothing of it is needed then */
+	/* conn is NULL on a connection classified before: nothing of it is needed then */
 	if (!s || !p)
 		return 0;
 	role = p->role;
@@ -898,7 +974,7 @@ __noinline int tapwire_l7_message(struct tapwire_l7_scratch *s, struct tapwire_l
 
 /* One recvmmsg/sendmmsg call, for the bpf_loop() over its messages (verified once, not once per message). */
 struct tapwire_mmsg_state {
-	struct tapwire_l7_pending pending;
+	struct tapwire_l7_call call;
 	__u64 count; /* messages to look at */
 };
 
@@ -908,41 +984,40 @@ static long tapwire_mmsg_message(__u32 i, void *context)
 	struct tapwire_l7_scratch *s = tapwire_l7_slot();
 	struct tapwire_l7_conn *conn;
 	__u8 mmsg[TAPWIRE_MMSGHDR_SIZE];
+	__u32 length;
 
 	if (!s || i >= m->count)
 		return 1;
-	conn = tapwire_conn_of((struct sock *)m->pending.sk, m->pending.socket_ino);
+	conn = tapwire_conn_of((struct sock *)m->call.sk, m->call.socket_ino);
 	if (!conn || conn->opaque)
 		return 1;
-	if (bpf_probe_read_user(mmsg, sizeof(mmsg), (const void *)(m->pending.buf + (__u64)i * TAPWIRE_MMSGHDR_SIZE)))
+	if (bpf_probe_read_user(mmsg, sizeof(mmsg), (const void *)(m->call.buf + (__u64)i * TAPWIRE_MMSGHDR_SIZE)))
 		return 1;
-	if (!tapwire_load_iovecs(s, *(__u64 *)&mmsg[16], *(__u64 *)&mmsg[24], &m->pending.flags))
+	if (!tapwire_load_iovecs(s, *(__u64 *)&mmsg[16], *(__u64 *)&mmsg[24], &m->call.flags))
 		return 1;
-	tapwire_l7_message(s, &m->pending, conn, *(__u32 *)&mmsg[56], *(__u64 *)&mmsg[0]);
+	length = *(__u32 *)&mmsg[56];
+	tapwire_l7_message(s, &m->call, conn, length, *(__u64 *)&mmsg[0]);
+	/* the next message's bytes follow this one's in a TCP stream */
+	if (m->call.transport == TAPWIRE_L7_TCP) {
+		m->call.stream_offset += length;
+		m->call.tcp_seq += length;
+	}
 	return 0;
 }
 
-static __always_inline int tapwire_l7_exit(long ret, __u8 syscall)
+/* Copies and emits what a call that returned `ret` > 0 moved. */
+static __always_inline int tapwire_l7_exit(struct tapwire_l7_call *call, long ret)
 {
-	struct tapwire_l7_pending *pending = bpf_task_storage_get(&tapwire_l7_pending,
-								  (struct task_struct *)bpf_get_current_task_btf(), 0, 0);
-	struct tapwire_l7_pending p;
+	struct tapwire_l7_call p = *call;
 	struct tapwire_l7_scratch *s;
 	struct tapwire_l7_conn *conn;
 	__u8 msghdr[TAPWIRE_MSGHDR_SIZE];
 	__u64 peer = 0;
 
-	if (!pending || !pending->active)
-		return 0;
-	p = *pending;
-	pending->active = 0;
-	/* A call whose exit was never traced (the thread died in it) must not lend its arguments to another syscall. */
-	if (ret <= 0 || p.syscall != syscall)
-		return 0;
 	s = tapwire_l7_slot();
 	if (!s)
 		return 0;
-	/* A connection classified at enter needs nothing of its state here: one hash lookup fewer per call. */
+	/* A connection classified before needs nothing of its state here: one hash lookup fewer per call. */
 	conn = NULL;
 	if (p.protocol == TAPWIRE_L7_PROTO_UNKNOWN) {
 		conn = tapwire_conn_for(&p);
@@ -950,10 +1025,10 @@ static __always_inline int tapwire_l7_exit(long ret, __u8 syscall)
 			return 0;
 	}
 
-	switch (syscall) {
+	switch (p.syscall) {
 	case TAPWIRE_L7_SYS_SENDFILE:
 	case TAPWIRE_L7_SYS_SPLICE:
-		/* the enter let these through on a classified connection only */
+		/* tapwire_l7_call_of() let these through on a classified connection only */
 		p.flags |= TAPWIRE_L7_SIZE_ONLY;
 		s->iov_count = 0;
 		tapwire_emit(s, &p, ret, p.protocol, 0);
@@ -973,7 +1048,7 @@ static __always_inline int tapwire_l7_exit(long ret, __u8 syscall)
 		break;
 	case TAPWIRE_L7_SYS_RECVMMSG:
 	case TAPWIRE_L7_SYS_SENDMMSG: {
-		struct tapwire_mmsg_state m = {.pending = p, .count = ret < TAPWIRE_L7_MMSG_MAX ? ret : TAPWIRE_L7_MMSG_MAX};
+		struct tapwire_mmsg_state m = {.call = p, .count = ret < TAPWIRE_L7_MMSG_MAX ? ret : TAPWIRE_L7_MMSG_MAX};
 
 		bpf_loop(TAPWIRE_L7_MMSG_MAX, tapwire_mmsg_message, &m, 0);
 		return 0;
@@ -1008,7 +1083,7 @@ static __always_inline __u8 tapwire_l7_syscall_of(long nr, __u8 *direction)
 	case TAPWIRE_NR_RECVMMSG:
 		return TAPWIRE_L7_SYS_RECVMMSG;
 	case TAPWIRE_NR_SPLICE:
-		/* either end may be the socket: the enter decides */
+		/* either end may be the socket: the exit decides */
 		return TAPWIRE_L7_SYS_SPLICE;
 	}
 	*direction = TAPWIRE_L7_SEND;
@@ -1038,18 +1113,50 @@ static __always_inline __u8 tapwire_l7_syscall_of(long nr, __u8 *direction)
 SEC("tp_btf/sys_enter")
 int BPF_PROG(tapwire_sys_enter, struct pt_regs *regs, long nr)
 {
+	struct tapwire_l7_started *started;
 	__u8 direction, syscall = tapwire_l7_syscall_of(nr, &direction);
+
+	if (!syscall)
+		return 0;
+	started = bpf_task_storage_get(&tapwire_l7_started, (struct task_struct *)bpf_get_current_task_btf(), 0,
+				       BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (started) {
+		started->ns = bpf_ktime_get_ns();
+		started->syscall = syscall;
+	}
+	return 0;
+}
+
+/*
+ * The arguments are still in the saved registers at exit (the return value has its own). read(fd, buf, count),
+ * readv(fd, iov, iovcnt), recvmsg(fd, msg, flags), recvmmsg(fd, msgvec, vlen, ...), recvfrom(fd, buf, len, flags,
+ * addr, addrlen), sendto(fd, buf, len, flags, addr, addrlen), and the writing twins of the others; sendfile(out_fd,
+ * in_fd, offset, count) and splice(fd_in, off_in, fd_out, off_out, len, flags) are size only.
+ */
+SEC("tp_btf/sys_exit")
+int BPF_PROG(tapwire_sys_exit, struct pt_regs *regs, long ret)
+{
+	struct tapwire_l7_call call = {};
+	__u8 direction, syscall = tapwire_l7_syscall_of(TAPWIRE_SYSCALL_NR(regs), &direction);
 	long fd = TAPWIRE_SYSCALL_ARG0(regs);
 	__u64 buf = TAPWIRE_SYSCALL_ARG1(regs), len = TAPWIRE_SYSCALL_ARG2(regs), addr = 0;
 
-	if (!syscall || tapwire_compat_syscall((struct task_struct *)bpf_get_current_task_btf()))
+	if (!syscall || ret <= 0 || tapwire_compat_syscall((struct task_struct *)bpf_get_current_task_btf()))
 		return 0;
 	switch (syscall) {
+	/* a peek leaves the bytes for the next read, which ships them */
 	case TAPWIRE_L7_SYS_RECVFROM:
-		/* a peek leaves the bytes for the next read, which ships them */
 		if (TAPWIRE_SYSCALL_ARG3(regs) & TAPWIRE_MSG_PEEK)
 			return 0;
 		addr = TAPWIRE_SYSCALL_ARG4(regs);
+		break;
+	case TAPWIRE_L7_SYS_RECVMSG:
+		if (TAPWIRE_SYSCALL_ARG2(regs) & TAPWIRE_MSG_PEEK)
+			return 0;
+		break;
+	case TAPWIRE_L7_SYS_RECVMMSG:
+		if (TAPWIRE_SYSCALL_ARG3(regs) & TAPWIRE_MSG_PEEK)
+			return 0;
 		break;
 	case TAPWIRE_L7_SYS_SENDTO:
 		addr = TAPWIRE_SYSCALL_ARG4(regs);
@@ -1065,15 +1172,7 @@ int BPF_PROG(tapwire_sys_enter, struct pt_regs *regs, long nr)
 		}
 		break;
 	}
-	return tapwire_l7_enter(fd, buf, len, addr, syscall, direction);
-}
-
-SEC("tp_btf/sys_exit")
-int BPF_PROG(tapwire_sys_exit, struct pt_regs *regs, long ret)
-{
-	__u8 direction, syscall = tapwire_l7_syscall_of(TAPWIRE_SYSCALL_NR(regs), &direction);
-
-	if (!syscall)
+	if (!tapwire_l7_call_of(&call, fd, buf, len, addr, syscall, direction, ret))
 		return 0;
-	return tapwire_l7_exit(ret, syscall);
+	return tapwire_l7_exit(&call, ret);
 }

@@ -32,19 +32,6 @@ static __always_inline __u64 tapwire_stats_clock_ns(void)
 	return bpf_ktime_get_ns();
 }
 
-/* include/net/tcp_states.h */
-#define TAPWIRE_TCP_ESTABLISHED 1
-#define TAPWIRE_TCP_SYN_SENT 2
-#define TAPWIRE_TCP_SYN_RECV 3
-#define TAPWIRE_TCP_FIN_WAIT1 4
-#define TAPWIRE_TCP_FIN_WAIT2 5
-#define TAPWIRE_TCP_TIME_WAIT 6
-#define TAPWIRE_TCP_CLOSE 7
-#define TAPWIRE_TCP_LAST_ACK 9
-#define TAPWIRE_TCP_LISTEN 10
-#define TAPWIRE_TCP_CLOSING 11
-#define TAPWIRE_TCP_NEW_SYN_RECV 12
-
 /* Sized by the collector with bpf_map__set_max_entries() before load, like every ring buffer. */
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);

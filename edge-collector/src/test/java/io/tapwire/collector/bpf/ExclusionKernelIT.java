@@ -181,8 +181,8 @@ class ExclusionKernelIT {
                 send(out, "/while-process-excluded", serverRead);
                 long processIncluded = System.nanoTime();
                 recorder.probes().exclusions().includeProcess(self);
-                // The server's next read began while it was excluded (the call is judged at its start): it may miss this one.
-                send(out, "/taken-by-a-read-begun-while-excluded", serverRead);
+                // The server's next read began while it was excluded and ends now: a call is judged when it ends.
+                send(out, "/read-begun-while-process-excluded", serverRead);
                 send(out, "/process-included-again", serverRead);
                 awaitRequest(recorder, clientWrites, "/process-included-again");
                 awaitRequest(recorder, serverReads, "/process-included-again");
@@ -193,16 +193,19 @@ class ExclusionKernelIT {
                 awaitRequest(recorder, clientWrites, "/while-port-excluded");
                 long portIncluded = System.nanoTime();
                 recorder.probes().exclusions().includeLocalPort(port);
-                send(out, "/taken-by-a-read-begun-while-excluded", serverRead);
+                send(out, "/read-begun-while-port-excluded", serverRead);
                 send(out, "/port-included-again", serverRead);
                 awaitRequest(recorder, serverReads, "/port-included-again");
                 recorder.drain(Duration.ofMillis(300));
 
-                // A call is judged when it starts (System.nanoTime() and the kernel's clock are both CLOCK_MONOTONIC).
-                assertThat(recorder.events(L7PayloadEvent.class, e -> startedWithin(e, processExcluded, processIncluded)))
-                        .as("either end's calls begun while this process was excluded").isEmpty();
-                assertThat(recorder.events(L7PayloadEvent.class, serverReads.and(e -> startedWithin(e, portExcluded, portIncluded))))
-                        .as("the server end's calls begun while its local port was excluded").isEmpty();
+                // A call is judged when it ends (System.nanoTime() and the kernel's clock are both CLOCK_MONOTONIC).
+                assertThat(recorder.events(L7PayloadEvent.class, e -> endedWithin(e, processExcluded, processIncluded)))
+                        .as("either end's calls ended while this process was excluded").isEmpty();
+                assertThat(recorder.events(L7PayloadEvent.class, serverReads.and(e -> endedWithin(e, portExcluded, portIncluded))))
+                        .as("the server end's calls ended while its local port was excluded").isEmpty();
+                assertThat(recorder.events(L7PayloadEvent.class, serverReads).stream().map(ExclusionKernelIT::requestPath))
+                        .as("the server's reads, each begun while excluded and ended after")
+                        .contains("/read-begun-while-process-excluded", "/read-begun-while-port-excluded");
             }
             serving.get(10, TimeUnit.SECONDS);
         }
@@ -224,8 +227,8 @@ class ExclusionKernelIT {
         recorder.await(L7PayloadEvent.class, end.and(e -> requestPath(e).equals(path)), "event of GET " + path);
     }
 
-    private static boolean startedWithin(L7PayloadEvent event, long from, long to) {
-        return event.syscallStartNs() > from && event.syscallStartNs() < to;
+    private static boolean endedWithin(L7PayloadEvent event, long from, long to) {
+        return event.ktimeNs() > from && event.ktimeNs() < to;
     }
 
     private static String requestPath(L7PayloadEvent event) {
