@@ -1,10 +1,20 @@
-/* Loads a BPF object, attaches every program, and waits for SIGTERM or SIGINT (bin/run-benchmark-syscall-floor). */
+/*
+ * Loads a BPF object, attaches every program, and waits for SIGTERM or SIGINT (bin/run-benchmark-syscall-floor),
+ * draining its ring buffers meanwhile as the collector does (the records are dropped).
+ */
 #include <bpf/libbpf.h>
 #include <signal.h>
 #include <stdio.h>
 #include <unistd.h>
 
 static volatile sig_atomic_t stop;
+static int on_record(void *context, void *data, size_t size)
+{
+	(void)context;
+	(void)data;
+	(void)size;
+	return 0;
+}
 
 static void on_signal(int sig)
 {
@@ -16,6 +26,8 @@ int main(int argc, char **argv)
 {
 	struct bpf_object *obj;
 	struct bpf_program *prog;
+	struct bpf_map *map;
+	struct ring_buffer *rings = NULL;
 
 	if (argc != 2) {
 		fprintf(stderr, "usage: %s OBJECT.bpf.o\n", argv[0]);
@@ -32,10 +44,35 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
+	bpf_object__for_each_map(map, obj) {
+		if (bpf_map__type(map) != BPF_MAP_TYPE_RINGBUF)
+			continue;
+		if (!rings)
+			rings = ring_buffer__new(bpf_map__fd(map), on_record, NULL, NULL);
+		else if (ring_buffer__add(rings, bpf_map__fd(map), on_record, NULL))
+			rings = NULL;
+		if (!rings) {
+			fprintf(stderr, "cannot read ring buffer %s of %s\n", bpf_map__name(map), argv[1]);
+			return 1;
+		}
+	}
 	signal(SIGTERM, on_signal);
 	signal(SIGINT, on_signal);
-	while (!stop)
-		pause();
+	/* As the collector polls: a poll that read records is followed by a 5 ms wait (tapwire.collector.poll-batch-wait) */
+	while (!stop) {
+		int read;
+
+		if (!rings) {
+			pause();
+			continue;
+		}
+		read = ring_buffer__poll(rings, 100);
+		if (read < 0 && !stop)
+			break;
+		if (read > 0)
+			usleep(5000);
+	}
+	ring_buffer__free(rings);
 	bpf_object__close(obj);
 	return 0;
 }

@@ -152,7 +152,9 @@ struct tapwire_l7_scratch {
 	__u8 data[TAPWIRE_L7_DATA_SIZE];
 	struct tapwire_iovec iov[TAPWIRE_L7_IOV_MAX];
 	__u32 iov_count;
-	__u32 reserved;
+	__u32 head_copied; /* bytes of the message's head already in data[] (tapwire_l7_message) */
+	__u16 head_flags;  /* TAPWIRE_L7_* flags of that copy */
+	__u16 reserved[3];
 };
 
 struct {
@@ -463,10 +465,27 @@ static long tapwire_copy_segment(__u32 i, void *context)
  */
 __noinline __u32 tapwire_copy(__u32 dst, __u64 from, __u32 length, __u16 *flags)
 {
+	struct tapwire_l7_scratch *s = tapwire_l7_slot();
 	struct tapwire_copy_state c = {};
+	__u64 n;
 
-	if (!flags)
+	if (!flags || !s)
 		return 0;
+	/* One buffer (read, write, recvfrom, sendto: most calls): one read of user memory, without the loop. */
+	if (s->iov_count == 1) {
+		n = from < s->iov[0].len ? s->iov[0].len - from : 0;
+		if (n > length)
+			n = length;
+		TAPWIRE_CLAMP(n, TAPWIRE_L7_HEAD_CAP);
+		TAPWIRE_CLAMP(dst, TAPWIRE_L7_HEAD_CAP + TAPWIRE_L7_TAIL_CAP);
+		if (bpf_probe_read_user(&s->data[dst], n, (const void *)(s->iov[0].base + from))) {
+			*flags |= TAPWIRE_L7_READ_FAILED;
+			return 0;
+		}
+		if (n < length)
+			*flags |= TAPWIRE_L7_IOV_LIMIT;
+		return n;
+	}
 	c.from = from;
 	c.dst = dst;
 	c.length = length;
@@ -878,8 +897,7 @@ __noinline int tapwire_emit(struct tapwire_l7_scratch *s, struct tapwire_l7_call
 {
 	__u32 head_bytes = tapwire_l7_setting(TAPWIRE_L7_SETTING_HEAD_BYTES, 1024);
 	__u32 tail_bytes = tapwire_l7_setting(TAPWIRE_L7_SETTING_TAIL_BYTES, 64);
-	__u32 probe = count < TAPWIRE_L7_PROBE_LEN ? count : TAPWIRE_L7_PROBE_LEN;
-	__u32 head = 0, tail = 0, want_tail;
+	__u32 head = 0, tail = 0, want_tail, copied, probe;
 	struct tapwire_l7_event *e;
 	struct sock *sk;
 	__u64 size;
@@ -894,8 +912,16 @@ __noinline int tapwire_emit(struct tapwire_l7_scratch *s, struct tapwire_l7_call
 	if (tail_bytes > TAPWIRE_L7_TAIL_CAP)
 		tail_bytes = TAPWIRE_L7_TAIL_CAP;
 	if (count > 0 && !(p->flags & TAPWIRE_L7_SIZE_ONLY)) {
+		/* the first head_bytes are in place already; a long SQL statement wants more of its message */
+		copied = s->head_copied;
+		flags |= s->head_flags;
+		TAPWIRE_CLAMP(copied, TAPWIRE_L7_HEAD_CAP);
+		probe = copied < TAPWIRE_L7_PROBE_LEN ? copied : TAPWIRE_L7_PROBE_LEN;
 		head = tapwire_head_length(protocol, s->data, probe, count, head_bytes);
-		head = tapwire_copy(0, 0, head, &flags);
+		if (head > copied && !(flags & TAPWIRE_L7_READ_FAILED))
+			copied += tapwire_copy(copied, copied, head - copied, &flags);
+		if (head > copied)
+			head = copied;
 		if (count > head) {
 			want_tail = count - head;
 			if (want_tail > tail_bytes)
@@ -938,14 +964,25 @@ __noinline int tapwire_l7_message(struct tapwire_l7_scratch *s, struct tapwire_l
 				  struct tapwire_l7_conn *conn, __u64 count, __u64 peer)
 {
 	__u16 flags = 0;
-	__u32 probe = count < TAPWIRE_L7_PROBE_LEN ? count : TAPWIRE_L7_PROBE_LEN;
+	__u32 head_bytes = tapwire_l7_setting(TAPWIRE_L7_SETTING_HEAD_BYTES, 1024);
+	__u32 first, probe;
 	__u8 protocol, role;
 
 	/* conn is NULL on a connection classified before: nothing of it is needed then */
 	if (!s || !p)
 		return 0;
 	role = p->role;
-	probe = tapwire_copy(0, 0, probe, &flags);
+	/*
+	 * The head as configured, at once: the classifier reads its first bytes, the event ships it. One copy of user
+	 * memory instead of a probe and then the head (a message the classifier rejects wastes the rest of it).
+	 */
+	first = count < head_bytes ? count : head_bytes;
+	if (first > TAPWIRE_L7_HEAD_CAP)
+		first = TAPWIRE_L7_HEAD_CAP;
+	first = tapwire_copy(0, 0, first, &flags);
+	s->head_copied = first;
+	s->head_flags = flags;
+	probe = first < TAPWIRE_L7_PROBE_LEN ? first : TAPWIRE_L7_PROBE_LEN;
 	if (p->transport == TAPWIRE_L7_UDP) {
 		if (!tapwire_dns_message(s->data, probe, count)) {
 			/* on a socket not classified yet, a message that is no DNS counts as a try */
