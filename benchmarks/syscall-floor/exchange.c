@@ -15,7 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 
-static const char REQUEST[] = "GET /static.txt HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: exchange\r\nAccept: */*\r\n\r\n";
+static const char REQUEST[] = "GET /static.txt HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: exchange\r\n"
+			      "Accept: */*\r\n\r\n";
 static const char RESPONSE[] = "HTTP/1.1 200 OK\r\nServer: exchange\r\nContent-Type: text/plain\r\n"
 			       "Content-Length: 12\r\n\r\nhello world\n";
 

@@ -66,8 +66,9 @@ struct {
 /*
  * What the exit hook learnt about one fd of one process (key: tgid << 32 | fd), valid while the fd holds the same
  * struct file: most payload calls go to fds seen before, and this saves the walk from the file to its socket and
- * the socket's type checks (half of the cost of finding the socket). An entry holds while the fd's file pointer and inode are
- * the ones it was learnt from (slab memory makes a new socket's file reuse a closed one's address; never its inode).
+ * the socket's type checks (half of the cost of finding the socket). An entry holds while the fd's file pointer and
+ * inode are the ones it was learnt from (slab memory makes a new socket's file reuse a closed one's address; never
+ * its inode).
  */
 struct tapwire_l7_fd {
 	__u64 file;       /* the struct file this is about */
@@ -754,8 +755,8 @@ static __always_inline __u64 tapwire_mmsg_bytes(__u64 vec, __u64 count)
 }
 
 /*
- * What a payload syscall that moved `moved` bytes (messages, for recvmmsg/sendmmsg) was about: false for anything but a TCP/UDP socket that is a
- * candidate and not excluded.
+ * What a payload syscall that moved `moved` bytes (messages, for recvmmsg/sendmmsg) was about: false for anything
+ * but a TCP/UDP socket that is a candidate and not excluded.
  */
 static __always_inline bool tapwire_l7_call_of(struct tapwire_l7_call *p, long fd, __u64 buf, __u64 len, __u64 addr,
 					       __u8 syscall, __u8 direction, __u64 moved)
