@@ -344,7 +344,7 @@ public final class L7CaptureBenchmark {
                         (double) e.getValue()[0] / e.getValue()[1]));
     }
 
-    /** Program id → name, from bpftool's listing ("123: tracepoint  name tapwire_read_exit  tag ..."). */
+    /** Program id → name, from bpftool's listing ("123: tracing  name tapwire_sys_exit  tag ..."). */
     private static Map<Long, String> bpfProgramNames() {
         Map<Long, String> names = new HashMap<>();
         try {

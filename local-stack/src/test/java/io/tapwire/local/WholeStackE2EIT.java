@@ -78,7 +78,7 @@ class WholeStackE2EIT {
         api = new StackApi(stack.apiUrl().orElseThrow());
         assertThat(stack.collector()).as("the collector runs in the stack").isPresent();
         assertThat(stack.collector().get().attachedPrograms()).as("L7 capture needs Linux 6.2 or later")
-                .contains("tapwire_write_exit");
+                .contains("tapwire_sys_exit");
     }
 
     @AfterAll
