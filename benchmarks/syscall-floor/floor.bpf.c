@@ -59,15 +59,12 @@ static __always_inline int leave(void)
 }
 
 #ifdef RAW
+/* The same test as tapwire_l7.bpf.c's: is this one of the payload syscalls? */
 static __always_inline bool payload(long nr)
 {
-	switch (nr) {
-	case TAPWIRE_NR_READ: case TAPWIRE_NR_READV: case TAPWIRE_NR_RECVFROM: case TAPWIRE_NR_RECVMSG:
-	case TAPWIRE_NR_RECVMMSG: case TAPWIRE_NR_WRITE: case TAPWIRE_NR_WRITEV: case TAPWIRE_NR_SENDTO:
-	case TAPWIRE_NR_SENDMSG: case TAPWIRE_NR_SENDMMSG: case TAPWIRE_NR_SENDFILE: case TAPWIRE_NR_SPLICE:
-		return true;
-	}
-	return false;
+	__u8 direction;
+
+	return tapwire_l7_syscall_of(nr, &direction) != 0;
 }
 
 SEC("tp_btf/sys_enter")

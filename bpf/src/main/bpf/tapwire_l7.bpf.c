@@ -359,8 +359,9 @@ static __always_inline __u8 tapwire_classify_request(const __u8 *b, __u32 n, __u
 }
 
 /*
- * How many head bytes to ship: N, except that SQL statements (PostgreSQL Query and Parse, MySQL
- * COM_QUERY and COM_STMT_PREPARE) are shipped whole up to the cap, so a long statement is not cut.
+ * How many head bytes to ship: head_bytes (N, or all of a shorter message), except that SQL statements
+ * (PostgreSQL Query and Parse, MySQL COM_QUERY and COM_STMT_PREPARE) are shipped whole up to the cap,
+ * so a long statement is not cut.
  */
 static __always_inline __u32 tapwire_head_length(__u8 protocol, const __u8 *b, __u32 n, __u64 count, __u32 head_bytes)
 {
@@ -896,7 +897,6 @@ static __always_inline __u8 tapwire_classify_tcp(struct tapwire_l7_conn *conn, s
 __noinline int tapwire_emit(struct tapwire_l7_scratch *s, struct tapwire_l7_call *p, __u64 count, __u8 protocol,
 			    __u64 peer)
 {
-	__u32 head_bytes = tapwire_l7_setting(TAPWIRE_L7_SETTING_HEAD_BYTES, 1024);
 	__u32 tail_bytes = tapwire_l7_setting(TAPWIRE_L7_SETTING_TAIL_BYTES, 64);
 	__u32 head = 0, tail = 0, want_tail, copied, probe;
 	struct tapwire_l7_event *e;
@@ -913,12 +913,15 @@ __noinline int tapwire_emit(struct tapwire_l7_scratch *s, struct tapwire_l7_call
 	if (tail_bytes > TAPWIRE_L7_TAIL_CAP)
 		tail_bytes = TAPWIRE_L7_TAIL_CAP;
 	if (count > 0 && !(p->flags & TAPWIRE_L7_SIZE_ONLY)) {
-		/* the first head_bytes are in place already; a long SQL statement wants more of its message */
+		/*
+		 * The configured head is in place already (tapwire_l7_message); a long SQL statement wants more of its
+		 * message.
+		 */
 		copied = s->head_copied;
 		flags |= s->head_flags;
 		TAPWIRE_CLAMP(copied, TAPWIRE_L7_HEAD_CAP);
 		probe = copied < TAPWIRE_L7_PROBE_LEN ? copied : TAPWIRE_L7_PROBE_LEN;
-		head = tapwire_head_length(protocol, s->data, probe, count, head_bytes);
+		head = tapwire_head_length(protocol, s->data, probe, count, copied);
 		if (head > copied && !(flags & TAPWIRE_L7_READ_FAILED))
 			copied += tapwire_copy(copied, copied, head - copied, &flags);
 		if (head > copied)
@@ -1044,9 +1047,8 @@ static long tapwire_mmsg_message(__u32 i, void *context)
 }
 
 /* Copies and emits what a call that returned `ret` > 0 moved. */
-static __always_inline int tapwire_l7_exit(struct tapwire_l7_call *call, long ret)
+static __always_inline int tapwire_l7_exit(struct tapwire_l7_call *p, long ret)
 {
-	struct tapwire_l7_call p = *call;
 	struct tapwire_l7_scratch *s;
 	struct tapwire_l7_conn *conn;
 	__u8 msghdr[TAPWIRE_MSGHDR_SIZE];
@@ -1057,46 +1059,46 @@ static __always_inline int tapwire_l7_exit(struct tapwire_l7_call *call, long re
 		return 0;
 	/* A connection classified before needs nothing of its state here: one hash lookup fewer per call. */
 	conn = NULL;
-	if (p.protocol == TAPWIRE_L7_PROTO_UNKNOWN) {
-		conn = tapwire_conn_for(&p);
+	if (p->protocol == TAPWIRE_L7_PROTO_UNKNOWN) {
+		conn = tapwire_conn_for(p);
 		if (!conn)
 			return 0;
 	}
 
-	switch (p.syscall) {
+	switch (p->syscall) {
 	case TAPWIRE_L7_SYS_SENDFILE:
 	case TAPWIRE_L7_SYS_SPLICE:
 		/* tapwire_l7_call_of() let these through on a classified connection only */
-		p.flags |= TAPWIRE_L7_SIZE_ONLY;
+		p->flags |= TAPWIRE_L7_SIZE_ONLY;
 		s->iov_count = 0;
-		tapwire_emit(s, &p, ret, p.protocol, 0);
+		tapwire_emit(s, p, ret, p->protocol, 0);
 		return 0;
 	case TAPWIRE_L7_SYS_READV:
 	case TAPWIRE_L7_SYS_WRITEV:
-		if (!tapwire_load_iovecs(s, p.buf, p.len, &p.flags))
+		if (!tapwire_load_iovecs(s, p->buf, p->len, &p->flags))
 			return 0;
 		break;
 	case TAPWIRE_L7_SYS_RECVMSG:
 	case TAPWIRE_L7_SYS_SENDMSG:
-		if (bpf_probe_read_user(msghdr, sizeof(msghdr), (const void *)p.buf))
+		if (bpf_probe_read_user(msghdr, sizeof(msghdr), (const void *)p->buf))
 			return 0;
 		peer = *(__u64 *)&msghdr[0];
-		if (!tapwire_load_iovecs(s, *(__u64 *)&msghdr[16], *(__u64 *)&msghdr[24], &p.flags))
+		if (!tapwire_load_iovecs(s, *(__u64 *)&msghdr[16], *(__u64 *)&msghdr[24], &p->flags))
 			return 0;
 		break;
 	case TAPWIRE_L7_SYS_RECVMMSG:
 	case TAPWIRE_L7_SYS_SENDMMSG: {
-		struct tapwire_mmsg_state m = {.call = p, .count = ret < TAPWIRE_L7_MMSG_MAX ? ret : TAPWIRE_L7_MMSG_MAX};
+		struct tapwire_mmsg_state m = {.call = *p, .count = ret < TAPWIRE_L7_MMSG_MAX ? ret : TAPWIRE_L7_MMSG_MAX};
 
 		bpf_loop(TAPWIRE_L7_MMSG_MAX, tapwire_mmsg_message, &m, 0);
 		return 0;
 	}
 	default:
-		tapwire_single_buffer(s, p.buf, ret);
-		peer = p.addr;
+		tapwire_single_buffer(s, p->buf, ret);
+		peer = p->addr;
 		break;
 	}
-	tapwire_l7_message(s, &p, conn, ret, peer);
+	tapwire_l7_message(s, p, conn, ret, peer);
 	return 0;
 }
 
@@ -1105,49 +1107,7 @@ static __always_inline int tapwire_l7_exit(struct tapwire_l7_call *call, long re
 /* tapwire_syscalls.bpf.h for why not the per-syscall tracepoints). Any syscall but the payload ones returns   */
 /* after one switch.                                                                                         */
 
-/* The payload syscall (TAPWIRE_L7_SYS_*) behind a native syscall number and its direction, or 0 for any other. */
-static __always_inline __u8 tapwire_l7_syscall_of(long nr, __u8 *direction)
-{
-	*direction = TAPWIRE_L7_RECEIVE;
-	switch (nr) {
-	case TAPWIRE_NR_READ:
-		return TAPWIRE_L7_SYS_READ;
-	case TAPWIRE_NR_READV:
-		return TAPWIRE_L7_SYS_READV;
-	case TAPWIRE_NR_RECVFROM:
-		return TAPWIRE_L7_SYS_RECVFROM;
-	case TAPWIRE_NR_RECVMSG:
-		return TAPWIRE_L7_SYS_RECVMSG;
-	case TAPWIRE_NR_RECVMMSG:
-		return TAPWIRE_L7_SYS_RECVMMSG;
-	case TAPWIRE_NR_SPLICE:
-		/* either end may be the socket: the exit decides */
-		return TAPWIRE_L7_SYS_SPLICE;
-	}
-	*direction = TAPWIRE_L7_SEND;
-	switch (nr) {
-	case TAPWIRE_NR_WRITE:
-		return TAPWIRE_L7_SYS_WRITE;
-	case TAPWIRE_NR_WRITEV:
-		return TAPWIRE_L7_SYS_WRITEV;
-	case TAPWIRE_NR_SENDTO:
-		return TAPWIRE_L7_SYS_SENDTO;
-	case TAPWIRE_NR_SENDMSG:
-		return TAPWIRE_L7_SYS_SENDMSG;
-	case TAPWIRE_NR_SENDMMSG:
-		return TAPWIRE_L7_SYS_SENDMMSG;
-	case TAPWIRE_NR_SENDFILE:
-		return TAPWIRE_L7_SYS_SENDFILE;
-	}
-	return 0;
-}
-
-/*
- * Arguments by syscall: read(fd, buf, count), readv(fd, iov, iovcnt), recvmsg(fd, msg, flags), recvmmsg(fd, msgvec,
- * vlen, ...), recvfrom(fd, buf, len, flags, addr, addrlen), sendto(fd, buf, len, flags, addr, addrlen), and the
- * writing twins of the others; sendfile(out_fd, in_fd, offset, count) and splice(fd_in, off_in, fd_out, off_out,
- * len, flags) are size only.
- */
+/* A payload syscall's enter: when it started, the one thing its exit cannot know. */
 SEC("tp_btf/sys_enter")
 int BPF_PROG(tapwire_sys_enter, struct pt_regs *regs, long nr)
 {

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * What a program on the raw sys_enter/sys_exit tracepoints needs to know of a syscall: its number, its arguments, and
- * whether the task made it through a 32-bit ABI (whose numbers mean other syscalls: the per-syscall tracepoints skip
+ * What a program on the raw sys_enter/sys_exit tracepoints needs to know of a syscall: its number (and which payload
+ * syscall of the L7 capture it is), its arguments, and whether the task made it through a 32-bit ABI (whose numbers mean other syscalls: the per-syscall tracepoints skip
  * those calls too).
  *
  * Why the raw tracepoints: a program on tracepoint/syscalls/sys_enter_<name> is reached through the perf trace path,
@@ -12,6 +12,7 @@
 #define TAPWIRE_SYSCALLS_BPF_H
 
 #include "tapwire_vmlinux.h"
+#include "tapwire_events.h"
 
 #if defined(__TARGET_ARCH_x86)
 /* arch/x86/entry/syscalls/syscall_64.tbl */
@@ -72,5 +73,42 @@ static __always_inline bool tapwire_compat_syscall(struct task_struct *task)
 	return task->thread_info.flags & (1UL << TAPWIRE_TIF_32BIT);
 }
 #endif
+
+/* The payload syscall (TAPWIRE_L7_SYS_*) behind a native syscall number and its direction, or 0 for any other. */
+static __always_inline __u8 tapwire_l7_syscall_of(long nr, __u8 *direction)
+{
+	*direction = TAPWIRE_L7_RECEIVE;
+	switch (nr) {
+	case TAPWIRE_NR_READ:
+		return TAPWIRE_L7_SYS_READ;
+	case TAPWIRE_NR_READV:
+		return TAPWIRE_L7_SYS_READV;
+	case TAPWIRE_NR_RECVFROM:
+		return TAPWIRE_L7_SYS_RECVFROM;
+	case TAPWIRE_NR_RECVMSG:
+		return TAPWIRE_L7_SYS_RECVMSG;
+	case TAPWIRE_NR_RECVMMSG:
+		return TAPWIRE_L7_SYS_RECVMMSG;
+	case TAPWIRE_NR_SPLICE:
+		/* either end may be the socket: the exit decides */
+		return TAPWIRE_L7_SYS_SPLICE;
+	}
+	*direction = TAPWIRE_L7_SEND;
+	switch (nr) {
+	case TAPWIRE_NR_WRITE:
+		return TAPWIRE_L7_SYS_WRITE;
+	case TAPWIRE_NR_WRITEV:
+		return TAPWIRE_L7_SYS_WRITEV;
+	case TAPWIRE_NR_SENDTO:
+		return TAPWIRE_L7_SYS_SENDTO;
+	case TAPWIRE_NR_SENDMSG:
+		return TAPWIRE_L7_SYS_SENDMSG;
+	case TAPWIRE_NR_SENDMMSG:
+		return TAPWIRE_L7_SYS_SENDMMSG;
+	case TAPWIRE_NR_SENDFILE:
+		return TAPWIRE_L7_SYS_SENDFILE;
+	}
+	return 0;
+}
 
 #endif /* TAPWIRE_SYSCALLS_BPF_H */
