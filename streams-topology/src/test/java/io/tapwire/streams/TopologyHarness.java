@@ -127,7 +127,7 @@ public final class TopologyHarness implements AutoCloseable {
                 inventoryStream, ConnectionTracker.build(builder,
                         builder.stream("raw.tcp", Consumed.with(Serdes.String(), serdes.of(TcpEvent.class))),
                         serdes, settings.connectionIdleTimeout()),
-                serdes, settings.processExitGrace(), settings.restarts(), PARTITIONS);
+                serdes, settings.processExitGrace(), settings.restarts(), settings.processPublishInterval(), PARTITIONS);
         KStream<String, SocketChange> sockets = processes.sockets();
         KStream<String, ListenerInfo> listenerStream =
                 ListenerRegistry.build(builder, inventoryStream, sockets, serdes, PARTITIONS);

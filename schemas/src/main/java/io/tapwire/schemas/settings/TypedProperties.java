@@ -149,6 +149,9 @@ public final class TypedProperties {
             if (v.startsWith("p")) {
                 return Duration.parse(v.toUpperCase(Locale.ROOT));
             }
+            if (v.equals("0")) {
+                return Duration.ZERO;   // needs no unit
+            }
             if (v.endsWith("ms")) {
                 return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2).trim()));
             }

@@ -15,11 +15,12 @@ class TypedPropertiesTest {
     @Test
     void valuesAreReadInTheirDocumentedForms() {
         TypedProperties p = props("d1", "30s", "d2", "PT10M", "d3", "500ms", "d4", "2h", "b1", "8MiB", "b2", "64k",
-                "b3", "1048576", "l", "a, b,,c", "t", "yes", "n", "42");
+                "b3", "1048576", "l", "a, b,,c", "t", "yes", "n", "42", "d5", "0");
         assertThat(p.duration("d1", null)).isEqualTo(Duration.ofSeconds(30));
         assertThat(p.duration("d2", null)).isEqualTo(Duration.ofMinutes(10));
         assertThat(p.duration("d3", null)).isEqualTo(Duration.ofMillis(500));
         assertThat(p.duration("d4", null)).isEqualTo(Duration.ofHours(2));
+        assertThat(p.duration("d5", null)).isZero();
         assertThat(p.bytes("b1", 0)).isEqualTo(8L << 20);
         assertThat(p.bytes("b2", 0)).isEqualTo(64L << 10);
         assertThat(p.bytes("b3", 0)).isEqualTo(1L << 20);

@@ -33,6 +33,9 @@ import org.apache.kafka.streams.StreamsConfig;
  * tapwire.streams.replication-factor   of internal topics (default -1: the broker's default)
  * tapwire.streams.dedup-retention      how long (event time) a raw record's name is remembered (default PT10M)
  * tapwire.streams.process-exit-grace   how long an exited process stays in tapwire.processes.v1 (default PT30S)
+ * tapwire.streams.process-publish-interval  the least event time between two values of one process in
+ *                                      tapwire.processes.v1: changes within it are published once, as they stand at
+ *                                      its end; tombstones at once (default PT1S; 0 publishes every change)
  * tapwire.streams.restart-window       how soon (event time) after a service's last process on a node exited a new
  *                                      one counts as a restart (default PT5M)
  * tapwire.streams.restart-min-uptime   how long a process that exited cleanly must have run for the next one to
@@ -73,10 +76,11 @@ import org.apache.kafka.streams.StreamsConfig;
  * tapwire.streams.kafka.&lt;config&gt;=&lt;value&gt;  any Kafka Streams, consumer or producer setting, passed on as is
  *                                      (for example consumer.session.timeout.ms, commit.interval.ms)
  * </pre>
- * Durations are ISO-8601 (PT10M) or a number with a unit (10m, 30s, 500ms).
+ * Durations are ISO-8601 (PT10M) or a number with a unit (10m, 30s, 500ms); zero may be written 0.
  */
 public record StreamsSettings(String bootstrapServers, String registryUrl, String applicationId, Path stateDir,
                               int threads, int replicationFactor, Duration dedupRetention, Duration processExitGrace,
+                              Duration processPublishInterval,
                               Duration restartWindow, Duration restartMinUptime,
                               Duration windowSize, Duration windowGrace, Duration windowUpdateInterval,
                               Duration heartbeatRelayInterval,
@@ -146,6 +150,7 @@ public record StreamsSettings(String bootstrapServers, String registryUrl, Strin
                 (int) p.number(PREFIX + "replication-factor", -1),
                 p.duration(PREFIX + "dedup-retention", Duration.ofMinutes(10)),
                 p.duration(PREFIX + "process-exit-grace", Duration.ofSeconds(30)),
+                notNegative(p, "process-publish-interval", Duration.ofSeconds(1)),
                 positive(p, "restart-window", Duration.ofMinutes(5)),
                 notNegative(p, "restart-min-uptime", Duration.ofMinutes(1)),
                 windowSize,

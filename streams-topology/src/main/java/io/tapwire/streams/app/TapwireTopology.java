@@ -98,8 +98,8 @@ public final class TapwireTopology {
 
         ProcessRegistry.Outputs registry = ProcessRegistry.build(builder, processEvents, inventory,
                 ConnectionTracker.build(builder, tcp, serdes, settings.connectionIdleTimeout()), serdes,
-                settings.processExitGrace(), settings.restarts(), rawPartitions);
-        published(registry.processes()).to(settings.topic(TapwireTopic.PROCESSES),
+                settings.processExitGrace(), settings.restarts(), settings.processPublishInterval(), rawPartitions);
+        registry.published().to(settings.topic(TapwireTopic.PROCESSES),
                 Produced.with(Serdes.String(), serdes.of(ProcessInfo.class)));
         registry.events().to(settings.topic(TapwireTopic.EVENTS), Produced.with(Serdes.String(), serdes.of(ServiceEvent.class)));
         KStream<String, SocketChange> sockets = registry.sockets();

@@ -66,23 +66,31 @@ public final class ProcessRegistry {
     }
 
     /**
-     * The registry's three outputs: process changes by process key (null: tombstone), with {@link HeartbeatMarker}s
-     * that say how far the registry has got (never published); notable events by service key, in event-time order
-     * per service ({@link ServiceLifecycle}, which also finds the restarts); the sockets' changes with their owner's
-     * service, and their heartbeats, in event-time order.
+     * The registry's four outputs: every process change by process key (null: tombstone), with
+     * {@link HeartbeatMarker}s that say how far the registry has got, for the lookups downstream; the processes as
+     * {@code tapwire.processes.v1} publishes them ({@link ProcessPublishing}: each at most once per publish interval,
+     * no markers); notable events by service key, in event-time order per service ({@link ServiceLifecycle}, which
+     * also finds the restarts); the sockets' changes with their owner's service, and their heartbeats, in event-time
+     * order.
      */
-    public record Outputs(KStream<String, ProcessInfo> processes, KStream<String, ServiceEvent> events,
-                          KStream<String, SocketChange> sockets) {
+    public record Outputs(KStream<String, ProcessInfo> processes, KStream<String, ProcessInfo> published,
+                          KStream<String, ServiceEvent> events, KStream<String, SocketChange> sockets) {
+    }
+
+    /** A process state (null: its tombstone) for {@code tapwire.processes.v1}, apart from the changes themselves. */
+    private record Published(ProcessInfo process) {
     }
 
     /**
      * @param sockets       the connection tracker's changes, keyed by connection id, with heartbeats
      * @param restarts      when a new process of a service counts as its restart
+     * @param publishInterval the least event time between two publications of one process (zero: every change)
      * @param upstreamTasks tasks writing to each repartition (the partitions of the raw topics)
      */
     public static Outputs build(StreamsBuilder builder, KStream<String, ProcessEvent> events,
                                 KStream<String, NodeInventory> inventory, KStream<String, SocketChange> sockets,
-                                TopologySerdes serdes, Duration exitGrace, RestartRule restarts, int upstreamTasks) {
+                                TopologySerdes serdes, Duration exitGrace, RestartRule restarts,
+                                Duration publishInterval, int upstreamTasks) {
         // Read and written with every event of a process: objects between commits (CommitTimeStore).
         builder.addStateStore(CommitTimeStore.builder(PROCESSES_STORE, Serdes.String(), serdes.of(ProcessInfo.class)));
         // The current process of each pid and the exits' deadlines are in the processes' own state (a pid has at most
@@ -108,14 +116,17 @@ public final class ProcessRegistry {
                         process -> false),
                 EventTimeSync.Channel.repartitioned(SOCKETS_CHANNEL, socketsByOwner, socketSerde,
                         ConnectionTracker::isHeartbeat)));
-        KStream<String, Object> all = ordered.process(() -> new RegistryProcessor(exitGrace),
+        KStream<String, Object> all = ordered.process(() -> new RegistryProcessor(exitGrace, publishInterval),
                 Named.as("process-registry"), PROCESSES_STORE, PIDS_STORE, EXITS_STORE);
-        KStream<String, Object> own = all.filterNot((key, value) -> value instanceof SocketChange,
-                Named.as("process-registry-own"));
+        KStream<String, Object> own = all.filterNot((key, value) -> value instanceof SocketChange
+                || value instanceof Published, Named.as("process-registry-own"));
         return new Outputs(
                 own.filter((key, value) -> !(value instanceof ServiceEvent), Named.as("process-registry-changes"))
                         .mapValues(value -> value == null ? null : ((ProcessChange) value).after(),
                                 Named.as("process-registry-change-values")),
+                all.filter((key, value) -> value instanceof Published, Named.as("process-registry-published"))
+                        .mapValues(value -> ((Published) value).process(),
+                                Named.as("process-registry-published-values")),
                 ServiceLifecycle.build(builder, own, serdes, restarts, upstreamTasks),
                 all.filter((key, value) -> value instanceof SocketChange, Named.as("process-registry-sockets"))
                         .mapValues(value -> (SocketChange) value, Named.as("process-registry-socket-values")));
@@ -140,17 +151,20 @@ public final class ProcessRegistry {
     /**
      * Raw process events and snapshot entries, in event-time order, → {@link ProcessChange}s and
      * {@link ServiceEvent}s on one stream, split above; every heartbeat of theirs comes out as a
-     * {@link HeartbeatMarker}, so that lookups downstream know how far the registry has got. The sockets' changes,
-     * in their place in that order, come out with their owner's service, their heartbeats as they are.
+     * {@link HeartbeatMarker}, so that lookups downstream know how far the registry has got; and, apart, the
+     * {@link Published} states. The sockets' changes, in their place in that order, come out with their owner's
+     * service, their heartbeats as they are.
      */
     private static final class RegistryProcessor implements Processor<String, Object, String, Object> {
         private final Duration exitGrace;
         private final EventClock clock = new EventClock(EXPIRY_INTERVAL.toMillis());
+        private final ProcessPublishing publishing;
         private ProcessorContext<String, Object> context;
         private ProcessTable table;
 
-        RegistryProcessor(Duration exitGrace) {
+        RegistryProcessor(Duration exitGrace, Duration publishInterval) {
             this.exitGrace = exitGrace;
+            this.publishing = new ProcessPublishing(publishInterval);
         }
 
         @Override
@@ -158,7 +172,7 @@ public final class ProcessRegistry {
             this.context = context;
             this.table = new ProcessTable(context.getStateStore(PROCESSES_STORE), context.getStateStore(PIDS_STORE),
                     context.getStateStore(EXITS_STORE), exitGrace);
-            table.index();
+            table.index(publishing::waitAll);
         }
 
         @Override
@@ -183,11 +197,22 @@ public final class ProcessRegistry {
             } else {
                 context.forward(new Record<>(HeartbeatMarker.KEY, null, record.timestamp()));
             }
+            publishing.advance(record.timestamp(), (key, process) -> publish(key, process, record.timestamp()));
         }
 
-        /** Each change whole, for the service membership; the processes' stream takes only what it became. */
+        /**
+         * Each change whole, for the service membership; the processes' stream takes only what it became; what is
+         * published follows {@link ProcessPublishing}.
+         */
         private void emit(List<ProcessChange> changes, long timestamp) {
-            changes.forEach(change -> context.forward(new Record<>(change.key(), change, timestamp)));
+            for (ProcessChange change : changes) {
+                context.forward(new Record<>(change.key(), change, timestamp));
+                publishing.changed(change, (key, process) -> publish(key, process, timestamp));
+            }
+        }
+
+        private void publish(String key, ProcessInfo process, long timestamp) {
+            context.forward(new Record<>(key, new Published(process), timestamp));
         }
     }
 }

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.BiConsumer;
 
 import io.tapwire.schemas.derived.ProcessInfo;
 import io.tapwire.schemas.keys.ProcessKey;
@@ -47,13 +48,14 @@ final class ProcessTable {
      * Indexes the stored processes: the current process of each pid (a pid has at most one stored process; were there
      * two, the later started would be current) and the exited ones by the time their tombstone is due. Both indexes
      * are in memory ({@link io.tapwire.streams.store.RebuiltIndex}), so they start empty with every task. Once per
-     * task start.
+     * task start; {@code each} sees every stored process.
      */
-    void index() {
+    void index(BiConsumer<String, ProcessInfo> each) {
         Map<String, ProcessInfo> current = new HashMap<>();
         try (KeyValueIterator<String, ProcessInfo> all = processes.all()) {
             all.forEachRemaining(entry -> {
                 ProcessInfo process = entry.value;
+                each.accept(entry.key, process);
                 if (process.getExitedAtEpochNs() != null) {
                     exits.add(dueMs(process.getExitedAtEpochNs()), entry.key);
                 }

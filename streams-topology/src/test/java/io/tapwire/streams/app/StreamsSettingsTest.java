@@ -20,6 +20,7 @@ class StreamsSettingsTest {
                 .isEqualTo(StreamsConfig.EXACTLY_ONCE_V2);
         assertThat(settings.topic(TapwireTopic.PROCESSES)).isEqualTo("tapwire.processes.v1");
         assertThat(settings.processExitGrace()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(settings.processPublishInterval()).isEqualTo(Duration.ofSeconds(1));
         assertThat(settings.windows().size()).isEqualTo(Duration.ofSeconds(10));
         assertThat(settings.windows().grace()).isEqualTo(Duration.ofSeconds(30));
         assertThat(settings.windows().updateInterval()).isEqualTo(Duration.ofSeconds(1));
@@ -79,6 +80,7 @@ class StreamsSettingsTest {
         props.setProperty("tapwire.streams.topic.tapwire.processes.v1", "replay.processes.v1");
         props.setProperty("tapwire.streams.dedup-retention", "5m");
         props.setProperty("tapwire.streams.process-exit-grace", "PT1M");
+        props.setProperty("tapwire.streams.process-publish-interval", "0");
 
         StreamsSettings settings = StreamsSettings.fromProperties(props);
 
@@ -87,6 +89,8 @@ class StreamsSettingsTest {
         assertThat(settings.topic(TapwireTopic.RAW_PROCESS)).isEqualTo("tapwire.raw.process.v1");
         assertThat(settings.dedupRetention()).isEqualTo(Duration.ofMinutes(5));
         assertThat(settings.processExitGrace()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(settings.processPublishInterval()).as("every change, as a replay that diffs steps may want")
+                .isZero();
     }
 
     @Test
@@ -103,6 +107,8 @@ class StreamsSettingsTest {
                 .hasMessageContaining("tapwire.streams.window-grace").hasMessageContaining("tapwire.streams.pairing-window");
         assertThatThrownBy(() -> StreamsSettings.fromProperties(props("tapwire.streams.window-update-interval", "20s")))
                 .hasMessageContaining("tapwire.streams.window-update-interval").hasMessageContaining("window-size");
+        assertThatThrownBy(() -> StreamsSettings.fromProperties(props("tapwire.streams.process-publish-interval", "-1s")))
+                .hasMessageContaining("tapwire.streams.process-publish-interval").hasMessageContaining("negative");
         assertThatThrownBy(() -> StreamsSettings.fromProperties(props("tapwire.streams.heartbeat-relay-interval", "PT-1S")))
                 .hasMessageContaining("tapwire.streams.heartbeat-relay-interval").hasMessageContaining("negative");
         assertThatThrownBy(() -> StreamsSettings.fromProperties(props("tapwire.streams.l7-name-wait", "3s")))

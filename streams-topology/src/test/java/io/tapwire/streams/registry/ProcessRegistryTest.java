@@ -61,16 +61,21 @@ class ProcessRegistryTest {
     @BeforeEach
     void start() throws Exception {
         registry = new StubRegistry();
+        open(Duration.ZERO);
+    }
+
+    /** The registry in a new driver, publishing each process at most once per {@code publishInterval}. */
+    private void open(Duration publishInterval) {
         TopologySerdes serdes = new TopologySerdes(new RegistryClient(RegistryClientConfig.of(registry.url())));
         StreamsBuilder builder = new StreamsBuilder();
         ProcessRegistry.Outputs outputs = ProcessRegistry.build(builder,
                 builder.stream("raw.process", Consumed.with(Serdes.String(), serdes.of(ProcessEvent.class))),
                 builder.stream("raw.inventory", Consumed.with(Serdes.String(), serdes.of(NodeInventory.class))),
                 builder.stream("tracked", Consumed.with(Serdes.String(), serdes.of(SocketChange.class))),
-                serdes, GRACE, new RestartRule(Duration.ofMinutes(5), Duration.ofMinutes(1)), 1);
+                serdes, GRACE, new RestartRule(Duration.ofMinutes(5), Duration.ofMinutes(1)), publishInterval, 1);
         outputs.sockets().filterNot((key, change) -> change.getKind() == SocketChangeKind.HEARTBEAT)
                 .to("owned", Produced.with(Serdes.String(), serdes.of(SocketChange.class)));
-        outputs.processes().filterNot(HeartbeatMarker::is).to("processes", Produced.with(Serdes.String(), serdes.of(ProcessInfo.class)));
+        outputs.published().to("processes", Produced.with(Serdes.String(), serdes.of(ProcessInfo.class)));
         outputs.events().to("events", Produced.with(Serdes.String(), serdes.of(ServiceEvent.class)));
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "process-registry-test");
@@ -151,6 +156,37 @@ class ProcessRegistryTest {
         assertThat(after).hasSize(1);
         assertThat(after.get(0).key()).isEqualTo(key(500, 8000));
         assertThat(after.get(0).value()).isNull();
+    }
+
+    @Test
+    void withAPublishIntervalAProcessIsPublishedOncePerIntervalAsItStandsAndItsTombstoneAtOnce() {
+        driver.close();
+        open(Duration.ofSeconds(1));
+        // The first record starts the interval: what it changed is published with it.
+        send(event(ProcessEventType.START, 200, 5000, "nginx").setCgroupPath("0::/system.slice/nginx.service"), 0);
+        assertThat(processes.readRecordsToList()).hasSize(1);
+        // A short-lived command: start, exec and exit within one interval, published once, as it ended.
+        send(event(ProcessEventType.START, 300, 6000, "bash").setCgroupPath("0::/user.slice"), 100);
+        send(event(ProcessEventType.EXEC, 300, 6000, "curl").setExecFilename("/usr/bin/curl"), 101);
+        send(event(ProcessEventType.EXIT, 300, 6000, "curl").setExitCode(0), 400);
+        assertThat(processes.isEmpty()).as("nothing before the interval's end").isTrue();
+        timePasses(1_000);
+        List<TestRecord<String, ProcessInfo>> curl = processes.readRecordsToList();
+        assertThat(curl).extracting(TestRecord::key).containsExactly(key(300, 6000));
+        assertThat(curl.get(0).value().getService()).isEqualTo("/host/curl");
+        assertThat(curl.get(0).value().getExitCode()).isZero();
+        // A pid reused within an interval: the old process's tombstone at once, its last state never.
+        send(event(ProcessEventType.EXEC, 400, 7000, "worker").setExe("/opt/a/worker"), 1_100);
+        send(event(ProcessEventType.EXEC, 400, 9000, "other").setExe("/opt/b/other"), 1_200);
+        List<TestRecord<String, ProcessInfo>> reused = processes.readRecordsToList();
+        assertThat(reused).extracting(TestRecord::key).containsExactly(key(400, 7000));
+        assertThat(reused.get(0).value()).isNull();
+        timePasses(2_100);
+        assertThat(processes.readKeyValuesToMap()).containsOnlyKeys(key(400, 9000));
+        // The exited command's tombstone once the grace has passed, at once.
+        send(heartbeat(), 31_500);
+        assertThat(processes.readRecordsToList()).extracting(r -> r.key() + (r.value() == null ? " tombstone" : ""))
+                .containsExactly(key(300, 6000) + " tombstone");
     }
 
     @Test

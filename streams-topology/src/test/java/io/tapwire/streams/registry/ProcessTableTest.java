@@ -49,7 +49,10 @@ class ProcessTableTest {
 
             // The task starts again: the processes are restored, the indexes are new and empty.
             ProcessTable after = new ProcessTable(processes, index(context, "pids-2"), index(context, "exits-2"), GRACE);
-            after.index();
+            List<String> offered = new java.util.ArrayList<>();
+            after.index((key, process) -> offered.add(key));
+            assertThat(offered).as("every stored process, to be published again")
+                    .containsExactly("prod/node-1/boot-1/700/10", "prod/node-1/boot-1/800/20");
 
             List<ProcessChange> reused = after.apply(event(ProcessEventType.START, 700, 30, 2_000));
             assertThat(reused).extracting(ProcessChange::key, change -> change.after() == null)
