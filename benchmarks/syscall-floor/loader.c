@@ -1,7 +1,9 @@
 /*
  * Loads a BPF object, attaches every program, and waits for SIGTERM or SIGINT (bin/run-benchmark-syscall-floor),
- * draining its ring buffers meanwhile as the collector does (the records are dropped).
+ * draining its ring buffers meanwhile as the collector does (the records are dropped). Each further argument
+ * MAP=INDEX=VALUE writes a __u64 setting into an array map after load, as the collector writes its settings.
  */
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <signal.h>
 #include <stdio.h>
@@ -29,14 +31,29 @@ int main(int argc, char **argv)
 	struct bpf_map *map;
 	struct ring_buffer *rings = NULL;
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: %s OBJECT.bpf.o\n", argv[0]);
+	if (argc < 2) {
+		fprintf(stderr, "usage: %s OBJECT.bpf.o [MAP=INDEX=VALUE]...\n", argv[0]);
 		return 2;
 	}
 	obj = bpf_object__open_file(argv[1], NULL);
 	if (!obj || bpf_object__load(obj)) {
 		fprintf(stderr, "cannot load %s\n", argv[1]);
 		return 1;
+	}
+	for (int i = 2; i < argc; i++) {
+		char name[64];
+		__u32 index;
+		__u64 value;
+
+		if (sscanf(argv[i], "%63[^=]=%u=%llu", name, &index, &value) != 3) {
+			fprintf(stderr, "not MAP=INDEX=VALUE: %s\n", argv[i]);
+			return 2;
+		}
+		map = bpf_object__find_map_by_name(obj, name);
+		if (!map || bpf_map_update_elem(bpf_map__fd(map), &index, &value, BPF_ANY)) {
+			fprintf(stderr, "cannot set %s of %s\n", argv[i], argv[1]);
+			return 1;
+		}
 	}
 	bpf_object__for_each_program(prog, obj) {
 		if (!bpf_program__attach(prog)) {

@@ -532,10 +532,23 @@ int tapwire_retransmit(struct trace_event_raw_tcp_retransmit_skb *ctx)
 }
 
 /*
+ * When each connection's next STATS event is due (tapwire_stats_clock_ns()), in the socket's own storage. tcp_probe
+ * runs for every segment, and nearly every run only learns that the interval has not passed: read here, that is a
+ * few loads from the socket, where the socket map costs a hash of the key and a walk of its bucket. Created by a
+ * connection's first run after its CONNECT_OK or ACCEPT; freed by the kernel with the socket.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, __u64);
+} tapwire_stats_due SEC(".maps");
+
+/*
  * Periodic counters of live connections. tcp_probe fires for every segment an ESTABLISHED socket
  * receives (data or ACK), so a connection that moves data reports at most once per interval, and
  * an idle one, whose counters do not change, reports nothing. BTF-typed for the sock pointer: the
- * classic record has it only on recent kernels.
+ * classic record has it only on recent kernels, and socket-local storage needs it.
  */
 SEC("tp_btf/tcp_probe")
 int BPF_PROG(tapwire_tcp_probe, struct sock *sk, struct sk_buff *skb)
@@ -545,17 +558,27 @@ int BPF_PROG(tapwire_tcp_probe, struct sock *sk, struct sk_buff *skb)
 	struct tapwire_tcp_event *event;
 	struct tapwire_socket *owner;
 	__u64 key = (__u64)sk;
-	__u64 now;
+	__u64 now, *due;
 
 	if (!interval || *interval == 0)
+		return 0;
+	now = tapwire_stats_clock_ns();
+	due = bpf_sk_storage_get(&tapwire_stats_due, sk, 0, 0);
+	if (due && now < *due)
 		return 0;
 	owner = bpf_map_lookup_elem(&tapwire_sockets, &key);
 	if (!owner || !(owner->flags & TAPWIRE_SOCKET_CONNECTED))
 		return 0;
-	now = tapwire_stats_clock_ns();
-	if (now - owner->last_stats_ns < *interval)
+	if (!due)
+		due = bpf_sk_storage_get(&tapwire_stats_due, sk, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (now - owner->last_stats_ns < *interval) {
+		if (due)
+			*due = owner->last_stats_ns + *interval;
 		return 0;
+	}
 	owner->last_stats_ns = now;
+	if (due)
+		*due = now + *interval;
 	event = tapwire_tcp_event(TAPWIRE_EVENT_TCP_STATS, sk, owner, TAPWIRE_FROM_SOCKET_MAP);
 	if (!event)
 		return 0;

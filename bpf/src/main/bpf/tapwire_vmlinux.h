@@ -40,6 +40,7 @@ enum bpf_map_type {
 	BPF_MAP_TYPE_ARRAY = 2,
 	BPF_MAP_TYPE_PERCPU_ARRAY = 6,
 	BPF_MAP_TYPE_LRU_HASH = 9,
+	BPF_MAP_TYPE_SK_STORAGE = 24,
 	BPF_MAP_TYPE_RINGBUF = 27,
 	BPF_MAP_TYPE_TASK_STORAGE = 29,
 };
@@ -47,7 +48,7 @@ enum bpf_map_type {
 /* bpf_map_update_elem() flags (include/uapi/linux/bpf.h). */
 #define BPF_ANY 0
 #define BPF_NOEXIST 1
-/* map_flags a local-storage map requires, and bpf_task_storage_get()'s flag to create the task's value. */
+/* map_flags a local-storage map requires, and bpf_task_storage_get()'s and bpf_sk_storage_get()'s flag to create the value. */
 #define BPF_F_NO_PREALLOC 1
 #define BPF_LOCAL_STORAGE_GET_F_CREATE 1
 
