@@ -56,9 +56,11 @@ public final class L7ThroughputBenchmark {
                     TARGET_EVENTS_PER_S / 1_000, TARGET_RATIO * 100,
                     topology.eventsPerSecond() >= TARGET_EVENTS_PER_S && ratio >= TARGET_RATIO ? "met" : "missed");
             System.out.printf("RESULT passthrough_l7_events_per_s=%.0f topology_l7_events_per_s=%.0f ratio=%.2f "
-                            + "passthrough_written_per_raw=%.1f topology_written_per_raw=%.1f requests_complete=%b%n",
+                            + "passthrough_written_per_raw=%.1f topology_written_per_raw=%.1f requests_complete=%b "
+                            + "passthrough_l7_events_per_thread_cpu_s=%.0f topology_l7_events_per_thread_cpu_s=%.0f%n",
                     pass.eventsPerSecond(), topology.eventsPerSecond(), ratio, pass.recordsWrittenPerRawRecord(),
-                    topology.recordsWrittenPerRawRecord(), complete);
+                    topology.recordsWrittenPerRawRecord(), complete, pass.eventsPerThreadCpuSecond(),
+                    topology.eventsPerThreadCpuSecond());
         }
     }
 

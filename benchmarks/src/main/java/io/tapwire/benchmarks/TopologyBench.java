@@ -1,6 +1,8 @@
 package io.tapwire.benchmarks;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -122,8 +124,13 @@ final class TopologyBench implements AutoCloseable {
         return registry.url();
     }
 
-    /** What one run measured: {@code events} over the time from the first commit, and its write amplification. */
-    record Run(double eventsPerSecond, double recordsWrittenPerRawRecord) {
+    /**
+     * What one run measured: {@code events} over the time from the first commit, its write amplification, and
+     * {@code events} per CPU second of its stream thread over the same time. The broker, the registry and both
+     * topologies' clients share this machine's cores, so the first figure is also bounded by the broker's work; the
+     * last is the thread's own capacity.
+     */
+    record Run(double eventsPerSecond, double recordsWrittenPerRawRecord, double eventsPerThreadCpuSecond) {
     }
 
     /** Runs the pass-through until it has copied every raw input; {@code events} is what the rate counts. */
@@ -167,9 +174,12 @@ final class TopologyBench implements AutoCloseable {
             double amplification = (double) recordsWritten(settings.applicationId()) / recordsIn();
             System.out.printf("%s: %d events in %.1f s from the start, %.1f s from its first commit; %.1f records "
                     + "written per raw record read%n", label, events, timing.total(), timing.processing(), amplification);
+            System.out.printf("  its stream thread used %.1f s of CPU from the first commit (%.0f%% of a core): %.0f "
+                            + "events per stream-thread CPU second%n", timing.threadCpuSeconds(),
+                    100 * timing.threadCpuSeconds() / timing.processing(), events / timing.threadCpuSeconds());
             System.out.printf("  records written by topic (transaction markers included): %s%n",
                     writtenByTopic(settings.applicationId()));
-            return new Run(events / timing.processing(), amplification);
+            return new Run(events / timing.processing(), amplification, events / timing.threadCpuSeconds());
         }
     }
 
@@ -219,8 +229,24 @@ final class TopologyBench implements AutoCloseable {
         return ends;
     }
 
-    /** Seconds until drained, from the start and from the group's first commit (start-up excluded). */
-    private record Timing(double total, double processing) {
+    /**
+     * Seconds until drained, from the start and from the group's first commit (start-up excluded), and the CPU
+     * seconds its stream thread used in the second span.
+     */
+    private record Timing(double total, double processing, double threadCpuSeconds) {
+    }
+
+    /** CPU nanoseconds of the group's stream threads (not their clients' network threads) so far. */
+    private static long streamThreadCpuNs(String group) {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long ns = 0;
+        for (Thread thread : Thread.getAllStackTraces().keySet()) {
+            String name = thread.getName();
+            if (name.startsWith(group + "-") && name.matches(".*-StreamThread-\\d+")) {
+                ns += Math.max(0, threads.getThreadCpuTime(thread.getId()));
+            }
+        }
+        return ns;
     }
 
     /**
@@ -232,6 +258,8 @@ final class TopologyBench implements AutoCloseable {
         List<String> raw = names(rawInputs);
         long caughtUpAt = -1;
         long firstCommitAt = -1;
+        long cpuAtFirstCommitNs = 0;
+        long cpuAtCaughtUpNs = 0;
         int polls = 0;
         while (true) {
             KafkaStreams.State state = streams.state();
@@ -244,6 +272,7 @@ final class TopologyBench implements AutoCloseable {
                     admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
             if (firstCommitAt < 0 && !committed.isEmpty()) {
                 firstCommitAt = System.nanoTime();
+                cpuAtFirstCommitNs = streamThreadCpuNs(group);
             }
             Map<TopicPartition, OffsetSpec> latest = committed.keySet().stream()
                     .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()));
@@ -263,8 +292,10 @@ final class TopologyBench implements AutoCloseable {
                 caughtUpAt = -1;
             } else if (caughtUpAt < 0) {
                 caughtUpAt = System.nanoTime();
+                cpuAtCaughtUpNs = streamThreadCpuNs(group);
             } else if (System.nanoTime() - caughtUpAt > Duration.ofSeconds(1).toNanos()) {
-                return new Timing((caughtUpAt - start) / 1e9, (caughtUpAt - firstCommitAt) / 1e9);
+                return new Timing((caughtUpAt - start) / 1e9, (caughtUpAt - firstCommitAt) / 1e9,
+                        (cpuAtCaughtUpNs - cpuAtFirstCommitNs) / 1e9);
             }
             Thread.sleep(100);
         }

@@ -55,10 +55,14 @@ public final class TopologyThroughputBenchmark {
                 written = writer.written();
             }
             System.out.printf("produced %d raw events (%d with heartbeats)%n", events, written);
-            double pass = bench.runPassThrough(events, "pass-through").eventsPerSecond();
-            double topology = bench.runTopology(events, "topology").eventsPerSecond();
-            System.out.printf("RESULT passthrough_events_per_s=%.0f topology_events_per_s=%.0f ratio=%.2f%n",
-                    pass, topology, topology / pass);
+            TopologyBench.Run pass = bench.runPassThrough(events, "pass-through");
+            TopologyBench.Run topology = bench.runTopology(events, "topology");
+            System.out.printf("RESULT passthrough_events_per_s=%.0f topology_events_per_s=%.0f ratio=%.2f "
+                            + "passthrough_events_per_thread_cpu_s=%.0f topology_events_per_thread_cpu_s=%.0f "
+                            + "thread_cpu_ratio=%.2f%n",
+                    pass.eventsPerSecond(), topology.eventsPerSecond(), topology.eventsPerSecond() / pass.eventsPerSecond(),
+                    pass.eventsPerThreadCpuSecond(), topology.eventsPerThreadCpuSecond(),
+                    topology.eventsPerThreadCpuSecond() / pass.eventsPerThreadCpuSecond());
         }
     }
 

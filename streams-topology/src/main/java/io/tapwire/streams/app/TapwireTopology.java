@@ -153,7 +153,7 @@ public final class TapwireTopology {
         String name = settings.topic(topic);
         KStream<String, V> decoded = RawDecoding.decode(
                 builder.stream(name, Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("read-" + name)),
-                serdes.of(type).deserializer(), settings.topic(TapwireTopic.DLQ), serdes.of(DeadLetter.class));
+                serdes.of(type).deserializer(), settings.topic(TapwireTopic.DLQ), serdes.of(DeadLetter.class), name);
         return RawDeduplication.deduplicate(builder, decoded, "dedup-blocks-" + name, header, settings.dedupRetention());
     }
 }

@@ -1,5 +1,6 @@
 package io.tapwire.streams.decode;
 
+import io.tapwire.streams.Select;
 import java.util.Optional;
 
 import io.tapwire.schemas.derived.DeadLetter;
@@ -28,16 +29,18 @@ public final class RawDecoding {
 
     /**
      * Returns the decoded records of {@code raw}; undecodable ones go to {@code dlqTopic} as {@link DeadLetter}s
-     * keyed by {@code sourceTopic/partition/offset}, with the source record's timestamp.
+     * keyed by {@code sourceTopic/partition/offset}, with the source record's timestamp. {@code name} (the raw
+     * topic's) names the step.
      */
     public static <V> KStream<String, V> decode(KStream<String, byte[]> raw, Deserializer<V> deserializer,
-                                                String dlqTopic, Serde<DeadLetter> dlqSerde) {
+                                                String dlqTopic, Serde<DeadLetter> dlqSerde, String name) {
         KStream<String, Decoded<V>> decoded = raw.processValues(() -> new DecodingProcessor<>(deserializer));
         decoded.filter((key, result) -> !result.ok())
                 .map((key, result) -> org.apache.kafka.streams.KeyValue.pair(deadLetterKey(result.deadLetter()),
                         result.deadLetter()))
                 .to(dlqTopic, Produced.with(Serdes.String(), dlqSerde));
-        return decoded.filter((key, result) -> result.ok()).mapValues(Decoded::value);
+        // One processor, not a filter and a mapValues: this runs for every raw record.
+        return Select.of(decoded, (key, result) -> result.ok(), Decoded::value, "decoded-" + name);
     }
 
     private static String deadLetterKey(DeadLetter letter) {

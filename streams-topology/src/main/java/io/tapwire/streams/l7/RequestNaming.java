@@ -1,5 +1,6 @@
 package io.tapwire.streams.l7;
 
+import io.tapwire.streams.Select;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -125,17 +126,12 @@ public final class RequestNaming {
                                 request -> false)))
                 .process(() -> new Naming(holdFor, idleTimeout, labels), Named.as("l7-request-naming"),
                         NAMES_STORE, HELD_STORE, DEADLINES_STORE, labels.storeName());
-        KStream<String, L7Request> withNames = named
-                .filter((key, value) -> value instanceof L7Request || HeartbeatMarker.is(key, value),
-                        Named.as("l7-requests-named"))
-                .mapValues(value -> (L7Request) value, Named.as("l7-requests-named-values"));
+        KStream<String, L7Request> withNames = Select.ofType(named, L7Request.class, true, "l7-requests-named");
         // Requests no connection names reached (UDP sockets such as DNS clients', sockets the tracking never saw):
         // their observed side is named by the service of the process that did the I/O.
-        KStream<String, L7Request> unnamed = named
-                .filter((key, value) -> value instanceof Unnamed || HeartbeatMarker.is(key, value),
-                        Named.as("l7-requests-unnamed"))
-                .mapValues(value -> value == null ? null : ((Unnamed) value).request(),
-                        Named.as("l7-requests-unnamed-values"));
+        KStream<String, L7Request> unnamed = Select.of(named,
+                (key, value) -> value instanceof Unnamed || HeartbeatMarker.is(key, value),
+                value -> ((Unnamed) value).request(), "l7-requests-unnamed");
         KStream<String, L7Request> byProcess = ProcessServices.attach(builder, unnamed, registryChanges, BY_PROCESS,
                         upstreamTasks, serdes.of(L7Request.class), serdes, RequestNaming::process,
                         request -> false, RequestNaming::namedByProcess)

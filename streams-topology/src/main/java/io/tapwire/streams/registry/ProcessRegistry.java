@@ -1,5 +1,6 @@
 package io.tapwire.streams.registry;
 
+import io.tapwire.streams.Select;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -121,15 +122,12 @@ public final class ProcessRegistry {
         KStream<String, Object> own = all.filterNot((key, value) -> value instanceof SocketChange
                 || value instanceof Published, Named.as("process-registry-own"));
         return new Outputs(
-                own.filter((key, value) -> !(value instanceof ServiceEvent), Named.as("process-registry-changes"))
-                        .mapValues(value -> value == null ? null : ((ProcessChange) value).after(),
-                                Named.as("process-registry-change-values")),
-                all.filter((key, value) -> value instanceof Published, Named.as("process-registry-published"))
-                        .mapValues(value -> ((Published) value).process(),
-                                Named.as("process-registry-published-values")),
+                Select.of(own, (key, value) -> !(value instanceof ServiceEvent),
+                        value -> ((ProcessChange) value).after(), "process-registry-changes"),
+                Select.of(all, (key, value) -> value instanceof Published, value -> ((Published) value).process(),
+                        "process-registry-published"),
                 ServiceLifecycle.build(builder, own, serdes, restarts, upstreamTasks),
-                all.filter((key, value) -> value instanceof SocketChange, Named.as("process-registry-sockets"))
-                        .mapValues(value -> (SocketChange) value, Named.as("process-registry-socket-values")));
+                Select.ofType(all, SocketChange.class, false, "process-registry-sockets"));
     }
 
     private static List<KeyValue<String, ProcessInfo>> snapshotProcesses(NodeInventory snapshot) {

@@ -1,5 +1,6 @@
 package io.tapwire.streams.tcpmetrics;
 
+import io.tapwire.streams.Select;
 import java.util.function.Predicate;
 
 import io.tapwire.schemas.derived.DeadLetter;
@@ -78,12 +79,9 @@ public final class TcpMetrics {
         KStream<String, Object> aggregated = bySeries.process(
                 () -> new TcpWindowAggregator(windows, windowSerde.serializer()), Named.as("tcp-metrics-aggregate"),
                 WINDOWS_STORE, SERIES_STORE);
-        KStream<String, TcpMetric> metrics = aggregated
-                .filter((key, value) -> value instanceof TcpMetric, Named.as("tcp-metrics-windows-out"))
-                .mapValues(value -> (TcpMetric) value, Named.as("tcp-metrics-values"));
-        KStream<String, DeadLetter> lateAfterRestart = aggregated
-                .filter((key, value) -> value instanceof DeadLetter, Named.as("tcp-metrics-late-after-restart"))
-                .mapValues(value -> (DeadLetter) value, Named.as("tcp-metrics-late-after-restart-values"));
+        KStream<String, TcpMetric> metrics = Select.ofType(aggregated, TcpMetric.class, false, "tcp-metrics-windows-out");
+        KStream<String, DeadLetter> lateAfterRestart =
+                Select.ofType(aggregated, DeadLetter.class, false, "tcp-metrics-late-after-restart");
         return new Outputs(metrics, counted.tooLate().merge(lateAfterRestart, Named.as("tcp-metrics-late-merged")));
     }
 

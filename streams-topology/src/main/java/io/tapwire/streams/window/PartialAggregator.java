@@ -1,5 +1,6 @@
 package io.tapwire.streams.window;
 
+import io.tapwire.streams.Select;
 import io.tapwire.schemas.derived.DeadLetter;
 import io.tapwire.streams.store.CommitTimeStore;
 import io.tapwire.streams.sync.HeartbeatMarker;
@@ -61,13 +62,8 @@ public final class PartialAggregator<V, P> implements Processor<String, V, Strin
         builder.addStateStore(CommitTimeStore.builder(name + "-clock", Serdes.String(), Serdes.Long()));
         KStream<String, Object> counted = records.process(() -> new PartialAggregator<>(windows, stage, name,
                 name + "-clock", rules, serializer), Named.as(name), name, name + "-clock");
-        KStream<String, P> partials = counted
-                .filter((key, value) -> partialType.isInstance(value) || HeartbeatMarker.is(key, value),
-                        Named.as(name + "-out"))
-                .mapValues(partialType::cast, Named.as(name + "-values"));
-        KStream<String, DeadLetter> tooLate = counted
-                .filter((key, value) -> value instanceof DeadLetter, Named.as(name + "-too-late"))
-                .mapValues(value -> (DeadLetter) value, Named.as(name + "-dead-letters"));
+        KStream<String, P> partials = Select.ofType(counted, partialType, true, name + "-out");
+        KStream<String, DeadLetter> tooLate = Select.ofType(counted, DeadLetter.class, false, name + "-too-late");
         return new Outputs<>(partials, tooLate);
     }
 

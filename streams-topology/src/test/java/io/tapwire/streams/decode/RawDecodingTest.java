@@ -41,7 +41,7 @@ class RawDecodingTest {
 
             StreamsBuilder builder = new StreamsBuilder();
             RawDecoding.decode(builder.stream(RAW, Consumed.with(Serdes.String(), Serdes.ByteArray())),
-                            payloads.deserializer(), DLQ, letters)
+                            payloads.deserializer(), DLQ, letters, RAW)
                     .to("decoded", Produced.with(Serdes.String(), payloads));
             Properties props = new Properties();
             props.put(StreamsConfig.APPLICATION_ID_CONFIG, "decode-test");

@@ -1,5 +1,6 @@
 package io.tapwire.streams.l7.metrics;
 
+import io.tapwire.streams.Select;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
@@ -116,21 +117,19 @@ public final class L7Metrics {
                     HeartbeatRepartition.repartition(partials, bySeries, partialSerde, NO_OWN_HEARTBEAT),
                     partialSerde, NO_OWN_HEARTBEAT));
         }
-        KStream<String, Object> aggregated = EventTimeSync.merge(builder, PARTIALS_SYNC, upstreamTasks, channels)
-                .mapValues(value -> (L7Window) value, Named.as(PARTIALS_SYNC + "-values"))
+        // Every channel carries L7Window partials: the merged stream is only retyped, with no processor for it.
+        @SuppressWarnings("unchecked")
+        KStream<String, L7Window> partials = (KStream<String, L7Window>) (KStream<String, ?>)
+                EventTimeSync.merge(builder, PARTIALS_SYNC, upstreamTasks, channels);
+        KStream<String, Object> aggregated = partials
                 .process(() -> new L7WindowAggregator(windows, partialSerde.serializer()),
                         Named.as("l7-metrics-aggregate"), WINDOWS_STORE, CLOCK_STORE);
-        KStream<String, L7Metric> metrics = aggregated
-                .filter((key, value) -> value instanceof L7Metric, Named.as("l7-metrics-windows-out"))
-                .mapValues(value -> (L7Metric) value, Named.as("l7-metrics-values"));
-        KStream<String, DeadLetter> lateAfterRestart = aggregated
-                .filter((key, value) -> value instanceof DeadLetter, Named.as("l7-metrics-late-after-restart"))
-                .mapValues(value -> (DeadLetter) value, Named.as("l7-metrics-late-after-restart-values"));
-        KStream<String, L7Metric> countedFinals = aggregated
-                .filter((key, value) -> HeartbeatMarker.is(key, value)
+        KStream<String, L7Metric> metrics = Select.ofType(aggregated, L7Metric.class, false, "l7-metrics-windows-out");
+        KStream<String, DeadLetter> lateAfterRestart =
+                Select.ofType(aggregated, DeadLetter.class, false, "l7-metrics-late-after-restart");
+        KStream<String, L7Metric> countedFinals = Select.of(aggregated, (key, value) -> HeartbeatMarker.is(key, value)
                         || value instanceof L7Metric m && m.getFinal$() && m.getCountingSide(),
-                        Named.as("l7-metrics-counted-finals"))
-                .mapValues(value -> (L7Metric) value, Named.as("l7-metrics-counted-final-values"));
+                value -> (L7Metric) value, "l7-metrics-counted-finals");
         return new Outputs(metrics, lateRequests.merge(lateAfterRestart, Named.as("l7-metrics-late-merged")),
                 countedFinals);
     }

@@ -4,6 +4,7 @@ import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Iterator;
 
 /**
@@ -79,7 +80,7 @@ public final class DirectionStream {
         }
         byte[] part = null;
         if (bytes != null) {
-            part = java.util.Arrays.copyOfRange(bytes, (int) (from - start), (int) (to - start));
+            part = Arrays.copyOfRange(bytes, (int) (from - start), (int) (to - start));
             buffered += part.length;
         }
         chunks.addLast(new Chunk(from, part, to - from, s.offset(), s.firstByteNs(), s.lastByteNs(), s.tcpSeq()));
@@ -145,6 +146,13 @@ public final class DirectionStream {
 
     /** {@code length} bytes from {@code position() + relative}, each of which must be readable by {@link #byteAt}. */
     public byte[] bytes(long relative, int length) {
+        long at = position + relative;
+        Chunk chunk = chunkAt(at);
+        if (chunk != null && chunk.bytes() != null && at + length <= chunk.end()) {
+            // one chunk holds them all: the usual case, a message within one segment's head
+            int from = (int) (at - chunk.start());
+            return Arrays.copyOfRange(chunk.bytes(), from, from + length);
+        }
         byte[] out = new byte[length];
         for (int i = 0; i < length; i++) {
             out[i] = (byte) byteAt(relative + i);
@@ -165,17 +173,35 @@ public final class DirectionStream {
      * found: a parser that gives up on longer lines or heads need not scan what it would refuse anyway.
      */
     public int indexOf(byte[] needle, int from, int limit) {
-        int known = Math.min(knownAhead(), limit);
-        outer:
-        for (int i = Math.max(0, from); i + needle.length <= known; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (byteAt(i + j) != (needle[j] & 0xFF)) {
-                    continue outer;
+        int last = Math.min(knownAhead(), limit) - needle.length;
+        int i = Math.max(0, from);
+        if (needle.length == 0) {
+            return i <= last ? i : -1;
+        }
+        while (i <= last) {
+            // the candidates in the chunk of byte i, scanned for the needle's first byte in its array
+            Chunk chunk = chunkAt(position + i);
+            byte[] bytes = chunk.bytes();
+            int base = (int) (position + i - chunk.start());
+            int candidates = (int) Math.min(chunk.end() - (position + i), last - i + 1);
+            for (int k = 0; k < candidates; k++) {
+                if (bytes[base + k] == needle[0] && startsAt(i + k, needle)) {
+                    return i + k;
                 }
             }
-            return i;
+            i += candidates;
         }
         return -1;
+    }
+
+    /** Whether {@code needle} is at {@code relative}, its bytes known (they may span chunks). */
+    private boolean startsAt(int relative, byte[] needle) {
+        for (int j = 1; j < needle.length; j++) {
+            if (byteAt(relative + j) != (needle[j] & 0xFF)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -41,6 +41,24 @@ class DirectionStreamTest {
     }
 
     @Test
+    void aNeedleAndABytesReadThatSpanTwoSegmentsAreFoundAndReadWhole() {
+        DirectionStream stream = new DirectionStream();
+        stream.append(segment(0, 18, "GET / HTTP/1.1\r\nX:", "", 100));
+        stream.append(segment(18, 6, " y\r\n\r\n", "", 118));
+        byte[] headEnd = "\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
+
+        assertThat(stream.indexOf(headEnd, 0)).as("in the second segment, past a false start in the first").isEqualTo(20);
+        assertThat(stream.indexOf("X: y".getBytes(StandardCharsets.ISO_8859_1), 0)).as("across both").isEqualTo(16);
+        assertThat(stream.indexOf("\r\nX".getBytes(StandardCharsets.ISO_8859_1), 0)).isEqualTo(14);
+        assertThat(stream.indexOf("\r\nX".getBytes(StandardCharsets.ISO_8859_1), 15)).as("searched from past it").isEqualTo(-1);
+        assertThat(stream.indexOf("HTTP".getBytes(StandardCharsets.ISO_8859_1), 7)).isEqualTo(-1);
+        assertThat(new String(stream.bytes(0, 24), StandardCharsets.ISO_8859_1)).isEqualTo("GET / HTTP/1.1\r\nX: y\r\n\r\n");
+        assertThat(new String(stream.bytes(6, 8), StandardCharsets.ISO_8859_1)).as("within the first").isEqualTo("HTTP/1.1");
+        stream.consume(17);
+        assertThat(new String(stream.bytes(0, 4), StandardCharsets.ISO_8859_1)).as("after consuming").isEqualTo(": y\r");
+    }
+
+    @Test
     void aSearchWithALimitFindsOnlyANeedleThatEndsWithinIt() {
         DirectionStream stream = new DirectionStream();
         stream.append(segment(0, 12, "abc\r\n\r\ndefgh", "", -1));
