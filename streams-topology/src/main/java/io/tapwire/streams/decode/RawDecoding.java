@@ -1,9 +1,9 @@
 package io.tapwire.streams.decode;
 
-import io.tapwire.streams.Select;
 import java.util.Optional;
 
 import io.tapwire.schemas.derived.DeadLetter;
+import io.tapwire.streams.Select;
 import io.tapwire.streams.dlq.DeadLetters;
 import io.tapwire.schemas.serde.UndecodableRecordException;
 import org.apache.kafka.common.serialization.Deserializer;

@@ -1,6 +1,5 @@
 package io.tapwire.streams.l7;
 
-import io.tapwire.streams.Select;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -19,6 +18,7 @@ import io.tapwire.schemas.raw.ConnectionRole;
 import io.tapwire.schemas.raw.PayloadEvent;
 import io.tapwire.schemas.raw.SocketTuple;
 import io.tapwire.streams.InternalKeys;
+import io.tapwire.streams.Select;
 import io.tapwire.streams.dlq.DeadLetters;
 import io.tapwire.streams.internal.DnsAnswer;
 import io.tapwire.streams.l7.parse.Exchange;

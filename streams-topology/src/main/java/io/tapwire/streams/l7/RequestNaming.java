@@ -1,6 +1,5 @@
 package io.tapwire.streams.l7;
 
-import io.tapwire.streams.Select;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,6 +9,7 @@ import io.tapwire.schemas.derived.ProcessInfo;
 import io.tapwire.schemas.derived.ObservedSide;
 import io.tapwire.schemas.keys.ConnectionKey;
 import io.tapwire.schemas.keys.ProcessKey;
+import io.tapwire.streams.Select;
 import io.tapwire.streams.TopologySerdes;
 import io.tapwire.streams.connections.ConnectionTracker;
 import io.tapwire.streams.heartbeat.HeartbeatRepartition;

@@ -1,6 +1,5 @@
 package io.tapwire.streams.registry;
 
-import io.tapwire.streams.Select;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +12,7 @@ import io.tapwire.schemas.raw.NodeInventory;
 import io.tapwire.schemas.raw.ProcessEvent;
 import io.tapwire.schemas.raw.ProcessSnapshot;
 import io.tapwire.schemas.raw.RawHeader;
+import io.tapwire.streams.Select;
 import io.tapwire.streams.TopologySerdes;
 import io.tapwire.streams.connections.ConnectionTracker;
 import io.tapwire.streams.heartbeat.HeartbeatRepartition;

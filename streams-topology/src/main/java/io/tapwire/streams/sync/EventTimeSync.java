@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
 
+import io.tapwire.streams.Select;
+
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -81,12 +83,11 @@ public final class EventTimeSync {
     }
 
     /** One repartitioned channel, in event-time order: {@link #merge} of it alone, values of its own type. */
-    @SuppressWarnings("unchecked")
     public static <V> KStream<String, V> ordered(StreamsBuilder builder, KStream<String, V> repartitioned, String name,
                                                  int upstreamTasks, Serde<V> serde, Predicate<V> heartbeat) {
-        // Its values are the channel's own: the stream is only retyped (a mapValues would be a processor more).
-        return (KStream<String, V>) (KStream<String, ?>) merge(builder, name, upstreamTasks,
-                List.of(Channel.repartitioned(name, repartitioned, serde, heartbeat)));
+        // Its values are the channel's own.
+        return Select.retyped(merge(builder, name, upstreamTasks,
+                List.of(Channel.repartitioned(name, repartitioned, serde, heartbeat))));
     }
 
     /** The channel a released record came from. */
@@ -103,17 +104,13 @@ public final class EventTimeSync {
         return name + "-sync-watermarks";
     }
 
-    /**
-     * The channel's stream as one of objects, to merge with the others: only retyped, since Kafka Streams copies a
-     * record and records metrics at every processor (a mapValues upcast would be one more for each record).
-     */
-    @SuppressWarnings("unchecked")
+    /** The channel's stream as one of objects, to merge with the others. */
     private static <V> KStream<String, Object> asObjects(Channel<V> channel, String name) {
         KStream<String, V> stream = channel.local()
                 ? channel.stream().processValues(() -> new LocalStamp<>(channel.name()),
                         Named.as(name + "-stamp-" + channel.name()))
                 : channel.stream();
-        return (KStream<String, Object>) (KStream<String, ?>) stream;
+        return Select.retyped(stream);
     }
 
     /** Every channel a sync reads, the sources it waits for, and how to store their records. */

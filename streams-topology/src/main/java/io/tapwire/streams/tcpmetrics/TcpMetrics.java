@@ -1,11 +1,11 @@
 package io.tapwire.streams.tcpmetrics;
 
-import io.tapwire.streams.Select;
 import java.util.function.Predicate;
 
 import io.tapwire.schemas.derived.DeadLetter;
 import io.tapwire.schemas.derived.TcpMetric;
 import io.tapwire.streams.InternalKeys;
+import io.tapwire.streams.Select;
 import io.tapwire.streams.TopologySerdes;
 import io.tapwire.streams.connections.ConnectionTracker;
 import io.tapwire.streams.heartbeat.HeartbeatRepartition;

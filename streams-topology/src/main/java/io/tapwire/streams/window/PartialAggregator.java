@@ -1,7 +1,7 @@
 package io.tapwire.streams.window;
 
-import io.tapwire.streams.Select;
 import io.tapwire.schemas.derived.DeadLetter;
+import io.tapwire.streams.Select;
 import io.tapwire.streams.store.CommitTimeStore;
 import io.tapwire.streams.sync.HeartbeatMarker;
 import org.apache.kafka.common.serialization.Serde;

@@ -1,6 +1,5 @@
 package io.tapwire.streams.l7.metrics;
 
-import io.tapwire.streams.Select;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
@@ -9,6 +8,7 @@ import io.tapwire.schemas.derived.DeadLetter;
 import io.tapwire.schemas.derived.L7Metric;
 import io.tapwire.schemas.derived.L7Request;
 import io.tapwire.streams.InternalKeys;
+import io.tapwire.streams.Select;
 import io.tapwire.streams.TopologySerdes;
 import io.tapwire.streams.heartbeat.HeartbeatRepartition;
 import io.tapwire.streams.internal.L7Window;
@@ -117,10 +117,9 @@ public final class L7Metrics {
                     HeartbeatRepartition.repartition(partials, bySeries, partialSerde, NO_OWN_HEARTBEAT),
                     partialSerde, NO_OWN_HEARTBEAT));
         }
-        // Every channel carries L7Window partials: the merged stream is only retyped, with no processor for it.
-        @SuppressWarnings("unchecked")
-        KStream<String, L7Window> partials = (KStream<String, L7Window>) (KStream<String, ?>)
-                EventTimeSync.merge(builder, PARTIALS_SYNC, upstreamTasks, channels);
+        // Every channel carries L7Window partials.
+        KStream<String, L7Window> partials =
+                Select.retyped(EventTimeSync.merge(builder, PARTIALS_SYNC, upstreamTasks, channels));
         KStream<String, Object> aggregated = partials
                 .process(() -> new L7WindowAggregator(windows, partialSerde.serializer()),
                         Named.as("l7-metrics-aggregate"), WINDOWS_STORE, CLOCK_STORE);
